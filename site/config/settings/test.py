@@ -1,0 +1,25 @@
+"""Test settings: fast hasher, local-memory cache, eager Celery, temporary media."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL
+
+SECRET_KEY = "test-only-key-pas-a-pas-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pasapas-test-media-")
+# The real-worker integration test sets CELERY_BROKER_URL; everything else runs eagerly.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# On SQLite the test database is a file, so a real Celery worker process can open it too.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"pasapas-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from home import demo as home_demo
+
+
+class Command(BaseCommand):
+    help = "Charge le contenu de démonstration en français (sans effet s'il est déjà chargé)."
+
+    def handle(self, *args, **options):
+        logins: list[tuple[str, str, str]] = []
+        with transaction.atomic():
+            logins += home_demo.load()
+        self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
+        self.stdout.write("Comptes de démonstration (administration sur /admin/) :")
+        for role, username, password in logins:
+            self.stdout.write(
+                f"  - {role} : identifiant « {username} », mot de passe « {password} »"
+            )

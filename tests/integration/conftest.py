@@ -1,0 +1,101 @@
+"""A real Celery worker process against a real Redis broker.
+
+Skipped with a printed reason when Redis is unreachable, unless CELERY_INTEGRATION_REQUIRED=1
+(CI), where an unreachable broker is a failure.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _database_url() -> str:
+    """The database the tests use, as a URL the worker process can open."""
+    params = connection.settings_dict
+    if params["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{params['NAME']}"
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    user = params.get("USER") or "postgres"
+    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    if not _redis_reachable():
+        reason = f"Redis injoignable sur {REDIS_URL} : test du worker Celery réel ignoré"
+        if os.environ.get("CELERY_INTEGRATION_REQUIRED") == "1":
+            pytest.fail(reason)
+        print(f"\nSKIP: {reason}")
+        pytest.skip(reason)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_RESULT_BACKEND": REDIS_URL,
+        "DATABASE_URL": _database_url(),
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "celery_app",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("le worker Celery s'est arrêté :\n" + process.stdout.read())
+            replies = client.control.ping(timeout=1, destination=[f"{queue}@{os.uname().nodename}"])
+            if replies:
+                break
+        else:
+            pytest.fail("le worker Celery n'a pas démarré en 60 s")
+        yield client, queue, tmp_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        client.close()
