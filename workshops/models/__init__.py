@@ -1,0 +1,26 @@
+"""Publishing models: the competence framework, themes and audiences (reference data),
+and the Wagtail pages for atelier curricula and guides."""
+
+from .frameworks import Competence, Domain, Framework, Level
+from .pages import (
+    AtelierHandout,
+    AtelierIndexPage,
+    AtelierPage,
+    GuideIndexPage,
+    GuidePage,
+)
+from .taxonomy import Audience, Theme
+
+__all__ = [
+    "Audience",
+    "AtelierHandout",
+    "AtelierIndexPage",
+    "AtelierPage",
+    "Competence",
+    "Domain",
+    "Framework",
+    "GuideIndexPage",
+    "GuidePage",
+    "Level",
+    "Theme",
+]

@@ -1,0 +1,223 @@
+"""Wagtail pages: atelier curricula and step-by-step guides, each under its index."""
+
+import math
+
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from workshops.blocks import GuideStepsBlock, SessionPlanBlock
+from workshops.choices import Licence, WorkshopLevel
+
+# Slow readers: 130 words a minute, plus time to look at each picture.
+WORDS_PER_MINUTE = 130
+SECONDS_PER_IMAGE = 12
+
+
+class AtelierIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["workshops.AtelierPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("liste des ateliers")
+
+
+class GuideIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["workshops.GuidePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("liste des fiches pratiques")
+
+
+class GuidePage(Page):
+    """A fiche pratique: read at home, one step at a time."""
+
+    summary = models.TextField(
+        _("en résumé"), max_length=400, help_text=_("Une ou deux phrases : à quoi sert la fiche.")
+    )
+    what_you_need = RichTextField(
+        _("ce qu'il vous faut"), blank=True, features=["bold", "ul", "link"]
+    )
+    steps = StreamField(GuideStepsBlock(), verbose_name=_("étapes"))
+    competences = ParentalManyToManyField(
+        "workshops.Competence", blank=True, related_name="guides", verbose_name=_("compétences")
+    )
+    themes = ParentalManyToManyField(
+        "workshops.Theme", blank=True, related_name="guides", verbose_name=_("thématiques")
+    )
+    audiences = ParentalManyToManyField(
+        "workshops.Audience", blank=True, related_name="guides", verbose_name=_("publics")
+    )
+    difficulty = models.CharField(
+        _("difficulté"),
+        max_length=20,
+        choices=WorkshopLevel.choices,
+        default=WorkshopLevel.BEGINNER,
+    )
+    last_reviewed = models.DateField(_("dernière relecture"), null=True, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=30, choices=Licence.choices, default=Licence.ETALAB
+    )
+    reading_time_minutes = models.PositiveSmallIntegerField(
+        _("temps de lecture (minutes)"), default=1, editable=False
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("what_you_need"),
+        FieldPanel("steps"),
+        MultiFieldPanel(
+            [
+                FieldPanel("competences"),
+                FieldPanel("themes"),
+                FieldPanel("audiences"),
+                FieldPanel("difficulty"),
+            ],
+            heading=_("Classement"),
+        ),
+        MultiFieldPanel([FieldPanel("last_reviewed"), FieldPanel("licence")], heading=_("Suivi")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("steps"),
+        index.AutocompleteField("title"),
+        index.FilterField("difficulty"),
+    ]
+    parent_page_types = ["workshops.GuideIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("fiche pratique")
+        verbose_name_plural = _("fiches pratiques")
+
+    def compute_reading_time(self) -> int:
+        words = len(f"{self.title} {self.summary} {strip_tags(self.what_you_need)}".split())
+        images = 0
+        for block in self.steps:
+            value = block.value
+            for part in ("title", "tip", "warning"):
+                words += len((value.get(part) or "").split())
+            words += len(strip_tags(value["text"].source if value.get("text") else "").split())
+            images += 1 if value.get("image") else 0
+        seconds = words / WORDS_PER_MINUTE * 60 + images * SECONDS_PER_IMAGE
+        return max(1, math.ceil(seconds / 60))
+
+    def save(self, *args, **kwargs):
+        self.reading_time_minutes = self.compute_reading_time()
+        return super().save(*args, **kwargs)
+
+
+class AtelierPage(Page):
+    """An atelier curriculum that counsellors reuse and adapt."""
+
+    summary = models.TextField(_("en résumé"), max_length=400)
+    audiences = ParentalManyToManyField(
+        "workshops.Audience", blank=True, related_name="ateliers", verbose_name=_("publics")
+    )
+    level = models.CharField(
+        _("niveau"), max_length=20, choices=WorkshopLevel.choices, default=WorkshopLevel.BEGINNER
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=90)
+    group_size_min = models.PositiveSmallIntegerField(_("participants minimum"), default=3)
+    group_size_max = models.PositiveSmallIntegerField(_("participants maximum"), default=8)
+    prerequisites = models.TextField(_("prérequis"), blank=True)
+    objectives = RichTextField(_("objectifs"), blank=True, features=["ul", "bold"])
+    competences = ParentalManyToManyField(
+        "workshops.Competence",
+        blank=True,
+        related_name="ateliers",
+        verbose_name=_("compétences travaillées"),
+    )
+    themes = ParentalManyToManyField(
+        "workshops.Theme", blank=True, related_name="ateliers", verbose_name=_("thématiques")
+    )
+    equipment = models.TextField(_("matériel nécessaire"), blank=True)
+    session_plan = StreamField(SessionPlanBlock(), blank=True, verbose_name=_("déroulé"))
+    facilitator_notes = RichTextField(
+        _("notes pour l'animateur"),
+        blank=True,
+        help_text=_("Visibles des conseillers uniquement, jamais sur le site public."),
+    )
+    related_guides = ParentalManyToManyField(
+        "workshops.GuidePage", blank=True, related_name="ateliers", verbose_name=_("fiches liées")
+    )
+    licence = models.CharField(
+        _("licence"), max_length=30, choices=Licence.choices, default=Licence.ETALAB
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audiences"),
+                FieldPanel("level"),
+                FieldPanel("duration_minutes"),
+                FieldPanel("group_size_min"),
+                FieldPanel("group_size_max"),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Pour qui, combien de temps"),
+        ),
+        FieldPanel("objectives"),
+        FieldPanel("competences"),
+        FieldPanel("themes"),
+        FieldPanel("equipment"),
+        FieldPanel("session_plan"),
+        FieldPanel("facilitator_notes"),
+        InlinePanel("handouts", label=_("supports à distribuer")),
+        FieldPanel("related_guides"),
+        FieldPanel("licence"),
+    ]
+    # Facilitator notes are deliberately not indexed: search results are public.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.SearchField("session_plan"),
+        index.AutocompleteField("title"),
+        index.FilterField("level"),
+    ]
+    parent_page_types = ["workshops.AtelierIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("atelier")
+        verbose_name_plural = _("ateliers")
+
+    @property
+    def plan_total_minutes(self) -> int:
+        return sum(block.value["duration_minutes"] for block in self.session_plan)
+
+
+class AtelierHandout(Orderable):
+    page = ParentalKey(AtelierPage, on_delete=models.CASCADE, related_name="handouts")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+    label = models.CharField(_("intitulé"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
