@@ -6,6 +6,11 @@ from .models import HomePage
 
 DEMO_PASSWORD = "demo-pas-a-pas"  # noqa: S105 - printed on purpose, dev and demo only
 
+# Demo accounts shared by every app's demo loader (each adds what it owns to them).
+DEMO_COORDINATOR = "coordination"
+DEMO_COUNSELLORS = ("camille.martin", "julien.bernard", "sophie.petit", "karim.haddad")
+DEMO_PARTNER_EDITOR = "editeur.mediatheque"
+
 HOME_INTRO = (
     "Des fiches pratiques illustrées pour faire pas à pas ce qui vous bloque sur un "
     "ordinateur ou un téléphone, et des ateliers gratuits près de chez vous avec un "
