@@ -5,11 +5,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from workshops.views import feedback as feedback_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", home_views.search, name="search"),
+    path("fiches/avis/<int:page_id>/", feedback_views.guide_feedback, name="guide_feedback"),
 ]
 
 if settings.DEBUG:

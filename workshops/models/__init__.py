@@ -1,6 +1,7 @@
 """Publishing models: the competence framework, themes and audiences (reference data),
 and the Wagtail pages for atelier curricula and guides."""
 
+from .feedback import GuideFeedback
 from .frameworks import Competence, Domain, Framework, Level
 from .pages import (
     AtelierHandout,
@@ -19,6 +20,7 @@ __all__ = [
     "Competence",
     "Domain",
     "Framework",
+    "GuideFeedback",
     "GuideIndexPage",
     "GuidePage",
     "Level",
