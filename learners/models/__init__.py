@@ -1,0 +1,28 @@
+"""Tracking models: communes, structures, counsellors, venues, people, sessions, attendance,
+competence progress, carnets and the audit log. Personal data is never registered as a
+Wagtail snippet: admin screens are ModelViewSets scoped by `learners.selectors`."""
+
+from .audit import AuditLog
+from .carnets import Carnet, GuideRead
+from .geography import Commune
+from .organisations import Counsellor, Structure, Venue
+from .people import Learner, LearnerStructure
+from .progress import CompetenceSummary, Observation
+from .sessions import AnonymousParticipants, Attendance, Session
+
+__all__ = [
+    "AnonymousParticipants",
+    "Attendance",
+    "AuditLog",
+    "Carnet",
+    "Commune",
+    "CompetenceSummary",
+    "Counsellor",
+    "GuideRead",
+    "Learner",
+    "LearnerStructure",
+    "Observation",
+    "Session",
+    "Structure",
+    "Venue",
+]

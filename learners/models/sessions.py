@@ -1,0 +1,223 @@
+"""Sessions (séances), their anonymous participant counts, and attendance (présences)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learners.age_bands import AgeBand
+from learners.choices import (
+    COLLECTIVE_KINDS,
+    DURATION_MAX_MINUTES,
+    DURATION_PRESETS,
+    AttendanceStatus,
+    Autonomy,
+    Equipment,
+    Gender,
+    PlaceType,
+    SessionKind,
+)
+from workshops.choices import WorkshopLevel
+
+
+class Session(models.Model):
+    """One dated session. `structure` owns it: counsellors see the sessions of their
+    structure. Levels for `competences` are what the attendance sheet records."""
+
+    kind = models.CharField(_("type de séance"), max_length=20, choices=SessionKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200, blank=True)
+    atelier = models.ForeignKey(
+        "workshops.AtelierPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("déroulé d'atelier"),
+    )
+    structure = models.ForeignKey(
+        "learners.Structure",
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("structure"),
+    )
+    place_type = models.CharField(
+        _("type de lieu"), max_length=20, choices=PlaceType.choices, default=PlaceType.VENUE
+    )
+    venue = models.ForeignKey(
+        "learners.Venue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("lieu"),
+    )
+    start = models.DateTimeField(_("début"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("durée (minutes)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(DURATION_MAX_MINUTES)],
+        help_text=_("15, 30, 45, 60, 90, 120 minutes ou une autre durée."),
+    )
+    counsellors = models.ManyToManyField(
+        "learners.Counsellor",
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("conseillers"),
+    )
+    themes = models.ManyToManyField(
+        "workshops.Theme", blank=True, related_name="sessions", verbose_name=_("thématiques")
+    )
+    competences = models.ManyToManyField(
+        "workshops.Competence",
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("compétences travaillées"),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("nombre de places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Laisser vide si le nombre de places n'est pas limité."),
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=WorkshopLevel.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ["-start", "id"]
+        indexes = [
+            models.Index(fields=["structure", "start"], name="session_structure_start_idx"),
+            models.Index(fields=["start"], name="session_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.start).strftime("%d/%m/%Y %H:%M") if self.start else ""
+        return f"{self.display_title} – {when}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(SessionKind(self.kind).label)
+
+    @property
+    def end(self) -> datetime.datetime:
+        return self.start + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def local_date(self) -> datetime.date:
+        return timezone.localdate(self.start)
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind in COLLECTIVE_KINDS
+
+    @property
+    def is_custom_duration(self) -> bool:
+        return self.duration_minutes not in DURATION_PRESETS
+
+    def clean(self) -> None:
+        errors = {}
+        if self.place_type == PlaceType.VENUE and not self.venue_id:
+            errors["venue"] = _(
+                "Choisissez le lieu, ou indiquez « à domicile », « à distance » ou « autre »."
+            )
+        if self.place_type != PlaceType.VENUE and self.venue_id:
+            errors["venue"] = _("Un lieu ne s'indique que pour une séance dans un lieu d'activité.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AnonymousParticipants(models.Model):
+    """People who came to a collective session without being registered, counted only."""
+
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="anonymous_participants",
+        verbose_name=_("séance"),
+    )
+    age_band = models.CharField(
+        _("tranche d'âge"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
+    gender = models.CharField(
+        _("genre"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    count = models.PositiveSmallIntegerField(_("nombre"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("participants anonymes")
+        verbose_name_plural = _("participants anonymes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "age_band", "gender"], name="anonymous_participants_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.get_age_band_display()} / {self.get_gender_display()}"
+
+
+class Attendance(models.Model):
+    """A person at a session: status, equipment used, autonomy, referral."""
+
+    learner = models.ForeignKey(
+        "learners.Learner",
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("personne"),
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("séance")
+    )
+    status = models.CharField(
+        _("présence"),
+        max_length=20,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.REGISTERED,
+    )
+    equipment = models.CharField(
+        _("matériel utilisé"), max_length=20, choices=Equipment.choices, blank=True
+    )
+    autonomy = models.CharField(_("autonomie"), max_length=30, choices=Autonomy.choices, blank=True)
+    referred_to = models.CharField(
+        _("orientée vers"),
+        max_length=200,
+        blank=True,
+        help_text=_("Structure vers laquelle la personne a été orientée (CAF, France Travail…)."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        ordering = ["session", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "session"], name="attendance_unique")
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="attendance_session_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} – {self.session} ({self.get_status_display()})"
