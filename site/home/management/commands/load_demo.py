@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo as home_demo
+from workshops import demo as workshops_demo
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         logins: list[tuple[str, str, str]] = []
         with transaction.atomic():
             logins += home_demo.load()
+            logins += workshops_demo.load()
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
         self.stdout.write("Comptes de démonstration (administration sur /admin/) :")
         for role, username, password in logins:
