@@ -1,0 +1,51 @@
+"""The audit log: one row for every read or change of a person's record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from learners.choices import AuditAction
+from learners.models import AuditLog, Learner
+
+DETAIL_MAX = 255
+
+
+def _username(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return user.get_username()[:150]
+
+
+def _row(*, user, action: str, learner: Learner | None, detail: str) -> AuditLog:
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action: {action!r}")
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return AuditLog(
+        user=user if authenticated else None,
+        username=_username(user),
+        action=action,
+        learner=learner,
+        learner_network_id=learner.network_id if learner is not None else "",
+        detail=detail[:DETAIL_MAX],
+    )
+
+
+def audit_log_record(
+    *, user, action: str, learner: Learner | None = None, detail: str = ""
+) -> AuditLog:
+    """Write one audit row. `detail` must hold no personal data (field names, ids only).
+
+    Views call it with `AuditAction.READ` when they show a person's record (a person's page,
+    an export); services call it for every write. `user` may be None (public carnet).
+    """
+    entry = _row(user=user, action=action, learner=learner, detail=detail)
+    entry.save()
+    return entry
+
+
+def audit_log_record_many(
+    *, user, action: str, learners: Iterable[Learner], detail: str = ""
+) -> list[AuditLog]:
+    """One row per person, in one query (attendance sheets, exports)."""
+    rows = [_row(user=user, action=action, learner=learner, detail=detail) for learner in learners]
+    return AuditLog.objects.bulk_create(rows)

@@ -1,0 +1,163 @@
+"""Structures, counsellor profiles and venues (managed by coordinators)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from learners.choices import StructureKind
+from learners.models import Commune, Counsellor, Structure, Venue
+from learners.roles import is_coordinator, roles_cache_clear
+from learners.scoping import can_write_structure
+from workshops.roles import COUNSELLORS
+
+from ._common import apply_data, refuse, reject_unknown
+
+STRUCTURE_FIELDS = frozenset({"name", "kind", "siret", "commune"})
+VENUE_FIELDS = frozenset(
+    {
+        "name",
+        "address",
+        "postal_code",
+        "commune",
+        "latitude",
+        "longitude",
+        "opening_hours",
+        "services",
+        "publics",
+        "accessibility",
+        "phone",
+        "email",
+        "website",
+        "external_id",
+        "is_active",
+    }
+)
+
+
+def _editorial_ensure(name: str):
+    """`workshops.services.editorial.structure_collection_ensure` when it exists, else None."""
+    try:
+        from workshops.services.editorial import structure_collection_ensure
+    except ImportError:
+        return None
+    return structure_collection_ensure(name=name)
+
+
+def structure_create(
+    *,
+    name: str,
+    kind: str = StructureKind.ASSOCIATION,
+    commune: Commune | None = None,
+    siret: str = "",
+    user=None,
+) -> Structure:
+    """Create a structure and its Wagtail collection (for its editors' documents and images).
+
+    When `user` is given it must be a coordinator.
+    """
+    if user is not None and not is_coordinator(user):
+        refuse(_("Seule la coordination peut créer une structure."))
+    structure = Structure(name=name.strip(), kind=kind, commune=commune, siret=siret.strip())
+    structure.full_clean()
+    with transaction.atomic():
+        ensured = _editorial_ensure(structure.name)
+        if ensured is not None:
+            structure.collection = ensured[0]
+        structure.save()
+    return structure
+
+
+def structure_update(*, user, structure: Structure, data: dict) -> Structure:
+    if not is_coordinator(user):
+        refuse(_("Seule la coordination peut modifier une structure."))
+    if "name" in data:
+        data = {**data, "name": data["name"].strip()}
+    apply_data(structure, data, STRUCTURE_FIELDS)
+    structure.full_clean()
+    structure.save()
+    return structure
+
+
+def counsellor_create(
+    *,
+    user,
+    structure: Structure,
+    communes: Iterable[Commune] = (),
+    is_structure_manager: bool = False,
+    created_by=None,
+) -> Counsellor:
+    """Give `user` a counsellor profile in `structure` and put them in the counsellors group
+    (and in the structure's editorial group when the publishing app provides one).
+
+    When `created_by` is given it must be a coordinator.
+    """
+    if created_by is not None and not is_coordinator(created_by):
+        refuse(_("Seule la coordination peut ajouter un conseiller."))
+    counsellor = Counsellor(
+        user=user, structure=structure, is_structure_manager=is_structure_manager
+    )
+    counsellor.full_clean()
+    with transaction.atomic():
+        counsellor.save()
+        counsellor.communes.set(list(communes))
+        group, _created = Group.objects.get_or_create(name=COUNSELLORS)
+        user.groups.add(group)
+        ensured = _editorial_ensure(
+            structure.collection.name if structure.collection_id else structure.name
+        )
+        if ensured is not None:
+            if structure.collection_id is None:
+                structure.collection = ensured[0]
+                structure.save(update_fields=["collection"])
+            user.groups.add(ensured[1])
+    roles_cache_clear(user)
+    return counsellor
+
+
+def counsellor_update(*, user, counsellor: Counsellor, data: dict) -> Counsellor:
+    """`data` keys: structure, is_structure_manager, communes (an iterable of communes)."""
+    if not is_coordinator(user):
+        refuse(_("Seule la coordination peut modifier un conseiller."))
+    data = dict(data)
+    communes = data.pop("communes", None)
+    apply_data(counsellor, data, frozenset({"structure", "is_structure_manager"}))
+    counsellor.full_clean()
+    with transaction.atomic():
+        counsellor.save()
+        if communes is not None:
+            counsellor.communes.set(list(communes))
+    roles_cache_clear(counsellor.user)
+    return counsellor
+
+
+def venue_create(
+    *, structure: Structure, name: str, commune: Commune, user=None, **fields
+) -> Venue:
+    """Create a venue. Other keyword arguments: the optional fields of `Venue`
+    (address, postal_code, latitude, longitude, opening_hours, services, publics,
+    accessibility, phone, email, website, external_id). Coordinates default to the commune's.
+
+    When `user` is given, they must be a coordinator or a counsellor of `structure`.
+    """
+    if user is not None and not can_write_structure(user, structure.pk):
+        refuse(_("Vous ne pouvez ajouter un lieu que pour votre structure."))
+    reject_unknown(fields, VENUE_FIELDS)
+    venue = Venue(structure=structure, name=name.strip(), commune=commune, **fields)
+    if venue.latitude is None and venue.longitude is None:
+        venue.latitude, venue.longitude = commune.latitude, commune.longitude
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
+def venue_update(*, user, venue: Venue, data: dict) -> Venue:
+    if not can_write_structure(user, venue.structure_id):
+        refuse(_("Vous ne pouvez modifier que les lieux de votre structure."))
+    apply_data(venue, data, VENUE_FIELDS)
+    venue.full_clean()
+    venue.save()
+    return venue

@@ -1,0 +1,281 @@
+"""People accompanied: creation, update and merge of duplicates. Every write is audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learners.choices import (
+    STATUS_RICHNESS,
+    AttendanceStatus,
+    AuditAction,
+    Gender,
+    LegalBasis,
+    SocialStatus,
+)
+from learners.models import (
+    Attendance,
+    AuditLog,
+    Carnet,
+    Commune,
+    CompetenceSummary,
+    GuideRead,
+    Learner,
+    LearnerStructure,
+    Observation,
+    Structure,
+)
+from learners.roles import counsellor_structure, is_coordinator
+from learners.scoping import can_access_learner, can_write_structure
+
+from ._common import apply_data, refuse
+from .audit import audit_log_record
+from .progress import summary_rebuild
+
+LEARNER_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "birth_year",
+        "commune",
+        "gender",
+        "social_status",
+        "phone",
+        "email",
+        "contact_consent",
+        "contact_consent_at",
+        "legal_basis",
+        "information_given_at",
+        "notes",
+    }
+)
+
+
+def _consent_defaults(learner: Learner) -> None:
+    if learner.contact_consent and learner.contact_consent_at is None:
+        learner.contact_consent_at = timezone.now()
+    if not learner.contact_consent:
+        # Withdrawn (or never given) consent: no contact details are kept.
+        learner.contact_consent_at = None
+        learner.phone = ""
+        learner.email = ""
+
+
+def learner_create(
+    *,
+    user,
+    first_name: str,
+    last_name: str = "",
+    birth_year: int | None = None,
+    commune: Commune | None = None,
+    gender: str = Gender.UNKNOWN,
+    social_status: str = SocialStatus.UNKNOWN,
+    phone: str = "",
+    email: str = "",
+    contact_consent: bool = False,
+    contact_consent_at: datetime.datetime | None = None,
+    legal_basis: str = LegalBasis.PUBLIC_INTEREST,
+    information_given_at: datetime.date | None = None,
+    notes: str = "",
+    structure: Structure | None = None,
+) -> Learner:
+    """Create a person in `structure` (default: the counsellor's own structure; a
+    coordinator must name one). Phone and e-mail need `contact_consent`, otherwise a French
+    ValidationError names the field. Call `learner_match_candidates` first in the UI.
+    """
+    if structure is None:
+        structure = counsellor_structure(user)
+        if structure is None:
+            if is_coordinator(user):
+                raise ValidationError(
+                    {"structure": _("Choisissez la structure qui accompagne la personne.")}
+                )
+            refuse(_("Vous n'avez pas accès au suivi des personnes."))
+    if not can_write_structure(user, structure.pk):
+        refuse(_("Vous ne pouvez créer une fiche que pour votre structure."))
+    learner = Learner(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_year=birth_year,
+        commune=commune,
+        gender=gender,
+        social_status=social_status,
+        phone=phone.strip(),
+        email=email.strip(),
+        contact_consent=contact_consent,
+        contact_consent_at=contact_consent_at,
+        legal_basis=legal_basis,
+        information_given_at=information_given_at,
+        notes=notes.strip(),
+        structure=structure,
+    )
+    if learner.contact_consent and learner.contact_consent_at is None:
+        learner.contact_consent_at = timezone.now()
+    learner.full_clean()
+    with transaction.atomic():
+        learner.save()
+        LearnerStructure.objects.create(learner=learner, structure=structure)
+        audit_log_record(user=user, action=AuditAction.CREATE, learner=learner)
+    return learner
+
+
+def learner_update(*, user, learner: Learner, data: dict) -> Learner:
+    """Change some fields (keys of `data`, among LEARNER_FIELDS). Withdrawing the contact
+    consent erases phone and e-mail. The audit row lists the changed field names only."""
+    if not can_access_learner(user, learner):
+        refuse()
+    if learner.is_anonymized:
+        refuse(_("Cette fiche a été anonymisée."))
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    changed = apply_data(learner, data, LEARNER_FIELDS)
+    if "contact_consent" in changed:
+        _consent_defaults(learner)
+    elif learner.contact_consent and learner.contact_consent_at is None:
+        learner.contact_consent_at = timezone.now()
+    learner.full_clean()
+    if not changed:
+        return learner
+    learner.last_activity_at = timezone.now()
+    with transaction.atomic():
+        learner.save()
+        audit_log_record(
+            user=user,
+            action=AuditAction.UPDATE,
+            learner=learner,
+            detail="champs : " + ", ".join(sorted(changed)),
+        )
+    return learner
+
+
+def learners_attendance_refresh(*, learner_ids, touch: bool = False) -> None:
+    """Recompute `last_attended_on` (date of the last session attended, "présent") of these
+    people in two queries; with `touch`, also set `last_activity_at` to now."""
+    learner_ids = list(learner_ids)
+    if not learner_ids:
+        return
+    last_starts = dict(
+        Attendance.objects.filter(learner_id__in=learner_ids, status=AttendanceStatus.PRESENT)
+        .values("learner_id")
+        .annotate(last=Max("session__start"))
+        .values_list("learner_id", "last")
+    )
+    now = timezone.now()
+    learners = []
+    for learner_id in learner_ids:
+        last = last_starts.get(learner_id)
+        learner = Learner(
+            pk=learner_id, last_attended_on=timezone.localdate(last) if last else None
+        )
+        learner.last_activity_at = now
+        learners.append(learner)
+    fields = ["last_attended_on", "last_activity_at"] if touch else ["last_attended_on"]
+    Learner.objects.bulk_update(learners, fields)
+
+
+def _richer(a: Attendance, b: Attendance) -> Attendance:
+    return a if STATUS_RICHNESS[a.status] >= STATUS_RICHNESS[b.status] else b
+
+
+def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
+    """Merge the duplicate `remove` into `keep` (coordinators only) and delete `remove`.
+
+    Nothing is lost: attendance moves (for a session both attended, the richer status is
+    kept: présent > absent > excusé > inscrit > liste d'attente, and blank details are
+    filled from the other), observations move and `keep`'s summaries are rebuilt, carnets
+    and read guides move (if both have an active carnet, `remove`'s is revoked), the
+    structures following either record follow the result, `keep`'s blank identity fields
+    are filled from `remove`, and the audit history of `remove` is attached to `keep`.
+    The merge itself is audited on `keep` with `remove`'s network id.
+    """
+    if not is_coordinator(user):
+        refuse(_("Seule la coordination peut fusionner deux fiches."))
+    if keep.pk == remove.pk:
+        raise ValidationError(_("Choisissez deux fiches différentes."))
+    with transaction.atomic():
+        locked = {
+            lr.pk: lr
+            for lr in Learner.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])
+        }
+        keep, remove = locked[keep.pk], locked[remove.pk]
+        if keep.is_anonymized or remove.is_anonymized:
+            raise ValidationError(_("Une fiche anonymisée ne peut pas être fusionnée."))
+
+        # Attendance: move, or combine when both records attended the same session.
+        kept_by_session = {a.session_id: a for a in Attendance.objects.filter(learner=keep)}
+        removed = list(Attendance.objects.filter(learner=remove))
+        combined, duplicate_ids = [], []
+        for attendance in removed:
+            twin = kept_by_session.get(attendance.session_id)
+            if twin is None:
+                continue
+            duplicate_ids.append(attendance.pk)
+            richer = _richer(twin, attendance)
+            other = attendance if richer is twin else twin
+            twin.status = richer.status
+            for field in ("equipment", "autonomy", "referred_to"):
+                setattr(twin, field, getattr(richer, field) or getattr(other, field))
+            combined.append(twin)
+        if combined:
+            Attendance.objects.bulk_update(
+                combined, ["status", "equipment", "autonomy", "referred_to"]
+            )
+        Attendance.objects.filter(pk__in=duplicate_ids).delete()
+        moved_attendance = Attendance.objects.filter(learner=remove).update(learner=keep)
+
+        moved_observations = Observation.objects.filter(learner=remove).update(learner=keep)
+        CompetenceSummary.objects.filter(learner=remove).delete()
+
+        # Carnets: keep at most one active.
+        if Carnet.objects.filter(learner=keep, revoked_at__isnull=True).exists():
+            Carnet.objects.filter(learner=remove, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        Carnet.objects.filter(learner=remove).update(learner=keep)
+        read_by_keep = GuideRead.objects.filter(learner=keep).values("guide_id")
+        GuideRead.objects.filter(learner=remove).exclude(guide_id__in=read_by_keep).update(
+            learner=keep
+        )
+        GuideRead.objects.filter(learner=remove).delete()
+
+        linked = LearnerStructure.objects.filter(learner=keep).values("structure_id")
+        LearnerStructure.objects.filter(learner=remove).exclude(structure_id__in=linked).update(
+            learner=keep
+        )
+        LearnerStructure.objects.filter(learner=remove).delete()
+        AuditLog.objects.filter(learner=remove).update(learner=keep)
+
+        # Identity: fill what `keep` lacks.
+        for field in ("last_name", "birth_year", "commune_id", "information_given_at"):
+            if not getattr(keep, field) and getattr(remove, field):
+                setattr(keep, field, getattr(remove, field))
+        if remove.notes and remove.notes not in keep.notes:
+            keep.notes = "\n".join(filter(None, (keep.notes, remove.notes)))[:500]
+        for field, unknown in (("gender", Gender.UNKNOWN), ("social_status", SocialStatus.UNKNOWN)):
+            if getattr(keep, field) == unknown:
+                setattr(keep, field, getattr(remove, field))
+        if not keep.contact_consent and remove.contact_consent:
+            keep.contact_consent = True
+            keep.contact_consent_at = remove.contact_consent_at
+            keep.phone, keep.email = remove.phone, remove.email
+        keep.last_activity_at = timezone.now()
+        remove_network_id = remove.network_id
+        remove.delete()
+        keep.full_clean()
+        keep.save()
+        learners_attendance_refresh(learner_ids=[keep.pk])
+        summary_rebuild(learner=keep)
+        audit_log_record(
+            user=user,
+            action=AuditAction.MERGE,
+            learner=keep,
+            detail=(
+                f"fiche {remove_network_id} fusionnée : {moved_attendance} présences déplacées, "
+                f"{len(duplicate_ids)} combinées, {moved_observations} observations"
+            ),
+        )
+    return keep

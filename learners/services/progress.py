@@ -1,0 +1,206 @@
+"""Competence observations (append-only) and their per-competence summaries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learners.choices import AuditAction, ObservationSource
+from learners.models import CompetenceSummary, Learner, Observation, Session
+from learners.progress import SUMMARY_FIELDS, SummaryState, summary_replay, summary_step
+from learners.scoping import can_access_learner
+from workshops.models import Competence, Level
+
+from ._common import refuse
+from .audit import audit_log_record
+
+BATCH_SIZE = 2000
+
+
+def _state_from_summary(summary: CompetenceSummary) -> SummaryState:
+    return SummaryState(
+        first_level_id=summary.first_level_id,
+        first_rank=summary.first_level.rank,
+        first_observed_on=summary.first_observed_on,
+        current_level_id=summary.current_level_id,
+        last_observed_on=summary.last_observed_on,
+        best_level_id=summary.best_level_id,
+        best_rank=summary.best_level.rank,
+        observation_count=summary.observation_count,
+        observations_without_gain=summary.observations_without_gain,
+        last_progress_on=summary.last_progress_on,
+    )
+
+
+def _ordered_observations(**filters):
+    return (
+        Observation.objects.filter(**filters)
+        .order_by("learner_id", "competence_id", "observed_on", "id")
+        .values_list("learner_id", "competence_id", "level_id", "level__rank", "observed_on")
+    )
+
+
+def summaries_refresh(*, pairs: Iterable[tuple[int, int]]) -> int:
+    """Recompute the summaries of these (learner_id, competence_id) pairs from their
+    observations, in a constant number of queries. Returns the number of summaries written.
+    """
+    pairs = set(pairs)
+    if not pairs:
+        return 0
+    learner_ids = {learner_id for learner_id, _c in pairs}
+    competence_ids = {competence_id for _l, competence_id in pairs}
+    grouped: dict[tuple[int, int], list] = defaultdict(list)
+    for learner_id, competence_id, level_id, rank, observed_on in _ordered_observations(
+        learner_id__in=learner_ids, competence_id__in=competence_ids
+    ):
+        if (learner_id, competence_id) in pairs:
+            grouped[(learner_id, competence_id)].append((level_id, rank, observed_on))
+    existing = {
+        (s.learner_id, s.competence_id): s
+        for s in CompetenceSummary.objects.filter(
+            learner_id__in=learner_ids, competence_id__in=competence_ids
+        )
+    }
+    to_create, to_update, to_delete = [], [], []
+    now = timezone.now()
+    for pair in pairs:
+        state = summary_replay(grouped.get(pair, ()))
+        summary = existing.get(pair)
+        if state is None:
+            if summary is not None:
+                to_delete.append(summary.pk)
+            continue
+        if summary is None:
+            to_create.append(
+                CompetenceSummary(learner_id=pair[0], competence_id=pair[1], **state.as_fields())
+            )
+        else:
+            for field, value in state.as_fields().items():
+                setattr(summary, field, value)
+            summary.updated_at = now
+            to_update.append(summary)
+    if to_delete:
+        CompetenceSummary.objects.filter(pk__in=to_delete).delete()
+    CompetenceSummary.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    if to_update:
+        CompetenceSummary.objects.bulk_update(
+            to_update, [*SUMMARY_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+        )
+    return len(to_create) + len(to_update)
+
+
+def observation_record(
+    *,
+    user,
+    learner: Learner,
+    competence: Competence,
+    level: Level,
+    source: str = ObservationSource.COUNSELLOR,
+    session: Session | None = None,
+    observed_on: datetime.date | None = None,
+) -> Observation:
+    """Append one observation and update the person's summary in the same transaction.
+
+    `user` may be None only for a self-assessment made from the person's own carnet (the
+    public view has opened the carnet). `observed_on` defaults to the session's date, else
+    today. An observation dated before the summary's last one is a backdated entry: the
+    summary is then recomputed from all the pair's observations.
+    """
+    if user is None:
+        if source != ObservationSource.SELF:
+            refuse()
+    elif not can_access_learner(user, learner):
+        refuse()
+    if learner.is_anonymized:
+        refuse(_("Cette fiche a été anonymisée."))
+    if observed_on is None:
+        observed_on = session.local_date if session is not None else timezone.localdate()
+    observation = Observation(
+        learner=learner,
+        competence=competence,
+        level=level,
+        source=source,
+        session=session,
+        observed_on=observed_on,
+        author=user if user is not None else None,
+    )
+    observation.full_clean()
+    with transaction.atomic():
+        summary = (
+            CompetenceSummary.objects.select_for_update()
+            .select_related("first_level", "best_level")
+            .filter(learner=learner, competence=competence)
+            .first()
+        )
+        observation.save()
+        if summary is None:
+            state = summary_step(None, level_id=level.pk, rank=level.rank, observed_on=observed_on)
+            CompetenceSummary.objects.create(
+                learner=learner, competence=competence, **state.as_fields()
+            )
+        elif observed_on >= summary.last_observed_on:
+            state = summary_step(
+                _state_from_summary(summary),
+                level_id=level.pk,
+                rank=level.rank,
+                observed_on=observed_on,
+            )
+            for field, value in state.as_fields().items():
+                setattr(summary, field, value)
+            summary.save()
+        else:
+            summaries_refresh(pairs=[(learner.pk, competence.pk)])
+        Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
+        audit_log_record(
+            user=user,
+            action=AuditAction.CREATE,
+            learner=learner,
+            detail=f"observation {competence.code} (compétence {competence.pk})",
+        )
+    return observation
+
+
+def summary_rebuild(*, learner: Learner | None = None) -> int:
+    """Rebuild the summaries of one person, or of everyone, from the observations alone.
+
+    For everyone, observations are streamed in (learner, competence, date, id) order and
+    written in batches, in one transaction. Returns the number of summaries written.
+    """
+    filters = {"learner_id": learner.pk} if learner is not None else {}
+    written = 0
+    with transaction.atomic():
+        CompetenceSummary.objects.filter(**filters).delete()
+        batch: list[CompetenceSummary] = []
+        current_pair, state = None, None
+
+        def flush_pair():
+            if current_pair is not None and state is not None:
+                batch.append(
+                    CompetenceSummary(
+                        learner_id=current_pair[0],
+                        competence_id=current_pair[1],
+                        **state.as_fields(),
+                    )
+                )
+
+        for learner_id, competence_id, level_id, rank, observed_on in _ordered_observations(
+            **filters
+        ).iterator(chunk_size=BATCH_SIZE):
+            pair = (learner_id, competence_id)
+            if pair != current_pair:
+                flush_pair()
+                current_pair, state = pair, None
+                if len(batch) >= BATCH_SIZE:
+                    CompetenceSummary.objects.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+            state = summary_step(state, level_id=level_id, rank=rank, observed_on=observed_on)
+        flush_pair()
+        CompetenceSummary.objects.bulk_create(batch)
+        written += len(batch)
+    return written

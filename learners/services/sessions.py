@@ -1,0 +1,426 @@
+"""Sessions, registration and the attendance sheet."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from learners.choices import (
+    SEAT_TAKING_STATUSES,
+    AttendanceStatus,
+    AuditAction,
+    Autonomy,
+    Equipment,
+    ObservationSource,
+    PlaceType,
+    SessionKind,
+)
+from learners.models import (
+    AnonymousParticipants,
+    Attendance,
+    Counsellor,
+    Learner,
+    LearnerStructure,
+    Observation,
+    Session,
+    Structure,
+    Venue,
+)
+from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
+from learners.scoping import can_access_learner, can_access_session, learners_visible
+from workshops.models import AtelierPage, Competence, Level, Theme
+
+from ._common import apply_data, refuse
+from .audit import audit_log_record, audit_log_record_many
+from .people import learners_attendance_refresh
+from .progress import summaries_refresh
+
+SESSION_FIELDS = frozenset(
+    {
+        "kind",
+        "title",
+        "atelier",
+        "place_type",
+        "venue",
+        "start",
+        "duration_minutes",
+        "capacity",
+        "level",
+    }
+)
+SESSION_M2M = ("counsellors", "themes", "competences")
+
+
+def _full_message(capacity: int) -> str:
+    return ngettext(
+        "Cette séance est complète : sa %(capacity)d place est déjà prise. Inscrivez la "
+        "personne sur la liste d'attente ou proposez-lui une autre séance.",
+        "Cette séance est complète : ses %(capacity)d places sont déjà prises. Inscrivez la "
+        "personne sur la liste d'attente ou proposez-lui une autre séance.",
+        capacity,
+    ) % {"capacity": capacity}
+
+
+def session_create(
+    *,
+    user,
+    start: datetime.datetime,
+    kind: str | None = None,
+    structure: Structure | None = None,
+    atelier: AtelierPage | None = None,
+    duration_minutes: int | None = None,
+    place_type: str = PlaceType.VENUE,
+    venue: Venue | None = None,
+    counsellors: Iterable[Counsellor] | None = None,
+    themes: Iterable[Theme] | None = None,
+    competences: Iterable[Competence] | None = None,
+    capacity: int | None = None,
+    level: str | None = None,
+    title: str = "",
+) -> Session:
+    """Schedule a session. From an atelier curriculum, what is not given is pre-filled:
+    kind "atelier", title, duration, level, capacity (its maximum group size), themes and
+    competences. `structure` defaults to the counsellor's; `counsellors` to the user's own
+    counsellor profile."""
+    if structure is None:
+        structure = counsellor_structure(user)
+        if structure is None:
+            if is_coordinator(user):
+                raise ValidationError({"structure": _("Choisissez la structure de la séance.")})
+            refuse(_("Vous n'avez pas accès au suivi des séances."))
+    elif not is_coordinator(user) and structure.pk != getattr(
+        counsellor_structure(user), "pk", None
+    ):
+        refuse(_("Vous ne pouvez créer une séance que pour votre structure."))
+    if atelier is not None:
+        atelier = atelier.specific
+        kind = kind or SessionKind.WORKSHOP
+        title = title or atelier.title
+        duration_minutes = duration_minutes or atelier.duration_minutes
+        level = atelier.level if level is None else level
+        capacity = atelier.group_size_max if capacity is None else capacity
+        themes = list(atelier.themes.all()) if themes is None else themes
+        competences = list(atelier.competences.all()) if competences is None else competences
+    if not kind:
+        raise ValidationError({"kind": _("Choisissez le type de séance.")})
+    if counsellors is None:
+        profile = counsellor_profile(user)
+        counsellors = [profile] if profile is not None else []
+    session = Session(
+        kind=kind,
+        title=title.strip(),
+        atelier=atelier,
+        structure=structure,
+        place_type=place_type,
+        venue=venue,
+        start=start,
+        duration_minutes=duration_minutes or 60,
+        capacity=capacity,
+        level=level or "",
+        created_by=user,
+    )
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        session.counsellors.set(list(counsellors))
+        session.themes.set(list(themes or []))
+        session.competences.set(list(competences or []))
+    return session
+
+
+def session_update(*, user, session: Session, data: Mapping) -> Session:
+    """Change fields (SESSION_FIELDS) and/or the sets `counsellors`, `themes`, `competences`.
+    A capacity below the places already taken is refused."""
+    if not can_access_session(user, session):
+        refuse(_("Vous ne pouvez modifier que les séances de votre structure."))
+    data = dict(data)
+    m2m = {name: data.pop(name) for name in SESSION_M2M if name in data}
+    if "title" in data:
+        data["title"] = data["title"].strip()
+    apply_data(session, data, SESSION_FIELDS)
+    session.full_clean()
+    with transaction.atomic():
+        if session.capacity is not None:
+            taken = session.attendances.filter(status__in=SEAT_TAKING_STATUSES).count()
+            if taken > session.capacity:
+                raise ValidationError(
+                    {
+                        "capacity": ngettext(
+                            "%(taken)d personne est déjà inscrite : "
+                            "prévoyez au moins %(taken)d place.",
+                            "%(taken)d personnes sont déjà inscrites : "
+                            "prévoyez au moins %(taken)d places.",
+                            taken,
+                        )
+                        % {"taken": taken}
+                    }
+                )
+        session.save()
+        for name, values in m2m.items():
+            getattr(session, name).set(list(values))
+    return session
+
+
+def session_anonymous_participants_set(
+    *, user, session: Session, counts: Mapping[tuple[str, str], int]
+) -> list[AnonymousParticipants]:
+    """Replace the counts of unregistered participants: {(age_band, gender): count}."""
+    if not can_access_session(user, session):
+        refuse(_("Vous ne pouvez modifier que les séances de votre structure."))
+    rows = []
+    for (age_band, gender), count in counts.items():
+        if not count:
+            continue
+        row = AnonymousParticipants(session=session, age_band=age_band, gender=gender, count=count)
+        row.full_clean(exclude=["session"], validate_unique=False, validate_constraints=False)
+        rows.append(row)
+    with transaction.atomic():
+        session.anonymous_participants.all().delete()
+        return AnonymousParticipants.objects.bulk_create(rows)
+
+
+def attendance_register(
+    *,
+    user,
+    session: Session,
+    learner: Learner,
+    waitlist: bool = False,
+) -> Attendance:
+    """Register a person for a session. When every place is taken, refuses with a French
+    ValidationError, or puts the person on the waiting list if `waitlist` is true.
+    Registering again returns the existing attendance (a waiting-list entry moves up if a
+    place is free)."""
+    if not can_access_session(user, session):
+        refuse(_("Vous ne pouvez inscrire des personnes qu'aux séances de votre structure."))
+    if not can_access_learner(user, learner):
+        refuse()
+    if learner.is_anonymized:
+        refuse(_("Cette fiche a été anonymisée."))
+    with transaction.atomic():
+        # Lock the session row: two counsellors cannot both take the last place.
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        existing = Attendance.objects.filter(session=locked, learner=learner).first()
+        if existing is not None and existing.status != AttendanceStatus.WAITING:
+            return existing
+        taken = locked.attendances.filter(status__in=SEAT_TAKING_STATUSES).count()
+        full = locked.capacity is not None and taken >= locked.capacity
+        if full and not waitlist:
+            raise ValidationError(_full_message(locked.capacity))
+        status = AttendanceStatus.WAITING if full else AttendanceStatus.REGISTERED
+        if existing is not None:
+            if existing.status != status:
+                existing.status = status
+                existing.recorded_by = user
+                existing.save(update_fields=["status", "recorded_by", "updated_at"])
+            attendance = existing
+        else:
+            attendance = Attendance(
+                session=locked, learner=learner, status=status, recorded_by=user
+            )
+            attendance.full_clean(validate_unique=False, validate_constraints=False)
+            attendance.save()
+        LearnerStructure.objects.bulk_create(
+            [LearnerStructure(learner=learner, structure_id=locked.structure_id)],
+            ignore_conflicts=True,
+        )
+        Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
+        audit_log_record(
+            user=user,
+            action=AuditAction.CREATE if existing is None else AuditAction.UPDATE,
+            learner=learner,
+            detail=f"inscription séance {locked.pk} ({status})",
+        )
+    return attendance
+
+
+@dataclass
+class SheetRow:
+    """One line of an attendance sheet as the counsellor filled it.
+
+    `levels` maps a competence id (one of the session's competences) to a level id of its
+    framework; leave a competence out (or None) to record nothing for it. Levels are only
+    accepted for people marked present.
+    """
+
+    learner_id: int
+    status: str = AttendanceStatus.PRESENT
+    equipment: str = ""
+    autonomy: str = ""
+    referred_to: str = ""
+    levels: dict[int, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class SheetSaveResult:
+    created: int
+    updated: int
+    observations: int
+
+
+def _coerce_row(row: SheetRow | Mapping) -> SheetRow:
+    if isinstance(row, SheetRow):
+        return row
+    return SheetRow(**row)
+
+
+def attendance_sheet_save(
+    *, user, session: Session, rows: Iterable[SheetRow | Mapping]
+) -> SheetSaveResult:
+    """Save a whole attendance sheet in one transaction and a bounded number of queries
+    (it does not grow with the number of rows): statuses, equipment, autonomy, referral,
+    and the levels observed on the session's competences (new observations dated on the
+    session day, skipped when the same level was already recorded for this session), the
+    summaries, the people's last attendance, and one audit row per person.
+
+    Rows may be `SheetRow`s or dicts with the same keys. People not in `rows` are left as
+    they are. A new "inscrit" row beyond the capacity is refused; people marked present
+    always are recorded (they came). Errors are French ValidationErrors naming the row.
+    """
+    if not can_access_session(user, session):
+        refuse(_("Vous ne pouvez saisir que les séances de votre structure."))
+    rows = [_coerce_row(row) for row in rows]
+    if not rows:
+        return SheetSaveResult(created=0, updated=0, observations=0)
+    learner_ids = [row.learner_id for row in rows]
+    if len(set(learner_ids)) != len(learner_ids):
+        raise ValidationError(_("Une même personne apparaît deux fois sur la feuille."))
+
+    competence_framework = dict(session.competences.values_list("id", "framework_id"))
+    level_ids = {lv for row in rows for lv in row.levels.values() if lv is not None}
+    levels = {lv.pk: lv for lv in Level.objects.filter(pk__in=level_ids)}
+    for index, row in enumerate(rows, start=1):
+        errors = []
+        if row.status not in AttendanceStatus.values:
+            errors.append(_("présence inconnue"))
+        if row.equipment and row.equipment not in Equipment.values:
+            errors.append(_("matériel inconnu"))
+        if row.autonomy and row.autonomy not in Autonomy.values:
+            errors.append(_("autonomie inconnue"))
+        if len(row.referred_to) > 200:
+            errors.append(_("orientation trop longue (200 caractères au plus)"))
+        recorded = {c: lv for c, lv in row.levels.items() if lv is not None}
+        if recorded and row.status != AttendanceStatus.PRESENT:
+            errors.append(_("un niveau ne se note que pour une personne présente"))
+        for competence_id, level_id in recorded.items():
+            if competence_id not in competence_framework:
+                errors.append(_("compétence non travaillée dans cette séance"))
+            elif level_id not in levels:
+                errors.append(_("niveau inconnu"))
+            elif levels[level_id].framework_id != competence_framework[competence_id]:
+                errors.append(_("niveau d'un autre référentiel que la compétence"))
+        if errors:
+            raise ValidationError(
+                _("Ligne %(row)d : %(errors)s.") % {"row": index, "errors": ", ".join(errors)}
+            )
+
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        learners = {
+            lr.pk: lr
+            for lr in learners_visible(user, include_anonymized=True).filter(pk__in=learner_ids)
+        }
+        for index, row in enumerate(rows, start=1):
+            learner = learners.get(row.learner_id)
+            if learner is None or learner.is_anonymized:
+                raise ValidationError(_("Ligne %(row)d : personne introuvable.") % {"row": index})
+        existing = {a.learner_id: a for a in session.attendances.all()}
+        if session.capacity is not None:
+            by_row = {row.learner_id: row.status for row in rows}
+            taken = sum(
+                1
+                for learner_id, a in existing.items()
+                if by_row.get(learner_id, a.status) in SEAT_TAKING_STATUSES
+            ) + sum(
+                1
+                for row in rows
+                if row.learner_id not in existing and row.status in SEAT_TAKING_STATUSES
+            )
+            newly_registered = [
+                row
+                for row in rows
+                if row.status == AttendanceStatus.REGISTERED
+                and getattr(existing.get(row.learner_id), "status", None)
+                not in SEAT_TAKING_STATUSES
+            ]
+            if newly_registered and taken > session.capacity:
+                raise ValidationError(_full_message(session.capacity))
+
+        now = timezone.now()
+        to_create, to_update = [], []
+        for row in rows:
+            attendance = existing.get(row.learner_id)
+            values = {
+                "status": row.status,
+                "equipment": row.equipment,
+                "autonomy": row.autonomy,
+                "referred_to": row.referred_to.strip(),
+            }
+            if attendance is None:
+                to_create.append(
+                    Attendance(
+                        session=session, learner_id=row.learner_id, recorded_by=user, **values
+                    )
+                )
+            elif any(getattr(attendance, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(attendance, k, v)
+                attendance.recorded_by = user
+                attendance.updated_at = now
+                to_update.append(attendance)
+        Attendance.objects.bulk_create(to_create)
+        if to_update:
+            Attendance.objects.bulk_update(
+                to_update,
+                ["status", "equipment", "autonomy", "referred_to", "recorded_by", "updated_at"],
+            )
+        LearnerStructure.objects.bulk_create(
+            [
+                LearnerStructure(learner_id=learner_id, structure_id=session.structure_id)
+                for learner_id in learner_ids
+            ],
+            ignore_conflicts=True,
+        )
+
+        # Levels: append an observation unless this session already has the same level.
+        latest_here: dict[tuple[int, int], int] = {}
+        for learner_id, competence_id, level_id in (
+            Observation.objects.filter(session=session, learner_id__in=learner_ids)
+            .order_by("id")
+            .values_list("learner_id", "competence_id", "level_id")
+        ):
+            latest_here[(learner_id, competence_id)] = level_id
+        observed_on = session.local_date
+        observations = [
+            Observation(
+                learner_id=row.learner_id,
+                competence_id=competence_id,
+                level_id=level_id,
+                source=ObservationSource.COUNSELLOR,
+                session=session,
+                observed_on=observed_on,
+                author=user,
+            )
+            for row in rows
+            for competence_id, level_id in row.levels.items()
+            if level_id is not None and latest_here.get((row.learner_id, competence_id)) != level_id
+        ]
+        Observation.objects.bulk_create(observations)
+        summaries_refresh(pairs={(o.learner_id, o.competence_id) for o in observations})
+
+        learners_attendance_refresh(learner_ids=learner_ids, touch=True)
+        audit_log_record_many(
+            user=user,
+            action=AuditAction.UPDATE,
+            learners=[learners[learner_id] for learner_id in learner_ids],
+            detail=f"feuille de présence séance {session.pk}",
+        )
+    return SheetSaveResult(
+        created=len(to_create), updated=len(to_update), observations=len(observations)
+    )
