@@ -6,6 +6,10 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Ateliers et fiches pratiques"
 
     def ready(self) -> None:
+        from workshops import signals
+
+        signals.connect()
+
         # Role groups, permissions and the review workflow, after every migrate (idempotent).
         from django.db.models.signals import post_migrate
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = "Accueil et recherche"
+
+    def ready(self) -> None:
+        from home import pagecache
+
+        pagecache.connect()

@@ -1,12 +1,30 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from workshops.selectors import (
+    SEARCH_QUERY_MAX_LENGTH,
+    public_index_pages,
+    public_search,
+    themes_with_guides,
+)
+
 
 def search(request):
-    """Site search. Grows with the publishing app (guides and ateliers)."""
-    query = request.GET.get("q", "").strip()
+    """Site search over published guides and ateliers, grouped by kind. Without a result
+    (or without a query), suggests themes that lead to the guide index, filtered."""
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    results = public_search(query=query) if query else None
+    suggestions = []
+    if results is None or results.total == 0:
+        suggestions = themes_with_guides()
     return TemplateResponse(
         request,
         "home/search.html",
-        {"query": query, "page_title": _("Rechercher")},
+        {
+            "query": query,
+            "results": results,
+            "suggested_themes": suggestions,
+            "guide_index": public_index_pages().get("guides"),
+            "page_title": _("Rechercher"),
+        },
     )

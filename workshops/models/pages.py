@@ -30,6 +30,13 @@ class AtelierIndexPage(Page):
     class Meta:
         verbose_name = _("liste des ateliers")
 
+    def get_context(self, request, *args, **kwargs):
+        from workshops.views.public import atelier_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(atelier_index_context(request, index=self))
+        return context
+
 
 class GuideIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
@@ -41,6 +48,13 @@ class GuideIndexPage(Page):
 
     class Meta:
         verbose_name = _("liste des fiches pratiques")
+
+    def get_context(self, request, *args, **kwargs):
+        from workshops.views.public import guide_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(guide_index_context(request, index=self))
+        return context
 
 
 class GuidePage(Page):
@@ -121,6 +135,13 @@ class GuidePage(Page):
     def save(self, *args, **kwargs):
         self.reading_time_minutes = self.compute_reading_time()
         return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from workshops.selectors import guide_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = guide_detail(guide=self)
+        return context
 
 
 class AtelierPage(Page):
@@ -204,6 +225,13 @@ class AtelierPage(Page):
     @property
     def plan_total_minutes(self) -> int:
         return sum(block.value["duration_minutes"] for block in self.session_plan)
+
+    def get_context(self, request, *args, **kwargs):
+        from workshops.selectors import atelier_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = atelier_detail(atelier=self)
+        return context
 
 
 class AtelierHandout(Orderable):

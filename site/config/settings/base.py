@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous full-page cache: before the session, so a hit touches neither it nor the DB.
+    "home.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +171,10 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Wagtail 8 runs its own background work (reference index, image clean-up) on django-tasks.
 # Those jobs are small: they run in-process, so only Celery needs a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Public pages served to anonymous visitors from the cache for this many seconds, 0 to turn
+# it off (home/pagecache.py; invalidated on every publication).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 WAGTAIL_SITE_NAME = "Pas à pas"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -12,6 +12,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Off in tests; the page cache tests turn it on with the `settings` fixture.
+PAGE_CACHE_SECONDS = 0
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasapas-test-media-")
 # The real-worker integration test sets CELERY_BROKER_URL; everything else runs eagerly.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -1,0 +1,305 @@
+"""Public guide and atelier pages: page-tree rules, required alt text, what each page shows
+(and never shows), and query counts that do not grow with the content."""
+
+import re
+from html import unescape
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.blocks import StreamBlockValidationError
+from wagtail.test.utils import WagtailPageTestCase
+
+from home.models import HomePage
+from tests.factories.workshops import (
+    FACILITATOR_NOTES,
+    AtelierPageFactory,
+    GuidePageFactory,
+    ImageFactory,
+    audience,
+    competence,
+    guide_index_page,
+    theme,
+)
+from workshops.blocks import GuideStepBlock, GuideStepsBlock
+from workshops.models import AtelierIndexPage, AtelierPage, GuideIndexPage, GuidePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def html_of(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def text_of(html: str) -> str:
+    """The visible text of the page's main content, tags removed, spaces collapsed."""
+    main = re.search(r"<main.*?</main>", html, re.S).group(0)
+    text = unescape(re.sub(r"<[^>]+>", " ", main))
+    return re.sub(r"\s+([,.)])", r"\1", re.sub(r"\s+", " ", text))
+
+
+# Page tree ------------------------------------------------------------------------------
+
+
+class PageTreeTests(WagtailPageTestCase):
+    def test_index_pages_live_under_the_home_page_only(self):
+        self.assertCanCreateAt(HomePage, GuideIndexPage)
+        self.assertCanCreateAt(HomePage, AtelierIndexPage)
+        self.assertCanNotCreateAt(GuideIndexPage, AtelierIndexPage)
+        self.assertCanNotCreateAt(AtelierIndexPage, GuideIndexPage)
+
+    def test_guides_and_ateliers_live_under_their_own_index(self):
+        self.assertCanCreateAt(GuideIndexPage, GuidePage)
+        self.assertCanCreateAt(AtelierIndexPage, AtelierPage)
+        self.assertCanNotCreateAt(HomePage, GuidePage)
+        self.assertCanNotCreateAt(HomePage, AtelierPage)
+        self.assertCanNotCreateAt(AtelierIndexPage, GuidePage)
+        self.assertCanNotCreateAt(GuideIndexPage, AtelierPage)
+
+    def test_guides_and_ateliers_have_no_children(self):
+        self.assertAllowedSubpageTypes(GuidePage, {})
+        self.assertAllowedSubpageTypes(AtelierPage, {})
+        self.assertAllowedParentPageTypes(GuidePage, {GuideIndexPage})
+        self.assertAllowedParentPageTypes(AtelierPage, {AtelierIndexPage})
+
+    def test_each_index_exists_once(self):
+        index = guide_index_page()
+        self.assertFalse(GuideIndexPage.can_create_at(index.get_parent()))
+
+    def test_guide_and_atelier_pages_render(self):
+        guide = GuidePageFactory(step_count=2)
+        atelier = AtelierPageFactory()
+        self.assertPageIsRenderable(guide)
+        self.assertPageIsRenderable(atelier)
+        self.assertPageIsRenderable(guide.get_parent().specific)
+        self.assertPageIsRenderable(atelier.get_parent().specific)
+
+
+# Alt text -------------------------------------------------------------------------------
+
+
+def test_a_step_with_an_image_and_no_alt_text_is_refused():
+    image = ImageFactory()
+    block = GuideStepBlock()
+    value = block.to_python(
+        {"title": "Ouvrez", "text": "<p>Touchez.</p>", "image": image.pk, "alt_text": "  "}
+    )
+    with pytest.raises(Exception) as error:
+        block.clean(value)
+    assert "texte alternatif est obligatoire" in str(error.value.block_errors["alt_text"])
+
+
+def test_a_step_with_an_image_and_alt_text_is_accepted():
+    image = ImageFactory()
+    block = GuideStepBlock()
+    value = block.to_python(
+        {"title": "Ouvrez", "text": "<p>Touchez.</p>", "image": image.pk, "alt_text": "L'écran"}
+    )
+    assert block.clean(value)["alt_text"] == "L'écran"
+
+
+def test_a_guide_whose_step_lacks_alt_text_fails_validation():
+    image = ImageFactory()
+    stream = GuideStepsBlock()
+    value = stream.to_python(
+        [
+            {
+                "type": "step",
+                "value": {"title": "Ouvrez", "text": "<p>Touchez.</p>", "image": image.pk},
+            }
+        ]
+    )
+    with pytest.raises(StreamBlockValidationError):
+        stream.clean(value)
+
+
+# Guide page -----------------------------------------------------------------------------
+
+
+def test_guide_page_shows_numbered_illustrated_steps_and_its_metadata(client):
+    guide = GuidePageFactory(
+        title="Envoyer une photo par e-mail",
+        step_count=3,
+        themes=[theme("e-mail")],
+        competences=[competence("S2.2")],
+        audiences=[audience("seniors")],
+    )
+    html = html_of(client.get(guide.url))
+    text = text_of(html)
+
+    assert html.count("<h1") == 1
+    assert "<title>Envoyer une photo par e-mail – Pas à pas</title>" in html
+    # Breadcrumbs: home › guide index › this guide (current page, not a link).
+    crumbs = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    assert re.findall(r'href="([^"]+)"', crumbs) == ["/", "/fiches/"]
+    assert 'aria-current="page">Envoyer une photo par e-mail<' in crumbs
+    # Summary, what you need.
+    assert guide.summary in text
+    assert "Ce qu'il vous faut" in text and "Votre adresse e-mail" in text
+    # Steps: one ordered list, each step a section with its h2 and its picture.
+    steps_html = re.search(r'<ol class="guide-steps".*?</ol>', html, re.S).group(0)
+    assert steps_html.count('<li class="guide-step"') == 3
+    assert steps_html.count("<section") == 3
+    assert re.findall(r"<h2[^>]*>.*?Étape (\d)", steps_html, re.S) == ["1", "2", "3"]
+    assert steps_html.count("<picture>") == 3
+    # Callouts are labelled in words, not only by colour.
+    assert "Astuce :" in text and "Attention :" in text
+    # Metadata.
+    assert "E-mail" in text and 'href="/fiches/?thematique=e-mail"' in html
+    assert "S2.2 Envoyer et lire des e-mails" in text
+    assert "Seniors" in text
+    assert "Débutant" in text
+    assert re.search(r"Temps de lecture : environ \d+ minutes?", text)
+    assert "15 janvier 2026" in text
+    assert "Licence Ouverte Etalab 2.0" in text
+    # The feedback form (owned by the feedback feature) is included.
+    assert 'id="avis"' in html
+
+
+def test_guide_step_pictures_are_responsive_webp_renditions_with_dimensions(client):
+    guide = GuidePageFactory(step_count=3)
+    html = html_of(client.get(guide.url))
+    pictures = re.findall(r"<picture>.*?</picture>", html, re.S)
+    assert len(pictures) == 3
+    for number, picture in enumerate(pictures, start=1):
+        source = re.search(r"<source ([^>]+)>", picture).group(1)
+        img = re.search(r"<img ([^>]+)>", picture).group(1)
+        assert 'type="image/webp"' in source
+        assert re.search(r'srcset="[^"]+\.webp 360w, [^"]+\.webp 720w, [^"]+\.webp 800w"', source)
+        assert 'sizes="' in source and 'sizes="' in img
+        assert re.search(r'srcset="[^"]+\.png 360w', img)
+        assert 'width="720"' in img and 'height="450"' in img
+        assert f"L&#x27;écran de l&#x27;étape {number}" in img
+        # The first picture is likely on screen: loaded at once; the others lazily.
+        assert ('loading="lazy"' in img) is (number > 1)
+
+
+def test_draft_guides_are_not_served(client):
+    draft = GuidePageFactory(publish=False)
+    assert client.get(f"/fiches/{draft.slug}/").status_code == 404
+    assert draft.title not in html_of(client.get("/fiches/"))
+
+
+# Atelier page ---------------------------------------------------------------------------
+
+
+def test_atelier_page_shows_every_public_field(client):
+    guide = GuidePageFactory(title="Créer son adresse e-mail")
+    atelier = AtelierPageFactory(
+        title="Premiers pas avec l'e-mail",
+        handout_count=2,
+        audiences=[audience("seniors"), audience("adultes")],
+        competences=[competence("S2.1")],
+        themes=[theme("e-mail")],
+        related_guides=[guide],
+    )
+    html = html_of(client.get(atelier.url))
+    text = text_of(html)
+    assert html.count("<h1") == 1
+    assert atelier.summary in text
+    assert "Pour qui Seniors, Adultes" in text
+    assert "Niveau Débutant" in text
+    assert "Durée 1 h 30" in text
+    assert "de 3 à 8 participants" in text
+    assert "Savoir allumer un téléphone." in text
+    assert "Créer une adresse e-mail" in text  # objectives
+    assert "S2.1 Créer une adresse e-mail" in text
+    assert "Un téléphone ou une tablette par personne" in text
+    # The session plan with its timed steps and total.
+    assert "Durée totale du déroulé : 1 h 30" in text
+    assert "Tour de table (10 min)" in text
+    # Handouts as links with their format and size.
+    assert re.search(r"Aide-mémoire 1 \(TXT, 2,0 Kio\)", text)
+    assert len(re.findall(r'<a href="/documents/\d+/support[^"]*\.txt"', html)) == 2
+    assert 'href="' + guide.url + '"' in html
+    assert "CC BY-SA 4.0" in text
+
+
+def test_facilitator_notes_never_reach_the_public_page(client):
+    atelier = AtelierPageFactory()
+    assert atelier.facilitator_notes == FACILITATOR_NOTES
+    html = html_of(client.get(atelier.url))
+    assert "NOTE-ANIMATEUR" not in html
+    assert "prévoir deux téléphones" not in html
+    # Not on the index either.
+    assert "NOTE-ANIMATEUR" not in html_of(client.get("/ateliers/"))
+
+
+# Navigation -----------------------------------------------------------------------------
+
+
+def test_navigation_links_to_the_index_pages_when_they_exist(client):
+    html = html_of(client.get("/"))
+    assert "Fiches pratiques</a>" not in html
+    GuidePageFactory()
+    AtelierPageFactory()
+    html = html_of(client.get("/"))
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    assert re.findall(r'href="([^"]+)"', nav) == ["/", "/fiches/", "/ateliers/", "/recherche/"]
+    assert 'href="/" aria-current="page"' in nav
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html_of(client.get("/fiches/")), re.S)
+    assert 'href="/fiches/" aria-current="page"' in nav.group(0)
+
+
+# Query counts ---------------------------------------------------------------------------
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm up: renditions generated on first view
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_guide_page_queries_do_not_grow_with_steps(client, django_assert_max_num_queries):
+    short = GuidePageFactory(step_count=3, themes=[theme("e-mail")])
+    long = GuidePageFactory(step_count=12, themes=[theme("e-mail"), theme("sante")])
+    AtelierPageFactory(related_guides=[short, long])
+    assert count_queries(client, short.url) == count_queries(client, long.url)
+    with django_assert_max_num_queries(17):
+        client.get(long.url)
+
+
+def test_atelier_page_queries_do_not_grow_with_handouts(client, django_assert_max_num_queries):
+    small = AtelierPageFactory(handout_count=1, related_guides=[GuidePageFactory()])
+    big = AtelierPageFactory(handout_count=6, related_guides=[GuidePageFactory() for _ in range(4)])
+    assert count_queries(client, small.url) == count_queries(client, big.url)
+    with django_assert_max_num_queries(17):
+        client.get(big.url)
+
+
+def test_index_queries_do_not_grow_with_guides(client, django_assert_max_num_queries):
+    GuidePageFactory(themes=[theme("e-mail")], illustrated=False)
+    few = count_queries(client, "/fiches/")
+    for _ in range(11):
+        GuidePageFactory(themes=[theme("e-mail"), theme("sante")], illustrated=False)
+    assert count_queries(client, "/fiches/") == few
+    with django_assert_max_num_queries(17):
+        client.get("/fiches/?thematique=e-mail&niveau=debutant&page=1")
+
+
+def test_atelier_index_queries_do_not_grow_with_ateliers(client):
+    AtelierPageFactory(audiences=[audience("seniors")])
+    few = count_queries(client, "/ateliers/")
+    for _ in range(11):
+        AtelierPageFactory(audiences=[audience("seniors"), audience("parents")])
+    assert count_queries(client, "/ateliers/") == few
+
+
+def test_search_queries_do_not_grow_with_results(client):
+    GuidePageFactory(title="Fiche courriel", illustrated=False)
+    few = count_queries(client, "/recherche/?q=courriel")
+    for n in range(8):
+        GuidePageFactory(title=f"Courriel numéro {n}", illustrated=False)
+        AtelierPageFactory(title=f"Atelier courriel {n}")
+    assert count_queries(client, "/recherche/?q=courriel") == few

@@ -1,0 +1,288 @@
+"""Reads of the publishing app for the public site: index listings with their filters,
+the related content of a guide or an atelier, the step pictures' renditions, and search.
+
+Every function here runs a fixed number of queries, whatever the number of pages, steps or
+images (the tests bound them), so that a page's cost never grows with its content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.search.query import And, Or, PlainText
+
+from workshops.models import (
+    AtelierHandout,
+    AtelierIndexPage,
+    AtelierPage,
+    GuideIndexPage,
+    GuidePage,
+    Theme,
+)
+from workshops.renditions import GUIDE_STEP_SPECS
+
+INDEX_PAGE_SIZE = 12
+SEARCH_RESULTS_PER_GROUP = 20
+SEARCH_QUERY_MAX_LENGTH = 200
+SEARCH_MAX_TERMS = 8
+
+
+# Listings -------------------------------------------------------------------------------
+
+
+def _filter_pages(queryset: QuerySet, *, filters: dict, level_field: str) -> QuerySet:
+    theme = filters.get("thematique")
+    if theme is not None:
+        # A parent theme ("Aide aux démarches administratives") includes its sub-themes.
+        queryset = queryset.filter(Q(themes=theme) | Q(themes__parent=theme))
+    audience = filters.get("public")
+    if audience is not None:
+        queryset = queryset.filter(audiences=audience)
+    competence = filters.get("competence")
+    if competence is not None:
+        queryset = queryset.filter(competences=competence)
+    level = filters.get("niveau")
+    if level:
+        queryset = queryset.filter(**{level_field: level})
+    if theme is not None or audience is not None or competence is not None:
+        queryset = queryset.distinct()
+    return queryset
+
+
+def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = None) -> QuerySet:
+    """Live public guides (under `index` when given), filtered by the cleaned values of a
+    `GuideFilterForm`, alphabetical, with what a card shows prefetched."""
+    queryset = GuidePage.objects.live().public()
+    if index is not None:
+        queryset = queryset.child_of(index)
+    queryset = _filter_pages(queryset, filters=filters or {}, level_field="difficulty")
+    return queryset.defer_streamfields().prefetch_related("themes").order_by("title", "pk")
+
+
+def atelier_list(*, index: AtelierIndexPage | None = None, filters: dict | None = None) -> QuerySet:
+    """Live public ateliers (under `index` when given), filtered like `guide_list`."""
+    queryset = AtelierPage.objects.live().public()
+    if index is not None:
+        queryset = queryset.child_of(index)
+    queryset = _filter_pages(queryset, filters=filters or {}, level_field="level")
+    return (
+        queryset.defer_streamfields()
+        .defer("facilitator_notes")
+        .prefetch_related("audiences", "themes")
+        .order_by("title", "pk")
+    )
+
+
+def paginate(queryset: QuerySet, *, page_number: str | None, per_page: int = INDEX_PAGE_SIZE):
+    """A page of results; a missing, malformed or out-of-range number gives the first or
+    the last page rather than an error."""
+    return Paginator(queryset, per_page).get_page(page_number)
+
+
+def pagination_window(page: PaginatorPage) -> list[int | None]:
+    """Page numbers to link around the current one, `None` for a gap (« … »)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+
+
+# Detail pages ---------------------------------------------------------------------------
+
+
+@dataclass
+class GuideDetail:
+    competences: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+    audiences: list = field(default_factory=list)
+    ateliers: list = field(default_factory=list)
+
+
+def guide_detail(*, guide: GuidePage) -> GuideDetail:
+    """What the guide page shows besides its own fields (5 queries), and the renditions of
+    its step pictures attached to the images (see `guide_step_renditions_prefetch`)."""
+    guide_step_renditions_prefetch(guide=guide)
+    return GuideDetail(
+        competences=list(guide.competences.select_related("framework")),
+        themes=list(guide.themes.select_related("parent")),
+        audiences=list(guide.audiences.all()),
+        ateliers=list(
+            AtelierPage.objects.live()
+            .public()
+            .filter(related_guides=guide)
+            .defer_streamfields()
+            .defer("facilitator_notes")
+            .order_by("title")
+        ),
+    )
+
+
+@dataclass
+class AtelierDetail:
+    competences: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+    audiences: list = field(default_factory=list)
+    handouts: list = field(default_factory=list)
+    guides: list = field(default_factory=list)
+
+
+def atelier_detail(*, atelier: AtelierPage) -> AtelierDetail:
+    """What the atelier page shows besides its own fields. Facilitator notes are not part
+    of it: they are for counsellors, in the admin only."""
+    return AtelierDetail(
+        competences=list(atelier.competences.select_related("framework")),
+        themes=list(atelier.themes.select_related("parent")),
+        audiences=list(atelier.audiences.all()),
+        handouts=list(
+            AtelierHandout.objects.filter(page=atelier)
+            .select_related("document")
+            .order_by("sort_order")
+        ),
+        guides=list(
+            GuidePage.objects.live()
+            .public()
+            .filter(ateliers=atelier)
+            .defer_streamfields()
+            .order_by("title")
+        ),
+    )
+
+
+def guide_step_renditions_prefetch(*, guide: GuidePage) -> None:
+    """Loads, in one query, the existing renditions (`GUIDE_STEP_SPECS`) of every step
+    image of `guide` and attaches them to the images the steps hold, so that rendering the
+    steps does not query per image. A rendition not generated yet is created on first use.
+    """
+    images = [
+        block.value["image"]
+        for block in guide.steps
+        if block.block_type == "step" and block.value.get("image") is not None
+    ]
+    if not images:
+        return
+    rendition_model = get_image_model().get_rendition_model()
+    by_image: dict[int, list] = defaultdict(list)
+    for rendition in rendition_model.objects.filter(
+        image_id__in={image.pk for image in images}, filter_spec__in=GUIDE_STEP_SPECS
+    ):
+        by_image[rendition.image_id].append(rendition)
+    for image in images:
+        image.prefetched_renditions = list(by_image[image.pk])
+
+
+def public_index_pages() -> dict[str, Page]:
+    """The live guide and atelier index pages, for the site navigation (one query)."""
+    kinds = {
+        GuideIndexPage: "guides",
+        AtelierIndexPage: "ateliers",
+    }
+    found: dict[str, Page] = {}
+    for page in Page.objects.live().type(*kinds).order_by("path").specific(defer=True):
+        found.setdefault(kinds[type(page)], page)
+    return found
+
+
+# Search ---------------------------------------------------------------------------------
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, stripped of punctuation and search-engine syntax (quotes,
+    `*`, parentheses, `-`, which FTS5 and tsquery would otherwise interpret), at most
+    `SEARCH_MAX_TERMS` of them."""
+    words = re.findall(r"\w+", query[:SEARCH_QUERY_MAX_LENGTH])
+    return [word for word in words if word != "_"][:SEARCH_MAX_TERMS]
+
+
+def _singular_plural(term: str) -> list[str]:
+    """The term and its other number in French's regular cases: « atelier » ↔ « ateliers »,
+    « jeu » ↔ « jeux ». Irregular plurals (« journal » / « journaux ») are left alone."""
+    variants = [term]
+    if len(term) > 3 and term[-1] in "sx":
+        variants.append(term[:-1])
+    elif len(term) > 2:
+        variants.append(term + ("x" if term.endswith(("eau", "eu")) else "s"))
+    return variants
+
+
+def build_search_query(query: str):
+    """A search query object for Wagtail's database backend, or None when nothing is left.
+
+    PostgreSQL: the words as typed. The `french_unaccent` text search configuration
+    (home migration 0003, `WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"]`) removes
+    accents and stems French words on both sides, so « impots » finds « impôts » and
+    « atelier » finds « ateliers ».
+
+    SQLite: Wagtail's backend stores the index in an FTS5 table whose default tokenizer,
+    `unicode61`, folds case and removes diacritics (`remove_diacritics 1`) from the indexed
+    text and from the query alike, so matching is already accent-insensitive: « impots »
+    finds « impôts » and « IMPÔTS » finds « impots ». FTS5 has no French stemmer, so each
+    word is also searched in its other grammatical number (« atelier » OR « ateliers »),
+    which covers regular plurals; the words themselves are combined with AND as on
+    PostgreSQL. Folding accents in Python as well is therefore unnecessary on SQLite and
+    wrong on PostgreSQL (`unaccent` runs before stemming there), so the terms are passed
+    as typed.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        return PlainText(" ".join(terms), operator="and")
+    parts = []
+    for term in terms:
+        variants = _singular_plural(term)
+        parts.append(Or([PlainText(v) for v in variants]) if len(variants) > 1 else PlainText(term))
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    guides: list = field(default_factory=list)
+    guide_count: int = 0
+    ateliers: list = field(default_factory=list)
+    atelier_count: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.guide_count + self.atelier_count
+
+
+def public_search(*, query: str, limit: int = SEARCH_RESULTS_PER_GROUP) -> SearchResults:
+    """Live public guides and ateliers matching `query`, best first, grouped by kind (at
+    most `limit` of each, with the total counts). Facilitator notes are not indexed."""
+    results = SearchResults(query=query)
+    search_query = build_search_query(query)
+    if search_query is None:
+        return results
+    guides = GuidePage.objects.live().public().defer_streamfields().search(search_query)
+    ateliers = (
+        AtelierPage.objects.live()
+        .public()
+        .defer_streamfields()
+        .defer("facilitator_notes")
+        .search(search_query)
+    )
+    results.guides = list(guides[:limit])
+    results.guide_count = len(results.guides) if len(results.guides) < limit else guides.count()
+    results.ateliers = list(ateliers[:limit])
+    results.atelier_count = (
+        len(results.ateliers) if len(results.ateliers) < limit else ateliers.count()
+    )
+    return results
+
+
+def themes_with_guides(*, limit: int = 12) -> list[Theme]:
+    """Themes that have live public guides, the most used first (suggestions for a search
+    without result), each annotated with `guide_count`."""
+    live_guides = GuidePage.objects.live().public().values("pk")
+    return list(
+        Theme.objects.filter(guides__in=live_guides)
+        .annotate(guide_count=Count("guides", distinct=True))
+        .select_related("parent")
+        .order_by("-guide_count", "sort_order", "name")[:limit]
+    )
