@@ -148,3 +148,20 @@ def test_include_renders_an_accessible_form_without_csrf_token():
     assert 'maxlength="500"' in html
     assert "information personnelle" in html
     assert reverse("guide_feedback", kwargs={"page_id": guide.pk}) in html
+
+
+def test_behind_the_local_proxy_each_reader_has_their_own_limit(client, settings):
+    settings.GUIDE_FEEDBACK_RATE_LIMITS = {"per_client_per_day": 1, "per_guide_per_hour": 100}
+    guide = guide_create()
+    url = reverse("guide_feedback", kwargs={"page_id": guide.pk})
+    # The proxy on 127.0.0.1 appends the real address to X-Forwarded-For.
+    first = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "spoofed, 203.0.113.7"}
+    second = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.8"}
+    assert client.post(url, {"kind": "helped"}, **first).status_code == 302
+    assert client.post(url, {"kind": "helped"}, **second).status_code == 302
+    assert client.post(url, {"kind": "helped"}, **first).status_code == 429
+    # A public address's own X-Forwarded-For is not trusted.
+    public = {"REMOTE_ADDR": "93.184.216.34", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert client.post(url, {"kind": "helped"}, **public).status_code == 302
+    public["HTTP_X_FORWARDED_FOR"] = "203.0.113.10"
+    assert client.post(url, {"kind": "helped"}, **public).status_code == 429

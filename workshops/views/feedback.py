@@ -3,6 +3,8 @@
 Thin: parsing in `workshops.forms`, rules and rate limits in `workshops.services.feedback`.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,12 +20,24 @@ THANKS_FRAGMENT = "#avis-merci"
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # Behind the reverse proxy, REMOTE_ADDR is the proxy: the proxy's own header wins when
-    # the deployment says it can be trusted (it overwrites any value the client sent).
+    """The reader's address, used only to build the daily rate-limit hash.
+
+    Behind the reverse proxy (README: gunicorn on 127.0.0.1), REMOTE_ADDR is the proxy: the
+    last X-Forwarded-For entry is the one the proxy appended, i.e. the real client. A
+    deployment can name another header with the CLIENT_IP_HEADER setting.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
     header = getattr(settings, "CLIENT_IP_HEADER", "")
     if header and request.META.get(header):
         return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    try:
+        from_local_proxy = ipaddress.ip_address(remote).is_private
+    except ValueError:
+        from_local_proxy = False
+    if forwarded and from_local_proxy:
+        return forwarded.split(",")[-1].strip()
+    return remote
 
 
 # CSRF exemption, on purpose: guide pages are cached and served identically to every
