@@ -1,0 +1,77 @@
+"""What the public carnet page shows (the view has opened the carnet with `carnet_open`)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from learners.choices import AttendanceStatus, SessionKind
+from learners.models import Carnet, GuideRead
+from workshops.models import GuidePage
+
+from .progress import CompetenceProgress, competence_progress_list, summaries_with_levels
+
+
+@dataclass(frozen=True)
+class AtelierAttended:
+    title: str
+    date: datetime.date
+    atelier_id: int | None
+
+
+@dataclass
+class CarnetOverview:
+    """First name only, ateliers attended, competences with levels, "je sais faire"
+    statements, and the next guides to read."""
+
+    first_name: str
+    ateliers: list[AtelierAttended]
+    competences: list[CompetenceProgress]
+    next_guides: list[GuidePage]
+
+    @property
+    def can_do(self) -> list[str]:
+        return [c.competence.can_do for c in self.competences if c.can_do and c.competence.can_do]
+
+
+def carnet_overview(*, carnet: Carnet, guide_limit: int = 6) -> CarnetOverview:
+    """The carnet's content in a constant number of queries. Next guides: live, public
+    guides linked to a competence the person has not completed, that they have not marked
+    as read, most recently published first."""
+    learner = carnet.learner
+    attendances = (
+        learner.attendances.filter(
+            status=AttendanceStatus.PRESENT, session__kind=SessionKind.WORKSHOP
+        )
+        .select_related("session__atelier")
+        .order_by("-session__start")
+    )
+    ateliers = [
+        AtelierAttended(
+            title=a.session.atelier.title if a.session.atelier_id else a.session.display_title,
+            date=a.session.local_date,
+            atelier_id=a.session.atelier_id,
+        )
+        for a in attendances
+    ]
+    competences = competence_progress_list(
+        summaries_with_levels(learner.competence_summaries.all())
+    )
+    in_progress = [c.competence.pk for c in competences if not c.is_complete]
+    next_guides = []
+    if in_progress:
+        read = GuideRead.objects.filter(learner_id=learner.pk).values("guide_id")
+        next_guides = list(
+            GuidePage.objects.live()
+            .public()
+            .filter(competences__in=in_progress)
+            .exclude(pk__in=read)
+            .distinct()
+            .order_by("-first_published_at", "pk")[:guide_limit]
+        )
+    return CarnetOverview(
+        first_name=learner.first_name,
+        ateliers=ateliers,
+        competences=competences,
+        next_guides=next_guides,
+    )

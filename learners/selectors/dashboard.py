@@ -1,0 +1,148 @@
+"""The counsellor's dashboard ("Mon tableau de bord")."""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from learners.models import Learner, Session
+from learners.progress import STUCK_AFTER_OBSERVATIONS
+from learners.scoping import learners_visible, sessions_visible, summaries_visible
+from workshops.models import Competence, Level
+
+from .sessions import sessions_with_free_places
+
+STOPPED_AFTER_DAYS = 60
+# People who stopped coming longer ago than this are no longer listed (retention: a year).
+STOPPED_LOOKBACK_DAYS = 365
+# "Stuck" only lists people still observed recently on that competence.
+STUCK_RECENT_DAYS = 60
+UPCOMING_DAYS = 14
+
+
+@dataclass
+class ProgressedLearner:
+    learner: Learner
+    # (competence, current level) pairs whose best level was raised this month.
+    competences: list[tuple[Competence, Level]] = field(default_factory=list)
+
+
+@dataclass
+class StuckItem:
+    learner: Learner
+    competence: Competence
+    level: Level
+    observations_without_gain: int
+
+
+@dataclass
+class CounsellorDashboard:
+    today: datetime.date
+    progressed: list[ProgressedLearner]
+    progressed_count: int
+    stuck: list[StuckItem]
+    stuck_count: int
+    stopped: list[Learner]
+    stopped_count: int
+    upcoming_with_places: list[Session]
+
+
+def counsellor_dashboard(
+    *,
+    user,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    limit: int = 20,
+) -> CounsellorDashboard:
+    """The four lists of the dashboard, for the people and sessions the user may see
+    (a counsellor: their structure; a coordinator: the network; others: empty), each
+    limited to `limit` entries with the full count beside it. Eight queries at most
+    whatever the amount of data (plus two to read the user's roles).
+
+    - progressed: people whose best level on a competence was raised since the 1st of the
+      month of `today`;
+    - stuck: (person, competence) with at least 3 observations without a gain, below the
+      framework's top level, observed in the last 60 days;
+    - stopped: people last present 60 to 365 days ago (and not since);
+    - upcoming_with_places: sessions from `now` to the end of the 14th day after `today`
+      with free places, soonest first. `now` defaults to the current time when `today` is
+      today (or not given), else to midnight at the start of `today`.
+    """
+    if now is None:
+        now = timezone.now()
+        if today is not None and today != timezone.localdate(now):
+            now = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    today = today or timezone.localdate(now)
+    month_start = today.replace(day=1)
+    summaries = summaries_visible(user).filter(learner__anonymized_at__isnull=True)
+
+    progressed_qs = summaries.filter(last_progress_on__gte=month_start, last_progress_on__lte=today)
+    progressed_count = progressed_qs.values("learner_id").distinct().count()
+    grouped: OrderedDict[int, ProgressedLearner] = OrderedDict()
+    for summary in progressed_qs.select_related("learner", "competence", "current_level").order_by(
+        "-last_progress_on", "learner_id", "competence_id"
+    )[: limit * 5]:
+        entry = grouped.get(summary.learner_id)
+        if entry is None:
+            if len(grouped) >= limit:
+                continue
+            entry = grouped[summary.learner_id] = ProgressedLearner(learner=summary.learner)
+        entry.competences.append((summary.competence, summary.current_level))
+
+    top_rank = Subquery(
+        Level.objects.filter(framework_id=OuterRef("competence__framework_id"))
+        .order_by("-rank")
+        .values("rank")[:1]
+    )
+    stuck_qs = (
+        summaries.filter(
+            observations_without_gain__gte=STUCK_AFTER_OBSERVATIONS,
+            last_observed_on__gte=today - datetime.timedelta(days=STUCK_RECENT_DAYS),
+        )
+        .annotate(top_rank=top_rank)
+        .filter(best_level__rank__lt=F("top_rank"))
+    )
+    stuck_count = stuck_qs.count()
+    stuck = [
+        StuckItem(
+            learner=s.learner,
+            competence=s.competence,
+            level=s.current_level,
+            observations_without_gain=s.observations_without_gain,
+        )
+        for s in stuck_qs.select_related("learner", "competence", "current_level").order_by(
+            "-observations_without_gain", "learner_id", "competence_id"
+        )[:limit]
+    ]
+
+    stopped_qs = learners_visible(user).filter(
+        last_attended_on__lt=today - datetime.timedelta(days=STOPPED_AFTER_DAYS),
+        last_attended_on__gte=today - datetime.timedelta(days=STOPPED_LOOKBACK_DAYS),
+    )
+    stopped_count = stopped_qs.count()
+    stopped = list(stopped_qs.select_related("commune").order_by("-last_attended_on")[:limit])
+
+    horizon = timezone.make_aware(
+        datetime.datetime.combine(
+            today + datetime.timedelta(days=UPCOMING_DAYS + 1), datetime.time.min
+        )
+    )
+    upcoming = list(
+        sessions_with_free_places(sessions_visible(user).filter(start__gte=now, start__lt=horizon))
+        .select_related("venue__commune", "atelier")
+        .order_by("start", "id")[:limit]
+    )
+    return CounsellorDashboard(
+        today=today,
+        progressed=list(grouped.values()),
+        progressed_count=progressed_count,
+        stuck=stuck,
+        stuck_count=stuck_count,
+        stopped=stopped,
+        stopped_count=stopped_count,
+        upcoming_with_places=upcoming,
+    )
