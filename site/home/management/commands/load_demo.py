@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo as home_demo
+from learners.services.communes import communes_load
 from workshops import demo as workshops_demo
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins: list[tuple[str, str, str]] = []
         with transaction.atomic():
+            communes_load()  # national commune list, idempotent (a few seconds)
             logins += home_demo.load()
             logins += workshops_demo.load()
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
