@@ -141,6 +141,7 @@ def test_ateliers_are_complete(demo):
         assert len(handouts) == 1
         document = handouts[0].document
         assert document.file_extension == "pdf"
+        assert document.file_size < MAX_IMAGE_BYTES
         with document.open_file() as handle:
             assert handle.read(5) == b"%PDF-"
     for atelier in AtelierPage.objects.live():
