@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LearnersConfig(AppConfig):
     name = "learners"
-    verbose_name = "Suivi des personnes accompagnées"
+    verbose_name = _("Suivi des personnes accompagnées")

@@ -46,11 +46,15 @@ def learners_for_user(
     return qs.select_related("commune")
 
 
-def learner_get_for_user(*, user, learner_id: int) -> Learner:
+def learner_get_for_user(*, user, learner_id: int, include_anonymized: bool = False) -> Learner:
     """One person, or `Learner.DoesNotExist` when absent OR out of scope (same exception,
     so a view answers 404 and never says whether the record exists). The view records the
     read with `audit_log_record(action=AuditAction.READ, ...)`."""
-    return learners_for_user(user=user).select_related("structure").get(pk=learner_id)
+    return (
+        learners_for_user(user=user, include_anonymized=include_anonymized)
+        .select_related("structure")
+        .get(pk=learner_id)
+    )
 
 
 @dataclass(frozen=True)
