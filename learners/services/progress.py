@@ -52,20 +52,27 @@ def summaries_refresh(*, pairs: Iterable[tuple[int, int]]) -> int:
     pairs = set(pairs)
     if not pairs:
         return 0
+    with transaction.atomic():
+        return _summaries_refresh(pairs)
+
+
+def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
     learner_ids = {learner_id for learner_id, _c in pairs}
     competence_ids = {competence_id for _l, competence_id in pairs}
+    # Lock the summaries first: a concurrent writer of the same pairs then waits for this
+    # transaction, and reads its observations once it has committed.
+    existing = {
+        (s.learner_id, s.competence_id): s
+        for s in CompetenceSummary.objects.select_for_update().filter(
+            learner_id__in=learner_ids, competence_id__in=competence_ids
+        )
+    }
     grouped: dict[tuple[int, int], list] = defaultdict(list)
     for learner_id, competence_id, level_id, rank, observed_on in _ordered_observations(
         learner_id__in=learner_ids, competence_id__in=competence_ids
     ):
         if (learner_id, competence_id) in pairs:
             grouped[(learner_id, competence_id)].append((level_id, rank, observed_on))
-    existing = {
-        (s.learner_id, s.competence_id): s
-        for s in CompetenceSummary.objects.filter(
-            learner_id__in=learner_ids, competence_id__in=competence_ids
-        )
-    }
     to_create, to_update, to_delete = [], [], []
     now = timezone.now()
     for pair in pairs:
@@ -132,7 +139,7 @@ def observation_record(
     observation.full_clean()
     with transaction.atomic():
         summary = (
-            CompetenceSummary.objects.select_for_update()
+            CompetenceSummary.objects.select_for_update(of=("self",))
             .select_related("first_level", "best_level")
             .filter(learner=learner, competence=competence)
             .first()
