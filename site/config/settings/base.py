@@ -27,6 +27,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Keys the HMAC of carnet codes; falls back to SECRET_KEY. Rotating it invalidates every code.
+CARNET_CODE_KEY = os.environ.get("CARNET_CODE_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
