@@ -4,20 +4,12 @@ French error and rate-limit pages, zero axe violations on each."""
 import pytest
 from django.core.cache import cache
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    assert_accessible,
-    assert_no_horizontal_scroll,
-    browser_page,
-    chromium,
-    phone_page,
-)
 from tests.factories.editorial import guide_create
 from workshops.models import GuideFeedback
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+from .conftest import assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +20,7 @@ def _clear_cache():
 
 
 @pytest.fixture
-def no_js_page(chromium):  # noqa: F811
+def no_js_page(chromium):
     context = chromium.new_context(
         locale="fr-FR", viewport={"width": 360, "height": 740}, java_script_enabled=False
     )
@@ -60,7 +52,7 @@ def test_feedback_form_without_javascript(live_server, no_js_page):
     assert page.context.cookies() == []
 
 
-def test_feedback_pages_pass_axe(live_server, browser_page, settings):  # noqa: F811
+def test_feedback_pages_pass_axe(live_server, browser_page, settings):
     settings.GUIDE_FEEDBACK_RATE_LIMITS = {"per_client_per_day": 1, "per_guide_per_hour": 100}
     guide = guide_create(title="Faire une visio avec ses petits-enfants", steps=3)
     page = browser_page
@@ -93,7 +85,7 @@ def test_feedback_pages_pass_axe(live_server, browser_page, settings):  # noqa: 
     assert GuideFeedback.objects.count() == 1
 
 
-def test_feedback_form_fits_a_small_phone(live_server, chromium):  # noqa: F811
+def test_feedback_form_fits_a_small_phone(live_server, chromium):
     guide = guide_create(title="Reconnaître un SMS frauduleux", steps=5)
     context = chromium.new_context(locale="fr-FR", viewport={"width": 320, "height": 640})
     page = context.new_page()
