@@ -8,9 +8,6 @@ transaction: with any error, or in a dry run (the preview), nothing is written.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 import tablib
@@ -35,6 +32,7 @@ from workshops.resources import (
     CompetenceResource,
     LevelResource,
 )
+from workshops.spreadsheets import SpreadsheetError, spreadsheet_read
 
 FORMATS = ("csv", "xlsx")
 KINDS = ("competences", "levels")
@@ -77,12 +75,8 @@ PERMISSIONS = {
 }
 
 
-class FrameworkFileError(Exception):
-    """The file cannot be read at all (format, encoding, structure): a French message."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The shared reader's error: a French message saying why the file cannot be read.
+FrameworkFileError = SpreadsheetError
 
 
 @dataclass(frozen=True)
@@ -146,89 +140,6 @@ class FrameworkImportResult:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="strict")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise FrameworkFileError(
-            _(
-                "L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8 "
-                "ou en classeur Excel (.xlsx)."
-            )
-        ) from exc
-
-
-def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        text = _decode(content)
-    except UnicodeDecodeError as exc:  # a BOM followed by invalid UTF-8
-        raise FrameworkFileError(
-            _("Le fichier annonce de l'UTF-8 mais contient des caractères invalides.")
-        ) from exc
-    if "\x00" in text:
-        raise FrameworkFileError(
-            _("Ce fichier n'est pas un fichier CSV (texte) : choisissez un fichier .csv ou .xlsx.")
-        )
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for values in reader:
-            rows.append((reader.line_num, [_cell(v) for v in values]))
-    except csv.Error as exc:
-        raise FrameworkFileError(
-            _(
-                "Le fichier CSV est mal formé vers la ligne %(line)d (un guillemet "
-                "n'est peut-être pas fermé). Rien n'a été importé."
-            )
-            % {"line": reader.line_num}
-        ) from exc
-    return _split_header(rows)
-
-
-def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FrameworkFileError(
-            _("Ce fichier n'est pas un classeur Excel (.xlsx) lisible. Rien n'a été importé.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [
-            (number, [_cell(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-    return _split_header(rows)
-
-
-def _split_header(rows):
-    rows = [(line, values) for line, values in rows if any(values)]
-    if not rows:
-        raise FrameworkFileError(_("Le fichier est vide."))
-    header_line, header = rows[0]
-    return [h.strip() for h in header], rows[1:]
-
-
 def _canonical_headers(header: list[str]) -> list[str]:
     known = {name.casefold(): name for name in (*COMPETENCE_COLUMNS, *LEVEL_COLUMNS)}
     return [known.get(h.casefold(), h) for h in header]
@@ -259,7 +170,8 @@ def framework_file_read(*, content: bytes, format: str) -> tuple[str, list[str],
         )
     if len(content) > MAX_IMPORT_BYTES:
         raise FrameworkFileError(_("Le fichier est trop lourd (5 Mo au maximum)."))
-    header, rows = (_read_csv if format == "csv" else _read_xlsx)(content)
+    table = spreadsheet_read(content, format)
+    header, rows = table.header, table.rows
     header = _canonical_headers(header)
     kind = _detect_kind(header)
     missing = [c for c in REQUIRED[kind] if c not in header]
