@@ -5,6 +5,7 @@ Wagtail snippet: admin screens are ModelViewSets scoped by `learners.selectors`.
 from .audit import AuditLog
 from .carnets import Carnet, GuideRead
 from .geography import Commune
+from .imports import ImportJob, ImportKind, ImportStatus
 from .organisations import Counsellor, Structure, Venue
 from .people import Learner, LearnerStructure
 from .progress import CompetenceSummary, Observation
@@ -19,6 +20,9 @@ __all__ = [
     "CompetenceSummary",
     "Counsellor",
     "GuideRead",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
     "Learner",
     "LearnerStructure",
     "Observation",

@@ -96,6 +96,15 @@ class Learner(models.Model):
         default=network_id_generate,
         editable=False,
     )
+    external_id = models.CharField(
+        _("identifiant externe"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Identifiant de la personne dans un tableau de suivi de la structure, pour les "
+            "imports (unique dans la structure)."
+        ),
+    )
     normalized_first_name = models.CharField(max_length=100, db_index=True, editable=False)
     normalized_last_name = models.CharField(max_length=100, db_index=True, editable=False)
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
@@ -127,6 +136,13 @@ class Learner(models.Model):
             ),
             models.Index(fields=["structure", "last_attended_on"], name="learner_struct_seen_idx"),
             models.Index(fields=["last_activity_at"], name="learner_activity_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="learner_unique_external_id",
+            )
         ]
 
     def __str__(self) -> str:

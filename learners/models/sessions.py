@@ -85,6 +85,15 @@ class Session(models.Model):
         help_text=_("Laisser vide si le nombre de places n'est pas limité."),
     )
     level = models.CharField(_("niveau"), max_length=20, choices=WorkshopLevel.choices, blank=True)
+    external_id = models.CharField(
+        _("identifiant externe"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Identifiant de la séance dans un tableau de suivi de la structure, pour les "
+            "imports (unique dans la structure)."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -103,6 +112,13 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["structure", "start"], name="session_structure_start_idx"),
             models.Index(fields=["start"], name="session_start_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="session_unique_external_id",
+            )
         ]
 
     def __str__(self) -> str:
