@@ -15,7 +15,8 @@ Entropy arithmetic (checked by tests/learners/services/test_carnets.py):
 
 - code space S = 30**10 = 590,490,000,000,000 ≈ 5.9e14 codes (about 49 bits);
 - an attacker limited to G attempts a day overall (the public view enforces a global limit
-  on top of the per-client one) tries A = G * D codes in D days;
+  on top of the per-client one: `learners.services.carnet_limits`, 400 failed attempts an
+  hour, so G = 9,600) tries A = G * D codes in D days;
 - with M active codes, the chance that at least one attempt opens some carnet is
   P = 1 - (1 - M/S)**A <= A * M / S.
 - Vendée-scale network (M = 25,000 people) with G = 10,000 a day for a year:

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from learners.views import carnet as carnet_views
 from workshops.views import feedback as feedback_views
 
 urlpatterns = [
@@ -12,6 +13,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", home_views.search, name="search"),
     path("fiches/avis/<int:page_id>/", feedback_views.guide_feedback, name="guide_feedback"),
+    path("carnet/", carnet_views.carnet, name="carnet"),
+    path("carnet/fermer/", carnet_views.carnet_close, name="carnet_close"),
+    path(
+        "carnet/fiches/<int:guide_id>/lue/",
+        carnet_views.carnet_guide_read,
+        name="carnet_guide_read",
+    ),
 ]
 
 if settings.DEBUG:

@@ -3,41 +3,18 @@
 Thin: parsing in `workshops.forms`, rules and rate limits in `workshops.services.feedback`.
 """
 
-import ipaddress
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from home.clients import client_ip
 from workshops.forms import GuideFeedbackForm
 from workshops.models import GuidePage
 from workshops.services.feedback import FeedbackRateLimited, guide_feedback_record
 
 THANKS_FRAGMENT = "#avis-merci"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    """The reader's address, used only to build the daily rate-limit hash.
-
-    Behind the reverse proxy (README: gunicorn on 127.0.0.1), REMOTE_ADDR is the proxy: the
-    last X-Forwarded-For entry is the one the proxy appended, i.e. the real client. A
-    deployment can name another header with the CLIENT_IP_HEADER setting.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    header = getattr(settings, "CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    try:
-        from_local_proxy = ipaddress.ip_address(remote).is_private
-    except ValueError:
-        from_local_proxy = False
-    if forwarded and from_local_proxy:
-        return forwarded.split(",")[-1].strip()
-    return remote
 
 
 # CSRF exemption, on purpose: guide pages are cached and served identically to every
@@ -63,7 +40,7 @@ def guide_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 step=form.cleaned_data["step"],
                 comment=form.cleaned_data["comment"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except FeedbackRateLimited as exc:
             return render(

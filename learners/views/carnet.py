@@ -1,0 +1,338 @@
+"""The public carnet de progression: /carnet/ (no account, a code printed on a card).
+
+Thin: opening, progress and read guides come from `learners.services` / `learners.selectors`;
+rate limits from `learners.services.carnet_limits` (its docstring states the arithmetic).
+
+**Where the opened carnet is kept.** After a code opens a carnet, the browser is redirected
+(303, POST-redirect-GET) to ``/carnet/`` without the code, and holds a signed cookie naming
+the carnet (``carnet``; Django's `set_signed_cookie`, HMAC with SECRET_KEY and a salt, with
+a timestamp). So the code never stays in the address bar, the history, server logs or a
+Referer header, not even when it came in the QR code's ``?code=`` link. A cookie rather than
+Django's session, on purpose:
+
+- it is sent to ``/carnet/`` only (``path``), never to the guide pages, which therefore stay
+  served from the anonymous page cache (a session cookie would disable that cache for the
+  visitor on every page) and create no database row per visitor;
+- it is a browser-session cookie (no expiry date: closing the browser forgets it), HttpOnly,
+  SameSite=Lax, Secure in production, and its signature expires after
+  ``CARNET_IDLE_SECONDS`` (30 minutes) without a visit to the carnet (each visit renews it),
+  for shared computers in libraries;
+- "Fermer mon carnet" deletes it; a revoked code or an anonymised person closes the carnet
+  at the next request whatever the cookie says (the carnet is re-read every time).
+
+It is a functional cookie, not a tracking one. Every response of these views carries
+``Cache-Control: no-store`` (never cached by the browser, a proxy or the page cache, which
+only caches Wagtail pages and the search), ``X-Robots-Tag: noindex`` and
+``Referrer-Policy: no-referrer``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from home.clients import client_ip
+from learners.codes import CODE_ALPHABET, CODE_LENGTH, code_normalize
+from learners.models import Carnet
+from learners.selectors import carnet_overview
+from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
+from learners.services import carnet_mark_guide_read, carnet_open
+from learners.services.carnet_limits import (
+    CarnetRateLimited,
+    carnet_attempt_reserve,
+    carnet_attempt_succeeded,
+    carnet_rate_limit_status,
+)
+
+COOKIE_NAME = "carnet"
+COOKIE_SALT = "learners.carnet.opened"
+CARNET_IDLE_SECONDS = 30 * 60
+CODE_INPUT_MAX = 40
+
+# Messages shown on the code form after a redirect (?erreur=… / ?ferme=1): the code itself
+# is never put back into a URL.
+ERROR_WRONG = "code"
+ERROR_LIMIT = "limite"
+ERROR_EXPIRED = "expire"
+
+
+def _wrong_code_message() -> str:
+    # The same words whether the code never existed, was revoked or belongs to an
+    # anonymised record: nothing to learn from the answer.
+    return _(
+        "Ce code n'ouvre aucun carnet. Vérifiez chaque caractère sur votre carte et "
+        "réessayez. Si cela ne marche toujours pas, demandez un nouveau code à votre "
+        "conseiller ou conseillère numérique."
+    )
+
+
+def _malformed_message(raw: str) -> str:
+    symbols = [c for c in raw.upper() if c.isalnum()]
+    if not symbols:
+        return _("Saisissez le code inscrit sur votre carte.")
+    if any(c not in CODE_ALPHABET for c in symbols):
+        return _(
+            "Ce code contient un caractère qui n'existe pas dans les codes de carnet : ils "
+            "n'utilisent jamais les chiffres 0 et 1 ni les lettres O, I, L et U. "
+            "Vérifiez votre carte."
+        )
+    return _(
+        "Le code compte %(expected)d caractères (lettres et chiffres) ; vous en avez saisi "
+        "%(typed)d. Vérifiez votre carte."
+    ) % {"expected": CODE_LENGTH, "typed": len(symbols)}
+
+
+def carnet_headers(view):
+    """no-store (via never_cache), noindex and no Referer on every response of the view."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return never_cache(wrapped)
+
+
+def _carnet_url() -> str:
+    return reverse("carnet")
+
+
+def _redirect(query: str = "", fragment: str = "") -> HttpResponseRedirect:
+    url = _carnet_url() + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # See Other: the next request is a GET
+    return response
+
+
+def _set_cookie(request: HttpRequest, response: HttpResponse, carnet: Carnet) -> None:
+    response.set_signed_cookie(
+        COOKIE_NAME,
+        str(carnet.pk),
+        salt=COOKIE_SALT,
+        path=_carnet_url(),
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _forget_cookie(response: HttpResponse) -> None:
+    response.delete_cookie(COOKIE_NAME, path=_carnet_url(), samesite="Lax")
+
+
+def _cookie_state(request: HttpRequest) -> tuple[Carnet | None, bool]:
+    """(the open carnet or None, True when a cookie was there but no longer opens one)."""
+    if not request.COOKIES.get(COOKIE_NAME):
+        return None, False
+    try:
+        value = request.get_signed_cookie(
+            COOKIE_NAME, salt=COOKIE_SALT, max_age=CARNET_IDLE_SECONDS
+        )
+        carnet_id = int(value)
+    except (signing.BadSignature, ValueError):
+        return None, True
+    carnet = (
+        Carnet.objects.select_related("learner")
+        .filter(pk=carnet_id, revoked_at__isnull=True, learner__anonymized_at__isnull=True)
+        .first()
+    )
+    return carnet, carnet is None
+
+
+def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    return render(request, f"learners/carnet/{template}", context, status=status)
+
+
+def _form(request, *, error: str = "", typed: str = "", notice: str = "", status: int = 200):
+    return _render(
+        request,
+        "code_form.html",
+        {
+            "page_title": _("Code non reconnu") if error else _("Ouvrir mon carnet de progression"),
+            "error": error,
+            "typed": typed,
+            "notice": notice,
+            "code_input_max": CODE_INPUT_MAX,
+        },
+        status=status,
+    )
+
+
+def _rate_limited(request, exc: CarnetRateLimited) -> HttpResponse:
+    response = _render(
+        request,
+        "rate_limited.html",
+        {"page_title": _("Trop d'essais"), "message": exc.message},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+class _Outcome:
+    OPENED, WRONG, MALFORMED, LIMITED = range(4)
+
+
+def _try_code(request: HttpRequest, raw: str):
+    """(outcome, carnet or CarnetRateLimited or message)."""
+    normalized = code_normalize(raw)
+    if normalized is None:
+        return _Outcome.MALFORMED, _malformed_message(raw)
+    try:
+        keys = carnet_attempt_reserve(ip_address=client_ip(request))
+    except CarnetRateLimited as exc:
+        return _Outcome.LIMITED, exc
+    carnet = carnet_open(code=normalized)
+    if carnet is None:
+        return _Outcome.WRONG, _wrong_code_message()
+    carnet_attempt_succeeded(keys)
+    return _Outcome.OPENED, carnet
+
+
+@carnet_headers
+@require_http_methods(["GET", "HEAD", "POST"])
+def carnet(request: HttpRequest) -> HttpResponse:
+    """The code form, or the open carnet. A code comes typed (POST) or in the card's QR
+    code link (GET ?code=); either way the answer is a redirect to /carnet/ without it."""
+    if request.method == "POST":
+        raw = request.POST.get("code", "")[:CODE_INPUT_MAX]
+        outcome, result = _try_code(request, raw)
+        if outcome == _Outcome.OPENED:
+            response = _redirect()
+            _set_cookie(request, response, result)
+            return response
+        if outcome == _Outcome.LIMITED:
+            return _rate_limited(request, result)
+        return _form(request, error=result, typed=raw, status=400)
+
+    if "code" in request.GET:
+        raw = request.GET.get("code", "")[:CODE_INPUT_MAX]
+        outcome, result = _try_code(request, raw)
+        if outcome == _Outcome.OPENED:
+            response = _redirect()
+            _set_cookie(request, response, result)
+            return response
+        return _redirect(f"erreur={ERROR_LIMIT if outcome == _Outcome.LIMITED else ERROR_WRONG}")
+
+    opened, stale = _cookie_state(request)
+    if opened is not None:
+        response = _carnet_page(request, opened)
+        _set_cookie(request, response, opened)  # renews the idle delay
+        return response
+
+    error = request.GET.get("erreur", "")
+    if error == ERROR_LIMIT:
+        limited = carnet_rate_limit_status(ip_address=client_ip(request))
+        if limited is not None:
+            return _rate_limited(request, limited)
+        error = ""
+    notice = ""
+    if request.GET.get("ferme"):
+        notice = _("Votre carnet est fermé. À bientôt !")
+    elif stale or error == ERROR_EXPIRED:
+        notice = _(
+            "Votre carnet s'est fermé après un moment sans activité. Saisissez à nouveau "
+            "votre code pour le rouvrir."
+        )
+    response = _form(
+        request,
+        error=_wrong_code_message() if error == ERROR_WRONG else "",
+        notice=notice,
+    )
+    if stale:
+        _forget_cookie(response)
+    return response
+
+
+def _level_text(progress) -> str:
+    """« Niveau : Acquis (3 sur 4) »; for numbered levels « Niveau 3 sur 8 (Indépendant) »."""
+    level = progress.current_level
+    position, total = progress.position + 1, progress.steps + 1
+    if str(level.rank) in level.name:  # "Niveau 3": the name is already a number
+        text = _("%(level)s sur %(total)d") % {"level": level.name, "total": total}
+        return f"{text} ({level.group})" if level.group else text
+    return _("Niveau : %(level)s (%(position)d sur %(total)d)") % {
+        "level": level.name,
+        "position": position,
+        "total": total,
+    }
+
+
+def _carnet_page(request: HttpRequest, carnet: Carnet) -> HttpResponse:
+    overview = carnet_overview(carnet=carnet)
+    competences = [
+        {
+            "progress": progress,
+            "value": progress.position + 1,
+            "max": progress.steps + 1,
+            "level_text": _level_text(progress),
+        }
+        for progress in overview.competences
+    ]
+    frameworks: dict[str, list] = {}
+    for item in competences:
+        frameworks.setdefault(item["progress"].competence.framework.name, []).append(item)
+    read_id = request.GET.get("lue", "")
+    read_guides = carnet_read_guides(carnet=carnet)
+    just_read = next((g for g in read_guides if str(g.pk) == read_id), None)
+    return _render(
+        request,
+        "carnet.html",
+        {
+            "page_title": _("Mon carnet de progression"),
+            "overview": overview,
+            "frameworks": frameworks,
+            "can_do": overview.can_do,
+            "next_guides": overview.next_guides,
+            "read_guides": read_guides,
+            "just_read": just_read,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@carnet_headers
+@require_POST
+def carnet_guide_read(request: HttpRequest, guide_id: int) -> HttpResponse:
+    """« J'ai lu cette fiche » (lue=1), or back to the guides to read (lue=0)."""
+    opened, _stale = _cookie_state(request)
+    if opened is None:
+        response = _redirect(f"erreur={ERROR_EXPIRED}")
+        _forget_cookie(response)
+        return response
+    guide = carnet_guide_for_reading(guide_id=guide_id)
+    if guide is None:
+        return _render(
+            request,
+            "error.html",
+            {
+                "page_title": _("Fiche introuvable"),
+                "message": _("Cette fiche n'est plus en ligne."),
+            },
+            status=404,
+        )
+    read = request.POST.get("lue", "1") != "0"
+    carnet_mark_guide_read(carnet=opened, guide=guide, read=read)
+    if read:
+        return _redirect(f"lue={guide.pk}", fragment="fiches-lues")
+    return _redirect(fragment="fiches-a-lire")
+
+
+@carnet_headers
+@require_POST
+def carnet_close(request: HttpRequest) -> HttpResponse:
+    """« Fermer mon carnet »: forget the cookie; the code is needed again."""
+    response = _redirect("ferme=1")
+    _forget_cookie(response)
+    return response
