@@ -1,0 +1,660 @@
+"""Forms of the counsellor's session workflow: a session (create/edit) and its attendance
+sheet. They only validate and shape input; the views call `learners.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learners.age_bands import AgeBand
+from learners.choices import (
+    COLLECTIVE_KINDS,
+    DURATION_MAX_MINUTES,
+    DURATION_PRESETS,
+    AttendanceStatus,
+    Autonomy,
+    Equipment,
+    Gender,
+    PlaceType,
+    SessionKind,
+)
+from learners.models import Counsellor, Session, Structure, Venue
+from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
+from learners.selectors.sessions import AttendanceSheet, SheetLine
+from workshops.choices import WorkshopLevel
+from workshops.models import AtelierPage, Competence, Theme
+
+DURATION_OTHER = "autre"
+VENUE_PREFIX = "lieu-"
+ANONYMOUS_GENDERS = (Gender.FEMALE, Gender.MALE, Gender.UNKNOWN)
+
+
+def _duration_label(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def anonymous_field_name(age_band: str, gender: str) -> str:
+    return f"anon-{age_band}-{gender}"
+
+
+def atelier_defaults(atelier: AtelierPage) -> dict:
+    """What a session from this curriculum starts with (as `session_create` fills it)."""
+    return {
+        "kind": SessionKind.WORKSHOP,
+        "title": atelier.title,
+        "duration_minutes": atelier.duration_minutes,
+        "level": atelier.level,
+        "capacity": atelier.group_size_max,
+        "themes": [t.pk for t in atelier.themes.all()],
+        "competences": [c.pk for c in atelier.competences.all()],
+    }
+
+
+def live_ateliers():
+    return AtelierPage.objects.live().order_by("title").prefetch_related("themes", "competences")
+
+
+class SessionForm(forms.Form):
+    """Create or edit a session. Built for a user (venues, counsellors and structures they
+    may choose) and, when editing, for a session.
+
+    On creation from a curriculum, a duration left unchosen, an empty level, capacity,
+    themes or competences are filled from the curriculum by `session_create`
+    (`service_kwargs()` passes None for them)."""
+
+    kind = forms.ChoiceField(
+        label=_("Type de séance"),
+        choices=SessionKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Avec un déroulé d'atelier : « Atelier collectif » si rien n'est choisi."),
+    )
+    atelier = forms.ModelChoiceField(
+        label=_("Déroulé d'atelier"),
+        queryset=AtelierPage.objects.none(),
+        required=False,
+        empty_label=_("Aucun"),
+        help_text=_(
+            "Choisir un atelier reprend sa durée, son niveau, ses thématiques et ses compétences."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Intitulé"),
+        max_length=200,
+        required=False,
+        help_text=_("Facultatif : par défaut, le titre de l'atelier ou le type de séance."),
+    )
+    structure = forms.ModelChoiceField(
+        label=_("Structure"),
+        queryset=Structure.objects.none(),
+        required=False,
+        help_text=_("Par défaut, la structure du lieu choisi."),
+    )
+    place = forms.ChoiceField(label=_("Lieu"), choices=[])
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration = forms.ChoiceField(
+        label=_("Durée"),
+        required=False,
+        choices=[
+            *((str(m), _duration_label(m)) for m in DURATION_PRESETS),
+            (DURATION_OTHER, _("Autre")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    duration_custom = forms.IntegerField(
+        label=_("Autre durée, en minutes"),
+        required=False,
+        min_value=1,
+        max_value=DURATION_MAX_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    capacity = forms.IntegerField(
+        label=_("Nombre de places"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text=_("Laissez vide si le nombre de places n'est pas limité."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    level = forms.ChoiceField(
+        label=_("Niveau"), required=False, choices=[("", _("Non précisé")), *WorkshopLevel.choices]
+    )
+    counsellors = forms.ModelMultipleChoiceField(
+        label=_("Conseillers"),
+        queryset=Counsellor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.TypedMultipleChoiceField(
+        label=_("Thématiques"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    competences = forms.TypedMultipleChoiceField(
+        label=_("Compétences travaillées"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leurs niveaux se notent sur la feuille de présence."),
+    )
+
+    def __init__(self, *args, user, session: Session | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.session = session
+        self.coordinator = is_coordinator(user)
+        own_structure = counsellor_structure(user)
+        structure = session.structure if session is not None else own_structure
+
+        self.fields["atelier"].queryset = live_ateliers()
+        if session is not None and session.atelier_id:
+            self.fields["atelier"].queryset = AtelierPage.objects.filter(
+                pk__in=[*live_ateliers().values_list("pk", flat=True), session.atelier_id]
+            ).order_by("title")
+
+        if session is None and self.coordinator:
+            self.fields["structure"].queryset = Structure.objects.order_by("name")
+            self.fields["structure"].initial = own_structure
+        else:
+            del self.fields["structure"]
+
+        venues = Venue.objects.filter(is_active=True).select_related("commune")
+        if not self.coordinator:
+            venues = venues.filter(structure=structure)
+        venues = list(venues.order_by("name"))
+        if (
+            session is not None
+            and session.venue_id
+            and session.venue_id not in {v.pk for v in venues}
+        ):
+            venues.insert(0, session.venue)
+        self.venues = {v.pk: v for v in venues}
+        self.fields["place"].choices = [
+            ("", _("— Choisir —")),
+            (_("Lieux d'activité"), [(f"{VENUE_PREFIX}{v.pk}", str(v)) for v in venues]),
+            (PlaceType.HOME.value, PlaceType.HOME.label),
+            (PlaceType.REMOTE.value, PlaceType.REMOTE.label),
+            (PlaceType.OTHER.value, PlaceType.OTHER.label),
+        ]
+
+        counsellors = Counsellor.objects.select_related("user", "structure")
+        if session is not None:
+            counsellors = counsellors.filter(structure=session.structure)
+        elif not self.coordinator:
+            counsellors = counsellors.filter(structure=own_structure)
+        self.fields["counsellors"].queryset = counsellors.order_by(
+            "user__first_name", "user__last_name"
+        )
+        if self.coordinator and session is None:
+            self.fields["counsellors"].label_from_instance = lambda c: f"{c} ({c.structure})"
+
+        themes = list(Theme.objects.select_related("parent").order_by("sort_order", "name"))
+        top = [(t.pk, t.name) for t in themes if t.parent_id is None]
+        groups: dict[str, list] = {}
+        for t in themes:
+            if t.parent_id is not None:
+                groups.setdefault(t.parent.name, []).append((t.pk, t.name))
+        self.fields["themes"].choices = [
+            (_("Thématiques"), top),
+            *(
+                (_("%(theme)s : précisions") % {"theme": name}, items)
+                for name, items in groups.items()
+            ),
+        ]
+
+        by_framework: dict[str, list] = {}
+        for c in Competence.objects.select_related("framework").order_by(
+            "framework__name", "sort_order", "code"
+        ):
+            by_framework.setdefault(c.framework.name, []).append((c.pk, f"{c.code} {c.name}"))
+        self.fields["competences"].choices = list(by_framework.items())
+
+        self.anonymous_rows = []
+        for band in AgeBand:
+            row = []
+            for gender in ANONYMOUS_GENDERS:
+                name = anonymous_field_name(band.value, gender.value)
+                self.fields[name] = forms.IntegerField(
+                    label=f"{band.label}, {gender.label}",
+                    required=False,
+                    min_value=0,
+                    max_value=999,
+                    widget=forms.NumberInput(
+                        attrs={
+                            "inputmode": "numeric",
+                            "aria-label": f"{band.label}, {gender.label}",
+                            "class": "pap-anon-input",
+                        }
+                    ),
+                )
+                row.append(name)
+            self.anonymous_rows.append((band.label, row))
+        self.anonymous_genders = [g.label for g in ANONYMOUS_GENDERS]
+
+        if session is not None:
+            self._initial_from_session(session)
+        else:
+            profile = counsellor_profile(user)
+            self.fields["counsellors"].initial = [profile.pk] if profile else []
+
+    def _checkbox_groups(self, name: str) -> list[tuple[str, list]]:
+        """[(group label, [BoundWidget, ...])] for a grouped checkbox field."""
+        widgets = list(self[name].subwidgets)
+        groups, start = [], 0
+        for label, options in self.fields[name].choices:
+            groups.append((label, widgets[start : start + len(options)]))
+            start += len(options)
+        return groups
+
+    @property
+    def theme_groups(self):
+        return self._checkbox_groups("themes")
+
+    @property
+    def competence_groups(self):
+        return self._checkbox_groups("competences")
+
+    @property
+    def anonymous_grid(self):
+        """[(age band label, [BoundField per gender])] for the participants table."""
+        return [(label, [self[name] for name in names]) for label, names in self.anonymous_rows]
+
+    # --- initial values -------------------------------------------------------------------
+
+    def _initial_from_session(self, session: Session) -> None:
+        start = timezone.localtime(session.start)
+        self.initial.update(
+            kind=session.kind,
+            atelier=session.atelier_id,
+            title=session.title,
+            place=f"{VENUE_PREFIX}{session.venue_id}" if session.venue_id else session.place_type,
+            date=start.date(),
+            time=start.time().replace(second=0, microsecond=0),
+            capacity=session.capacity,
+            level=session.level,
+            counsellors=[c.pk for c in session.counsellors.all()],
+            themes=[t.pk for t in session.themes.all()],
+            competences=[c.pk for c in session.competences.all()],
+        )
+        self.initial.update(self.duration_initial(session.duration_minutes))
+        for row in session.anonymous_participants.all():
+            self.initial[anonymous_field_name(row.age_band, row.gender)] = row.count
+        self.fields["duration"].required = True
+
+    @staticmethod
+    def duration_initial(minutes: int | None) -> dict:
+        if minutes is None:
+            return {}
+        if minutes in DURATION_PRESETS:
+            return {"duration": str(minutes), "duration_custom": None}
+        return {"duration": DURATION_OTHER, "duration_custom": minutes}
+
+    def initial_from_atelier(self, atelier: AtelierPage) -> None:
+        defaults = atelier_defaults(atelier)
+        self.initial.update(
+            atelier=atelier.pk,
+            kind=defaults["kind"],
+            title=defaults["title"],
+            level=defaults["level"],
+            capacity=defaults["capacity"],
+            themes=defaults["themes"],
+            competences=defaults["competences"],
+        )
+        self.initial.update(self.duration_initial(defaults["duration_minutes"]))
+
+    # --- validation -----------------------------------------------------------------------
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("kind"):
+            if cleaned.get("atelier") is not None:
+                cleaned["kind"] = SessionKind.WORKSHOP
+            elif "kind" not in self.errors:
+                self.add_error("kind", _("Choisissez le type de séance."))
+        duration = cleaned.get("duration")
+        custom = cleaned.get("duration_custom")
+        if duration == DURATION_OTHER:
+            if custom is None and "duration_custom" not in self.errors:
+                self.add_error("duration_custom", _("Indiquez la durée en minutes."))
+            cleaned["duration_minutes"] = custom
+        elif duration:
+            cleaned["duration_minutes"] = int(duration)
+        elif custom is not None:
+            cleaned["duration_minutes"] = custom
+        else:
+            cleaned["duration_minutes"] = None
+
+        place = cleaned.get("place") or ""
+        cleaned["venue"] = None
+        if place.startswith(VENUE_PREFIX):
+            venue = self.venues.get(
+                int(place[len(VENUE_PREFIX) :]) if place[len(VENUE_PREFIX) :].isdigit() else 0
+            )
+            if venue is None:
+                self.add_error("place", _("Choisissez un lieu de la liste."))
+            cleaned["venue"] = venue
+            cleaned["place_type"] = PlaceType.VENUE
+        elif place:
+            cleaned["place_type"] = place
+
+        if cleaned.get("date") and cleaned.get("time"):
+            cleaned["start"] = timezone.make_aware(
+                datetime.datetime.combine(cleaned["date"], cleaned["time"])
+            )
+
+        structure = self.session.structure if self.session else None
+        if self.session is None:
+            if self.coordinator:
+                structure = (
+                    cleaned.get("structure")
+                    or (cleaned["venue"].structure if cleaned.get("venue") else None)
+                    or counsellor_structure(self.user)
+                )
+                if structure is None and "structure" in self.fields:
+                    self.add_error("structure", _("Choisissez la structure de la séance."))
+            else:
+                structure = counsellor_structure(self.user)
+        cleaned["structure_obj"] = structure
+        if structure is not None:
+            strangers = [
+                c for c in cleaned.get("counsellors") or [] if c.structure_id != structure.pk
+            ]
+            if strangers:
+                self.add_error(
+                    "counsellors",
+                    _("%(names)s ne fait pas partie de la structure de la séance.")
+                    % {"names": ", ".join(str(c) for c in strangers)},
+                )
+
+        counts = self.anonymous_counts()
+        kind = cleaned.get("kind")
+        if kind and kind not in COLLECTIVE_KINDS and any(counts.values()):
+            self.add_error(
+                None,
+                _(
+                    "Les participants non inscrits ne se comptent que pour un atelier collectif "
+                    "ou un temps d'échange."
+                ),
+            )
+        return cleaned
+
+    def anonymous_counts(self) -> dict[tuple[str, str], int]:
+        counts = {}
+        for band in AgeBand:
+            for gender in ANONYMOUS_GENDERS:
+                value = self.cleaned_data.get(anonymous_field_name(band.value, gender.value))
+                if value:
+                    counts[(band.value, gender.value)] = value
+        return counts
+
+    def service_kwargs(self) -> dict:
+        """Arguments for `session_create` (None where the curriculum should fill in)."""
+        data = self.cleaned_data
+        atelier = data.get("atelier")
+        from_atelier = atelier is not None
+        return {
+            "kind": data["kind"],
+            "structure": data["structure_obj"],
+            "atelier": atelier,
+            "title": data.get("title") or "",
+            "place_type": data["place_type"],
+            "venue": data["venue"],
+            "start": data["start"],
+            "duration_minutes": data["duration_minutes"],
+            # Empty: the curriculum's maximum group size, or no limit without one.
+            "capacity": data.get("capacity"),
+            "level": data.get("level") or (None if from_atelier else ""),
+            # None: the user's own counsellor profile (`session_create`).
+            "counsellors": list(data.get("counsellors") or []) or None,
+            "themes": data.get("themes") or (None if from_atelier else []),
+            "competences": data.get("competences") or (None if from_atelier else []),
+        }
+
+    def update_data(self) -> dict:
+        """`data` for `session_update`."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "atelier": data.get("atelier"),
+            "title": data.get("title") or "",
+            "place_type": data["place_type"],
+            "venue": data["venue"],
+            "start": data["start"],
+            "duration_minutes": data["duration_minutes"] or self.session.duration_minutes,
+            "capacity": data.get("capacity"),
+            "level": data.get("level") or "",
+            "counsellors": list(data.get("counsellors") or []),
+            "themes": data.get("themes") or [],
+            "competences": data.get("competences") or [],
+        }
+
+
+# Service field names → form field names, for errors raised by the services.
+SESSION_ERROR_FIELDS = {
+    "venue": "place",
+    "place_type": "place",
+    "start": "date",
+    "duration_minutes": "duration_custom",
+    "structure": "structure",
+}
+
+
+# --- Attendance sheet ---------------------------------------------------------------------
+
+MARK_CHOICES = [
+    (AttendanceStatus.PRESENT.value, AttendanceStatus.PRESENT.label),
+    (AttendanceStatus.ABSENT.value, AttendanceStatus.ABSENT.label),
+    (AttendanceStatus.EXCUSED.value, _("Excusé")),
+]
+
+
+@dataclass
+class LevelCell:
+    competence: Competence
+    field: forms.BoundField
+    current: object  # the person's current Level, or None
+
+
+@dataclass
+class LineFields:
+    line: SheetLine
+    status: forms.BoundField
+    equipment: forms.BoundField
+    autonomy: forms.BoundField
+    referred_to: forms.BoundField
+    levels: list[LevelCell] = field(default_factory=list)
+
+    @property
+    def learner(self):
+        return self.line.learner
+
+    @property
+    def learner_id(self) -> int:
+        return self.line.attendance.learner_id
+
+    @property
+    def attendance(self):
+        return self.line.attendance
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.line.attendance.status == AttendanceStatus.WAITING
+
+    @property
+    def errors(self) -> list[str]:
+        errors = []
+        for bound in (self.status, self.equipment, self.autonomy, self.referred_to):
+            errors.extend(bound.errors)
+        for cell in self.levels:
+            errors.extend(cell.field.errors)
+        return errors
+
+    @property
+    def details_summary(self) -> list[str]:
+        """What the collapsed details show: current equipment, autonomy, referral."""
+        values = []
+        for bound in (self.equipment, self.autonomy):
+            value = bound.value()
+            if value:
+                values.append(str(dict(bound.field.choices).get(value, "")))
+        if self.referred_to.value():
+            values.append(str(self.referred_to.value()))
+        return [v for v in values if v]
+
+
+def line_prefix(learner_id: int) -> str:
+    return f"p{learner_id}"
+
+
+class AttendanceSheetForm(forms.Form):
+    """One form for the whole sheet: per person a status (présent / absent / excusé; left
+    unchosen, the status stays as it is: inscrit or liste d'attente), equipment, autonomy,
+    referral, and a level per competence of the session (empty: nothing observed).
+
+    Only the lines listed in the POSTed `line` values are read (a person added by someone
+    else meanwhile is left untouched). `rows()` returns the changed lines as dicts for
+    `attendance_sheet_save`."""
+
+    def __init__(self, *args, sheet: AttendanceSheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        self.line_fields: list[LineFields] = []
+        equipment_choices = [("", _("— Matériel —")), *Equipment.choices]
+        autonomy_choices = [("", _("— Autonomie —")), *Autonomy.choices]
+        for line in sheet.lines:
+            attendance = line.attendance
+            name = line.learner.display_name
+            p = line_prefix(attendance.learner_id)
+            self.fields[f"{p}-status"] = forms.ChoiceField(
+                label=_("Présence de %(name)s") % {"name": name},
+                choices=MARK_CHOICES,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "pap-seg__input"}),
+                initial=attendance.status if attendance.status in dict(MARK_CHOICES) else "",
+            )
+            self.fields[f"{p}-equipment"] = forms.ChoiceField(
+                label=_("Matériel utilisé"),
+                choices=equipment_choices,
+                required=False,
+                initial=attendance.equipment,
+            )
+            self.fields[f"{p}-autonomy"] = forms.ChoiceField(
+                label=_("Autonomie"),
+                choices=autonomy_choices,
+                required=False,
+                initial=attendance.autonomy,
+            )
+            self.fields[f"{p}-referred_to"] = forms.CharField(
+                label=_("Orientée vers"),
+                max_length=200,
+                required=False,
+                initial=attendance.referred_to,
+                widget=forms.TextInput(attrs={"placeholder": _("CAF, France Travail…")}),
+            )
+            for competence in sheet.competences:
+                levels = sheet.levels_by_framework.get(competence.framework_id, [])
+                recorded = line.levels.get(competence.pk)
+                self.fields[f"{p}-c{competence.pk}"] = forms.TypedChoiceField(
+                    label=f"{competence.code} {competence.name}",
+                    choices=[
+                        ("", _("— Non observé —")),
+                        *((lv.pk, _level_label(lv)) for lv in levels),
+                    ],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial=recorded.pk if recorded else "",
+                )
+        for line in sheet.lines:
+            p = line_prefix(line.attendance.learner_id)
+            self.line_fields.append(
+                LineFields(
+                    line=line,
+                    status=self[f"{p}-status"],
+                    equipment=self[f"{p}-equipment"],
+                    autonomy=self[f"{p}-autonomy"],
+                    referred_to=self[f"{p}-referred_to"],
+                    levels=[
+                        LevelCell(
+                            competence=c,
+                            field=self[f"{p}-c{c.pk}"],
+                            current=line.current_levels.get(c.pk),
+                        )
+                        for c in sheet.competences
+                    ],
+                )
+            )
+
+    def posted_learner_ids(self) -> set[int]:
+        if not self.is_bound:
+            return set()
+        ids = set()
+        for value in (
+            self.data.getlist("line")
+            if hasattr(self.data, "getlist")
+            else self.data.get("line", [])
+        ):
+            if str(value).isdigit():
+                ids.add(int(value))
+        return ids
+
+    def clean(self):
+        cleaned = super().clean()
+        posted = self.posted_learner_ids()
+        for lf in self.line_fields:
+            if lf.learner_id not in posted:
+                continue
+            p = line_prefix(lf.learner_id)
+            status = cleaned.get(f"{p}-status") or lf.attendance.status
+            if status != AttendanceStatus.PRESENT:
+                for cell in lf.levels:
+                    if cleaned.get(f"{p}-c{cell.competence.pk}") is not None:
+                        self.add_error(
+                            f"{p}-c{cell.competence.pk}",
+                            _("Marquez %(name)s présent(e) pour noter un niveau.")
+                            % {"name": lf.learner.display_name},
+                        )
+        return cleaned
+
+    def rows(self) -> list[dict]:
+        """The changed lines, as rows for `attendance_sheet_save`."""
+        rows = []
+        posted = self.posted_learner_ids()
+        for lf in self.line_fields:
+            if lf.learner_id not in posted:
+                continue
+            p = line_prefix(lf.learner_id)
+            names = [f"{p}-status", f"{p}-equipment", f"{p}-autonomy", f"{p}-referred_to"] + [
+                f"{p}-c{c.pk}" for c in self.sheet.competences
+            ]
+            if not any(name in self.changed_data for name in names):
+                continue
+            data = self.cleaned_data
+            rows.append(
+                {
+                    "learner_id": lf.learner_id,
+                    "status": data.get(f"{p}-status") or lf.attendance.status,
+                    "equipment": data.get(f"{p}-equipment") or "",
+                    "autonomy": data.get(f"{p}-autonomy") or "",
+                    "referred_to": data.get(f"{p}-referred_to") or "",
+                    "levels": {
+                        c.pk: data.get(f"{p}-c{c.pk}")
+                        for c in self.sheet.competences
+                        if data.get(f"{p}-c{c.pk}") is not None
+                    },
+                }
+            )
+        return rows
+
+
+def _level_label(level) -> str:
+    return f"{level.rank} – {level.name}"

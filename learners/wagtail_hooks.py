@@ -1,0 +1,54 @@
+"""Registration only: views live in `learners.admin_views`, one block per feature."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+# --- Sessions, attendance sheets, dashboard (issue 4, counsellor workflow) ----------------
+
+
+@hooks.register("register_admin_urls")
+def register_sessions_urls():
+    from learners.admin_views import dashboard, lookups, sessions
+
+    return [*sessions.urlpatterns, *dashboard.urlpatterns, *lookups.urlpatterns]
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_menu_item():
+    from learners.admin_views.sessions import TrackingMenuItem
+
+    return TrackingMenuItem(
+        _("Mon tableau de bord"),
+        reverse("learners_dashboard"),
+        name="learners-dashboard",
+        icon_name="view",
+        order=90,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_sessions_menu_item():
+    from learners.admin_views.sessions import TrackingMenuItem
+
+    return TrackingMenuItem(
+        _("Mes séances"),
+        reverse("learners_sessions"),
+        name="learners-sessions",
+        icon_name="date",
+        order=95,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_home_panel(request, panels):
+    from learners.admin_views.dashboard import add_home_panel
+
+    add_home_panel(request, panels)
+
+
+@hooks.register("register_page_header_buttons")
+def atelier_session_header_button(page, user, view_name, next_url=None):
+    from learners.admin_views.sessions import atelier_session_buttons
+
+    yield from atelier_session_buttons(page, user)
