@@ -37,6 +37,7 @@ from workshops.services.editorial import (
     WORKFLOW_NAME,
     editorial_setup,
     structure_collection_ensure,
+    structure_editor_add,
 )
 
 pytestmark = pytest.mark.django_db
@@ -368,3 +369,15 @@ def test_counsellor_uploads_to_the_root_collection(client, counsellor):
     assert _upload(client, root, "Capture du conseiller").status_code == 302
     assert get_image_model().objects.filter(title="Capture du conseiller").exists()
     assert "Capture" in unescape(client.get(reverse("wagtailimages:index")).content.decode())
+
+
+def test_structure_editor_add_gives_the_collection(editorial):
+    user = UserFactory()
+    collection, group = structure_editor_add(user=user, name="Médiathèque de Luçon")
+    assert set(user.groups.values_list("name", flat=True)) == {
+        roles.PARTNER_EDITORS,
+        "Éditeurs – Médiathèque de Luçon",
+    }
+    policy = get_permission_policy()
+    assert list(policy.collections_user_has_permission_for(user, "add")) == [collection]
+    assert user.has_perm("wagtailadmin.access_admin")

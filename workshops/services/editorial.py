@@ -193,3 +193,12 @@ def structure_collection_ensure(*, name: str) -> tuple[Collection, Group]:
 def editorial_setup_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """post_migrate receiver (connected in `WorkshopsConfig.ready`)."""
     editorial_setup(using=using)
+
+
+def structure_editor_add(*, user, name: str) -> tuple[Collection, Group]:
+    """Makes `user` an editor of the partner structure `name`: member of the
+    "Éditeurs partenaires" role group and of the structure's own group (its collection)."""
+    collection, group = structure_collection_ensure(name=name)
+    partner_editors, _ = Group.objects.get_or_create(name=roles.PARTNER_EDITORS)
+    user.groups.add(partner_editors, group)
+    return collection, group

@@ -126,7 +126,7 @@ class FrameworkImportView(WagtailAdminTemplateMixin, TemplateView):
                 "url": reverse(f"{self.url_namespace}:edit", args=[self.framework.pk]),
                 "label": str(self.framework),
             },
-            {"url": "", "label": _("Importer")},
+            {"url": "", "label": _("Importer dans « %(name)s »") % {"name": self.framework}},
         ]
 
     def _cache_key(self, token: str) -> str:
