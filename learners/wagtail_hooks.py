@@ -52,3 +52,67 @@ def atelier_session_header_button(page, user, view_name, next_url=None):
     from learners.admin_views.sessions import atelier_session_buttons
 
     yield from atelier_session_buttons(page, user)
+
+
+# --- People, person's page, carnet cards (issue 4) ------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_people_urls():
+    from learners.admin_views import audit, carnet_cards, merge, people
+
+    return [
+        *people.urlpatterns,
+        *carnet_cards.urlpatterns,
+        *merge.urlpatterns,
+        *audit.urlpatterns,
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_people_menu_item():
+    from learners.admin_views.people import PeopleMenuItem
+
+    return PeopleMenuItem(
+        _("Personnes"),
+        reverse("learners_people"),
+        name="learners-people",
+        icon_name="group",
+        order=100,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_merge_menu_item():
+    from learners.admin_views.merge import CoordinatorMenuItem
+
+    return CoordinatorMenuItem(
+        _("Fusion de doublons"),
+        reverse("learners_merge"),
+        name="learners-merge",
+        icon_name="resubmit",
+        order=330,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_audit_menu_item():
+    from learners.admin_views.merge import CoordinatorMenuItem
+
+    return CoordinatorMenuItem(
+        _("Journal d'accès"),
+        reverse("learners_audit"),
+        name="learners-audit",
+        icon_name="history",
+        order=340,
+    )
+
+
+# --- Organisation: structures, venues, counsellors (issue 4) -------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewsets():
+    from learners.admin_views.organisations import OrganisationViewSetGroup
+
+    return OrganisationViewSetGroup()

@@ -95,30 +95,21 @@ def communes_nearby(commune: Commune, *, radius_km: float = NEARBY_KM) -> list[s
     return nearby
 
 
-def learner_match_candidates(
+def learner_match_queryset(
     *,
-    user,
     first_name: str,
     last_name: str = "",
     birth_year: int | None = None,
     commune: Commune | None = None,
     birth_year_tolerance: int = 1,
-    limit: int = 10,
-) -> list[MatchCandidate]:
-    """People across ALL structures who may be the person about to be created.
-
-    Names match ignoring accents, case, spaces and hyphens ("Helene" finds "Hélène",
-    "Jean-Pierre" finds "jean pierre"); a record without a last name matches on the first
-    name; first and last names typed the other way round match too. With `birth_year`,
-    only records within ± `birth_year_tolerance` years (or without a year); with `commune`,
-    only records in the same département or within 15 km (or without a commune).
-    Anonymised records never match. Nothing for users without a tracking role.
-    """
-    if not can_use_tracking(user):
-        return []
+) -> QuerySet[Learner]:
+    """The records that may be the person described, across ALL structures: UNSCOPED, so
+    never hand it to a template or an API. `learner_match_candidates` reduces it to safe
+    fields; `learners.services.sharing` checks with it that a record a counsellor attaches
+    to their structure is one the match showed them."""
     first, last = fold(first_name), fold(last_name)
     if not first:
-        return []
+        return Learner.objects.none()
     if last:
         names = (
             Q(normalized_name=first + last)
@@ -144,6 +135,67 @@ def learner_match_candidates(
             | Q(commune_id__in=communes_nearby(commune))
             | Q(commune__isnull=True)
         )
+    return qs
+
+
+def learner_match_candidates(
+    *,
+    user,
+    first_name: str,
+    last_name: str = "",
+    birth_year: int | None = None,
+    commune: Commune | None = None,
+    birth_year_tolerance: int = 1,
+    limit: int = 10,
+) -> list[MatchCandidate]:
+    """People across ALL structures who may be the person about to be created.
+
+    Names match ignoring accents, case, spaces and hyphens ("Helene" finds "Hélène",
+    "Jean-Pierre" finds "jean pierre"); a record without a last name matches on the first
+    name; first and last names typed the other way round match too. With `birth_year`,
+    only records within ± `birth_year_tolerance` years (or without a year); with `commune`,
+    only records in the same département or within 15 km (or without a commune).
+    Anonymised records never match. Nothing for users without a tracking role.
+    """
+    return [
+        candidate
+        for candidate, _pk in learner_match_pairs(
+            user=user,
+            first_name=first_name,
+            last_name=last_name,
+            birth_year=birth_year,
+            commune=commune,
+            birth_year_tolerance=birth_year_tolerance,
+            limit=limit,
+        )
+    ]
+
+
+def learner_match_pairs(
+    *,
+    user,
+    first_name: str,
+    last_name: str = "",
+    birth_year: int | None = None,
+    commune: Commune | None = None,
+    birth_year_tolerance: int = 1,
+    limit: int = 10,
+) -> list[tuple[MatchCandidate, int]]:
+    """`learner_match_candidates` with each record's primary key beside its candidate, for
+    server-side use only (a view keeps the keys in the session so that "c'est cette
+    personne" never puts the id of an unreadable record in the page)."""
+    if not can_use_tracking(user):
+        return []
+    first, last = fold(first_name), fold(last_name)
+    if not first:
+        return []
+    qs = learner_match_queryset(
+        first_name=first_name,
+        last_name=last_name,
+        birth_year=birth_year,
+        commune=commune,
+        birth_year_tolerance=birth_year_tolerance,
+    )
     rows = list(
         qs.values(
             "id",
@@ -171,19 +223,22 @@ def learner_match_candidates(
         points += 1 if commune is not None and row["commune_id"] == commune.insee_code else 0
         return points
 
-    candidates = [
-        MatchCandidate(
-            first_name=row["first_name"],
-            last_initial=row["last_name"][:1].upper(),
-            birth_year=row["birth_year"],
-            commune_name=row["commune__name"] or "",
-            learner_id=row["id"] if row["id"] in readable else None,
-            score=score(row),
+    pairs = [
+        (
+            MatchCandidate(
+                first_name=row["first_name"],
+                last_initial=row["last_name"][:1].upper(),
+                birth_year=row["birth_year"],
+                commune_name=row["commune__name"] or "",
+                learner_id=row["id"] if row["id"] in readable else None,
+                score=score(row),
+            ),
+            row["id"],
         )
         for row in rows
     ]
-    candidates.sort(key=lambda c: (-c.score, c.first_name, c.last_initial))
-    return candidates[:limit]
+    pairs.sort(key=lambda pair: (-pair[0].score, pair[0].first_name, pair[0].last_initial))
+    return pairs[:limit]
 
 
 @dataclass

@@ -1,0 +1,425 @@
+"""Admin screens "Personnes": the list, creating a person after the match hints, editing a
+record, and the person's page (identity, sessions attended, competence levels over time
+as an SVG chart with its table equivalent, carnet). Thin: reads are the selectors', writes
+the services'.
+
+Access: counsellors and coordinators (`TrackingAccessMixin`); partner editors get 403,
+anonymous users are sent to the login page by Wagtail's admin URL wrapper. A record out
+of the user's scope is a 404, exactly like a missing one. Every list page, page view and
+change of a person writes the audit log (the services log the changes).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from learners.charts import line_chart
+from learners.choices import AuditAction
+from learners.forms.people import PersonForm, structures_choice
+from learners.models import Learner
+from learners.roles import can_use_tracking, counsellor_structure, is_coordinator
+from learners.scoping import can_access_learner
+from learners.selectors.admin_people import (
+    carnet_active_for_learner,
+    levels_by_framework,
+    people_search,
+)
+from learners.selectors.people import (
+    learner_get_for_user,
+    learner_match_pairs,
+    progress_for_learner,
+)
+from learners.services import audit_log_record, audit_log_record_many, learner_create
+from learners.services.people import learner_update
+from learners.services.sharing import learner_attach_to_structure
+
+PER_PAGE = 25
+MATCH_SESSION_KEY = "learners_person_match"
+MATCH_LIMIT = 10
+
+
+class TrackingAccessMixin:
+    """Counsellors and coordinators only; `coordinator_only` narrows to coordinators."""
+
+    coordinator_only = False
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        allowed = is_coordinator(user) if self.coordinator_only else can_use_tracking(user)
+        if not allowed:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PeopleBreadcrumbsMixin(WagtailAdminTemplateMixin):
+    header_icon = "group"
+
+    def people_breadcrumbs(self, *items) -> list[dict]:
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("learners_people"), "label": _("Personnes")},
+            *items,
+        ]
+
+
+def person_or_404(user, learner_id: int) -> Learner:
+    try:
+        return learner_get_for_user(user=user, learner_id=learner_id)
+    except Learner.DoesNotExist as missing:
+        raise Http404(_("Fiche introuvable.")) from missing
+
+
+# --- List --------------------------------------------------------------------------------
+
+
+class PeopleIndexView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
+    template_name = "learners/admin/people/index.html"
+    page_title = gettext_lazy("Personnes accompagnées")
+
+    def get_breadcrumbs_items(self):
+        return self.people_breadcrumbs()
+
+    def get_header_buttons(self):
+        return [
+            HeaderButton(
+                _("Nouvelle personne"), url=reverse("learners_person_create"), icon_name="plus"
+            )
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:100]
+        paginator = Paginator(people_search(user=self.request.user, query=query), PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("p"))
+        people = list(page.object_list)
+        if people:
+            audit_log_record_many(
+                user=self.request.user,
+                action=AuditAction.READ,
+                learners=people,
+                detail="liste des personnes",
+            )
+        context.update(
+            query=query,
+            page=page,
+            people=people,
+            show_structure=is_coordinator(self.request.user),
+        )
+        return context
+
+
+# --- Create, with the match hints first ------------------------------------------------------
+
+
+class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
+    """Step 1: the form. On submit, people across the network who may be the same person
+    are listed with safe fields only; the counsellor picks "c'est cette personne" (open the
+    record, or attach it to their structure) or "créer quand même".
+
+    The records' keys stay in the session (never in the page): the buttons send the
+    candidate's position in the list. The typed identity comes back with every submit
+    and `learner_attach_to_structure` checks the record against it again."""
+
+    template_name = "learners/admin/people/create.html"
+    page_title = gettext_lazy("Nouvelle personne")
+
+    def get_breadcrumbs_items(self):
+        return self.people_breadcrumbs({"url": "", "label": _("Nouvelle personne")})
+
+    def _structures(self):
+        if counsellor_structure(self.request.user) is None and is_coordinator(self.request.user):
+            return structures_choice()
+        return None
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return PersonForm(data, structures=self._structures())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "commune_search" in request.POST:
+            form = PersonForm(initial=request.POST.dict(), structures=self._structures())
+            return self.render_to_response(self.get_context_data(form=form))
+        form = self.get_form()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        if "match" in request.POST:
+            return self._recognise(form, request.POST["match"])
+        if "create_anyway" not in request.POST:
+            pairs = learner_match_pairs(user=request.user, limit=MATCH_LIMIT, **form.identity())
+            if pairs:
+                request.session[MATCH_SESSION_KEY] = {
+                    "user": request.user.pk,
+                    "ids": [pk for _candidate, pk in pairs],
+                }
+                return self.render_to_response(
+                    self.get_context_data(
+                        form=form,
+                        candidates=[candidate for candidate, _pk in pairs],
+                        can_attach=counsellor_structure(request.user) is not None,
+                    )
+                )
+        return self._create(form)
+
+    def _create(self, form):
+        data = form.service_data()
+        structure = form.cleaned_data.get("structure")
+        try:
+            learner = learner_create(user=self.request.user, structure=structure, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        self.request.session.pop(MATCH_SESSION_KEY, None)
+        messages.success(
+            self.request,
+            _("Fiche de %(name)s créée.") % {"name": learner.display_name},
+        )
+        return redirect("learners_person_detail", learner_id=learner.pk)
+
+    def _recognise(self, form, raw_index: str):
+        stored = self.request.session.get(MATCH_SESSION_KEY) or {}
+        ids = stored.get("ids") if stored.get("user") == self.request.user.pk else None
+        try:
+            learner_id = ids[int(raw_index)]
+        except (TypeError, ValueError, IndexError):
+            messages.error(self.request, _("Cette proposition a expiré : vérifiez à nouveau."))
+            return self.render_to_response(self.get_context_data(form=form))
+        learner = Learner.objects.filter(pk=learner_id, anonymized_at__isnull=True).first()
+        if learner is not None and can_access_learner(self.request.user, learner):
+            self.request.session.pop(MATCH_SESSION_KEY, None)
+            return redirect("learners_person_detail", learner_id=learner.pk)
+        try:
+            if learner is None:
+                raise PermissionDenied
+            learner_attach_to_structure(user=self.request.user, learner=learner, **form.identity())
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(form=form))
+        except PermissionDenied:
+            messages.error(
+                self.request,
+                _("Cette fiche ne correspond pas à la personne décrite : vérifiez la saisie."),
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        self.request.session.pop(MATCH_SESSION_KEY, None)
+        messages.success(
+            self.request,
+            _(
+                "La fiche existante est maintenant suivie aussi par votre structure. "
+                "Ce rattachement est inscrit au journal d'accès."
+            ),
+        )
+        return redirect("learners_person_detail", learner_id=learner.pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if field == "contact_consent_at":
+                target = "contact_consent"
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- Edit ---------------------------------------------------------------------------------
+
+
+class PersonEditView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
+    template_name = "learners/admin/people/edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_use_tracking(request.user):
+            raise PermissionDenied
+        self.learner = person_or_404(request.user, kwargs["learner_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Modifier la fiche")
+
+    def get_page_subtitle(self):
+        return self.learner.display_name
+
+    def get_breadcrumbs_items(self):
+        return self.people_breadcrumbs(
+            {
+                "url": reverse("learners_person_detail", args=[self.learner.pk]),
+                "label": self.learner.display_name,
+            },
+            {"url": "", "label": _("Modifier")},
+        )
+
+    def get(self, request, *args, **kwargs):
+        audit_log_record(
+            user=request.user,
+            action=AuditAction.READ,
+            learner=self.learner,
+            detail="formulaire de modification",
+        )
+        form = PersonForm(initial=PersonForm.initial_from(self.learner))
+        return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
+
+    def post(self, request, *args, **kwargs):
+        if "commune_search" in request.POST:
+            form = PersonForm(initial=request.POST.dict())
+            return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                learner_update(user=request.user, learner=self.learner, data=form.service_data())
+            except ValidationError as error:
+                _add_errors(form, error)
+            except PermissionDenied as refusal:
+                messages.error(request, str(refusal) or _("Modification refusée."))
+                return redirect("learners_person_detail", learner_id=self.learner.pk)
+            else:
+                messages.success(request, _("Fiche enregistrée."))
+                return redirect("learners_person_detail", learner_id=self.learner.pk)
+        # Show the record as stored (a failed update may have touched the instance).
+        self.learner.refresh_from_db()
+        return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
+
+
+# --- The person's page ----------------------------------------------------------------------
+
+
+def competence_histories(progress) -> list[dict]:
+    """One entry per competence of the person: its progress row, a step chart of the
+    levels observed over time and the same observations as table rows."""
+    levels = levels_by_framework({c.competence.framework_id for c in progress.competences})
+    by_competence = defaultdict(list)
+    for observation in progress.observations:
+        by_competence[observation.competence_id].append(observation)
+    histories = []
+    for item in progress.competences:
+        competence = item.competence
+        observations = by_competence.get(competence.pk, [])
+        points = [(f"{o.observed_on:%d/%m/%y}", o.level.rank) for o in observations]
+        ticks = [(level.rank, level.name) for level in levels.get(competence.framework_id, [])]
+        description = _(
+            "Niveau initial : %(first)s, niveau actuel : %(current)s, meilleur niveau : "
+            "%(best)s, en %(count)d observation(s)."
+        ) % {
+            "first": item.first_level.name,
+            "current": item.current_level.name,
+            "best": item.best_level.name,
+            "count": item.observation_count,
+        }
+        chart = line_chart(
+            points,
+            title=_("Évolution du niveau : %(code)s %(name)s")
+            % {"code": competence.code, "name": competence.name},
+            description=description,
+            step=True,
+            y_ticks=ticks or None,
+            width=420,
+            height=170,
+            chart_id=f"competence-{competence.pk}",
+        )
+        histories.append(
+            {
+                "progress": item,
+                "competence": competence,
+                "chart": chart,
+                "observations": observations,
+                "caption": _("Niveaux observés : %(code)s %(name)s")
+                % {"code": competence.code, "name": competence.name},
+            }
+        )
+    return histories
+
+
+class PersonDetailView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
+    template_name = "learners/admin/people/detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_use_tracking(request.user):
+            raise PermissionDenied
+        try:
+            self.progress = progress_for_learner(user=request.user, learner_id=kwargs["learner_id"])
+        except Learner.DoesNotExist as missing:
+            raise Http404(_("Fiche introuvable.")) from missing
+        self.learner = self.progress.learner
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.learner.display_name
+
+    def get_breadcrumbs_items(self):
+        return self.people_breadcrumbs({"url": "", "label": self.learner.display_name})
+
+    def get_header_buttons(self):
+        buttons = [
+            HeaderButton(
+                _("Modifier"),
+                url=reverse("learners_person_edit", args=[self.learner.pk]),
+                icon_name="edit",
+            )
+        ]
+        if is_coordinator(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Fusionner avec une autre fiche"),
+                    url=reverse("learners_merge") + f"?a={self.learner.pk}",
+                    icon_name="resubmit",
+                )
+            )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        audit_log_record(
+            user=user, action=AuditAction.READ, learner=self.learner, detail="fiche consultée"
+        )
+        context.update(
+            learner=self.learner,
+            progress=self.progress,
+            histories=competence_histories(self.progress),
+            carnet=carnet_active_for_learner(user=user, learner_id=self.learner.pk),
+            is_coordinator=is_coordinator(user),
+        )
+        return context
+
+
+def back_to_person(learner_id: int) -> HttpResponseRedirect:
+    return redirect("learners_person_detail", learner_id=learner_id)
+
+
+class PeopleMenuItem(MenuItem):
+    """Shown to counsellors and coordinators (never to partner editors)."""
+
+    def is_shown(self, request):
+        return can_use_tracking(request.user)
+
+
+urlpatterns = [
+    path("personnes/", PeopleIndexView.as_view(), name="learners_people"),
+    path("personnes/nouvelle/", PersonCreateView.as_view(), name="learners_person_create"),
+    path("personnes/<int:learner_id>/", PersonDetailView.as_view(), name="learners_person_detail"),
+    path(
+        "personnes/<int:learner_id>/modifier/",
+        PersonEditView.as_view(),
+        name="learners_person_edit",
+    ),
+]

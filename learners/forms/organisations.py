@@ -1,0 +1,260 @@
+"""Forms of the organisation screens (coordinators): structures, venues, counsellors.
+
+Communes are typed, never picked in a 35,000-line list: one commune through the
+`commune_q` / `commune` pair of `CommuneFieldsMixin`, several (the communes a counsellor
+serves) as lines of `CommuneListField`. The writes are the services'."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from learners.forms.people_quick import CommuneFieldsMixin
+from learners.models import Commune, Counsellor, Structure, Venue
+from learners.selectors.communes import commune_label, communes_search
+from learners.text import fold
+
+_LABELLED = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9AB]{2,5})\)\s*$")
+_INSEE = re.compile(r"^(\d[0-9AB]\d{3})$")
+
+
+def commune_resolve(text: str) -> tuple[Commune | None, str]:
+    """The commune meant by one typed item ("Landeronde", "Landeronde (85150)", "85150",
+    "85191" as an INSEE code), or None and a French explanation."""
+    text = text.strip()
+    labelled = _LABELLED.match(text)
+    name, code = (labelled["name"], labelled["code"]) if labelled else (text, "")
+    if not labelled and _INSEE.match(text.upper()):
+        commune = Commune.objects.filter(pk=text.upper()).first()
+        if commune is not None:
+            return commune, ""
+    matches = communes_search(query=name, limit=20)
+    if code:
+        matches = [c for c in matches if code in c.postal_code_list or c.insee_code == code]
+    exact = [c for c in matches if fold(c.name) == fold(name) or name in c.postal_code_list]
+    if len(matches) == 1:
+        return matches[0], ""
+    if len(exact) == 1:
+        return exact[0], ""
+    if not matches:
+        return None, str(_("« %(text)s » : aucune commune trouvée.") % {"text": text})
+    options = ", ".join(commune_label(c) for c in (exact or matches)[:5])
+    return None, str(
+        _("« %(text)s » : plusieurs communes possibles (%(options)s) ; précisez le code postal.")
+        % {"text": text, "options": options}
+    )
+
+
+class CommuneListField(forms.CharField):
+    """Several communes, one per line (or separated by ";"), typed as names, postal
+    codes or INSEE codes, "Nom (code postal)" to remove an ambiguity."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple) or hasattr(value, "all"):
+            items = value.all() if hasattr(value, "all") else value
+            return "\n".join(commune_label(c) for c in items)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        communes, errors = [], []
+        for item in re.split(r"[\n;]+", text):
+            if not item.strip():
+                continue
+            commune, error = commune_resolve(item)
+            if commune is None:
+                errors.append(error)
+            elif commune not in communes:
+                communes.append(commune)
+        if errors:
+            raise forms.ValidationError(errors)
+        return communes
+
+
+class StructureForm(CommuneFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = ["name", "kind", "siret"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.commune_id and not self.is_bound:
+            self.initial.setdefault("commune_q", self.instance.commune.name)
+            self.initial.setdefault("commune", self.instance.commune)
+        self._setup_commune()
+        self.fields["commune_q"].label = _("Commune du siège")
+        self.fields["siret"].help_text = _("14 chiffres, facultatif.")
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_commune_from_query(cleaned)
+        return cleaned
+
+    def service_data(self) -> dict:
+        return {
+            "name": self.cleaned_data["name"],
+            "kind": self.cleaned_data["kind"],
+            "siret": self.cleaned_data.get("siret") or "",
+            "commune": self.cleaned_data.get("commune"),
+        }
+
+
+VENUE_FORM_FIELDS = [
+    "name",
+    "address",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "opening_hours",
+    "services",
+    "publics",
+    "accessibility",
+    "phone",
+    "email",
+    "website",
+    "external_id",
+    "is_active",
+]
+
+
+class VenueForm(CommuneFieldsMixin, forms.ModelForm):
+    """A venue with the core fields of the national standard. The structure is chosen on
+    creation only."""
+
+    commune_required = True
+    website = forms.URLField(
+        label=Venue._meta.get_field("website").verbose_name.capitalize(),
+        required=False,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["structure", *VENUE_FORM_FIELDS]
+        widgets = {
+            "services": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["structure"]
+            if not self.is_bound and self.instance.commune_id:
+                self.initial.setdefault("commune_q", self.instance.commune.name)
+                self.initial.setdefault("commune", self.instance.commune)
+        else:
+            self.fields["structure"].queryset = Structure.objects.order_by("name")
+        self._setup_commune()
+        self.fields["commune_q"].label = _("Commune du lieu")
+        self.fields["latitude"].help_text = _("Laissez vide : le centre de la commune est pris.")
+        self.order_fields(["structure", "name", "address", "postal_code", "commune_q"])
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_commune_from_query(cleaned)
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in VENUE_FORM_FIELDS}
+        for name, value in list(data.items()):
+            if value is None and name not in {"latitude", "longitude"}:
+                data[name] = ""
+        data["commune"] = self.cleaned_data["commune"]
+        return data
+
+
+class CounsellorForm(forms.ModelForm):
+    """A counsellor's account and profile. On creation: a login and, if wished, an initial
+    password (otherwise the person chooses one through "Mot de passe oublié")."""
+
+    username = forms.CharField(
+        label=_("Identifiant de connexion"),
+        max_length=150,
+        help_text=_("Par exemple prenom.nom ; lettres, chiffres et . @ + - _ seulement."),
+    )
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(label=_("Courriel professionnel"), required=False)
+    password = forms.CharField(
+        label=_("Mot de passe initial"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Facultatif. Sans mot de passe, la personne choisit le sien avec « Mot de passe "
+            "oublié » (il faut alors son courriel)."
+        ),
+    )
+    communes_served = CommuneListField(
+        label=_("Communes desservies"),
+        required=False,
+        help_text=_(
+            "Une par ligne : nom, code postal ou code INSEE ; « Nom (code postal) » si "
+            "plusieurs communes portent ce nom."
+        ),
+    )
+    is_active = forms.BooleanField(
+        label=_("Compte actif"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Décochez quand la personne quitte le réseau : elle ne peut plus se connecter."
+        ),
+    )
+
+    class Meta:
+        model = Counsellor
+        fields = ["structure", "is_structure_manager"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.order_by("name")
+        if self.instance.pk:
+            user = self.instance.user
+            del self.fields["username"]
+            del self.fields["password"]
+            if not self.is_bound:
+                self.initial.update(
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    email=user.email,
+                    is_active=user.is_active,
+                    communes_served=list(self.instance.communes.all()),
+                )
+        else:
+            del self.fields["is_active"]
+        self.order_fields(
+            [
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "password",
+                "structure",
+                "communes_served",
+                "is_structure_manager",
+                "is_active",
+            ]
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Cet identifiant est déjà pris."))
+        return username
+
+    def account_data(self) -> dict:
+        data = {
+            "first_name": self.cleaned_data["first_name"],
+            "last_name": self.cleaned_data["last_name"],
+            "email": self.cleaned_data.get("email") or "",
+        }
+        if "is_active" in self.fields:
+            data["is_active"] = self.cleaned_data.get("is_active", False)
+        return data
