@@ -300,3 +300,25 @@ def test_a_missing_optional_column_keeps_existing_values(coordinator, crcn):
     )
     assert result.ok and result.unchanged == 16
     assert state(crcn) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formula_looking_text_is_neutralised_and_round_trips(coordinator, fmt):
+    framework = Framework.objects.create(name="Formules", slug="formules")
+    domain = Domain.objects.create(framework=framework, code="A", name="=Domaine")
+    Competence.objects.create(
+        framework=framework, domain=domain, code="A1", name='=HYPERLINK("x")', can_do="-1"
+    )
+    content, _ = framework_export(framework=framework, kind="competences", format=fmt)
+    if fmt == "csv":
+        assert "'=HYPERLINK" in content.decode("utf-8-sig")
+    else:
+        cell = load_workbook(io.BytesIO(content)).worksheets[0]["E2"]
+        assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
+    before = state(framework)
+    result = framework_import(
+        user=coordinator, framework=framework, content=content, format=fmt, dry_run=False
+    )
+    assert result.ok, [str(e) for e in result.errors]
+    assert not result.has_changes
+    assert state(framework) == before

@@ -32,7 +32,13 @@ from workshops.resources import (
     CompetenceResource,
     LevelResource,
 )
-from workshops.spreadsheets import SpreadsheetError, spreadsheet_read
+from workshops.spreadsheets import (
+    SpreadsheetError,
+    csv_write,
+    formula_unescape,
+    spreadsheet_read,
+    xlsx_write,
+)
 
 FORMATS = ("csv", "xlsx")
 KINDS = ("competences", "levels")
@@ -198,6 +204,8 @@ def framework_file_read(*, content: bytes, format: str) -> tuple[str, list[str],
                 % {"line": line}
             )
         values = values + [""] * (len(header) - len(values))
+        if format == "csv":  # our CSV export neutralises formula-looking text with a "'"
+            values = [formula_unescape(v) for v in values]
         records.append((line, {h: v for h, v in zip(header, values, strict=False) if h}))
     columns = [c for c in COLUMNS[kind] if c in header]
     return kind, columns, records
@@ -421,10 +429,11 @@ def framework_export(*, framework: Framework, kind: str, format: str) -> tuple[b
             .select_related("framework", "domain")
             .order_by("domain__sort_order", "domain__code", "sort_order", "code")
         )
+    rows = list(dataset)
     if format == "xlsx":
-        dataset.title = _("Niveaux") if kind == "levels" else _("Compétences")
+        title = _("Niveaux") if kind == "levels" else _("Compétences")
         return (
-            dataset.export("xlsx"),
+            xlsx_write(dataset.headers, rows, title=title),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    return ("\ufeff" + dataset.export("csv", delimiter=";")).encode("utf-8"), "text/csv"
+    return csv_write(dataset.headers, rows), "text/csv"
