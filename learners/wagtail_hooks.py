@@ -116,3 +116,26 @@ def register_organisation_viewsets():
     from learners.admin_views.organisations import OrganisationViewSetGroup
 
     return OrganisationViewSetGroup()
+
+
+# --- Spreadsheet imports and exports (issue 5) ----------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_import_export_urls():
+    from learners.admin_views import exports, imports
+
+    return [*exports.urlpatterns, *imports.urlpatterns]
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_export_menu_item():
+    from learners.admin_views.sessions import TrackingMenuItem
+
+    return TrackingMenuItem(
+        _("Imports et exports"),
+        reverse("learners_imports"),
+        name="learners-imports",
+        icon_name="upload",
+        order=120,
+    )

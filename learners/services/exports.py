@@ -1,0 +1,330 @@
+"""Spreadsheet exports of the tracking app (CSV and XLSX), scoped like the lists.
+
+`export_build` checks the role, takes the rows from `learners.selectors.exports` (the
+lists' own selectors, so an export never holds more than the user sees on screen), maps
+them to French columns with the resources of `learners.resources`, writes the file with
+`workshops.spreadsheets` (numbers as numbers, dates as dates, formula-looking text
+neutralised) and records one AuditLog row (action "export": kind, format and row count,
+never a name or what was typed in a search box).
+
+Partner editors and anyone without a tracking role get PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from learners.age_bands import AgeBand, age_band_expression
+from learners.choices import (
+    COLLECTIVE_KINDS,
+    AttendanceStatus,
+    AuditAction,
+    Autonomy,
+    Equipment,
+    Gender,
+    PlaceType,
+    SocialStatus,
+)
+from learners.models import AnonymousParticipants, Attendance, Session
+from learners.resources import (
+    ActivityResource,
+    AttendanceResource,
+    LearnerResource,
+    ObservationResource,
+    SessionResource,
+    VenueResource,
+)
+from learners.roles import can_use_tracking
+from learners.selectors.exports import (
+    ExportFilters,
+    activity_sessions_for_export,
+    attendance_for_export,
+    observations_for_export,
+    people_for_export,
+    sessions_for_export,
+    venues_for_export,
+)
+from workshops.choices import WorkshopLevel
+from workshops.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_write, xlsx_write
+
+from .audit import audit_log_record
+
+FORMATS = ("csv", "xlsx")
+THEME_SEPARATOR = "; "
+
+# kind: (selector, resource class, file name stem, sheet title)
+EXPORTS = {
+    "people": (people_for_export, LearnerResource, "personnes", gettext_lazy("Personnes")),
+    "sessions": (sessions_for_export, SessionResource, "seances", gettext_lazy("Séances")),
+    "attendance": (
+        attendance_for_export,
+        AttendanceResource,
+        "presences",
+        gettext_lazy("Présences"),
+    ),
+    "venues": (venues_for_export, VenueResource, "lieux", gettext_lazy("Lieux")),
+    "observations": (
+        observations_for_export,
+        ObservationResource,
+        "observations",
+        gettext_lazy("Observations"),
+    ),
+    "activity": (None, ActivityResource, "activite-nationale", gettext_lazy("Activité")),
+}
+KINDS = tuple(EXPORTS)
+KIND_LABELS = {
+    "people": gettext_lazy("Personnes accompagnées"),
+    "sessions": gettext_lazy("Séances"),
+    "attendance": gettext_lazy("Présences"),
+    "venues": gettext_lazy("Lieux"),
+    "observations": gettext_lazy("Observations"),
+    "activity": gettext_lazy("Activité au format national (La Coop de la médiation numérique)"),
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    content_type: str
+    filename: str
+    rows: int
+
+
+def export_build(*, user, kind: str, format: str, filters: ExportFilters | None = None):
+    """The export file of `kind` (see KINDS) in `format` ("csv" or "xlsx") for `user`."""
+    if not can_use_tracking(user):
+        raise PermissionDenied(_("Vous n'avez pas accès au suivi des personnes."))
+    if kind not in EXPORTS or format not in FORMATS:
+        raise ValueError(f"Unknown export {kind!r} / {format!r}")
+    filters = filters or ExportFilters()
+    selector, resource_class, stem, title = EXPORTS[kind]
+    if kind == "activity":
+        resource = ActivityResource(count_columns=activity_count_columns())
+        data = activity_rows(user=user, filters=filters)
+    else:
+        resource = resource_class()
+        data = selector(user=user, filters=filters)
+    dataset = resource.export(data, force_native_type=True)
+    headers = dataset.headers
+    if format == "xlsx":
+        content = xlsx_write(headers, dataset, title=str(title))
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        content = csv_write(headers, dataset)
+        content_type = CSV_CONTENT_TYPE
+    audit_log_record(
+        user=user,
+        action=AuditAction.EXPORT,
+        detail=f"export {kind} {format} : {dataset.height} lignes"
+        + (", recherche" if filters.query else "")
+        + (f", séance {filters.session_id}" if filters.session_id else "")
+        + (f", personne {filters.learner_id}" if filters.learner_id else ""),
+    )
+    filename = f"{stem}-{timezone.localdate():%Y-%m-%d}.{format}"
+    return ExportFile(
+        content=content, content_type=content_type, filename=filename, rows=dataset.height
+    )
+
+
+# --- National activity record ------------------------------------------------------------
+
+_AGE_BANDS = list(AgeBand)
+_GENDERS = list(Gender)
+_STATUSES = list(SocialStatus)
+
+
+def activity_count_columns() -> list[tuple[str, str]]:
+    """(key, French header) of the count columns: current age bands, genders, statuses."""
+    return (
+        [(f"age_{band.value}", _("Âge : %(band)s") % {"band": band.label}) for band in _AGE_BANDS]
+        + [(f"genre_{g.value}", _("Genre : %(g)s") % {"g": g.label}) for g in _GENDERS]
+        + [(f"statut_{s.value}", _("Statut : %(s)s") % {"s": s.label}) for s in _STATUSES]
+    )
+
+
+def _empty_counts() -> dict[str, int]:
+    return {key: 0 for key, _label in activity_count_columns()}
+
+
+def _themes(session: Session) -> tuple[str, str]:
+    """(digital themes, administrative sub-themes), "; "-joined; a sub-theme brings its
+    parent ("Aide aux démarches administratives") into the themes, as the national tool
+    requires."""
+    themes, sub_themes = [], []
+    for theme in session.themes.all():
+        if theme.parent_id:
+            sub_themes.append(theme.name)
+            if theme.parent.name not in themes:
+                themes.append(theme.parent.name)
+        elif theme.name not in themes:
+            themes.append(theme.name)
+    return THEME_SEPARATOR.join(themes), THEME_SEPARATOR.join(sub_themes)
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def _session_base(session: Session, *, collective: bool) -> dict:
+    themes, sub_themes = _themes(session)
+    venue = session.venue if session.place_type == PlaceType.VENUE else None
+    return {
+        "kind": _("Collectif") if collective else _("Individuel"),
+        "date": timezone.localdate(session.start),
+        "duration": session.duration_minutes,
+        "place_type": _label(PlaceType, session.place_type),
+        "venue": venue.name if venue else "",
+        "venue_insee": venue.commune_id if venue else "",
+        "themes": themes,
+        "admin_themes": sub_themes,
+        "level": _label(WorkshopLevel, session.level) if collective else "",
+        "title": session.display_title if collective else "",
+        "structure": session.structure.name,
+        "session_ref": session.pk,
+        "equipment": "",
+        "autonomy": "",
+        "referral": "",
+        "participants": 0,
+    }
+
+
+def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
+    """Rows of the national activity record, for the sessions `user` sees that took place.
+
+    Column mapping (our data → La Coop de la médiation numérique's activity fields):
+
+    - "Type d'accompagnement": "Collectif" for ateliers and temps d'échange (one row per
+      session), "Individuel" for permanences and individual appointments (one row per person
+      marked present, plus one per anonymous participant counted);
+    - "Date": the session's local date; "Durée (minutes)": `duration_minutes` (presets 15,
+      30, 45, 60, 90, 120 or a custom duration);
+    - "Type de lieu": lieu d'activité, à domicile, à distance, autre; "Lieu" and "Code
+      INSEE du lieu": the venue's name and its commune's INSEE code (venue sessions only);
+    - "Matériel": individual, the equipment recorded on the attendance; collective, every
+      equipment recorded for the session ("; "-joined);
+    - "Autonomie": individual rows only (entièrement accompagné, partiellement autonome,
+      autonome);
+    - "Thématiques": the national digital themes; "Sous-thématiques administratives":
+      Papiers, Famille, Social-Santé… (their parent "Aide aux démarches administratives"
+      is added to the themes);
+    - "Niveau de l'atelier" (débutant, intermédiaire, avancé) and "Titre de l'atelier":
+      collective rows only;
+    - "Nombre de participants": individual 1; collective, the people marked present plus
+      the anonymous participants counted;
+    - "Âge : …" (current national bands, at the session date), "Genre : …", "Statut : …":
+      counts of those participants (anonymous participants have no status: "non
+      communiqué"); on an individual row exactly one 1 per group;
+    - "Orientation vers une structure": the referral recorded ("; "-joined for a
+      collective session);
+    - "Structure": the structure that ran the session; "N° de séance": our session number,
+      to find it again (never a person's identifier).
+
+    Sessions without anyone present are left out. The counts come from three grouped
+    queries, whatever the number of sessions.
+    """
+    sessions = list(activity_sessions_for_export(user=user, filters=filters))
+    if not sessions:
+        return []
+    collective_ids = [s.pk for s in sessions if s.kind in COLLECTIVE_KINDS]
+    individual_ids = [s.pk for s in sessions if s.kind not in COLLECTIVE_KINDS]
+    present = Q(status=AttendanceStatus.PRESENT)
+    visible_sessions = activity_sessions_for_export(user=user, filters=filters).values("pk")
+    attendance = Attendance.objects.filter(present, session__in=visible_sessions)
+    anonymous = AnonymousParticipants.objects.filter(session__in=visible_sessions)
+
+    # Collective sessions: counts per session.
+    counts: dict[int, dict[str, int]] = defaultdict(_empty_counts)
+    participants: dict[int, int] = defaultdict(int)
+    equipment: dict[int, list[str]] = defaultdict(list)
+    referrals: dict[int, list[str]] = defaultdict(list)
+    collective = attendance.filter(session__kind__in=COLLECTIVE_KINDS)
+    for row in (
+        collective.annotate(band=age_band_expression())
+        .values("session_id", "band", "learner__gender", "learner__social_status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        c = counts[row["session_id"]]
+        c[f"age_{row['band']}"] += row["n"]
+        c[f"genre_{row['learner__gender']}"] += row["n"]
+        c[f"statut_{row['learner__social_status']}"] += row["n"]
+        participants[row["session_id"]] += row["n"]
+    for session_id, value, referral in (
+        collective.values_list("session_id", "equipment", "referred_to").distinct().order_by()
+    ):
+        label = _label(Equipment, value)
+        if label and label not in equipment[session_id]:
+            equipment[session_id].append(label)
+        if referral and referral not in referrals[session_id]:
+            referrals[session_id].append(referral)
+    anonymous_individual: dict[int, list[dict]] = defaultdict(list)
+    for row in anonymous.values("session_id", "session__kind", "age_band", "gender", "count"):
+        if row["session__kind"] in COLLECTIVE_KINDS:
+            c = counts[row["session_id"]]
+            c[f"age_{row['age_band']}"] += row["count"]
+            c[f"genre_{row['gender']}"] += row["count"]
+            c[f"statut_{SocialStatus.UNKNOWN}"] += row["count"]
+            participants[row["session_id"]] += row["count"]
+        else:
+            anonymous_individual[row["session_id"]].append(row)
+
+    # Individual sessions: one row per person present.
+    individual: dict[int, list[dict]] = defaultdict(list)
+    if individual_ids:
+        for row in (
+            attendance.exclude(session__kind__in=COLLECTIVE_KINDS)
+            .annotate(band=age_band_expression())
+            .values(
+                "session_id",
+                "band",
+                "learner__gender",
+                "learner__social_status",
+                "equipment",
+                "autonomy",
+                "referred_to",
+            )
+            .order_by("id")
+        ):
+            individual[row["session_id"]].append(row)
+
+    rows = []
+    for session in sessions:
+        if session.pk in collective_ids:
+            if not participants.get(session.pk):
+                continue
+            row = _session_base(session, collective=True)
+            row.update(counts[session.pk])
+            row["participants"] = participants[session.pk]
+            row["equipment"] = THEME_SEPARATOR.join(equipment.get(session.pk, []))
+            row["referral"] = THEME_SEPARATOR.join(referrals.get(session.pk, []))
+            rows.append(row)
+            continue
+        for person in individual.get(session.pk, []):
+            row = _session_base(session, collective=False)
+            row.update(_empty_counts())
+            row[f"age_{person['band']}"] = 1
+            row[f"genre_{person['learner__gender']}"] = 1
+            row[f"statut_{person['learner__social_status']}"] = 1
+            row["participants"] = 1
+            row["equipment"] = _label(Equipment, person["equipment"])
+            row["autonomy"] = _label(Autonomy, person["autonomy"])
+            row["referral"] = person["referred_to"]
+            rows.append(row)
+        for group in anonymous_individual.get(session.pk, []):
+            for _n in range(group["count"]):
+                row = _session_base(session, collective=False)
+                row.update(_empty_counts())
+                row[f"age_{group['age_band']}"] = 1
+                row[f"genre_{group['gender']}"] = 1
+                row[f"statut_{SocialStatus.UNKNOWN}"] = 1
+                row["participants"] = 1
+                rows.append(row)
+    return rows
+
