@@ -22,8 +22,9 @@ Django's session, on purpose:
 
 It is a functional cookie, not a tracking one. Every response of these views carries
 ``Cache-Control: no-store`` (never cached by the browser, a proxy or the page cache, which
-only caches Wagtail pages and the search), ``X-Robots-Tag: noindex`` and
-``Referrer-Policy: no-referrer``.
+only caches Wagtail pages and the search) and ``X-Robots-Tag: noindex``. The site-wide
+``Referrer-Policy: same-origin`` applies (no Referer to other sites; "no-referrer" would
+make Chromium send ``Origin: null`` with the forms, which CSRF protection rightly refuses).
 """
 
 from __future__ import annotations
@@ -92,13 +93,12 @@ def _malformed_message(raw: str) -> str:
 
 
 def carnet_headers(view):
-    """no-store (via never_cache), noindex and no Referer on every response of the view."""
+    """no-store (via never_cache) and noindex on every response of the view."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return never_cache(wrapped)

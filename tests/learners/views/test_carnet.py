@@ -98,7 +98,7 @@ def _post_code(client, code, **extra):
 def _assert_private(response):
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     if response.get("Content-Type", "").startswith("text/html") and response.content:
         assert '<meta name="robots" content="noindex, nofollow">' in _text(response)
 
