@@ -28,14 +28,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup):
     if not CHROMIUM.exists():
         reason = f"Chromium introuvable ({CHROMIUM}) : lancez bin/test en root pour l'installer"
         print(f"\nSKIP browser tests: {reason}")
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API switches context, and Django's connection handler is context-local:
+    # the test database's serialized contents (used by serialized_rollback to restore the
+    # migrations' data, such as the home page) must be carried over to the new connections.
+    saved = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, contents in saved.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
