@@ -114,6 +114,8 @@ class ServiceFormMixin:
             else:
                 for message in error.messages:
                     form.add_error(None, message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 

@@ -87,7 +87,8 @@ def counsellor_account_update(*, user, counsellor: Counsellor, data: dict) -> Co
             account_user = counsellor.user
             for name, value in account.items():
                 setattr(account_user, name, value.strip() if isinstance(value, str) else value)
-            account_user.full_clean()
+            others = [f.name for f in account_user._meta.fields if f.name not in account]
+            account_user.full_clean(exclude=others, validate_unique=False)
             account_user.save(update_fields=sorted(account))
         if data:
             counsellor_update(user=user, counsellor=counsellor, data=data)
