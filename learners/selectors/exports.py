@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from learners.models import Attendance, Counsellor, Learner, Observation, Session, Venue
+from learners.models import Attendance, Learner, Observation, Session, Venue
 from learners.scoping import attendances_visible, observations_visible, sessions_visible
 from workshops.models import Theme
 
@@ -66,10 +66,7 @@ def sessions_for_export(*, user, filters: ExportFilters) -> QuerySet[Session]:
             mine_only=filters.mine_only,
         )
         .select_related("venue__commune", "structure")
-        .prefetch_related(
-            _themes_prefetch(),
-            Prefetch("counsellors", queryset=Counsellor.objects.select_related("user")),
-        )
+        .prefetch_related(_themes_prefetch())
     )
 
 

@@ -233,7 +233,6 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
     if not sessions:
         return []
     collective_ids = [s.pk for s in sessions if s.kind in COLLECTIVE_KINDS]
-    individual_ids = [s.pk for s in sessions if s.kind not in COLLECTIVE_KINDS]
     present = Q(status=AttendanceStatus.PRESENT)
     visible_sessions = activity_sessions_for_export(user=user, filters=filters).values("pk")
     attendance = Attendance.objects.filter(present, session__in=visible_sessions)
@@ -277,22 +276,21 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
 
     # Individual sessions: one row per person present.
     individual: dict[int, list[dict]] = defaultdict(list)
-    if individual_ids:
-        for row in (
-            attendance.exclude(session__kind__in=COLLECTIVE_KINDS)
-            .annotate(band=age_band_expression())
-            .values(
-                "session_id",
-                "band",
-                "learner__gender",
-                "learner__social_status",
-                "equipment",
-                "autonomy",
-                "referred_to",
-            )
-            .order_by("id")
-        ):
-            individual[row["session_id"]].append(row)
+    for row in (
+        attendance.exclude(session__kind__in=COLLECTIVE_KINDS)
+        .annotate(band=age_band_expression())
+        .values(
+            "session_id",
+            "band",
+            "learner__gender",
+            "learner__social_status",
+            "equipment",
+            "autonomy",
+            "referred_to",
+        )
+        .order_by("id")
+    ):
+        individual[row["session_id"]].append(row)
 
     rows = []
     for session in sessions:
@@ -327,4 +325,3 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
                 row["participants"] = 1
                 rows.append(row)
     return rows
-
