@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo as home_demo
+from learners import demo as learners_demo
+from learners.codes import code_format
 from learners.services.communes import communes_load
 from workshops import demo as workshops_demo
 
@@ -15,9 +17,14 @@ class Command(BaseCommand):
             communes_load()  # national commune list, idempotent (a few seconds)
             logins += home_demo.load()
             logins += workshops_demo.load()
+            carnet_code = learners_demo.load()  # tracking demo, after its users and pages
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
         self.stdout.write("Comptes de démonstration (administration sur /admin/) :")
         for role, username, password in logins:
             self.stdout.write(
                 f"  - {role} : identifiant « {username} », mot de passe « {password} »"
             )
+        self.stdout.write(
+            "Carnet de démonstration : ouvrez http://127.0.0.1:8000/carnet/ et saisissez le "
+            f"code {code_format(carnet_code)}"
+        )
