@@ -1,5 +1,6 @@
 """Background jobs of the tracking app (thin: load by id, call a service, idempotent)."""
 
+import datetime
 import random
 
 from celery import shared_task
@@ -7,6 +8,13 @@ from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from learners.imports import import_job_fail, import_job_run
+from learners.services.jobs import (
+    TRANSIENT_ERRORS,
+    logged_job,
+    reminders_send,
+    weekly_digests_send,
+)
+from learners.services.privacy import retention_run
 
 # --- Spreadsheet imports (issue 5) ---------------------------------------------------
 
@@ -21,6 +29,7 @@ def import_retry_delay(retries: int) -> int:
 @shared_task(
     bind=True, name="learners.import_job_run", acks_late=True, max_retries=IMPORT_MAX_RETRIES
 )
+@logged_job("import")  # the job log of the admin's "Tâches de fond" (helper H10)
 def import_job_run_task(self, job_id: str) -> str:
     """Import a confirmed spreadsheet (`learners.imports.import_job_run`).
 
@@ -43,3 +52,45 @@ def import_job_run_task(self, job_id: str) -> str:
             return "failed"
         raise self.retry(exc=exc, countdown=import_retry_delay(self.request.retries)) from exc
     return job.status if job is not None else "missing"
+
+
+# --- Reminders, weekly digest, retention (issue 5, helper H10) ---------------------------
+# Each is idempotent (see learners.services.jobs), logged in JobRun by `logged_job`, retried
+# with exponential backoff on transient errors (mail server or database unreachable), and
+# scheduled in CELERY_BEAT_SCHEDULE (config/settings/base.py). `today` is an ISO date, for
+# reruns and tests; by default the worker's local date.
+
+JOB_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _day(today: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(today) if today else None
+
+
+@shared_task(name="learners.reminders_send", **JOB_TASK_OPTIONS)
+@logged_job("reminders")
+def reminders_send_task(self, today: str | None = None) -> dict:
+    """Reminders for tomorrow's sessions, once per person and session date."""
+    return reminders_send(today=_day(today)).as_dict()
+
+
+@shared_task(name="learners.weekly_digest_send", **JOB_TASK_OPTIONS)
+@logged_job("weekly_digest")
+def weekly_digest_send_task(self, today: str | None = None) -> dict:
+    """Each counsellor's week ahead, once per ISO week."""
+    return weekly_digests_send(today=_day(today)).as_dict()
+
+
+@shared_task(name="learners.retention_run", **JOB_TASK_OPTIONS)
+@logged_job("retention")
+def retention_run_task(self, today: str | None = None) -> dict:
+    """Anonymise people inactive for RETENTION_MONTHS, purge old audit rows and logs."""
+    return retention_run(today=_day(today)).as_dict()

@@ -6,6 +6,7 @@ from .audit import AuditLog
 from .carnets import Carnet, GuideRead
 from .geography import Commune
 from .imports import ImportJob, ImportKind, ImportStatus
+from .jobs import DigestSent, JobRun, JobStatus, ReminderSent
 from .organisations import Counsellor, Structure, Venue
 from .people import Learner, LearnerStructure
 from .progress import CompetenceSummary, Observation
@@ -19,13 +20,17 @@ __all__ = [
     "Commune",
     "CompetenceSummary",
     "Counsellor",
+    "DigestSent",
     "GuideRead",
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "JobRun",
+    "JobStatus",
     "Learner",
     "LearnerStructure",
     "Observation",
+    "ReminderSent",
     "Session",
     "Structure",
     "Venue",

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 SITE_DIR = Path(__file__).resolve().parents[2]  # site/
@@ -153,6 +154,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pas à pas <ne-pas-repondre@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A slow or silent mail server must not hold a worker forever (seconds).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Folder of the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased...).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Celery: with no broker configured, tasks run in-process (embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
@@ -169,6 +175,19 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Jobs of the tracking app (learners/tasks.py; each also has a management command).
+CELERY_BEAT_SCHEDULE["learners-retention"] = {  # anonymise the inactive, purge old logs
+    "task": "learners.retention_run",
+    "schedule": crontab(hour=3, minute=30),
+}
+CELERY_BEAT_SCHEDULE["learners-reminders"] = {  # reminders for tomorrow's sessions
+    "task": "learners.reminders_send",
+    "schedule": crontab(hour=10, minute=0),
+}
+CELERY_BEAT_SCHEDULE["learners-weekly-digest"] = {  # counsellors' week ahead, Monday 7:00
+    "task": "learners.weekly_digest_send",
+    "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+}
 
 # Wagtail 8 runs its own background work (reference index, image clean-up) on django-tasks.
 # Those jobs are small: they run in-process, so only Celery needs a worker.
@@ -177,6 +196,21 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Public pages served to anonymous visitors from the cache for this many seconds, 0 to turn
 # it off (home/pagecache.py; invalidated on every publication).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+
+# Privacy (RGPD). People with no activity for RETENTION_MONTHS are anonymised by the daily
+# retention job; audit log rows are deleted after AUDIT_RETENTION_MONTHS (CNIL: 6 months to
+# a year for access logs; a year lets a person learn who saw their record over the whole
+# time it is kept). The controller and DPO are shown on the processing register page.
+RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
+AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "12"))
+PRIVACY_CONTROLLER = os.environ.get(
+    "PRIVACY_CONTROLLER",
+    "À renseigner : nom et adresse de la structure responsable du traitement",
+)
+PRIVACY_DPO_CONTACT = os.environ.get(
+    "PRIVACY_DPO_CONTACT",
+    "À renseigner : adresse électronique ou postale du délégué à la protection des données",
+)
 
 WAGTAIL_SITE_NAME = "Pas à pas"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

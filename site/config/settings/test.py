@@ -11,7 +11,8 @@ SECRET_KEY = "test-only-key-pas-a-pas-0123456789abcdefghijklmnopqrstuvwxyz"  # n
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless the environment names a backend (the real-worker test writes files).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Off in tests; the page cache tests turn it on with the `settings` fixture.
 PAGE_CACHE_SECONDS = 0
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasapas-test-media-")

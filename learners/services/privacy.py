@@ -1,0 +1,278 @@
+"""The rights of the people tracked: anonymisation (on request or after the retention
+period) and the purge of old audit rows.
+
+What anonymisation erases and what it keeps
+-------------------------------------------
+Erased: first name (replaced by "Anonyme"), last name, phone, e-mail, the contact consent
+and its date, the date the person was informed, notes, the structure's external id and the
+folded names used for matching. The network identifier is replaced by a fresh random one
+and every carnet code is revoked, so nothing printed or exported before (a carnet card, a
+spreadsheet with network ids) leads back to the record. The audit rows about the person
+are detached from the record (they keep the OLD network id, so "who saw this person's
+record" can still be answered for the audit period, but they no longer point at the
+anonymous record); the anonymisation itself is logged the same way.
+
+Kept, as statistical attributes: birth year, gender, social status, commune of residence,
+the structures that accompanied the person, sessions, attendance, observations, competence
+summaries and guides read. The issue requires the dashboard (age bands, gender, social
+status, communes of residence) to stay identical. These attributes are quasi-identifiers:
+published figures are protected by small-cell suppression (`learners.statistics`), and
+the anonymous record is only visible to coordinators and counsellors, never searchable by
+name. Strictly, this is "anonymisation of identity with statistical attributes retained".
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learners.choices import AuditAction
+from learners.models import (
+    Attendance,
+    AuditLog,
+    Carnet,
+    DigestSent,
+    JobRun,
+    Learner,
+    ReminderSent,
+)
+from learners.models.people import network_id_generate
+from learners.scoping import can_access_learner
+
+from ._common import refuse
+
+logger = logging.getLogger(__name__)
+
+ANONYMIZED_FIRST_NAME = "Anonyme"
+# Reasons written in the audit row (no personal data: a fixed code and a label).
+REASON_REQUEST = "demande de la personne"
+REASON_RETENTION = "durée de conservation écoulée"
+# The retention job works in batches of this many people (one transaction each).
+RETENTION_BATCH = 500
+# Job bookkeeping (no personal data) is kept this long.
+JOB_LOG_RETENTION_DAYS = 180
+
+ERASED_FIELDS = {
+    "first_name": ANONYMIZED_FIRST_NAME,
+    "last_name": "",
+    "phone": "",
+    "email": "",
+    "contact_consent": False,
+    "contact_consent_at": None,
+    "information_given_at": None,
+    "notes": "",
+    "external_id": "",
+    "normalized_first_name": "",
+    "normalized_last_name": "",
+    "normalized_name": "",
+}
+# Documented for the confirmation page and the register: what statistics keep.
+RETAINED_FIELDS = ("birth_year", "gender", "social_status", "commune")
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier (the last day of a shorter month)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate_day in range(day.day, 0, -1):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 1 always exists
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def retention_cutoff(*, today: datetime.date | None = None) -> datetime.datetime:
+    """People whose last activity is before this instant are anonymised: midnight (local)
+    starting the day `RETENTION_MONTHS` months before `today`. A person last active on
+    15 March 2024 is kept on 15 March 2025 and anonymised from 16 March 2025."""
+    today = today or timezone.localdate()
+    return _local_midnight(months_before(today, settings.RETENTION_MONTHS))
+
+
+def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
+    """Anonymise these (locked, not yet anonymised) people in a few queries."""
+    if not learners:
+        return 0
+    now = timezone.now()
+    old_ids = {learner.pk: learner.network_id for learner in learners}
+    for learner in learners:
+        for field, value in ERASED_FIELDS.items():
+            setattr(learner, field, value)
+        learner.network_id = network_id_generate()
+        learner.anonymized_at = now
+        learner.updated_at = now
+    # bulk_update bypasses Learner.save(), which would fold "Anonyme" into the match keys.
+    Learner.objects.bulk_update(
+        learners, [*ERASED_FIELDS, "network_id", "anonymized_at", "updated_at"]
+    )
+    ids = list(old_ids)
+    Carnet.objects.filter(learner_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    AuditLog.objects.filter(learner_id__in=ids).update(learner=None)
+    # The anonymisation row names the record by its old network id, detached like the rest.
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                user=user if authenticated else None,
+                username=user.get_username()[:150] if authenticated else "",
+                action=AuditAction.ANONYMIZE,
+                learner=None,
+                learner_network_id=old_ids[pk],
+                detail=f"anonymisation : {reason}"[:255],
+            )
+            for pk in ids
+        ]
+    )
+    return len(ids)
+
+
+def learner_anonymize(*, user=None, learner: Learner, reason: str = REASON_REQUEST) -> Learner:
+    """Anonymise one person now (see the module docstring for what is erased and kept).
+
+    `user` None is the system (the retention job); otherwise a coordinator, or a
+    counsellor of a structure linked to the person (PermissionDenied for anyone else).
+    Idempotent: an anonymised person is returned unchanged, with no new audit row.
+    """
+    if user is not None and not can_access_learner(user, learner):
+        refuse()
+    with transaction.atomic():
+        locked = Learner.objects.select_for_update().get(pk=learner.pk)
+        if locked.is_anonymized:
+            return locked
+        _anonymize_locked(user=user, learners=[locked], reason=reason)
+    locked.refresh_from_db()
+    return locked
+
+
+def learners_inactive(*, today: datetime.date | None = None):
+    """People not yet anonymised, with no activity since `retention_cutoff` (their
+    `last_activity_at`, maintained by every service that records something about them),
+    and no attendance at a session from the cutoff on (a registration for a future
+    session keeps a person, even if the record was imported with an old date)."""
+    cutoff = retention_cutoff(today=today)
+    recent = Attendance.objects.filter(learner_id=OuterRef("pk"), session__start__gte=cutoff)
+    return Learner.objects.filter(anonymized_at__isnull=True, last_activity_at__lt=cutoff).filter(
+        ~Exists(recent)
+    )
+
+
+def learners_anonymize_inactive(
+    *, today: datetime.date | None = None, batch_size: int = RETENTION_BATCH
+) -> int:
+    """Anonymise every inactive person, `batch_size` per transaction; returns how many.
+    Idempotent (an anonymised person is never picked again) and safe to interrupt: each
+    batch commits on its own, a rerun continues where it stopped."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                learners_inactive(today=today)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            locked = list(
+                Learner.objects.select_for_update()
+                .filter(pk__in=ids, anonymized_at__isnull=True)
+                .order_by("pk")
+            )
+            total += _anonymize_locked(user=None, learners=locked, reason=REASON_RETENTION)
+    return total
+
+
+def audit_log_purge(*, today: datetime.date | None = None, batch_size: int = 5000) -> int:
+    """Delete audit rows older than AUDIT_RETENTION_MONTHS; returns how many."""
+    today = today or timezone.localdate()
+    cutoff = _local_midnight(months_before(today, settings.AUDIT_RETENTION_MONTHS))
+    return _delete_in_batches(AuditLog.objects.filter(created_at__lt=cutoff), batch_size)
+
+
+def job_bookkeeping_purge(*, today: datetime.date | None = None) -> int:
+    """Delete old job runs and sending records (no personal data; they only grow)."""
+    today = today or timezone.localdate()
+    cutoff = _local_midnight(today - datetime.timedelta(days=JOB_LOG_RETENTION_DAYS))
+    deleted = _delete_in_batches(JobRun.objects.filter(started_at__lt=cutoff), 5000)
+    deleted += _delete_in_batches(ReminderSent.objects.filter(claimed_at__lt=cutoff), 5000)
+    deleted += _delete_in_batches(DigestSent.objects.filter(claimed_at__lt=cutoff), 5000)
+    return deleted
+
+
+def _delete_in_batches(qs, batch_size: int) -> int:
+    total = 0
+    while True:
+        ids = list(qs.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return total
+        deleted, _details = qs.model.objects.filter(pk__in=ids).delete()
+        total += deleted
+
+
+@dataclass
+class RetentionResult:
+    anonymized: int
+    audit_rows_deleted: int
+    import_jobs_expired: int
+    job_rows_deleted: int
+
+    @property
+    def summary(self) -> str:
+        return _(
+            "%(anonymized)d personne(s) anonymisée(s), %(audit)d ligne(s) du journal "
+            "d'accès supprimée(s), %(imports)d fichier(s) d'import effacé(s), %(jobs)d "
+            "trace(s) de tâches supprimée(s)"
+        ) % {
+            "anonymized": self.anonymized,
+            "audit": self.audit_rows_deleted,
+            "imports": self.import_jobs_expired,
+            "jobs": self.job_rows_deleted,
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "anonymized": self.anonymized,
+            "audit_rows_deleted": self.audit_rows_deleted,
+            "import_jobs_expired": self.import_jobs_expired,
+            "job_rows_deleted": self.job_rows_deleted,
+            "summary": self.summary,
+        }
+
+
+def learners_retention_run(*, today: datetime.date | None = None) -> int:
+    """The daily retention job; returns the number of people anonymised.
+    See `retention_run` for the full result (the task and the command use it)."""
+    return retention_run(today=today).anonymized
+
+
+def retention_run(*, today: datetime.date | None = None) -> RetentionResult:
+    """Anonymise the inactive people, purge old audit rows, erase abandoned import files,
+    and purge old job bookkeeping. Idempotent: a second run the same day does nothing."""
+    from learners.imports.jobs import import_jobs_expire
+
+    anonymized = learners_anonymize_inactive(today=today)
+    audit_deleted = audit_log_purge(today=today)
+    imports_expired = import_jobs_expire()
+    jobs_deleted = job_bookkeeping_purge(today=today)
+    return RetentionResult(
+        anonymized=anonymized,
+        audit_rows_deleted=audit_deleted,
+        import_jobs_expired=imports_expired,
+        job_rows_deleted=jobs_deleted,
+    )
+
+
+def retention_candidates_count(*, today: datetime.date | None = None) -> int:
+    return learners_inactive(today=today).count()
