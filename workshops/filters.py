@@ -4,58 +4,98 @@ shareable URL and works without JavaScript (`?thematique=e-mail&public=seniors&p
 The forms only validate and translate GET parameters; the listing itself is a selector
 (`workshops.selectors.guide_list`, `atelier_list`). An unknown value never breaks the page:
 the field shows a French error and is ignored.
+
+The choices (themes, audiences, competences: small reference lists read on every index
+page) are kept per process and publication version (`workshops.publication.memoize`), so
+rendering and validating the form runs no query.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workshops import publication
 from workshops.choices import WorkshopLevel
 from workshops.models import Audience, Competence, Theme
 
 INVALID_CHOICE = _("Ce choix n'existe pas (ou plus) : choisissez dans la liste.")
 
 
-class CompetenceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Competence) -> str:
-        return f"{obj.code} {obj.name}"
+@dataclass(frozen=True)
+class ReferenceLists:
+    """Each list as (value, label) choices and a value → object mapping."""
+
+    themes: list[tuple[str, str]]
+    audiences: list[tuple[str, str]]
+    competences: list[tuple[str, str]]
+    objects: dict[str, dict[str, object]]
+
+
+def reference_lists() -> ReferenceLists:
+    def compute() -> ReferenceLists:
+        themes = list(Theme.objects.select_related("parent"))
+        audiences = list(Audience.objects.all())
+        competences = list(Competence.objects.select_related("framework"))
+        return ReferenceLists(
+            themes=[(t.slug, str(t)) for t in themes],
+            audiences=[(a.slug, a.name) for a in audiences],
+            competences=[(str(c.pk), f"{c.code} {c.name}") for c in competences],
+            objects={
+                "thematique": {t.slug: t for t in themes},
+                "public": {a.slug: a for a in audiences},
+                "competence": {str(c.pk): c for c in competences},
+            },
+        )
+
+    return publication.memoize("workshops.filters.reference_lists", compute)
 
 
 class _IndexFilterForm(forms.Form):
-    """Fields shared by both index pages. Field names are the GET parameter names."""
+    """Fields shared by both index pages. Field names are the GET parameter names; the
+    cleaned values of `thematique`, `public` and `competence` are model instances."""
 
-    thematique = forms.ModelChoiceField(
-        label=_("Thématique"),
-        queryset=Theme.objects.select_related("parent"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Toutes les thématiques"),
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
-    public = forms.ModelChoiceField(
-        label=_("Public"),
-        queryset=Audience.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Tous les publics"),
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
-    competence = CompetenceChoiceField(
-        label=_("Compétence"),
-        queryset=Competence.objects.select_related("framework"),
-        required=False,
-        empty_label=_("Toutes les compétences"),
-        error_messages={"invalid_choice": INVALID_CHOICE},
-    )
+    thematique = forms.ChoiceField(label=_("Thématique"), required=False)
+    public = forms.ChoiceField(label=_("Public"), required=False)
+    competence = forms.ChoiceField(label=_("Compétence"), required=False)
+
+    EMPTY_LABELS = {
+        "thematique": _("Toutes les thématiques"),
+        "public": _("Tous les publics"),
+        "competence": _("Toutes les compétences"),
+    }
 
     def __init__(self, data=None, **kwargs):
         # Only the filter parameters: `page` and anything else are ignored here.
         if data is not None:
             data = {name: data.get(name, "") for name in self.base_fields}
         super().__init__(data, **kwargs)
+        self.references = reference_lists()
+        lists = {
+            "thematique": self.references.themes,
+            "public": self.references.audiences,
+            "competence": self.references.competences,
+        }
+        for name, choices in lists.items():
+            self.fields[name].choices = [("", self.EMPTY_LABELS[name]), *choices]
         for name, field in self.fields.items():
+            field.error_messages["invalid_choice"] = INVALID_CHOICE
             field.widget.attrs["id"] = f"filtre-{name}"
+
+    def _clean_reference(self, name: str):
+        value = self.cleaned_data.get(name)
+        return self.references.objects[name].get(value) if value else None
+
+    def clean_thematique(self):
+        return self._clean_reference("thematique")
+
+    def clean_public(self):
+        return self._clean_reference("public")
+
+    def clean_competence(self):
+        return self._clean_reference("competence")
 
     def filters(self) -> dict:
         """The valid, non-empty filters (invalid ones are dropped, their error is shown)."""
@@ -83,7 +123,6 @@ class GuideFilterForm(_IndexFilterForm):
         label=_("Difficulté"),
         choices=[("", _("Toutes les difficultés")), *WorkshopLevel.choices],
         required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     field_order = ["thematique", "public", "niveau", "competence"]
 
@@ -93,6 +132,5 @@ class AtelierFilterForm(_IndexFilterForm):
         label=_("Niveau"),
         choices=[("", _("Tous les niveaux")), *WorkshopLevel.choices],
         required=False,
-        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     field_order = ["thematique", "public", "niveau", "competence"]

@@ -12,14 +12,21 @@ query string with its parameters in a canonical order, so each filter combinatio
 page of a list is its own entry (`?thematique=e-mail&page=2` and `?page=2&thematique=e-mail`
 share one).
 
-Invalidation: every key includes a version number that is bumped whenever any page is
-published, unpublished, moved or deleted (and when the taxonomy shown on pages changes), so
-one publication refreshes the whole site at once: menus, index pages, related links and
-search results all show other pages. The bump happens at once and again when the
-transaction commits, so a request that rendered the old content in between is not kept.
+Invalidation: every key includes a version number (the "publication version",
+workshops/publication.py) that is bumped whenever any page is published, unpublished, moved
+or deleted, and when what pages show from elsewhere changes (themes, audiences,
+competences, view restrictions, images, documents), so one publication refreshes the whole
+site at once: menus, index pages, related links and search results all show other pages.
+The bump happens at once and again when the transaction commits, so a request that rendered
+the old content in between is not kept.
 
 Responses carry `X-Page-Cache: hit` or `miss` (only for cacheable requests), for the tests
 and the benchmark.
+
+The same version keys the per-process memos of the navigation, the breadcrumbs and the
+filter forms' reference lists, and the render cache of guide and atelier articles
+(`RENDER_CACHE_SECONDS`, `{% wagtailpagecache %}` in their templates), which also serve
+logged-in users since those fragments are the same for everyone.
 """
 
 from __future__ import annotations
@@ -29,40 +36,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-VERSION_KEY = "pagecache:version"
+from workshops import publication
+
 CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
 HEADER = "X-Page-Cache"
 
 
 def cache_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
-
-
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh cache (or an evicted version): start a new generation. `add` keeps the
-        # value another process may have set meanwhile.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def bump_version() -> None:
-    """Invalidates every cached page (they are keyed by version; old entries expire)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
-
-
-def invalidate(**kwargs) -> None:
-    """Signal receiver: bump now and again after the commit (see the module docstring)."""
-    bump_version()
-    transaction.on_commit(bump_version)
 
 
 def cache_key(request: HttpRequest, version: int) -> str:
@@ -113,7 +96,7 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _request_is_cacheable(request):
             return self.get_response(request)
 
-        key = cache_key(request, current_version())
+        key = cache_key(request, publication.current_version(request))
         cached = cache.get(key)
         if cached is not None:
             cached[HEADER] = "hit"
@@ -129,17 +112,22 @@ class PageCacheMiddleware:
 def connect() -> None:
     """Connects the invalidation receivers (HomeConfig.ready)."""
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Page
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
     from workshops.models import Audience, Competence, Theme
 
+    invalidate = publication.bump_version_now_and_on_commit
+    image_model, document_model = get_image_model(), get_document_model()
     page_published.connect(invalidate, dispatch_uid="pagecache.published")
     page_unpublished.connect(invalidate, dispatch_uid="pagecache.unpublished")
     page_slug_changed.connect(invalidate, dispatch_uid="pagecache.slug_changed")
     post_page_move.connect(invalidate, dispatch_uid="pagecache.moved")
     # Deleting a page deletes its specific row first; the base Page row covers every type.
     post_delete.connect(invalidate, sender=Page, dispatch_uid="pagecache.deleted")
-    for model in (Theme, Audience, Competence):
+    # A view restriction, an image or a document changes what pages show (or may show).
+    for model in (Theme, Audience, Competence, PageViewRestriction, image_model, document_model):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"pagecache.save.{model}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"pagecache.delete.{model}")

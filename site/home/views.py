@@ -3,7 +3,6 @@ from django.utils.translation import gettext as _
 
 from workshops.selectors import (
     SEARCH_QUERY_MAX_LENGTH,
-    public_index_pages,
     public_search,
     themes_with_guides,
 )
@@ -24,7 +23,6 @@ def search(request):
             "query": query,
             "results": results,
             "suggested_themes": suggestions,
-            "guide_index": public_index_pages().get("guides"),
             "page_title": _("Rechercher"),
         },
     )

@@ -244,13 +244,16 @@ def test_navigation_links_to_the_index_pages_when_they_exist(client):
     AtelierPageFactory()
     html = html_of(client.get("/"))
     nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
-    assert re.findall(r'href="([^"]+)"', nav) == ["/", "/fiches/", "/ateliers/", "/recherche/"]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links[:4] == ["/", "/fiches/", "/ateliers/", "/recherche/"]
     assert 'href="/" aria-current="page"' in nav
     nav = re.search(r'<nav class="site-nav".*?</nav>', html_of(client.get("/fiches/")), re.S)
     assert 'href="/fiches/" aria-current="page"' in nav.group(0)
 
 
 # Query counts ---------------------------------------------------------------------------
+# Measured with the render cache off (the test settings), i.e. the full cost of a page, and
+# on, i.e. what a reader costs once the page has been rendered after a publication.
 
 
 def count_queries(client, url: str) -> int:
@@ -266,7 +269,7 @@ def test_guide_page_queries_do_not_grow_with_steps(client, django_assert_max_num
     long = GuidePageFactory(step_count=12, themes=[theme("e-mail"), theme("sante")])
     AtelierPageFactory(related_guides=[short, long])
     assert count_queries(client, short.url) == count_queries(client, long.url)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(15):
         client.get(long.url)
 
 
@@ -274,32 +277,103 @@ def test_atelier_page_queries_do_not_grow_with_handouts(client, django_assert_ma
     small = AtelierPageFactory(handout_count=1, related_guides=[GuidePageFactory()])
     big = AtelierPageFactory(handout_count=6, related_guides=[GuidePageFactory() for _ in range(4)])
     assert count_queries(client, small.url) == count_queries(client, big.url)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(13):
         client.get(big.url)
 
 
 def test_index_queries_do_not_grow_with_guides(client, django_assert_max_num_queries):
     GuidePageFactory(themes=[theme("e-mail")], illustrated=False)
     few = count_queries(client, "/fiches/")
-    for _ in range(11):
+    for _ in range(13):
         GuidePageFactory(themes=[theme("e-mail"), theme("sante")], illustrated=False)
     assert count_queries(client, "/fiches/") == few
-    with django_assert_max_num_queries(17):
-        client.get("/fiches/?thematique=e-mail&niveau=debutant&page=1")
+    assert count_queries(client, "/fiches/?page=2") == few
+    with django_assert_max_num_queries(10):
+        client.get("/fiches/?thematique=e-mail&niveau=debutant&competence=1&public=seniors")
 
 
-def test_atelier_index_queries_do_not_grow_with_ateliers(client):
+def test_atelier_index_queries_do_not_grow_with_ateliers(client, django_assert_max_num_queries):
     AtelierPageFactory(audiences=[audience("seniors")])
     few = count_queries(client, "/ateliers/")
     for _ in range(11):
         AtelierPageFactory(audiences=[audience("seniors"), audience("parents")])
     assert count_queries(client, "/ateliers/") == few
+    with django_assert_max_num_queries(11):
+        client.get("/ateliers/?public=seniors")
 
 
-def test_search_queries_do_not_grow_with_results(client):
+def test_search_queries_do_not_grow_with_results(client, django_assert_max_num_queries):
     GuidePageFactory(title="Fiche courriel", illustrated=False)
     few = count_queries(client, "/recherche/?q=courriel")
     for n in range(8):
         GuidePageFactory(title=f"Courriel numéro {n}", illustrated=False)
         AtelierPageFactory(title=f"Atelier courriel {n}")
     assert count_queries(client, "/recherche/?q=courriel") == few
+    with django_assert_max_num_queries(6):
+        client.get("/recherche/?q=introuvable")
+
+
+def test_home_page_queries(client, django_assert_max_num_queries):
+    GuidePageFactory(illustrated=False)
+    AtelierPageFactory()
+    client.get("/")
+    with django_assert_max_num_queries(4):
+        client.get("/")
+
+
+# Render cache ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def render_cache(settings):
+    settings.RENDER_CACHE_SECONDS = 300
+
+
+def test_render_cache_serves_articles_with_fewer_queries(client, render_cache):
+    guide = GuidePageFactory(step_count=12, themes=[theme("e-mail")])
+    atelier = AtelierPageFactory(handout_count=3, related_guides=[guide])
+    for url, bound in ((guide.url, 8), (atelier.url, 7), ("/fiches/", 6), ("/ateliers/", 6)):
+        first = client.get(url).content
+        assert count_queries(client, url) <= bound, url
+        assert client.get(url).content == first
+
+
+def test_render_cache_never_shows_stale_content(client, render_cache):
+    guide = GuidePageFactory(title="Première version", illustrated=False)
+    atelier = AtelierPageFactory(title="Atelier lié", related_guides=[guide])
+    assert "Atelier lié" in client.get(guide.url).content.decode()
+    assert "Première version" in client.get("/fiches/").content.decode()
+
+    guide.title = "Seconde version"
+    guide.save_revision().publish()
+    assert "Seconde version" in client.get(guide.url).content.decode()
+    assert "Seconde version" in client.get("/fiches/").content.decode()
+    # Another page's publication refreshes what this page shows of it.
+    atelier.title = "Atelier renommé"
+    atelier.save_revision().publish()
+    html = client.get(guide.url).content.decode()
+    assert "Atelier renommé" in html and "Atelier lié" not in html
+    # Taxonomy edits too.
+    email = theme("e-mail")
+    guide.themes = [email]
+    guide.save_revision().publish()
+    email.name = "Courrier électronique"
+    email.save()
+    assert "Courrier électronique" in client.get(guide.url).content.decode()
+
+
+def test_previews_are_never_served_from_the_render_cache(client, render_cache):
+    guide = GuidePageFactory(title="Version publiée", illustrated=False)
+    client.get(guide.url)
+    guide.title = "Brouillon en cours"
+    request = guide.make_preview_request()
+    assert "Brouillon en cours" in request.content.decode()
+    assert "Version publiée" in client.get(guide.url).content.decode()
+
+
+def test_navigation_follows_unpublication(client):
+    GuidePageFactory(illustrated=False)
+    atelier = AtelierPageFactory()
+    assert 'href="/ateliers/"' in client.get("/").content.decode()
+    atelier.get_parent().unpublish()
+    assert 'href="/ateliers/"' not in client.get("/").content.decode()

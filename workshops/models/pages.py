@@ -1,8 +1,11 @@
 """Wagtail pages: atelier curricula and step-by-step guides, each under its index."""
 
 import math
+from functools import partial
 
 from django.db import models
+from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,6 +20,20 @@ from workshops.choices import Licence, WorkshopLevel
 # Slow readers: 130 words a minute, plus time to look at each picture.
 WORDS_PER_MINUTE = 130
 SECONDS_PER_IMAGE = 12
+
+
+def _route_to_child(index: Page, child_model: type[Page], request, path_components):
+    """Wagtail's `Page.route`, but loads the child in one query as its specific type
+    (the index only allows that type), instead of a query for the base page and another
+    for the specific one."""
+    if not path_components:
+        return Page.route(index, request, path_components)
+    try:
+        child = child_model.objects.child_of(index).get(slug=path_components[0])
+    except child_model.DoesNotExist as error:
+        raise Http404 from error
+    child._cached_parent_obj = index
+    return child.route(request, path_components[1:])
 
 
 class AtelierIndexPage(Page):
@@ -34,8 +51,12 @@ class AtelierIndexPage(Page):
         from workshops.views.public import atelier_index_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(atelier_index_context(request, index=self))
+        # Lazy: not queried when the template serves the list from its render cache.
+        context["listing"] = SimpleLazyObject(partial(atelier_index_context, request, index=self))
         return context
+
+    def route(self, request, path_components):
+        return _route_to_child(self, AtelierPage, request, path_components)
 
 
 class GuideIndexPage(Page):
@@ -53,8 +74,12 @@ class GuideIndexPage(Page):
         from workshops.views.public import guide_index_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(guide_index_context(request, index=self))
+        # Lazy: not queried when the template serves the list from its render cache.
+        context["listing"] = SimpleLazyObject(partial(guide_index_context, request, index=self))
         return context
+
+    def route(self, request, path_components):
+        return _route_to_child(self, GuidePage, request, path_components)
 
 
 class GuidePage(Page):
@@ -140,7 +165,8 @@ class GuidePage(Page):
         from workshops.selectors import guide_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context["detail"] = guide_detail(guide=self)
+        # Lazy: not queried when the template serves the article from its render cache.
+        context["detail"] = SimpleLazyObject(partial(guide_detail, guide=self))
         return context
 
 
@@ -230,7 +256,8 @@ class AtelierPage(Page):
         from workshops.selectors import atelier_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context["detail"] = atelier_detail(atelier=self)
+        # Lazy: not queried when the template serves the article from its render cache.
+        context["detail"] = SimpleLazyObject(partial(atelier_detail, atelier=self))
         return context
 
 

@@ -196,6 +196,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Public pages served to anonymous visitors from the cache for this many seconds, 0 to turn
 # it off (home/pagecache.py; invalidated on every publication).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Rendered fragments of published guides and ateliers (any visitor, logged in or not), keyed
+# by page state and publication version, so never stale; 0 to turn off.
+RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
 
 # Privacy (RGPD). People with no activity for RETENTION_MONTHS are anonymised by the daily
 # retention job; audit log rows are deleted after AUDIT_RETENTION_MONTHS (CNIL: 6 months to

@@ -15,6 +15,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Off in tests; the page cache tests turn it on with the `settings` fixture.
 PAGE_CACHE_SECONDS = 0
+RENDER_CACHE_SECONDS = 0
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasapas-test-media-")
 # The real-worker integration test sets CELERY_BROKER_URL; everything else runs eagerly.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -1,0 +1,74 @@
+"""Site-wide template tags: navigation, breadcrumbs and the publication version that keys
+the render caches.
+
+What the navigation and the breadcrumbs show changes only when a page is published,
+unpublished, moved or deleted, which bumps the publication version
+(workshops/publication.py). They
+are therefore kept per process and per version: no query on most requests, and never stale
+after a publication.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from wagtail.models import Page
+
+from workshops import publication
+from workshops.selectors import public_index_pages
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def publication_version(context) -> int:
+    """The current publication version, to key template fragment caches."""
+    return publication.current_version(context.get("request"))
+
+
+@register.simple_tag
+def render_cache_seconds() -> int:
+    """How long rendered fragments of published pages are kept (0: not at all)."""
+    return int(getattr(settings, "RENDER_CACHE_SECONDS", 0) or 0)
+
+
+@register.simple_tag(takes_context=True)
+def index_pages(context) -> dict[str, dict[str, str]]:
+    """The live guide and atelier index pages (`guides`, `ateliers`) as title and url."""
+
+    def compute():
+        return {
+            kind: {"title": page.title, "url": page.get_url()}
+            for kind, page in public_index_pages().items()
+        }
+
+    return publication.memoize("index_pages", compute, request=context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_ancestors(context, page: Page) -> list[dict[str, str]]:
+    """The page's ancestors below the site's home page, as title and url."""
+    if page is None or page.depth <= 2:
+        return []
+
+    def compute():
+        ancestors = page.get_ancestors().filter(depth__gt=2).specific(defer=True)
+        return [{"title": a.title, "url": a.get_url()} for a in ancestors]
+
+    return publication.memoize(("breadcrumbs", page.path), compute, request=context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, url: str, *, exact: bool = False) -> str:
+    """` aria-current="page"` on the link to the current page, ` aria-current="true"` on
+    the link to the section it belongs to (a guide under the guide index)."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    if not url or not path:
+        return ""
+    if path == url:
+        return format_html(' aria-current="{}"', "page")
+    if not exact and url != "/" and path.startswith(url):
+        return format_html(' aria-current="{}"', "true")
+    return ""
