@@ -63,6 +63,9 @@ class DashboardHomePanel(Component):
     template_name = "learners/admin/dashboard/home_panel.html"
     order = 10
 
+    class Media:
+        css = {"all": ("learners/admin/sessions.css",)}
+
     def __init__(self, request):
         self.request = request
 

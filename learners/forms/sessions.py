@@ -99,9 +99,11 @@ class SessionForm(forms.Form):
         help_text=_("Par défaut, la structure du lieu choisi."),
     )
     place = forms.ChoiceField(label=_("Lieu"), choices=[])
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     time = forms.TimeField(
-        label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     duration = forms.ChoiceField(
         label=_("Durée"),

@@ -3,7 +3,7 @@
    - person and commune searches suggest as you type (ARIA 1.2 combobox + listbox);
    - picking a person on the attendance sheet registers them at once (the sheet form is
      submitted with `add_learner`, so marks already made are saved, not lost);
-   - "mark everyone present" and "choosing a level marks the person present";
+   - "mark everyone present"; level selects appear once a person is marked present;
    - choosing an atelier curriculum in the session form pre-fills duration, level,
      capacity, themes and competences (the server does the same on save). */
 (function () {
@@ -196,19 +196,34 @@
         }
     }
 
+    /* Levels are for people marked present: shown (and sent) only then. */
+    function refreshLine(line) {
+        var present = line.querySelector(".pap-line__status input[value=present]");
+        var isPresent = Boolean(present && present.checked);
+        line.classList.toggle("pap-line--present", isPresent);
+        line.querySelectorAll(".pap-line__levels select").forEach(function (select) {
+            select.disabled = !isPresent;
+        });
+    }
+
     function setupSheet(root) {
         var form = root.querySelector("[data-pap-sheet]");
         if (form) {
+            var lines = form.querySelectorAll("[data-pap-line]");
+            lines.forEach(refreshLine);
             var allPresent = root.querySelector("[data-pap-all-present]");
             if (allPresent) {
                 allPresent.addEventListener("click", function () {
-                    form.querySelectorAll("[data-pap-line]").forEach(markPresent);
+                    lines.forEach(function (line) {
+                        markPresent(line);
+                        refreshLine(line);
+                    });
                 });
             }
             form.addEventListener("change", function (event) {
-                var select = event.target;
-                if (select.tagName === "SELECT" && select.closest(".pap-level") && select.value) {
-                    markPresent(select.closest("[data-pap-line]"));
+                var line = event.target.closest("[data-pap-line]");
+                if (line && event.target.type === "radio") {
+                    refreshLine(line);
                 }
             });
         }
@@ -265,6 +280,12 @@
         if (!input || !select || !url) {
             return;
         }
+        var selectBlock = block.querySelector("[data-pap-commune-select]");
+        function refreshSelect() {
+            // The select only shows once there is something to choose or confirm.
+            selectBlock.hidden = select.options.length <= 1;
+        }
+        refreshSelect();
         combobox({
             input: input,
             list: block.querySelector("[data-pap-combo-list]"),
@@ -292,6 +313,7 @@
                 }
                 select.value = commune.code;
                 input.value = commune.label;
+                refreshSelect();
             },
         });
     }
