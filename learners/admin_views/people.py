@@ -332,8 +332,8 @@ def competence_histories(progress) -> list[dict]:
             description=description,
             step=True,
             y_ticks=ticks or None,
-            width=420,
-            height=170,
+            width=340,
+            height=max(150, 22 * len(ticks) + 40),
             chart_id=f"competence-{competence.pk}",
         )
         histories.append(
