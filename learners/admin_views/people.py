@@ -49,6 +49,8 @@ from learners.services.sharing import learner_attach_to_structure
 PER_PAGE = 25
 MATCH_SESSION_KEY = "learners_person_match"
 MATCH_LIMIT = 10
+# The no-JavaScript "Chercher la commune" button of the shared commune widget.
+COMMUNE_SEARCH = "search_commune"
 
 
 class TrackingAccessMixin:
@@ -151,10 +153,11 @@ class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self.get_form())
+        context["commune_lookup_url"] = reverse("learners_commune_lookup")
         return context
 
     def post(self, request, *args, **kwargs):
-        if "commune_search" in request.POST:
+        if COMMUNE_SEARCH in request.POST:
             form = PersonForm(initial=request.POST.dict(), structures=self._structures())
             return self.render_to_response(self.get_context_data(form=form))
         form = self.get_form()
@@ -248,6 +251,11 @@ def _add_errors(form, error: ValidationError) -> None:
 class PersonEditView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
     template_name = "learners/admin/people/edit.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["commune_lookup_url"] = reverse("learners_commune_lookup")
+        return context
+
     def dispatch(self, request, *args, **kwargs):
         if not can_use_tracking(request.user):
             raise PermissionDenied
@@ -280,7 +288,7 @@ class PersonEditView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
 
     def post(self, request, *args, **kwargs):
-        if "commune_search" in request.POST:
+        if COMMUNE_SEARCH in request.POST:
             form = PersonForm(initial=request.POST.dict())
             return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
         form = PersonForm(request.POST)

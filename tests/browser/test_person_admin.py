@@ -122,7 +122,7 @@ def test_find_open_and_give_a_carnet(phone, live_server, people_data):
     page.get_by_text("Ce code ne sera plus jamais affiché.").wait_for()
     assert_no_horizontal_scroll(page)
     assert_region_accessible(page, "#pap-carnet-code")
-    shown = page.locator(".pap-code").inner_text()
+    shown = page.locator(".ppl-code").inner_text()
     code = re.sub(r"\s", "", shown)
     assert len(code) == 10
     with page.expect_popup() as popup:
@@ -136,12 +136,26 @@ def test_find_open_and_give_a_carnet(phone, live_server, people_data):
     assert Carnet.objects.filter(learner=helene, revoked_at__isnull=True).count() == 1
 
 
+def assert_controls_fit(page, selector: str) -> None:
+    """No field sticks out of the phone's screen (hidden overflow is not scrolling)."""
+    outside = page.evaluate(
+        """(selector) => Array.from(document.querySelectorAll(
+            selector + ' input, ' + selector + ' select, ' + selector + ' textarea, '
+            + selector + ' button'))
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((e) => e.name || e.id)""",
+        selector,
+    )
+    assert outside == []
+
+
 def test_recognise_instead_of_duplicating(phone, live_server, people_data):
     page = phone
     josiane = people_data["josiane"]
     log_in(page, live_server, people_data["user"])
     page.goto(live_server.url + reverse("learners_person_create"))
     assert_no_horizontal_scroll(page)
+    assert_controls_fit(page, "#pap-person-form")
     page.get_by_label("Prénom").fill("josiane")
     page.get_by_label("Nom", exact=True).fill("morel")
     page.get_by_label("Année de naissance").fill("1951")
@@ -149,6 +163,7 @@ def test_recognise_instead_of_duplicating(phone, live_server, people_data):
     page.get_by_text("Cette personne est peut-être déjà suivie").wait_for()
     assert_no_horizontal_scroll(page)
     assert_region_accessible(page, "#pap-person-form")
+    assert_controls_fit(page, "#pap-person-form")
     assert page.get_by_text("Josiane M.").is_visible()
     page.get_by_role("button", name="C'est cette personne : la suivre aussi").click()
     page.wait_for_url(re.compile(rf"/personnes/{josiane.pk}/$"))

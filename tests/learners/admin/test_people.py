@@ -334,7 +334,7 @@ def test_create_is_refused_to_partner_editors(client, request, people):
 def test_commune_search_button_reloads_without_creating(client, request, people):
     login(client, request, "counsellor_a")
     CommuneFactory(name="Landeronde", postal_codes="85150")
-    response = client.post(reverse(CREATE), person_data(commune_q="lande", commune_search="1"))
+    response = client.post(reverse(CREATE), person_data(commune_q="lande", search_commune="1"))
     assert response.status_code == 200
     assert "Landeronde (85150)" in response.content.decode()
     assert not Learner.objects.filter(first_name="Paulette").exists()
