@@ -522,7 +522,7 @@ def plan_attendance(
     ext_keys = [key for key in first_of if key[0] == "ext"]
     existing: dict[tuple, Session] = {}
     for session in fetch_in(
-        Session.objects.filter(structure_id__in=structure_ids),
+        Session.objects.filter(structure_id__in=structure_ids).select_related("venue"),
         "external_id",
         {k[2] for k in ext_keys},
     ):
@@ -530,7 +530,9 @@ def plan_attendance(
     starts = {parsed["start"] for _line, parsed in first_of.values() if parsed.get("start")}
     by_natural: dict[tuple, list[Session]] = defaultdict(list)
     for session in fetch_in(
-        Session.objects.filter(structure_id__in=structure_ids), "start", starts
+        Session.objects.filter(structure_id__in=structure_ids).select_related("venue"),
+        "start",
+        starts,
     ):
         by_natural[_natural_key(session)].append(session)
     session_ids = {s.pk for s in existing.values()} | {

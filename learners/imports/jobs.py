@@ -101,6 +101,7 @@ def import_analyse(
     )
     if definition.conflicts is not None:
         definition.conflicts(ops, plan)
+    plan.errors.sort(key=lambda issue: issue.line or 0)  # stable: columns keep their order
     if plan.ok and progress is not None:
         progress(plan.total_rows)
     return plan, ops

@@ -37,3 +37,24 @@ def assert_refused(response) -> None:
         assert urlparse(response["Location"]).path == "/admin/"
     else:
         assert response.status_code == 403
+
+
+def query_profile(captured) -> tuple[int, int]:
+    """(reads, writes) of captured queries. Reads must not depend on the number of rows;
+    writes are bulk statements, batched by the database's parameter limit (about 40 rows
+    per INSERT on SQLite, BATCH rows on PostgreSQL)."""
+    reads = writes = 0
+    for query in captured.captured_queries:
+        sql = query["sql"].lstrip().upper()
+        if sql.startswith(("SELECT", "WITH")):
+            reads += 1
+        elif sql.startswith(("INSERT", "UPDATE", "DELETE")):
+            writes += 1
+    return reads, writes
+
+
+def assert_bulk(small: tuple[int, int], large: tuple[int, int], extra_rows: int) -> None:
+    """Same reads for a small and a large file; writes grow by at most one statement per
+    20 extra rows (bulk), never one per row."""
+    assert large[0] == small[0], (small, large)
+    assert large[1] - small[1] <= extra_rows // 20, (small, large)
