@@ -32,6 +32,11 @@ from workshops.models import AtelierPage, Competence, Theme
 DURATION_OTHER = "autre"
 VENUE_PREFIX = "lieu-"
 ANONYMOUS_GENDERS = (Gender.FEMALE, Gender.MALE, Gender.UNKNOWN)
+ANONYMOUS_GENDER_SHORT = {
+    Gender.FEMALE: _("Fém."),
+    Gender.MALE: _("Masc."),
+    Gender.UNKNOWN: _("N. C."),
+}
 
 
 def _duration_label(minutes: int) -> str:
@@ -240,7 +245,8 @@ class SessionForm(forms.Form):
                 )
                 row.append(name)
             self.anonymous_rows.append((band.label, row))
-        self.anonymous_genders = [g.label for g in ANONYMOUS_GENDERS]
+        # (short heading shown on a phone, full label for screen readers)
+        self.anonymous_genders = [(ANONYMOUS_GENDER_SHORT[g], g.label) for g in ANONYMOUS_GENDERS]
 
         if session is not None:
             self._initial_from_session(session)

@@ -119,6 +119,7 @@ def test_mark_three_present_set_a_level_and_save(touch_phone, live_server, sheet
     line(page, people[0]).locator(f"select[name='p{people[0].pk}-c{competence.pk}']").select_option(
         label="2 – Acquis"
     )
+    assert_fits(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer la feuille").tap()
     page.get_by_text("Feuille enregistrée").wait_for()
@@ -200,3 +201,100 @@ def test_keyboard_only(browser_page, live_server, sheet_data):
     page.wait_for_url(lambda url: "#ligne-" in url)
     assert Attendance.objects.filter(session=session, learner=sheet_data["helene"]).exists()
     assert Attendance.objects.get(session=session, learner=person).status == "absent"
+
+
+def assert_fits(page, selector: str = ".pap") -> None:
+    """No element of our content is wider than the viewport (the admin hides horizontal
+    overflow, so a page-level scroll check alone would not see a clipped control)."""
+    overflow = page.evaluate(
+        """(selector) => {
+            const width = document.documentElement.clientWidth;
+            let worst = 0;
+            let culprit = '';
+            for (const el of document.querySelectorAll(selector + ' *')) {
+                const box = el.getBoundingClientRect();
+                if (box.width && box.right - width > worst) {
+                    worst = box.right - width;
+                    culprit = el.outerHTML.slice(0, 120);
+                }
+            }
+            return [worst, culprit];
+        }""",
+        selector,
+    )
+    assert overflow[0] <= 1, f"un élément dépasse de {overflow[0]}px à droite : {overflow[1]}"
+
+
+def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_data):
+    """The issue's check, at 360 px: create a session from a curriculum, register an
+    existing person found without accents and two new people, mark them present, record
+    levels, save once."""
+    from tests.factories.workshops import AtelierPageFactory, competence
+
+    page = touch_phone
+    atelier = AtelierPageFactory(
+        title="Envoyer ses premiers e-mails",
+        duration_minutes=90,
+        group_size_max=8,
+        competences=[competence("S2.1"), competence("S2.2")],
+    )
+    log_in(page, live_server, sheet_data["user"])
+
+    page.goto(live_server.url + reverse("learners_sessions"))
+    assert_fits(page)
+    page.select_option("#from-atelier", label="Envoyer ses premiers e-mails")
+    page.get_by_role("button", name="Continuer").tap()
+    page.wait_for_url(lambda url: f"atelier={atelier.pk}" in url)
+    assert page.locator("input[name=duration][value='90']").is_checked()
+    assert page.locator("input[name=kind][value=atelier]").is_checked()
+    assert_fits(page)
+    assert_region_accessible(page, ".pap")
+    page.fill("input[name=time]", "14:00")
+    page.select_option("select[name=place]", index=1)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Créer la séance").tap()
+    session = atelier.sessions.get()
+    assert session.duration_minutes == 90 and session.capacity == 8
+    assert session.competences.count() == 2
+
+    # An existing person, typed without accents.
+    search = page.get_by_role("combobox", name="Chercher une personne déjà connue")
+    search.fill("helene")
+    page.get_by_role("listbox", name="Personnes trouvées").get_by_role(
+        "option", name="Hélène D."
+    ).tap()
+    page.wait_for_url(lambda url: "#ligne-" in url)
+
+    # Two new people (the second with a commune picked from the suggestions).
+    for first_name, commune in (("Odette", ""), ("Raymond", "lande")):
+        page.get_by_role("link", name="Nouvelle personne").tap()
+        page.get_by_label("Prénom").fill(first_name)
+        page.get_by_label("Année de naissance").fill("1950")
+        if commune:
+            page.get_by_role("combobox", name="Commune de résidence").fill(commune)
+            page.get_by_role("listbox", name="Communes trouvées").get_by_role(
+                "option", name="Landeronde (85150)"
+            ).tap()
+        assert_fits(page)
+        assert_region_accessible(page, ".pap")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Vérifier puis inscrire").tap()
+        page.wait_for_load_state()
+
+    people = list(session.attendances.select_related("learner").order_by("learner__first_name"))
+    assert [a.learner.first_name for a in people] == ["Hélène", "Odette", "Raymond"]
+    assert people[2].learner.commune_id == "85120"
+
+    competence_id = session.competences.order_by("sort_order").first().pk
+    for attendance in people:
+        row = line(page, attendance.learner)
+        row.get_by_role("radio", name="Présent").tap()
+        row.locator(f"select[name='p{attendance.learner_id}-c{competence_id}']").select_option(
+            label="1 – En cours"
+        )
+    assert_fits(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer la feuille").tap()
+    page.get_by_text("Feuille enregistrée").wait_for()
+    assert set(session.attendances.values_list("status", flat=True)) == {"present"}
+    assert Observation.objects.filter(session=session, competence_id=competence_id).count() == 3

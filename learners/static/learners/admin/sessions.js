@@ -20,9 +20,19 @@
             .replace(/[^a-z0-9]/g, "");
     }
 
+    /* Messages come from the template (gettext), in `data-msg-*` attributes. */
+    function messagesOf(node) {
+        return {
+            one: node.getAttribute("data-msg-one") || "",
+            many: node.getAttribute("data-msg-many") || "",
+            none: node.getAttribute("data-msg-none") || "",
+            already: node.getAttribute("data-msg-already") || "",
+        };
+    }
+
     /* A combobox over a JSON endpoint answering {"results": [...]}.
-       options: input, list, status, url(query), item(result) -> {label, detail, disabled},
-       pick(result). */
+       options: input, list, status, messages, url(query),
+       item(result) -> {label, detail, disabled}, pick(result). */
     function combobox(options) {
         var input = options.input;
         var list = options.list;
@@ -111,9 +121,13 @@
             input.setAttribute("aria-expanded", open ? "true" : "false");
             active = -1;
             if (status) {
+                var messages = options.messages;
                 status.textContent = open
-                    ? results.length + (results.length > 1 ? " résultats" : " résultat")
-                    : "Aucun résultat pour « " + query + " »";
+                    ? (results.length > 1 ? messages.many : messages.one).replace(
+                          "%(count)s",
+                          results.length
+                      )
+                    : messages.none.replace("%(query)s", query);
             }
         }
 
@@ -201,6 +215,10 @@
         var present = line.querySelector(".pap-line__status input[value=present]");
         var isPresent = Boolean(present && present.checked);
         line.classList.toggle("pap-line--present", isPresent);
+        line.classList.toggle(
+            "pap-line--marked",
+            Boolean(line.querySelector(".pap-line__status input:checked"))
+        );
         line.querySelectorAll(".pap-line__levels select").forEach(function (select) {
             select.disabled = !isPresent;
         });
@@ -233,7 +251,9 @@
             return;
         }
         var url = search.getAttribute("data-lookup-url");
+        var messages = messagesOf(search);
         combobox({
+            messages: messages,
             input: search.querySelector("[data-pap-combo-input]"),
             list: search.querySelector("[data-pap-combo-list]"),
             status: search.querySelector("[data-pap-combo-status]"),
@@ -243,7 +263,7 @@
             item: function (person) {
                 return {
                     label: person.label,
-                    detail: [person.detail, person.already ? "déjà sur la feuille" : ""]
+                    detail: [person.detail, person.already ? messages.already : ""]
                         .filter(Boolean)
                         .join(" · "),
                     disabled: person.already,
@@ -287,6 +307,7 @@
         }
         refreshSelect();
         combobox({
+            messages: messagesOf(block),
             input: input,
             list: block.querySelector("[data-pap-combo-list]"),
             status: block.querySelector("[data-pap-combo-status]"),
