@@ -234,6 +234,139 @@ def test_facilitator_notes_never_reach_the_public_page(client):
     assert "NOTE-ANIMATEUR" not in html_of(client.get("/ateliers/"))
 
 
+# Index pages: filters and pagination ------------------------------------------------------
+
+
+def card_titles(html: str) -> list[str]:
+    titles = re.findall(r'<li class="card">\s*<h3><a href="[^"]+">([^<]+)</a>', html)
+    return [unescape(title) for title in titles]
+
+
+def test_guide_index_filters_by_theme_audience_difficulty_and_competence(client):
+    GuidePageFactory(
+        title="Créer son adresse e-mail",
+        themes=[theme("e-mail")],
+        audiences=[audience("seniors")],
+        competences=[competence("S2.1")],
+        illustrated=False,
+    )
+    GuidePageFactory(
+        title="Trier ses e-mails",
+        themes=[theme("e-mail")],
+        audiences=[audience("adultes")],
+        difficulty="intermediaire",
+        illustrated=False,
+    )
+    GuidePageFactory(
+        title="Renouveler sa carte d'identité",
+        themes=[theme("demarches-papiers")],
+        audiences=[audience("seniors")],
+        competences=[competence("S3.3")],
+        illustrated=False,
+    )
+    GuidePageFactory(title="Brouillon e-mail", themes=[theme("e-mail")], publish=False)
+
+    def titles(query: str) -> list[str]:
+        response = client.get("/fiches/" + query)
+        assert response.status_code == 200
+        return card_titles(response.content.decode())
+
+    assert titles("") == [
+        "Créer son adresse e-mail",
+        "Renouveler sa carte d'identité",
+        "Trier ses e-mails",
+    ]
+    assert titles("?thematique=e-mail") == ["Créer son adresse e-mail", "Trier ses e-mails"]
+    # A parent theme includes its sub-themes.
+    assert titles("?thematique=aide-aux-demarches-administratives") == [
+        "Renouveler sa carte d'identité"
+    ]
+    assert titles("?public=seniors") == [
+        "Créer son adresse e-mail",
+        "Renouveler sa carte d'identité",
+    ]
+    assert titles("?niveau=intermediaire") == ["Trier ses e-mails"]
+    assert titles(f"?competence={competence('S3.3').pk}") == ["Renouveler sa carte d'identité"]
+    assert titles("?thematique=e-mail&public=seniors&niveau=debutant") == [
+        "Créer son adresse e-mail"
+    ]
+    html = client.get("/fiches/?thematique=sante").content.decode()
+    assert "Aucune fiche pratique</h2>" in html and "Voir toutes les fiches" in html
+
+
+def test_the_filter_form_is_a_labelled_get_form_that_keeps_its_values(client):
+    GuidePageFactory(themes=[theme("e-mail")], illustrated=False)
+    html = client.get("/fiches/?thematique=e-mail&niveau=debutant").content.decode()
+    form = re.search(r'<form class="filters" method="get" action="/fiches/".*?</form>', html, re.S)
+    assert form, "le formulaire de filtre est un formulaire GET"
+    form = form.group(0)
+    for name in ("thematique", "public", "niveau", "competence"):
+        assert f'<label for="filtre-{name}">' in form
+        assert f'<select name="{name}" id="filtre-{name}"' in form
+    assert '<option value="e-mail" selected>E-mail</option>' in form
+    assert '<option value="debutant" selected>Débutant</option>' in form
+    assert 'href="/fiches/">Effacer les filtres</a>' in form
+
+
+def test_unknown_filter_values_are_explained_not_errors(client):
+    GuidePageFactory(title="Une fiche", illustrated=False)
+    response = client.get("/fiches/?thematique=inconnue&niveau=expert&competence=abc&page=zz")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("Ce choix n&#x27;existe pas (ou plus) : choisissez dans la liste.") == 3
+    assert 'aria-invalid="true" aria-describedby="filtre-thematique-erreur"' in html
+    assert 'id="filtre-thematique-erreur"' in html
+    # The invalid filters are ignored: the list is shown.
+    assert card_titles(html) == ["Une fiche"]
+
+
+def test_guide_index_is_paginated_with_shareable_links(client):
+    for n in range(14):
+        GuidePageFactory(title=f"Fiche {n:02d}", themes=[theme("e-mail")], illustrated=False)
+    GuidePageFactory(title="Fiche santé", themes=[theme("sante")], illustrated=False)
+
+    first = client.get("/fiches/?thematique=e-mail").content.decode()
+    assert "14 fiches pratiques" in first
+    assert card_titles(first) == [f"Fiche {n:02d}" for n in range(12)]
+    nav = re.search(r'<nav class="pagination" aria-label="Pagination">.*?</nav>', first, re.S)
+    assert nav
+    nav = nav.group(0)
+    assert 'href="?thematique=e-mail&amp;page=1" aria-current="page"' in nav
+    assert 'href="?thematique=e-mail&amp;page=2" rel="next">Page suivante' in nav
+    assert "Page 1 sur 2" in nav
+
+    second = client.get("/fiches/?thematique=e-mail&page=2").content.decode()
+    assert card_titles(second) == ["Fiche 12", "Fiche 13"]
+    assert "<title>Fiches pratiques, page 2 – Pas à pas</title>" in second
+    assert 'rel="prev">Page précédente' in second
+    # Out of range: the last page, not an error.
+    assert card_titles(client.get("/fiches/?thematique=e-mail&page=99").content.decode()) == [
+        "Fiche 12",
+        "Fiche 13",
+    ]
+    # One page only: no pagination.
+    assert 'class="pagination"' not in client.get("/fiches/?thematique=sante").content.decode()
+
+
+def test_atelier_index_filters_and_never_shows_facilitator_notes(client):
+    AtelierPageFactory(
+        title="Atelier tablette seniors", audiences=[audience("seniors")], level="debutant"
+    )
+    AtelierPageFactory(
+        title="Atelier CV en ligne",
+        audiences=[audience("demandeurs-emploi")],
+        level="intermediaire",
+        themes=[theme("insertion-professionnelle")],
+    )
+    html = client.get("/ateliers/?public=seniors").content.decode()
+    assert card_titles(html) == ["Atelier tablette seniors"]
+    html = client.get("/ateliers/?niveau=intermediaire").content.decode()
+    assert card_titles(html) == ["Atelier CV en ligne"]
+    html = client.get("/ateliers/?thematique=insertion-professionnelle").content.decode()
+    assert card_titles(html) == ["Atelier CV en ligne"]
+    assert "1 h 30" in html and "NOTE-ANIMATEUR" not in html
+
+
 # Navigation -----------------------------------------------------------------------------
 
 

@@ -3,6 +3,11 @@
 The suite runs on both (CI sets DATABASE_URL for the second run): the assertions shared by
 both backends run everywhere, the PostgreSQL-only ones (the `french_unaccent`
 configuration, stemming) when `connection.vendor == "postgresql"`.
+
+No `update_index` is needed: Wagtail 8 (django-modelsearch) indexes a page from its
+`post_save` signal through a django-tasks task, and the TASKS backend is the immediate one
+(settings/base.py), so a page saved by a factory is searchable at once, in the same
+transaction.
 """
 
 import re
