@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +52,6 @@ from learners.resources import CAPACITY, AttendanceResource, SessionResource
 from learners.roles import counsellor_profile
 from learners.scoping import learners_visible
 from learners.services.audit import audit_log_record_many
-from learners.services.people import learners_attendance_refresh
 from learners.text import fold
 from workshops.choices import WorkshopLevel
 from workshops.models import Theme
@@ -237,6 +239,16 @@ AUTONOMY = v.ChoiceParser(
 )
 CLEAN_EXCLUDE = ["structure", "venue", "atelier", "created_by"]
 LEARNER_CLEAN_EXCLUDE = ["structure", "commune", "network_id"]
+
+
+class _Current(NamedTuple):
+    """An attendance already recorded, as read for the comparison."""
+
+    id: int
+    status: str
+    equipment: str
+    autonomy: str
+    referred_to: str
 
 
 class _Failed(Exception):
@@ -587,13 +599,14 @@ def plan_attendance(
     _plan_people(ctx, ops, row_sessions, progress)
 
     # Pass 3: attendance.
-    existing_attendance: dict[tuple[int, int], Attendance] = {}
+    # Existing attendance as plain tuples (an instance is only built for a row that changes).
+    existing_attendance: dict[tuple[int, int], _Current] = {}
     known_sessions = [sp.session.pk for sp in ops.sessions.values() if not sp.is_new]
     for chunk in chunked(known_sessions, CHUNK):
-        for attendance in Attendance.objects.filter(session_id__in=chunk).only(
-            "id", "session_id", "learner_id", "status", "equipment", "autonomy", "referred_to"
-        ):
-            existing_attendance[(attendance.session_id, attendance.learner_id)] = attendance
+        for pk, session_id, learner_id, *values in Attendance.objects.filter(
+            session_id__in=chunk
+        ).values_list("id", "session_id", "learner_id", *ATTENDANCE_KEYS):
+            existing_attendance[(session_id, learner_id)] = _Current(pk, *values)
     seen: dict[tuple, int] = {}
     file_status: dict[int, dict[int, str]] = defaultdict(dict)
     newly_registered: dict[tuple, int] = {}
@@ -653,9 +666,15 @@ def plan_attendance(
         if not changed:
             plan.tally("attendance", UNCHANGED)
             continue
+        updated = Attendance(
+            pk=current.id,
+            session_id=session_plan.session.pk,
+            learner_id=person.learner.pk,
+            **{f: getattr(current, f) for f in ATTENDANCE_KEYS},
+        )
         for field, (_old, new) in changed.items():
-            setattr(current, field, new)
-        ops.updated_attendance.append(current)
+            setattr(updated, field, new)
+        ops.updated_attendance.append(updated)
         ops.update_fields |= set(changed)
         if plan.wants("attendance", UPDATE):
             labels = {"status": AttendanceStatus, "equipment": Equipment, "autonomy": Autonomy}
@@ -1041,6 +1060,23 @@ def _resolve_person(
 # --- Writing -------------------------------------------------------------------------
 
 
+def _attendance_dates_refresh(learner_ids: list[int], now: datetime.datetime) -> None:
+    """`last_attended_on` (local date of the last session attended "présent") and
+    `last_activity_at` of these people: what `learners_attendance_refresh(touch=True)`
+    does, in one UPDATE per CHUNK people (its per-object bulk_update costs about 3 s per
+    thousand people)."""
+    last_day = (
+        Attendance.objects.filter(learner_id=OuterRef("pk"), status=AttendanceStatus.PRESENT)
+        .order_by("-session__start")
+        .annotate(day=TruncDate("session__start"))
+        .values("day")[:1]
+    )
+    for chunk in chunked(learner_ids, CHUNK):
+        Learner.objects.filter(pk__in=chunk).update(
+            last_attended_on=Subquery(last_day), last_activity_at=now
+        )
+
+
 def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
     """Write the plan (the caller holds the transaction)."""
     now = timezone.now()
@@ -1113,8 +1149,7 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    for chunk in chunked(touched, CHUNK):
-        learners_attendance_refresh(learner_ids=chunk, touch=True)
+    _attendance_dates_refresh(list(touched), now)
     new_ids = {lr.pk for lr in new_people}
     audit_log_record_many(
         user=user, action=AuditAction.CREATE, learners=new_people, detail="import de fichier"

@@ -301,3 +301,21 @@ def test_job_for_more_than_5000_rows_runs_as_celery_task(
 
     assert import_job_run_task.apply(args=[str(job.pk)]).get() == ImportStatus.DONE
     assert Attendance.objects.count() == 5001
+
+
+def test_changed_attendance_is_updated(counsellor_a, venue):
+    run(counsellor_a, old_spreadsheet(), dry_run=False)
+    rows = old_spreadsheet()
+    rows[2][12] = "présent"
+    rows[2][13] = "tablette"
+    plan = run(counsellor_a, rows, dry_run=False)
+    assert plan.ok and plan.count("attendance", "update") == 1
+    line = next(pl for pl in plan.lines if pl.action == "update")
+    assert line.changes == [
+        "Présence : « Absent » → « Présent »",
+        "Matériel : « — » → « Tablette »",
+    ]
+    marc = Attendance.objects.get(learner__first_name="Marc")
+    assert (marc.status, marc.equipment) == (AttendanceStatus.PRESENT, "tablette")
+    assert marc.learner.last_attended_on == datetime.date(2024, 3, 12)
+    assert run(counsellor_a, rows).has_changes is False
