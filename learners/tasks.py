@@ -94,3 +94,41 @@ def weekly_digest_send_task(self, today: str | None = None) -> dict:
 def retention_run_task(self, today: str | None = None) -> dict:
     """Anonymise people inactive for RETENTION_MONTHS, purge old audit rows and logs."""
     return retention_run(today=_day(today)).as_dict()
+
+
+# --- Statistics (issue 5, helper H8) --------------------------------------------------------
+# The nightly refresh of the pre-computed dashboards and the computation of one selection
+# too large to compute during a request (see learners.statistics.snapshots).
+
+
+@shared_task(name="learners.statistics_refresh", **JOB_TASK_OPTIONS)
+@logged_job("statistics_refresh")
+def statistics_refresh_task(self, today: str | None = None) -> dict:
+    """Recompute the network's yearly figures and those of the large communes."""
+    from learners.statistics.snapshots import snapshots_refresh
+
+    computed = snapshots_refresh(today=_day(today))
+    return {
+        "computed": computed,
+        "summary": _("%(n)d tableaux de statistiques recalculés") % {"n": computed},
+    }
+
+
+@shared_task(
+    name="learners.statistics_snapshot_compute",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=3,
+)
+def statistics_snapshot_compute(scope: dict, filters: dict) -> str:
+    """Compute and store one dashboard selection (idempotent: the row is replaced)."""
+    from learners.selectors.statistics import StatisticsFilters, StatisticsScope
+    from learners.statistics.snapshots import snapshot_compute
+
+    snapshot = snapshot_compute(
+        scope=StatisticsScope(**scope), filters=StatisticsFilters.from_dict(filters)
+    )
+    return snapshot.key

@@ -118,6 +118,29 @@ def register_organisation_viewsets():
     return OrganisationViewSetGroup()
 
 
+# --- Statistics dashboard (issue 5) ---------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_statistics_urls():
+    from learners.admin_views import statistics
+
+    return statistics.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    from learners.admin_views.statistics import StatisticsMenuItem
+
+    return StatisticsMenuItem(
+        _("Statistiques"),
+        reverse("learners_statistics"),
+        name="learners-statistics",
+        icon_name="table",
+        order=110,
+    )
+
+
 # --- Spreadsheet imports and exports (issue 5) ----------------------------------------------
 
 

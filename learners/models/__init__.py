@@ -11,6 +11,7 @@ from .organisations import Counsellor, Structure, Venue
 from .people import Learner, LearnerStructure
 from .progress import CompetenceSummary, Observation
 from .sessions import AnonymousParticipants, Attendance, Session
+from .statistics import StatisticsSnapshot
 
 __all__ = [
     "AnonymousParticipants",
@@ -32,6 +33,7 @@ __all__ = [
     "Observation",
     "ReminderSent",
     "Session",
+    "StatisticsSnapshot",
     "Structure",
     "Venue",
 ]

@@ -112,6 +112,10 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["structure", "start"], name="session_structure_start_idx"),
             models.Index(fields=["start"], name="session_start_idx"),
+            # Statistics: first and last session of an atelier cycle (one index probe).
+            models.Index(
+                fields=["atelier", "structure", "start"], name="session_atelier_cycle_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -233,7 +237,21 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "session"], name="attendance_unique")
         ]
-        indexes = [models.Index(fields=["session", "status"], name="attendance_session_idx")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="attendance_session_idx"),
+            # Statistics count "présent" only: these partial indexes answer "a person's
+            # presences" and "a session's people" from the index alone (index-only scans).
+            models.Index(
+                fields=["learner", "session"],
+                condition=models.Q(status="present"),
+                name="attendance_present_learner_idx",
+            ),
+            models.Index(
+                fields=["session", "learner"],
+                condition=models.Q(status="present"),
+                name="attendance_present_session_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.session} ({self.get_status_display()})"

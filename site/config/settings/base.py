@@ -188,6 +188,16 @@ CELERY_BEAT_SCHEDULE["learners-weekly-digest"] = {  # counsellors' week ahead, M
     "task": "learners.weekly_digest_send",
     "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
 }
+CELERY_BEAT_SCHEDULE["learners-statistics"] = {  # pre-computed network statistics
+    "task": "learners.statistics_refresh",
+    "schedule": crontab(hour=2, minute=15),
+}
+
+# Statistics dashboard (learners/statistics): figures about people below this threshold are
+# published as "< 5" (small-cell suppression); see learners.statistics.snapshots for the
+# pre-computation settings (STATS_SNAPSHOT_YEARS, STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE,
+# STATS_SNAPSHOT_MAX_AGE_HOURS, STATS_LIVE_MAX_ROWS), which have defaults.
+STATS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATS_SUPPRESSION_THRESHOLD", "5"))
 
 # Wagtail 8 runs its own background work (reference index, image clean-up) on django-tasks.
 # Those jobs are small: they run in-process, so only Celery needs a worker.

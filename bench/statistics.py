@@ -1,0 +1,240 @@
+"""Benchmark of the coordinator's statistics dashboard at national scale (issue 5).
+
+Target: the coordinator dashboard for one year, unfiltered and filtered by a commune,
+under 1 s server time (median of 10 runs) on 1,000,000 people / 10,000,000 attendances.
+
+One run, on 127.0.0.1 only:
+1. reuses the database made by `bench/generate_national.py` when it has the requested
+   scale (table `bench_national_meta`), else generates it (about 10 minutes at scale 1);
+2. refreshes the pre-computed statistics as the nightly job does
+   (`learners.statistics.snapshots.snapshots_refresh`) and times it;
+3. for the last complete calendar year, measures (median, min, max of `--runs` runs after
+   one warm-up) the dashboard as the view computes it (`statistics_dashboard`: snapshot
+   or live figures, then suppression), and the live computation alone
+   (`statistics_compute_for_scope`), unfiltered, filtered by the commune of residence with
+   the most people, and by a typical commune (the median of the communes with people); the
+   first live run of each case also records each SQL query's time;
+4. prints a table and writes bench/results/statistics.txt and statistics.json.
+
+Usage: `.venv/bin/python bench/statistics.py [--scale 1] [--db pasapas_national]
+[--runs 10] [--regenerate]`. PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's `statistics`: take its folder off the path
+# (Python put it first) so `import statistics` anywhere means the standard library, and
+# load the generator from its file.
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    "generate_national", BENCH_DIR / "generate_national.py"
+)
+gen = importlib.util.module_from_spec(_spec)
+sys.modules["generate_national"] = gen
+_spec.loader.exec_module(gen)
+
+ROOT = gen.ROOT
+RESULTS = ROOT / "bench" / "results"
+TARGET_SECONDS = 1.0
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
+
+
+class QueryTimer:
+    """Records (seconds, sql) of every query run through the Django connection."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - started, sql))
+
+
+def timed_runs(function, runs: int) -> dict:
+    function()  # warm-up (caches, plans)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "runs": runs,
+        "load": load_average(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--db", default=gen.DEFAULT_DB)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+
+    meta = None if args.regenerate else gen.meta_read(args.db)
+    if meta is None or abs(float(meta["scale"]) - args.scale) > 1e-9:
+        log(f"generating database {args.db} at scale {args.scale}")
+        meta = gen.generate(scale=args.scale, db=args.db)
+    else:
+        log(f"reusing database {args.db} ({meta['counts']})")
+        gen.django_setup(args.db)
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+
+    from learners.models import Learner
+    from learners.selectors.statistics import (
+        SCOPE_NETWORK,
+        StatisticsFilters,
+        StatisticsScope,
+        statistics_compute_for_scope,
+    )
+    from learners.statistics import snapshots
+    from learners.statistics.dashboard import statistics_dashboard
+
+    coordinator = get_user_model().objects.get(username="coordination-bench")
+    year = datetime.date.fromisoformat(meta["last_day"]).year - 1
+    communes = list(
+        Learner.objects.filter(commune__isnull=False)
+        .values("commune_id", "commune__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    largest = communes[0]
+    typical = communes[len(communes) // 2]
+
+    log("refreshing the pre-computed statistics (nightly job)")
+    started = time.perf_counter()
+    refreshed = snapshots.snapshots_refresh()
+    refresh_seconds = time.perf_counter() - started
+    log(f"  {refreshed} snapshots in {refresh_seconds:.1f} s")
+
+    cases = [
+        ("unfiltered", "Sans filtre", StatisticsFilters.year(year)),
+        (
+            "commune_largest",
+            f"Commune de résidence la plus peuplée ({largest['commune__name']}, "
+            f"{largest['n']} personnes)",
+            StatisticsFilters.year(year, commune_code=largest["commune_id"]),
+        ),
+        (
+            "commune_typical",
+            f"Commune médiane ({typical['commune__name']}, {typical['n']} personnes)",
+            StatisticsFilters.year(year, commune_code=typical["commune_id"]),
+        ),
+    ]
+    scope = StatisticsScope(level=SCOPE_NETWORK)
+    results = []
+    for key, label, filters in cases:
+        log(f"{label}: dashboard")
+        dashboard = timed_runs(
+            lambda f=filters: statistics_dashboard(user=coordinator, filters=f), args.runs
+        )
+        from_snapshot = statistics_dashboard(user=coordinator, filters=filters).from_snapshot
+        log(f"{label}: live computation")
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
+            data = statistics_compute_for_scope(scope=scope, filters=filters)
+        live = timed_runs(
+            lambda f=filters: statistics_compute_for_scope(scope=scope, filters=f),
+            args.runs if key != "unfiltered" else max(1, min(args.runs, 3)),
+        )
+        slowest = sorted(timer.queries, reverse=True)[:6]
+        results.append(
+            {
+                "key": key,
+                "label": label,
+                "filters": filters.as_dict(),
+                "dashboard": dashboard,
+                "dashboard_from_snapshot": from_snapshot,
+                "live": live,
+                "queries": len(timer.queries),
+                "people": data["people"],
+                "presences": data["presences"],
+                "slowest_queries": [
+                    {"seconds": round(t, 3), "sql": sql[:300]} for t, sql in slowest
+                ],
+            }
+        )
+        log(
+            f"  dashboard median {dashboard['median'] * 1000:.0f} ms "
+            f"({'snapshot' if from_snapshot else 'live'}); live median "
+            f"{live['median'] * 1000:.0f} ms in {len(timer.queries)} queries"
+        )
+
+    lines = [
+        "Statistics dashboard benchmark (issue 5)",
+        f"Date: {datetime.datetime.now().isoformat(timespec='seconds')}",
+        f"Machine: {platform.node()} · {os.cpu_count()} CPU · Python {platform.python_version()}",
+        f"Database: {args.db}, scale {meta['scale']}: {meta['counts']}",
+        f"Data from {meta['first_day']} to {meta['last_day']}; measured year: {year}",
+        f"Nightly refresh of the pre-computed statistics: {refreshed} snapshots in "
+        f"{refresh_seconds:.1f} s",
+        f"Target: dashboard median < {TARGET_SECONDS:.0f} s (median of {args.runs} runs)",
+        "",
+        f"{'case':<62} {'dashboard':>12} {'source':>9} {'live':>10} {'queries':>8}",
+    ]
+    for r in results:
+        lines.append(
+            f"{r['label'][:62]:<62} {r['dashboard']['median'] * 1000:>9.0f} ms "
+            f"{'snapshot' if r['dashboard_from_snapshot'] else 'live':>9} "
+            f"{r['live']['median'] * 1000:>7.0f} ms {r['queries']:>8}"
+        )
+    lines.append("")
+    for r in results:
+        lines.append(f"Slowest live queries, {r['label']}:")
+        for q in r["slowest_queries"]:
+            lines.append(f"  {q['seconds'] * 1000:8.0f} ms  {q['sql'][:110]}")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "statistics.txt").write_text(text, encoding="utf-8")
+    (RESULTS / "statistics.json").write_text(
+        json.dumps(
+            {
+                "meta": meta,
+                "year": year,
+                "refresh": {"snapshots": refreshed, "seconds": round(refresh_seconds, 2)},
+                "results": results,
+                "cpu_count": os.cpu_count(),
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()

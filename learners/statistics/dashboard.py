@@ -1,0 +1,72 @@
+"""The statistics dashboard as the view needs it: the user's scope, the raw figures and the
+published report (suppression applied).
+
+Where the figures come from (see `learners.statistics.snapshots` for why):
+1. a fresh pre-computed snapshot of exactly this selection, if there is one;
+2. else a live computation, when the selection is small enough;
+3. else a worker computes it (`snapshot_request`); with no broker (eager Celery, the
+   embedded default) that happens at once and the page shows the result; otherwise the
+   page says the figures are being computed (`Dashboard.pending`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from learners.models import StatisticsSnapshot
+from learners.selectors.statistics import (
+    StatisticsFilters,
+    StatisticsScope,
+    statistics_compute_for_scope,
+    statistics_scope,
+)
+
+from . import snapshots
+from .report import Report, report_build
+
+
+@dataclass
+class Dashboard:
+    scope: StatisticsScope
+    filters: StatisticsFilters
+    report: Report | None
+    computed_at: datetime.datetime | None
+    from_snapshot: bool
+    pending: StatisticsSnapshot | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.pending is not None and self.pending.status == StatisticsSnapshot.Status.FAILED
+
+
+def statistics_dashboard(*, user, filters: StatisticsFilters) -> Dashboard:
+    """PermissionDenied for a user without access (partner editors, anonymous users)."""
+    scope = statistics_scope(user=user)
+    snapshot = snapshots.snapshot_find(scope=scope, filters=filters)
+    if snapshot is None and snapshots.live_is_heavy(scope=scope, filters=filters):
+        requested = snapshots.snapshot_request(scope=scope, filters=filters)
+        snapshot = snapshots.snapshot_find(scope=scope, filters=filters)
+        if snapshot is None:
+            return Dashboard(
+                scope=scope,
+                filters=filters,
+                report=None,
+                computed_at=None,
+                from_snapshot=False,
+                pending=requested,
+            )
+    if snapshot is not None:
+        data, computed_at, from_snapshot = snapshot.data, snapshot.computed_at, True
+    else:
+        data = statistics_compute_for_scope(scope=scope, filters=filters)
+        computed_at, from_snapshot = timezone.now(), False
+    return Dashboard(
+        scope=scope,
+        filters=filters,
+        report=report_build(data),
+        computed_at=computed_at,
+        from_snapshot=from_snapshot,
+    )

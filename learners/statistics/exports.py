@@ -1,0 +1,142 @@
+"""CSV and XLSX exports of the published dashboard tables (the same cells as the page:
+suppressed figures are the text "< 5", never the number).
+
+- XLSX (openpyxl): one sheet per table, numbers as numbers (hours and medians with one
+  decimal, rates as percentages), a heading naming the scope, period and filters;
+- CSV: what a French spreadsheet opens directly: UTF-8 with a byte order mark, `;` between
+  columns, decimal comma; the tables one after the other, each introduced by its title.
+
+Text cells starting with `=`, `+`, `-`, `@` (or a tab or carriage return) are neutralised
+the way the project's shared spreadsheet module does (`workshops.spreadsheets`): in CSV a
+leading apostrophe, in XLSX a text cell with Excel's "quote prefix" (value unchanged), never
+a formula (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from workshops.spreadsheets import formula_escape, looks_like_formula
+
+from .report import DECIMAL, HOURS, PERCENT, Report, Table
+
+SHEET_TITLE_MAX = 31
+
+
+def neutralise(text) -> str:
+    """A CSV text cell a spreadsheet cannot mistake for a formula."""
+    return formula_escape(str(text))
+
+
+def _table_matrix(table: Table) -> list[list]:
+    """Header row then one row per table row: label, then each cell's value or text."""
+    rows: list[list] = [[table.row_header, *(c.label for c in table.columns)]]
+    for row in table.rows:
+        rows.append([row.label, *(cell.export_value for cell in row.cells)])
+    return rows
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else f"{value:.1f}").replace(".", ",")
+    return neutralise(value)
+
+
+def report_csv(report: Report, *, heading: Sequence[str]) -> bytes:
+    """The report as one CSV file (UTF-8 with BOM, `;`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for line in heading:
+        writer.writerow([neutralise(line)])
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([neutralise(table.caption)])
+        for values in _table_matrix(table):
+            writer.writerow([_csv_value(v) for v in values])
+        if table.note:
+            writer.writerow([neutralise(table.note)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _sheet_title(table: Table, used: set[str]) -> str:
+    base = "".join(ch for ch in table.caption if ch not in "[]:*?/\\")[:SHEET_TITLE_MAX].strip()
+    title, n = base, 2
+    while title in used:
+        suffix = f" ({n})"
+        title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
+
+
+def _put(cell, value) -> None:
+    if isinstance(value, str):
+        cell.value = value
+        if looks_like_formula(value):
+            cell.data_type = TYPE_STRING
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def report_xlsx(report: Report, *, heading: Sequence[str]) -> bytes:
+    """The report as an XLSX workbook, one sheet per table."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for table in report.tables:
+        sheet = workbook.create_sheet(_sheet_title(table, used))
+        row_index = 1
+        for line in heading:
+            _put(sheet.cell(row=row_index, column=1), line)
+            row_index += 1
+        _put(sheet.cell(row=row_index, column=1), table.caption)
+        sheet.cell(row=row_index, column=1).font = Font(bold=True, size=13)
+        row_index += 2
+        header_row = row_index
+        for values in _table_matrix(table):
+            is_header = row_index == header_row
+            for col_index, value in enumerate(values, start=1):
+                cell = sheet.cell(row=row_index, column=col_index)
+                _put(cell, value)
+                if is_header:
+                    cell.font = bold
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif col_index > 1:
+                    column = table.columns[col_index - 2]
+                    if isinstance(value, (int, float)):
+                        if column.kind in (HOURS, DECIMAL):
+                            cell.number_format = "0.0"
+                        elif column.kind == PERCENT:
+                            cell.value = value / 100
+                            cell.number_format = "0%"
+                        else:
+                            cell.number_format = "0"
+                    else:
+                        cell.alignment = Alignment(horizontal="right")
+            row_index += 1
+        for row_offset, row in enumerate(table.rows, start=header_row + 1):
+            if row.is_total:
+                for col_index in range(1, len(table.columns) + 2):
+                    sheet.cell(row=row_offset, column=col_index).font = bold
+        if table.note:
+            _put(sheet.cell(row=row_index + 1, column=1), table.note)
+        sheet.column_dimensions["A"].width = 42
+        for col_index in range(2, len(table.columns) + 2):
+            sheet.column_dimensions[get_column_letter(col_index)].width = 16
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,220 @@
+"""Pre-computed statistics, refreshed by a nightly job (decided after measuring).
+
+Measured with `bench/statistics.py` (see bench/results/statistics.txt): at a tenth of the
+national scale (100,000 people, 1,000,000 attendance records) the live computation of one
+year for the whole network takes about 15 s on 2 CPUs, and filtered by the largest commune
+of residence about 3 s: distinct counts and per-person figures (age band at the first
+session, new people, progression) read every attendance and observation of the people
+concerned, which no index avoids. Live computation stays under a second only for small
+selections (a typical commune, a structure, a counsellor). So:
+
+- the nightly job (`snapshots_refresh`, Celery task `learners.tasks.statistics_refresh`,
+  scheduled by `CELERY_BEAT_SCHEDULE`) stores the raw figures of the network for each of
+  the last `STATS_SNAPSHOT_YEARS` calendar years (default 2: this year and last year), and,
+  for the same years, of each commune of residence with at least
+  `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached (default 800);
+- the dashboard uses a stored snapshot when one matches the scope, period and filters
+  exactly and is younger than `STATS_SNAPSHOT_MAX_AGE_HOURS` (default 26 h) and says when
+  it was computed; otherwise it computes live when the selection is small (PostgreSQL's
+  estimate of the attendance records involved at most `STATS_LIVE_MAX_ROWS`, default
+  20,000; always on SQLite), and else asks a worker to compute it (`snapshot_request`,
+  one job per selection at a time) and shows a "being computed" page; with no broker
+  (the embedded default) the job runs at once, in the request.
+
+Snapshots hold counts only, no personal data, and small-cell suppression is applied when
+they are shown, like live figures. Their key includes `FORMAT_VERSION`: bump it when the
+shape of `statistics_compute` changes and older snapshots are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import time
+from dataclasses import asdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from learners.choices import AttendanceStatus
+from learners.models import Attendance, Session, StatisticsSnapshot
+from learners.selectors.statistics import (
+    SCOPE_NETWORK,
+    StatisticsFilters,
+    StatisticsScope,
+    base_attendances,
+    period_bounds,
+    statistics_compute_for_scope,
+)
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+PENDING_TIMEOUT = datetime.timedelta(minutes=30)
+# Snapshots nobody refreshes (one-off selections) are deleted after this long.
+KEEP_ONE_OFF = datetime.timedelta(days=7)
+
+Status = StatisticsSnapshot.Status
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def snapshot_key(scope: StatisticsScope, filters: StatisticsFilters) -> str:
+    payload = {"v": FORMAT_VERSION, "scope": asdict(scope), "filters": filters.as_dict()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def snapshot_find(*, scope: StatisticsScope, filters: StatisticsFilters):
+    """The ready snapshot of exactly this selection, if fresh enough; else None."""
+    max_age = datetime.timedelta(hours=_setting("STATS_SNAPSHOT_MAX_AGE_HOURS", 26))
+    return (
+        StatisticsSnapshot.objects.filter(
+            key=snapshot_key(scope, filters),
+            status=Status.READY,
+            computed_at__gte=timezone.now() - max_age,
+        )
+        .only("data", "computed_at")
+        .first()
+    )
+
+
+def live_is_heavy(*, scope: StatisticsScope, filters: StatisticsFilters) -> bool:
+    """Would computing this selection live take long? PostgreSQL's row estimate for the
+    attendance records involved (planning only, no scan), against `STATS_LIVE_MAX_ROWS`
+    (None: never; 0: always). Otherwise always False on other databases (the embedded SQLite
+    default serves small networks)."""
+    limit = _setting("STATS_LIVE_MAX_ROWS", 5_000)
+    if limit is not None and limit <= 0:
+        return True  # everything is computed by workers
+    if limit is None or connection.vendor != "postgresql":
+        return False
+    sql, params = base_attendances(scope, filters).values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    estimated = plan[0]["Plan"]["Plan Rows"]
+    return estimated > limit
+
+
+def _snapshot_fields(scope: StatisticsScope, filters: StatisticsFilters) -> dict:
+    return {
+        "scope_level": scope.level,
+        "structure_id": scope.structure_id,
+        "counsellor_id": scope.counsellor_id,
+        "period_start": filters.start,
+        "period_end": filters.end,
+        "filters": filters.as_dict(),
+    }
+
+
+def snapshot_compute(*, scope: StatisticsScope, filters: StatisticsFilters) -> StatisticsSnapshot:
+    """Compute the selection's figures and store them (idempotent: one row per selection,
+    replaced). A failure is recorded on the row, then raised."""
+    key = snapshot_key(scope, filters)
+    started = time.monotonic()
+    try:
+        data = statistics_compute_for_scope(scope=scope, filters=filters)
+    except Exception as exc:
+        StatisticsSnapshot.objects.filter(key=key).update(
+            status=Status.FAILED, error=str(exc)[:300]
+        )
+        raise
+    snapshot, _created = StatisticsSnapshot.objects.update_or_create(
+        key=key,
+        defaults={
+            **_snapshot_fields(scope, filters),
+            "status": Status.READY,
+            "data": data,
+            "computed_at": timezone.now(),
+            "requested_at": timezone.now(),
+            "seconds": round(time.monotonic() - started, 3),
+            "error": "",
+        },
+    )
+    return snapshot
+
+
+def snapshot_request(*, scope: StatisticsScope, filters: StatisticsFilters) -> StatisticsSnapshot:
+    """Ask a worker to compute this selection (once: a request already pending for less
+    than 30 minutes is not repeated). The job starts after the current transaction."""
+    from learners.tasks import statistics_snapshot_compute
+
+    key = snapshot_key(scope, filters)
+    now = timezone.now()
+    with transaction.atomic():
+        snapshot, created = StatisticsSnapshot.objects.select_for_update().get_or_create(
+            key=key,
+            defaults={**_snapshot_fields(scope, filters), "requested_at": now},
+        )
+        if (
+            not created
+            and snapshot.status == Status.PENDING
+            and snapshot.requested_at > now - PENDING_TIMEOUT
+        ):
+            return snapshot
+        snapshot.status = Status.PENDING
+        snapshot.requested_at = now
+        snapshot.save(update_fields=["status", "requested_at"])
+        statistics_snapshot_compute.delay_on_commit(asdict(scope), filters.as_dict())
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def snapshot_state(*, scope: StatisticsScope, filters: StatisticsFilters):
+    """The stored row of this selection, whatever its state (None: never requested)."""
+    return StatisticsSnapshot.objects.filter(key=snapshot_key(scope, filters)).first()
+
+
+def _years_to_refresh(today: datetime.date) -> list[int]:
+    count = max(1, int(_setting("STATS_SNAPSHOT_YEARS", 2)))
+    first = Session.objects.aggregate(first=Min("start"))["first"]
+    if first is None:
+        return []
+    first_year = timezone.localtime(first).year
+    return [y for y in range(today.year - count + 1, today.year + 1) if y >= first_year]
+
+
+def _large_communes(year: int) -> list[str]:
+    minimum = int(_setting("STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE", 250))
+    low, high = period_bounds(StatisticsFilters.year(year))
+    return list(
+        Attendance.objects.filter(
+            status=AttendanceStatus.PRESENT,
+            session__start__gte=low,
+            session__start__lt=high,
+            learner__commune__isnull=False,
+        )
+        .values("learner__commune_id")
+        .annotate(people=Count("learner_id", distinct=True))
+        .filter(people__gte=minimum)
+        .order_by("learner__commune_id")
+        .values_list("learner__commune_id", flat=True)
+    )
+
+
+def snapshots_refresh(*, today: datetime.date | None = None) -> int:
+    """The nightly refresh: the network for each recent year, and each large commune of
+    residence for those years; then delete one-off snapshots older than a week. Returns
+    the number of snapshots computed."""
+    today = today or timezone.localdate()
+    network = StatisticsScope(level=SCOPE_NETWORK)
+    computed = 0
+    for year in _years_to_refresh(today):
+        snapshot_compute(scope=network, filters=StatisticsFilters.year(year))
+        computed += 1
+        for code in _large_communes(year):
+            snapshot_compute(scope=network, filters=StatisticsFilters.year(year, commune_code=code))
+            computed += 1
+    StatisticsSnapshot.objects.filter(
+        requested_at__lt=timezone.now() - KEEP_ONE_OFF,
+    ).delete()
+    logger.info("statistics snapshots refreshed: %d", computed)
+    return computed
