@@ -254,7 +254,7 @@ def test_a_guide_of_four_illustrated_steps_prints_on_two_a4_pages(
     browser_page.wait_for_function(f"() => {pictures}.every(i => i.complete && i.naturalWidth)")
     # Pictures are printed, limited in height; controls and the feedback form are not.
     heights = browser_page.evaluate(f"() => {pictures}.map(i => i.getBoundingClientRect().height)")
-    assert len(heights) == 4 and all(0 < h <= 62 * 96 / 25.4 + 1 for h in heights)
+    assert len(heights) == 4 and all(0 < h <= 44 * 96 / 25.4 + 1 for h in heights)
     assert browser_page.locator(".guide-feedback").is_hidden()
     assert browser_page.locator("[data-text-size]").is_hidden()
     pdf = browser_page.pdf(format="A4", print_background=False, prefer_css_page_size=True)
