@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -119,6 +120,19 @@ class ServiceFormMixin:
             return self.form_invalid(form)
 
 
+class RoleViewSet(ModelViewSet):
+    """Access follows the roles (the permission policies above), not model permissions:
+    none are offered in the group editing screen, where they would change nothing."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    search_backend_name = None
+    list_per_page = 50
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
 class ScopedObjectMixin:
     """Single-object views look the object up in the user's scope (404 outside it)."""
 
@@ -150,12 +164,11 @@ class StructureEditView(ScopedObjectMixin, ServiceFormMixin, generic.EditView):
         )
 
 
-class StructureViewSet(ModelViewSet):
+class StructureViewSet(RoleViewSet):
     model = Structure
     name = "structures"
     icon = "home"
     menu_label = _("Structures")
-    add_to_admin_menu = False
     index_view_class = StructureIndexView
     add_view_class = StructureCreateView
     edit_view_class = StructureEditView
@@ -167,9 +180,6 @@ class StructureViewSet(ModelViewSet):
         Column("venue_count", label=_("Lieux")),
     ]
     search_fields = ["name"]
-    search_backend_name = None
-    copy_view_enabled = False
-    list_per_page = 50
 
     def get_form_class(self, for_update=False):
         return StructureForm
@@ -205,12 +215,11 @@ class VenueInspectView(ScopedObjectMixin, generic.InspectView):
     scoped_queryset = staticmethod(venues_for_user)
 
 
-class VenueViewSet(ModelViewSet):
+class VenueViewSet(RoleViewSet):
     model = Venue
     name = "lieux"
     icon = "site"
     menu_label = _("Lieux")
-    add_to_admin_menu = False
     index_view_class = VenueIndexView
     add_view_class = VenueCreateView
     edit_view_class = VenueEditView
@@ -234,9 +243,6 @@ class VenueViewSet(ModelViewSet):
     list_display = ["name", "commune", "structure", BooleanColumn("is_active", label=_("Actif"))]
     list_filter = ["structure", "is_active"]
     search_fields = ["name", "address"]
-    search_backend_name = None
-    copy_view_enabled = False
-    list_per_page = 50
 
     def get_form_class(self, for_update=False):
         return VenueForm
@@ -279,12 +285,11 @@ class CounsellorEditView(ScopedObjectMixin, ServiceFormMixin, generic.EditView):
         )
 
 
-class CounsellorViewSet(ModelViewSet):
+class CounsellorViewSet(RoleViewSet):
     model = Counsellor
     name = "conseillers"
     icon = "user"
     menu_label = _("Conseillers")
-    add_to_admin_menu = False
     index_view_class = CounsellorIndexView
     add_view_class = CounsellorCreateView
     edit_view_class = CounsellorEditView
@@ -297,9 +302,6 @@ class CounsellorViewSet(ModelViewSet):
     ]
     list_filter = ["structure", "is_structure_manager"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    search_backend_name = None
-    copy_view_enabled = False
-    list_per_page = 50
 
     def get_form_class(self, for_update=False):
         return CounsellorForm

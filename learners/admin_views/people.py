@@ -392,6 +392,13 @@ class PersonDetailView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
                     icon_name="resubmit",
                 )
             )
+            buttons.append(
+                HeaderButton(
+                    _("Journal d'accès de la fiche"),
+                    url=reverse("learners_audit") + f"?personne={self.learner.network_id}",
+                    icon_name="history",
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):

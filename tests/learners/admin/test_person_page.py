@@ -172,9 +172,12 @@ def test_query_count_does_not_grow_with_the_history(
     assert len(response.context["histories"][0]["observations"]) == 30
 
 
-def test_menu_shows_merge_button_to_coordinators_only(client, request, helene):
+def test_merge_and_audit_buttons_for_coordinators_only(client, request, helene):
     merge_url = reverse("learners_merge") + f"?a={helene.pk}"
+    audit_url = reverse("learners_audit") + f"?personne={helene.network_id}"
     login(client, request, "counsellor_a")
-    assert merge_url not in client.get(page_url(helene)).content.decode()
+    content = client.get(page_url(helene)).content.decode()
+    assert merge_url not in content and audit_url not in content
     login(client, request, "coordinator")
-    assert merge_url in client.get(page_url(helene)).content.decode()
+    content = client.get(page_url(helene)).content.decode()
+    assert merge_url in content and audit_url in content
