@@ -162,3 +162,46 @@ def register_import_export_menu_item():
         icon_name="upload",
         order=120,
     )
+
+
+# --- Rights of the people tracked, processing register, background jobs (issue 5) --------
+
+
+@hooks.register("register_admin_urls")
+def register_privacy_and_jobs_urls():
+    from learners.admin_views import jobs, privacy
+
+    return [*privacy.urlpatterns, *jobs.urlpatterns]
+
+
+@hooks.register("register_admin_menu_item")
+def register_processing_register_menu_item():
+    from learners.admin_views.sessions import TrackingMenuItem
+
+    return TrackingMenuItem(
+        _("Registre des traitements"),
+        reverse("learners_processing_register"),
+        name="learners-processing-register",
+        icon_name="doc-full",
+        order=350,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_jobs_menu_item():
+    from learners.admin_views.merge import CoordinatorMenuItem
+
+    return CoordinatorMenuItem(
+        _("Tâches de fond"),
+        reverse("learners_jobs"),
+        name="learners-jobs",
+        icon_name="cogs",
+        order=360,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_job_failures_home_panel(request, panels):
+    from learners.admin_views.jobs import add_home_panel
+
+    add_home_panel(request, panels)

@@ -50,7 +50,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from learners.choices import AttendanceStatus, PlaceType
 from learners.models import (
@@ -216,6 +216,12 @@ def job_run_command(*, name: str, func):
 # --- Shared pieces of the messages ---------------------------------------------------------
 
 
+def french_plural(n: int, one: str, many: str) -> str:
+    """French agreement: 0 and 1 take the singular (gettext's fallback without a catalogue
+    would use the English rule, "0 envoyés")."""
+    return (one if abs(n) < 2 else many) % {"n": n}
+
+
 @dataclass
 class SendResult:
     sent: int = 0
@@ -226,22 +232,22 @@ class SendResult:
     @property
     def summary(self) -> str:
         parts = [
-            ngettext("%(n)d envoyé", "%(n)d envoyés", self.sent) % {"n": self.sent},
-            ngettext("%(n)d déjà envoyé", "%(n)d déjà envoyés", self.skipped) % {"n": self.skipped},
+            french_plural(self.sent, _("%(n)d envoyé"), _("%(n)d envoyés")),
+            french_plural(self.skipped, _("%(n)d déjà envoyé"), _("%(n)d déjà envoyés")),
         ]
         if self.refused:
             parts.append(
-                ngettext("%(n)d adresse refusée", "%(n)d adresses refusées", self.refused)
-                % {"n": self.refused}
+                french_plural(
+                    self.refused, _("%(n)d adresse refusée"), _("%(n)d adresses refusées")
+                )
             )
         if self.unconfirmed:
             parts.append(
-                ngettext(
-                    "%(n)d envoi non confirmé (interrompu)",
-                    "%(n)d envois non confirmés (interrompus)",
+                french_plural(
                     self.unconfirmed,
+                    _("%(n)d envoi non confirmé (interrompu)"),
+                    _("%(n)d envois non confirmés (interrompus)"),
                 )
-                % {"n": self.unconfirmed}
             )
         return ", ".join(parts)
 
@@ -432,6 +438,19 @@ def _digest_counsellors(*, iso_year: int, iso_week: int):
     )
 
 
+def seats_text(*, taken: int, left: int | None, waiting: int) -> str:
+    """ "5 places libres (3 inscrites), 1 en liste d'attente"."""
+    registered = french_plural(taken, _("%(n)d inscrite"), _("%(n)d inscrites"))
+    if left is None:
+        text = _("%(registered)s, places non limitées") % {"registered": registered}
+    else:
+        free = french_plural(left, _("%(n)d place libre"), _("%(n)d places libres"))
+        text = f"{free} ({registered})"
+    if waiting:
+        text += ", " + _("%(n)d en liste d'attente") % {"n": waiting}
+    return text
+
+
 def digest_message(*, counsellor: Counsellor, today: datetime.date) -> EmailMessage:
     """The week ahead of one counsellor: the sessions they run in the next 7 days with the
     places left, and how many people are stuck or stopped coming (counts only: names of
@@ -465,15 +484,37 @@ def digest_message(*, counsellor: Counsellor, today: datetime.date) -> EmailMess
                 "date": french_date(item.session.start),
                 "time": french_time(item.session.start),
                 "place": ", ".join(place_lines(item.session)[:1]),
-                "seats_taken": item.session.seats_taken,
-                "places_left": item.places_left,
-                "waiting": item.session.waiting_count,
+                "seats": seats_text(
+                    taken=item.session.seats_taken,
+                    left=item.places_left,
+                    waiting=item.session.waiting_count,
+                ),
             }
             for item in sessions
         ],
-        "stuck_count": dashboard.stuck_count,
-        "stopped_count": dashboard.stopped_count,
-        "progressed_count": dashboard.progressed_count,
+        "people_lines": [
+            french_plural(
+                dashboard.stuck_count,
+                _(
+                    "%(n)d personne bloquée sur une compétence (même niveau après "
+                    "plusieurs observations)"
+                ),
+                _(
+                    "%(n)d personnes bloquées sur une compétence (même niveau après "
+                    "plusieurs observations)"
+                ),
+            ),
+            french_plural(
+                dashboard.stopped_count,
+                _("%(n)d personne ne vient plus depuis deux mois"),
+                _("%(n)d personnes ne viennent plus depuis deux mois"),
+            ),
+            french_plural(
+                dashboard.progressed_count,
+                _("%(n)d personne a progressé ce mois-ci"),
+                _("%(n)d personnes ont progressé ce mois-ci"),
+            ),
+        ],
         "dashboard_url": base + reverse("learners_dashboard"),
         "sessions_url": base + reverse("learners_sessions"),
     }

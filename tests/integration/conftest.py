@@ -40,7 +40,14 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+def celery_worker_env():
+    """Extra environment variables for the worker; override this fixture in a test module
+    or class (e.g. to point the worker at a mail server that is down)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, celery_worker_env):
     if not _redis_reachable():
         reason = f"Redis injoignable sur {REDIS_URL} : test du worker Celery réel ignoré"
         if os.environ.get("CELERY_INTEGRATION_REQUIRED") == "1":
@@ -55,6 +62,9 @@ def celery_worker_process(transactional_db, tmp_path):
         "CELERY_RESULT_BACKEND": REDIS_URL,
         "DATABASE_URL": _database_url(),
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        # Mail sent by the worker lands in files the test can read.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        **celery_worker_env,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(

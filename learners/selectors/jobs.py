@@ -1,0 +1,76 @@
+"""Reads of the job log ("Tâches de fond"), for coordinators only."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from learners.models import JobRun, JobStatus
+from learners.roles import is_coordinator
+from learners.services.jobs import JOB_LABELS, STALE_AFTER, job_label
+
+RECENT_FAILURE_DAYS = 7
+
+
+def job_runs_for_user(*, user, name: str = "", failed_only: bool = False) -> QuerySet[JobRun]:
+    """The job log, newest first; empty for anyone but a coordinator."""
+    if not is_coordinator(user):
+        return JobRun.objects.none()
+    qs = JobRun.objects.all()
+    if name:
+        qs = qs.filter(name=name)
+    if failed_only:
+        qs = qs.filter(status=JobStatus.FAILED)
+    return qs.order_by("-started_at", "-id")
+
+
+@dataclass
+class JobOverview:
+    name: str
+    label: str
+    last_run: JobRun | None
+    last_success: JobRun | None
+    recent_failures: int
+
+    @property
+    def is_failing(self) -> bool:
+        return self.last_run is not None and self.last_run.status == JobStatus.FAILED
+
+
+def job_overview(*, user, now: datetime.datetime | None = None) -> list[JobOverview]:
+    """One line per known job: its last run, its last success, failures in the last week.
+    Three queries per job (the list of jobs is fixed); empty for non-coordinators."""
+    if not is_coordinator(user):
+        return []
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=RECENT_FAILURE_DAYS)
+    lines = []
+    for name in JOB_LABELS:
+        runs = JobRun.objects.filter(name=name).order_by("-started_at", "-id")
+        lines.append(
+            JobOverview(
+                name=name,
+                label=job_label(name),
+                last_run=runs.first(),
+                last_success=runs.filter(status=JobStatus.OK).first(),
+                recent_failures=runs.filter(status=JobStatus.FAILED, started_at__gte=since).count(),
+            )
+        )
+    return lines
+
+
+def job_failures_recent_count(*, user, now: datetime.datetime | None = None) -> int:
+    """Failed runs of the last week (for the admin home panel); 0 for non-coordinators."""
+    if not is_coordinator(user):
+        return 0
+    since = (now or timezone.now()) - datetime.timedelta(days=RECENT_FAILURE_DAYS)
+    return JobRun.objects.filter(status=JobStatus.FAILED, started_at__gte=since).count()
+
+
+def job_run_is_stale(run: JobRun, *, now: datetime.datetime | None = None) -> bool:
+    """Still "en cours" long after it started: the worker was probably lost."""
+    now = now or timezone.now()
+    return run.status == JobStatus.RUNNING and now - run.started_at > STALE_AFTER

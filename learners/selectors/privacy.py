@@ -1,0 +1,229 @@
+"""Everything the system holds on one person (right of access, RGPD art. 15 and 20).
+
+`learner_data_export(user=..., learner_id=...)` returns a JSON-serialisable dict, the same
+for the JSON download and the printable page. Keys are stable French identifiers (a
+format the person or another service can read); values are what the admin shows (French
+labels, dates in the site's time zone, ISO 8601).
+
+Scope: the person must be visible to the user (coordinator: everyone; counsellor: people
+linked to their structure; `Learner.DoesNotExist` otherwise, so the view answers 404).
+The export is COMPLETE whoever produces it: the person is entitled to everything the
+network holds on them (the structures of the network are joint controllers, and the
+person may ask any of them, art. 26(3)), so a counsellor's export also lists sessions
+held by other structures. The carnet code is never included (only its HMAC is stored).
+Audit entries say when, what, and which structure (or "la coordination du réseau") read
+or changed the record, not the staff member's login (CJEU C-579/21: the dates and
+purposes of consultations are due, the employees' identities are not).
+
+A constant number of queries (about twelve) whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from learners.choices import AuditAction
+from learners.models import (
+    Attendance,
+    AuditLog,
+    Carnet,
+    CompetenceSummary,
+    GuideRead,
+    LearnerStructure,
+    Observation,
+    ReminderSent,
+)
+from workshops.models import Theme
+
+from .people import learner_get_for_user
+
+EXPORT_FORMAT_VERSION = 1
+
+
+def _dt(value: datetime.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else None
+
+
+def _d(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _label(instance, field: str) -> str:
+    value = getattr(instance, field)
+    if not value:
+        return ""
+    return str(getattr(instance, f"get_{field}_display")())
+
+
+def _actor(entry: AuditLog) -> str:
+    if entry.user_id is None:
+        if entry.action == AuditAction.READ and entry.detail.startswith("carnet"):
+            return "vous-même (carnet de progression)"
+        return "traitement automatique" if not entry.username else "compte supprimé"
+    counsellor = getattr(entry.user, "counsellor", None)
+    if counsellor is not None:
+        return f"conseiller ou conseillère numérique de {counsellor.structure.name}"
+    return "la coordination du réseau"
+
+
+def learner_data_export(*, user, learner_id: int) -> dict:
+    """See the module docstring. Raises `Learner.DoesNotExist` when out of scope."""
+    learner = learner_get_for_user(user=user, learner_id=learner_id)
+    learner = type(learner).objects.select_related("commune", "structure").get(pk=learner.pk)
+
+    structures = [
+        {
+            "nom": link.structure.name,
+            "type": link.structure.get_kind_display(),
+            "depuis": _dt(link.created_at),
+        }
+        for link in LearnerStructure.objects.filter(learner=learner)
+        .select_related("structure")
+        .order_by("created_at", "id")
+    ]
+
+    reminders = dict(
+        ReminderSent.objects.filter(attendance__learner=learner, sent_at__isnull=False).values_list(
+            "attendance_id", "sent_at"
+        )
+    )
+    attendances = []
+    for attendance in (
+        Attendance.objects.filter(learner=learner)
+        .select_related("session__venue__commune", "session__structure", "session__atelier")
+        .prefetch_related(Prefetch("session__themes", queryset=Theme.objects.order_by("name")))
+        .order_by("session__start", "id")
+    ):
+        session = attendance.session
+        venue = session.venue
+        attendances.append(
+            {
+                "date": _dt(session.start),
+                "seance": session.display_title,
+                "type_seance": session.get_kind_display(),
+                "duree_minutes": session.duration_minutes,
+                "type_lieu": session.get_place_type_display(),
+                "lieu": venue.name if venue else "",
+                "commune_du_lieu": venue.commune.name if venue else "",
+                "structure": session.structure.name,
+                "thematiques": [theme.name for theme in session.themes.all()],
+                "presence": attendance.get_status_display(),
+                "materiel": _label(attendance, "equipment"),
+                "autonomie": _label(attendance, "autonomy"),
+                "orientee_vers": attendance.referred_to,
+                "rappel_envoye_le": _dt(reminders.get(attendance.pk)),
+            }
+        )
+
+    observations = [
+        {
+            "date": _d(o.observed_on),
+            "referentiel": o.competence.framework.name,
+            "competence": f"{o.competence.code} {o.competence.name}",
+            "niveau": o.level.name,
+            "source": o.get_source_display(),
+            "seance_du": _dt(o.session.start) if o.session_id else None,
+        }
+        for o in Observation.objects.filter(learner=learner)
+        .select_related("competence__framework", "level", "session")
+        .order_by("observed_on", "id")
+    ]
+    summaries = [
+        {
+            "referentiel": s.competence.framework.name,
+            "competence": f"{s.competence.code} {s.competence.name}",
+            "premier_niveau": s.first_level.name,
+            "niveau_actuel": s.current_level.name,
+            "meilleur_niveau": s.best_level.name,
+            "nombre_observations": s.observation_count,
+            "premiere_observation": _d(s.first_observed_on),
+            "derniere_observation": _d(s.last_observed_on),
+        }
+        for s in CompetenceSummary.objects.filter(learner=learner)
+        .select_related("competence__framework", "first_level", "current_level", "best_level")
+        .order_by("competence__framework__name", "competence__sort_order", "competence__code")
+    ]
+    carnets = [
+        {
+            "remis_le": _dt(c.created_at),
+            "actif": c.is_active,
+            "revoque_le": _dt(c.revoked_at),
+            "derniere_ouverture": _dt(c.last_opened_at),
+            "nombre_ouvertures": c.open_count,
+        }
+        for c in Carnet.objects.filter(learner=learner).order_by("created_at", "id")
+    ]
+    guides = [
+        {"titre": read.guide.title, "adresse": read.guide.url or "", "lue_le": _dt(read.read_at)}
+        for read in GuideRead.objects.filter(learner=learner)
+        .select_related("guide")
+        .order_by("read_at", "id")
+    ]
+    audit = [
+        {
+            "date": _dt(entry.created_at),
+            "action": entry.get_action_display(),
+            "detail": entry.detail,
+            "par": _actor(entry),
+        }
+        for entry in AuditLog.objects.filter(learner=learner)
+        .select_related("user__counsellor__structure")
+        .order_by("created_at", "id")
+    ]
+
+    commune = learner.commune
+    return {
+        "document": "Données personnelles enregistrées dans Pas à pas",
+        "format": EXPORT_FORMAT_VERSION,
+        "genere_le": _dt(timezone.now()),
+        "identite": {
+            "prenom": learner.first_name,
+            "nom": learner.last_name,
+            "annee_de_naissance": learner.birth_year,
+            "commune_de_residence": (
+                f"{commune.name} ({commune.insee_code})" if commune is not None else ""
+            ),
+            "genre": learner.get_gender_display(),
+            "statut": learner.get_social_status_display(),
+            "remarques": learner.notes,
+            "identifiant_reseau": learner.network_id,
+            "identifiant_externe": learner.external_id,
+            "structure_d_accueil": learner.structure.name,
+            "fiche_creee_le": _dt(learner.created_at),
+            "fiche_modifiee_le": _dt(learner.updated_at),
+            "derniere_activite": _dt(learner.last_activity_at),
+            "derniere_presence": _d(learner.last_attended_on),
+        },
+        "information_et_consentement": {
+            "base_legale": learner.get_legal_basis_display(),
+            "personne_informee_le": _d(learner.information_given_at),
+            "accepte_d_etre_contactee": learner.contact_consent,
+            "accord_recueilli_le": _dt(learner.contact_consent_at),
+            "telephone": learner.phone,
+            "courriel": learner.email,
+        },
+        "conservation": {
+            "duree_sans_activite_en_mois": settings.RETENTION_MONTHS,
+            "anonymisation_prevue_a_partir_du": _d(_retention_day(learner.last_activity_at)),
+        },
+        "structures_qui_accompagnent": structures,
+        "presences": attendances,
+        "observations": observations,
+        "syntheses_par_competence": summaries,
+        "carnets_de_progression": carnets,
+        "fiches_lues": guides,
+        "journal_des_acces": audit,
+    }
+
+
+def _retention_day(last_activity: datetime.datetime) -> datetime.date:
+    """The first day the retention job anonymises the person (if nothing happens before)."""
+    from learners.services.privacy import months_before
+
+    day = timezone.localdate(last_activity) + datetime.timedelta(days=1)
+    # months_before with a negative count moves forward.
+    return months_before(day, -settings.RETENTION_MONTHS)

@@ -1,0 +1,121 @@
+"""Reminders through a real Celery worker and Redis: run twice, one e-mail per person; and a
+mail server that is down makes the job retry with backoff, logged as such."""
+
+import datetime
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from learners.choices import AttendanceStatus
+from learners.models import JobRun, JobStatus, ReminderSent
+from tests.factories.learners import (
+    AttendanceFactory,
+    LearnerFactory,
+    SessionFactory,
+    StructureFactory,
+    at,
+)
+from tests.learners.jobs.smtp import closed_port
+
+pytestmark = pytest.mark.celery_worker
+
+TODAY = datetime.date(2026, 3, 16)
+SEPARATOR = "-" * 79
+
+
+def _people_for_tomorrow():
+    structure = StructureFactory(name="Mairie de Mouilleron-le-Captif")
+    session = SessionFactory(
+        structure=structure,
+        title="Faire ses démarches sur le site des impôts",
+        start=at(TODAY + datetime.timedelta(days=1), 14),
+    )
+
+    def person(first_name, email, consent=True, status=AttendanceStatus.REGISTERED):
+        learner = LearnerFactory(
+            structure=structure,
+            first_name=first_name,
+            contact_consent=consent,
+            contact_consent_at=timezone.now() if consent else None,
+            email=email,
+        )
+        AttendanceFactory(session=session, learner=learner, status=status)
+        return learner
+
+    expected = [
+        person("Agathe", "agathe@example.org"),
+        person("Bruno", "bruno@example.org"),
+        person("Céline", "celine@example.org"),
+    ]
+    person("Dominique", "", consent=False)
+    person("Étienne", "")
+    person("Fabienne", "fabienne@example.org", status=AttendanceStatus.WAITING)
+    return expected
+
+
+def _mails(folder: Path) -> list:
+    """Every message the file-based backend wrote (one file per connection)."""
+    messages = []
+    if not folder.exists():
+        return messages
+    for path in sorted(folder.iterdir()):
+        for chunk in path.read_text().split(SEPARATOR):
+            if chunk.strip():
+                messages.append(message_from_bytes(chunk.strip().encode(), policy=policy.default))
+    return messages
+
+
+def test_reminder_job_run_twice_sends_one_email_per_person(celery_worker_process):
+    client, queue, tmp_path = celery_worker_process
+    expected = _people_for_tomorrow()
+
+    kwargs = {"today": TODAY.isoformat()}
+    first = client.send_task("learners.reminders_send", kwargs=kwargs, queue=queue)
+    second = client.send_task("learners.reminders_send", kwargs=kwargs, queue=queue)
+    results = [first.get(timeout=60), second.get(timeout=60)]
+
+    messages = _mails(tmp_path / "mail")
+    recipients = sorted(message["To"] for message in messages)
+    assert recipients == sorted(learner.email for learner in expected)
+    assert sum(result["sent"] for result in results) == 3
+    assert sorted(result["skipped"] for result in results) == [0, 3]
+    for message in messages:
+        assert "Faire ses démarches sur le site des impôts" in message.get_content()
+    assert ReminderSent.objects.filter(sent_at__isnull=False).count() == 3
+    runs = JobRun.objects.filter(name="reminders")
+    assert sorted(run.task_id for run in runs) == sorted([first.id, second.id])
+    assert {run.status for run in runs} == {JobStatus.OK}
+
+
+class TestMailServerDown:
+    @pytest.fixture
+    def celery_worker_env(self):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(closed_port()),
+            "EMAIL_TIMEOUT": "2",
+        }
+
+    def test_retried_with_backoff_and_logged(self, celery_worker_process):
+        client, queue, tmp_path = celery_worker_process
+        _people_for_tomorrow()
+        result = client.send_task(
+            "learners.reminders_send", kwargs={"today": TODAY.isoformat()}, queue=queue
+        )
+        deadline = time.monotonic() + 60
+        run = None
+        while time.monotonic() < deadline:
+            run = JobRun.objects.filter(task_id=result.id).first()
+            if run is not None and run.attempts >= 3 and run.status == JobStatus.RETRYING:
+                break
+            time.sleep(0.2)
+        assert run is not None, "le worker n'a rien écrit dans le journal des tâches"
+        assert run.attempts >= 3, run.attempts
+        assert run.status == JobStatus.RETRYING
+        assert "ConnectionRefusedError" in run.error
+        assert JobRun.objects.filter(name="reminders").count() == 1  # one row for all attempts
+        assert not ReminderSent.objects.exists()  # nothing claimed, so the next try sends
