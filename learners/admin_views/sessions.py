@@ -342,9 +342,10 @@ class SessionEditView(SessionFormView):
 
 class AttendanceSheetView(TrackingTemplateView):
     """The sheet: mark everyone and record levels, then ONE save
-    (`attendance_sheet_save`, one transaction). The same form also registers a person
-    (`add_learner=<id>`, found with the search box): the marks already made are saved
-    first, so nothing typed is lost. `?q=` lists matching people without JavaScript."""
+    (`attendance_sheet_save`, one transaction). The same form also searches people
+    (`search`, then `?q=` lists them), registers one (`add_learner=<id>`, from the results
+    or the autocomplete) and opens the "nouvelle personne" form (`new_person`): in every
+    case the marks already made are saved first, so nothing typed is lost."""
 
     template_name = "learners/admin/sessions/sheet.html"
     header_icon = "tasks"
@@ -426,6 +427,7 @@ class AttendanceSheetView(TrackingTemplateView):
             messages.error(request, _("La feuille n'a pas été enregistrée : corrigez les erreurs."))
             return self.render_to_response(self.get_context_data(form=form))
         rows = form.rows()
+        result = None
         if rows:
             try:
                 result = attendance_sheet_save(
@@ -435,12 +437,13 @@ class AttendanceSheetView(TrackingTemplateView):
                 for message in error_messages(exc):
                     messages.error(request, message)
                 return self.render_to_response(self.get_context_data(form=form))
+        query = request.POST.get("q", "").strip()[:100]
         add_id = request.POST.get("add_learner", "")
         if add_id:
             return self.register(
                 add_id, waitlist=request.POST.get("waitlist") == "1", saved=bool(rows)
             )
-        if rows:
+        if result is not None:
             present = sum(1 for row in rows if row["status"] == AttendanceStatus.PRESENT)
             messages.success(
                 request,
@@ -450,7 +453,13 @@ class AttendanceSheetView(TrackingTemplateView):
                 )
                 % {"people": len(rows), "present": present, "levels": result.observations},
             )
-        else:
+        if request.POST.get("new_person"):
+            return redirect(self.new_person_url(query))
+        if request.POST.get("search"):
+            if not query:
+                return redirect(self.sheet_url("ajouter"))
+            return redirect(f"{self.sheet_url()}?{urlencode({'q': query})}#ajouter")
+        if result is None:
             messages.info(request, _("Aucun changement à enregistrer."))
         return redirect(self.sheet_url())
 

@@ -267,7 +267,8 @@ def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_dat
 
     # Two new people (the second with a commune picked from the suggestions).
     for first_name, commune in (("Odette", ""), ("Raymond", "lande")):
-        page.get_by_role("link", name="Nouvelle personne").tap()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Nouvelle personne").tap()
         page.get_by_label("Prénom").fill(first_name)
         page.get_by_label("Année de naissance").fill("1950")
         if commune:
@@ -298,3 +299,50 @@ def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_dat
     page.get_by_text("Feuille enregistrée").wait_for()
     assert set(session.attendances.values_list("status", flat=True)) == {"present"}
     assert Observation.objects.filter(session=session, competence_id=competence_id).count() == 3
+
+
+def test_without_javascript(chromium, live_server, sheet_data):
+    """Every step of our screens works with JavaScript off: search with the "Chercher"
+    button, register from the results, mark present, record a level, save; the commune by
+    postal code. Desktop width: without JavaScript, Wagtail's own sidebar stays expanded
+    over the content of a phone-sized window (the admin chrome, not our screens)."""
+    context = chromium.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    session = sheet_data["session"]
+    helene = sheet_data["helene"]
+    person = sheet_data["people"][0]
+    competence = sheet_data["competences"][1]
+    try:
+        log_in(page, live_server, sheet_data["user"])
+        page.goto(live_server.url + reverse("learners_attendance_sheet", args=[session.pk]))
+        line(page, person).get_by_role("radio", name="Présent").check()
+        line(page, person).locator(f"select[name='p{person.pk}-c{competence.pk}']").select_option(
+            label="3 – Autonome"
+        )
+        page.get_by_label("Chercher une personne déjà connue").fill("HELENE")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Chercher", exact=True).click()
+        assert page.get_by_role("button", name="Inscrire Héléna").count() == 0
+        with page.expect_navigation():
+            page.get_by_role("button", name="Inscrire Hélène D.").click()
+        assert Attendance.objects.filter(session=session, learner=helene).exists()
+        # The marks made before the search were saved (and so was the level).
+        observation = Observation.objects.get(session=session, learner=person)
+        assert observation.level == level("socle", 3)
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="Nouvelle personne").click()
+        page.get_by_label("Prénom").fill("Paulette")
+        page.get_by_label("Commune de résidence").fill("85150")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Chercher la commune").click()
+        assert page.get_by_label("Prénom").input_value() == "Paulette"
+        page.get_by_label("Commune choisie").select_option(label="Landeronde (85150)")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Vérifier puis inscrire").click()
+        paulette = Attendance.objects.get(session=session, learner__first_name="Paulette")
+        assert paulette.learner.commune_id == "85120"
+    finally:
+        context.close()

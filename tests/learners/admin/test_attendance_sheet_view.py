@@ -514,10 +514,34 @@ def test_new_person_bad_input_gets_french_messages(client, counsellor_a, session
 
 
 def test_new_person_prefilled_from_a_vain_search(client, counsellor_a, session_a):
-    html = login(client, counsellor_a).get(sheet_url(session_a), {"q": "Anaïs Morel"}).content
-    assert f"{new_person_url(session_a)}?first_name=Ana%C3%AFs&amp;last_name=Morel" in html.decode()
-    response = client.get(new_person_url(session_a), {"first_name": "Anaïs", "last_name": "Morel"})
+    response = login(client, counsellor_a).post(
+        sheet_url(session_a), {"q": "Anaïs Morel", "new_person": "1"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{new_person_url(session_a)}?first_name=Ana%C3%AFs&last_name=Morel"
+    )
+    response = client.get(response["Location"])
     assert response.context["form"]["first_name"].value() == "Anaïs"
+    assert response.context["form"]["last_name"].value() == "Morel"
+
+
+def test_search_and_new_person_buttons_save_the_marks_first(
+    client, counsellor_a, session_a, helene, structure_a
+):
+    other = LearnerFactory(structure=structure_a, first_name="Marcel")
+    AttendanceFactory(session=session_a, learner=other, status=AttendanceStatus.REGISTERED)
+    login(client, counsellor_a)
+    data = sheet_post(session_a, counsellor_a, {other.pk: {"status": "absent"}})
+    response = client.post(sheet_url(session_a), {**data, "q": "helene", "search": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{sheet_url(session_a)}?q=helene#ajouter"
+    assert Attendance.objects.get(learner=other).status == AttendanceStatus.ABSENT
+    assert "Inscrire Hélène D." in client.get(response["Location"]).content.decode()
+    data = sheet_post(session_a, counsellor_a, {other.pk: {"status": "excuse"}})
+    response = client.post(sheet_url(session_a), {**data, "new_person": "1"})
+    assert response["Location"] == new_person_url(session_a)
+    assert Attendance.objects.get(learner=other).status == AttendanceStatus.EXCUSED
 
 
 # --- Communes --------------------------------------------------------------------------------
