@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from learners.models import Counsellor, Structure, Venue
 from learners.roles import is_counsellor
-from tests.factories.learners import CommuneFactory, VenueFactory
+from tests.factories.learners import (
+    CommuneFactory,
+    StructureFactory,
+    VenueFactory,
+    counsellor_user,
+)
 from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
 from workshops.roles import COUNSELLORS
 
@@ -300,3 +305,20 @@ def test_organisation_menu(client, request):
     login(client, request, "partner_editor")
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("lieux:index") not in home
+
+
+@pytest.mark.parametrize("url_name", ["structures:index", "lieux:index", "conseillers:index"])
+def test_list_query_counts_do_not_grow(client, request, url_name, django_assert_max_num_queries):
+    def add(count):
+        for _n in range(count):
+            structure = StructureFactory(commune=CommuneFactory())
+            VenueFactory(structure=structure)
+            counsellor_user(structure=structure)
+
+    login(client, request, "coordinator")
+    add(3)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(reverse(url_name)).status_code == 200
+    add(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse(url_name)).status_code == 200
