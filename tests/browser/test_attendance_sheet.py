@@ -300,6 +300,15 @@ def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_dat
     assert set(session.attendances.values_list("status", flat=True)) == {"present"}
     assert Observation.objects.filter(session=session, competence_id=competence_id).count() == 3
 
+    # The progress shows on the dashboard (and the admin home), which fit and pass axe.
+    for url in (reverse("learners_dashboard"), reverse("wagtailadmin_home")):
+        page.goto(live_server.url + url)
+        page.get_by_text("Ont progressé ce mois-ci").first.wait_for()
+        assert_fits(page)
+        assert_region_accessible(page, ".pap-dash")
+    page.goto(live_server.url + reverse("learners_sessions"))
+    assert_region_accessible(page, ".pap")
+
 
 def test_without_javascript(chromium, live_server, sheet_data):
     """Every step of our screens works with JavaScript off: search with the "Chercher"
