@@ -216,6 +216,8 @@ RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
 # time it is kept). The controller and DPO are shown on the processing register page.
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
 AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "12"))
+if RETENTION_MONTHS < 1 or AUDIT_RETENTION_MONTHS < 1:
+    raise ValueError("RETENTION_MONTHS and AUDIT_RETENTION_MONTHS must be at least 1.")
 PRIVACY_CONTROLLER = os.environ.get(
     "PRIVACY_CONTROLLER",
     "À renseigner : nom et adresse de la structure responsable du traitement",
