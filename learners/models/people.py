@@ -136,6 +136,13 @@ class Learner(models.Model):
             ),
             models.Index(fields=["structure", "last_attended_on"], name="learner_struct_seen_idx"),
             models.Index(fields=["last_activity_at"], name="learner_activity_idx"),
+            # The dashboard's "stopped coming" (count and list) of people not anonymised.
+            models.Index(
+                fields=["last_attended_on"],
+                include=["id"],
+                condition=models.Q(anonymized_at__isnull=True),
+                name="learner_attended_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learners.choices import ObservationSource
+from learners.progress import STUCK_AFTER_OBSERVATIONS
 
 
 class Observation(models.Model):
@@ -144,7 +145,20 @@ class CompetenceSummary(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["last_progress_on"], name="summary_progress_idx"),
+            # The dashboard's "progressed this month" (count and list) read this index
+            # alone: filter, order and the rows' ids (national benchmark, bench/tracking.py).
+            models.Index(
+                fields=["last_progress_on", "learner", "competence"],
+                include=["id"],
+                name="summary_progress_idx",
+            ),
+            # The dashboard's "stuck" people (recent observations without a gain), likewise.
+            models.Index(
+                fields=["last_observed_on", "learner"],
+                include=["id", "competence", "best_level", "observations_without_gain"],
+                condition=models.Q(observations_without_gain__gte=STUCK_AFTER_OBSERVATIONS),
+                name="summary_stuck_idx",
+            ),
             models.Index(fields=["competence"], name="summary_competence_idx"),
         ]
 

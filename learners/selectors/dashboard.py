@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from learners.models import Learner, Session
+from learners.models import CompetenceSummary, Learner, Session
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from learners.scoping import learners_visible, sessions_visible, summaries_visible
 from workshops.models import Competence, Level
@@ -83,9 +83,16 @@ def counsellor_dashboard(
     progressed_qs = summaries.filter(last_progress_on__gte=month_start, last_progress_on__lte=today)
     progressed_count = progressed_qs.values("learner_id").distinct().count()
     grouped: OrderedDict[int, ProgressedLearner] = OrderedDict()
-    for summary in progressed_qs.select_related("learner", "competence", "current_level").order_by(
-        "-last_progress_on", "learner_id", "competence_id"
-    )[: limit * 5]:
+    progressed_order = ("-last_progress_on", "learner_id", "competence_id")
+    # The rows are chosen on the index alone (summary_progress_idx covers the filter, the
+    # order and the id), then only those are read with their relations.
+    for summary in (
+        CompetenceSummary.objects.filter(
+            pk__in=progressed_qs.order_by(*progressed_order).values("pk")[: limit * 5]
+        )
+        .select_related("learner", "competence", "current_level")
+        .order_by(*progressed_order)
+    ):
         entry = grouped.get(summary.learner_id)
         if entry is None:
             if len(grouped) >= limit:
@@ -107,6 +114,8 @@ def counsellor_dashboard(
         .filter(best_level__rank__lt=F("top_rank"))
     )
     stuck_count = stuck_qs.count()
+    stuck_order = ("-observations_without_gain", "learner_id", "competence_id")
+    # As above: chosen on summary_stuck_idx alone, then the chosen rows are read.
     stuck = [
         StuckItem(
             learner=s.learner,
@@ -114,9 +123,11 @@ def counsellor_dashboard(
             level=s.current_level,
             observations_without_gain=s.observations_without_gain,
         )
-        for s in stuck_qs.select_related("learner", "competence", "current_level").order_by(
-            "-observations_without_gain", "learner_id", "competence_id"
-        )[:limit]
+        for s in CompetenceSummary.objects.filter(
+            pk__in=stuck_qs.order_by(*stuck_order).values("pk")[:limit]
+        )
+        .select_related("learner", "competence", "current_level")
+        .order_by(*stuck_order)
     ]
 
     stopped_qs = learners_visible(user).filter(
