@@ -1,6 +1,6 @@
 """Benchmark of the public pages: requests/s and latency under a bounded local load.
 
-One run (about 5 minutes) does everything, on 127.0.0.1 only:
+One run (about 6 minutes) does everything, on 127.0.0.1 only:
 1. drops and recreates the PostgreSQL database `pasapas_bench`, migrates it with the
    production settings, loads the demo content and runs collectstatic;
 2. serves the site with gunicorn (2 workers, production settings, Redis cache on db 3);
@@ -8,8 +8,11 @@ One run (about 5 minutes) does everything, on 127.0.0.1 only:
    8-step guide, the guide index and a search, with the page cache off
    (PAGE_CACHE_SECONDS=0) then on (gunicorn restarted with the variable changed), and, as
    the yardstick, a static file of the same size as the guide's HTML (the guide's HTML
-   itself, saved into STATIC_ROOT) served by the same gunicorn through whitenoise;
-4. prints a table, with each page's rate as a % of the static rate and the guide's page
+   itself, saved into STATIC_ROOT) served by the same gunicorn through whitenoise, measured
+   before and after the pages of each run;
+4. prints a table, with each page's rate as a % of the static rate of its run (the mean of
+   the before and after measurements, so a machine busy with other work biases both
+   sides alike) and the guide's page
    weight (HTML + CSS + JS, uncompressed, images excluded), and writes it to
    bench/results/public_pages.txt and .json.
 
@@ -274,11 +277,26 @@ def measure(env, cache_seconds: int, yardstick: str, duration: int, log_path: Pa
         cache_headers = check_pages([path for _, _, path in PAGES], bool(cache_seconds))
         if fetch(yardstick)[0] != 200:
             sys.exit(f"the yardstick {yardstick} is not served")
+        # The yardstick is measured before and after the pages: other processes may load
+        # the machine, and each page is compared with the static rate of its own period.
+        log(f"wrk {yardstick} (static, before the pages)")
+        results["static_before"] = run_wrk(yardstick, duration)
         for key, _, path in PAGES:
             log(f"wrk {path} (page cache {label})")
             results[key] = {**run_wrk(path, duration), "x_page_cache": cache_headers[path]}
-        log(f"wrk {yardstick} (static, page cache {label})")
-        results["static"] = run_wrk(yardstick, duration)
+        log(f"wrk {yardstick} (static, after the pages)")
+        results["static_after"] = run_wrk(yardstick, duration)
+    results["static_rps"] = round(
+        (
+            results["static_before"]["requests_per_second"]
+            + results["static_after"]["requests_per_second"]
+        )
+        / 2,
+        1,
+    )
+    for key, _, _ in PAGES:
+        rate = results[key]["requests_per_second"]
+        results[key]["pct_of_static"] = round(100 * rate / results["static_rps"], 2)
     return results
 
 
@@ -302,7 +320,6 @@ def git_commit() -> str:
 
 
 def report(data: dict) -> str:
-    static = data["static_rps"]
     lines = [
         "Pas à pas – public pages benchmark",
         f"date {data['date']}  commit {data['commit']}  {data['machine']['cpus']} CPU "
@@ -310,8 +327,10 @@ def report(data: dict) -> str:
         f"gunicorn 2 workers, production settings, PostgreSQL, Redis cache; "
         f"wrk -t2 -c8 -d{data['duration_s']}s --latency on {BASE_URL}",
         f"yardstick: {data['yardstick']['path']} ({data['yardstick']['bytes']} bytes, the guide's "
-        f"HTML) served by whitenoise: {static:.0f} req/s (mean of the two runs: "
-        f"{data['static_runs'][0]:.0f} and {data['static_runs'][1]:.0f})",
+        f"HTML) served by whitenoise, measured before and after the pages of each run; % static "
+        f"= page rate / mean static rate of the same run (cache off: "
+        f"{data['runs']['off']['static_rps']:.0f} req/s, "
+        f"on: {data['runs']['on']['static_rps']:.0f})",
         "",
         f"{'page':<24}{'cache':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'% static':>10}"
         f"{'bytes':>8}{'load':>6}  X-Page-Cache",
@@ -326,12 +345,13 @@ def report(data: dict) -> str:
                 + (f"  NON-2XX {row['non_2xx']}" if row["non_2xx"] else "")
             )
     for mode in ("off", "on"):
-        row = data["runs"][mode]["static"]
-        lines.append(
-            f"{'static file (yardstick)':<24}{mode:<7}{row['requests_per_second']:>9.0f}"
-            f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{'100.0':>9}%"
-            f"{data['yardstick']['bytes']:>8}{row['load_before']:>6.1f}"
-        )
+        for moment in ("before", "after"):
+            row = data["runs"][mode][f"static_{moment}"]
+            lines.append(
+                f"{'static file, ' + moment:<24}{mode:<7}{row['requests_per_second']:>9.0f}"
+                f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{'':>10}"
+                f"{data['yardstick']['bytes']:>8}{row['load_before']:>6.1f}"
+            )
     lines.append(
         "load = 1-minute load average just before the run (other processes on the machine)"
     )
@@ -389,12 +409,6 @@ def main() -> None:
             "off": measure(env, 0, yardstick, args.duration, gunicorn_log),
             "on": measure(env, CACHE_ON_SECONDS, yardstick, args.duration, gunicorn_log),
         }
-        static_runs = [runs[mode]["static"]["requests_per_second"] for mode in ("off", "on")]
-        static_rps = sum(static_runs) / len(static_runs)
-        for mode in runs:
-            for key, _, _ in PAGES:
-                row = runs[mode][key]
-                row["pct_of_static"] = round(100 * row["requests_per_second"] / static_rps, 2)
 
         data = {
             "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -404,8 +418,6 @@ def main() -> None:
             "pages": {key: path for key, _, path in PAGES},
             "html_bytes": html_bytes,
             "yardstick": {"path": yardstick, "bytes": len(guide_html)},
-            "static_runs": static_runs,
-            "static_rps": round(static_rps, 1),
             "runs": runs,
             "guide_weight": weight,
         }
