@@ -401,6 +401,7 @@ def load(*, today: datetime.date | None = None) -> str:
         users = _users_ensure()
         structures = {key: _structure_ensure(key, communes) for key in STRUCTURES}
         venues = {key: _venue_ensure(key, structures, communes) for key in VENUES}
+        _partner_editor_ensure(structures["asso"])
         counsellors = {
             username: _counsellor_ensure(users[username], username, structures, communes)
             for username in COUNSELLORS
@@ -469,6 +470,18 @@ def _users_ensure() -> dict[str, object]:
     users[DEMO_COORDINATOR].groups.add(coordinators)
     users["coordinator"] = users[DEMO_COORDINATOR]
     return users
+
+
+def _partner_editor_ensure(structure) -> None:
+    """The demo partner editor edits the association's image and document collection."""
+    from django.contrib.auth import get_user_model
+
+    from home.demo import DEMO_PARTNER_EDITOR
+    from workshops.services.editorial import structure_editor_add
+
+    user = get_user_model().objects.filter(username=DEMO_PARTNER_EDITOR).first()
+    if user is not None:
+        structure_editor_add(user=user, name=structure.name)
 
 
 def _structure_ensure(key: str, communes: dict[str, Commune]) -> Structure:

@@ -160,7 +160,9 @@ def _logins() -> list[tuple[str, str, str]]:
         ("Conseiller ou conseillère numérique (rédige, soumet)", username, DEMO_PASSWORD)
         for username in DEMO_COUNSELLORS
     ]
-    logins.append(("Éditrice partenaire (médiathèque)", DEMO_PARTNER_EDITOR, DEMO_PASSWORD))
+    logins.append(
+        ("Éditrice partenaire (association Clic et Lien)", DEMO_PARTNER_EDITOR, DEMO_PASSWORD)
+    )
     return logins
 
 
