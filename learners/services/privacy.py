@@ -175,19 +175,25 @@ def learners_anonymize_inactive(
     """Anonymise every inactive person, `batch_size` per transaction; returns how many.
     Idempotent (an anonymised person is never picked again) and safe to interrupt: each
     batch commits on its own, a rerun continues where it stopped."""
-    total = 0
+    total, last_id = 0, 0
     while True:
         with transaction.atomic():
+            # Keyset pagination: each batch starts after the last one, so the scan does not
+            # wade again through the people just anonymised.
             ids = list(
                 learners_inactive(today=today)
+                .filter(pk__gt=last_id)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not ids:
                 break
+            last_id = ids[-1]
+            # Checked again under the lock: someone registered meanwhile is kept.
             locked = list(
-                Learner.objects.select_for_update()
-                .filter(pk__in=ids, anonymized_at__isnull=True)
+                learners_inactive(today=today)
+                .select_for_update(of=("self",))
+                .filter(pk__in=ids)
                 .order_by("pk")
             )
             total += _anonymize_locked(user=None, learners=locked, reason=REASON_RETENTION)
