@@ -28,6 +28,8 @@ class _Handler(socketserver.StreamRequestHandler):
             if verb in {"EHLO", "HELO"}:
                 self.reply("250 localhost")
             elif verb == "MAIL":
+                if server.drop_after is not None and len(server.messages) >= server.drop_after:
+                    return  # the server goes away mid-batch
                 recipients = []
                 self.reply("250 OK")
             elif verb == "RCPT":
@@ -61,15 +63,17 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
-    def __init__(self, refused):
+    def __init__(self, refused, drop_after):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.refused = set(refused)
+        self.drop_after = drop_after
         self.messages: list = []
 
 
 @contextmanager
-def smtp_server(*, refused=()):
-    server = _Server(refused)
+def smtp_server(*, refused=(), drop_after=None):
+    """`drop_after`: hang up when a message starts after that many were accepted."""
+    server = _Server(refused, drop_after)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

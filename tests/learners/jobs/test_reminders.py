@@ -172,6 +172,29 @@ def test_unreachable_mail_server_sends_nothing_and_the_retry_sends(structure_a, 
     assert message["Subject"]
 
 
+def test_server_lost_mid_batch_then_the_retry_sends_only_the_rest(structure_a, tomorrow, settings):
+    import smtplib
+
+    people = [consenting(structure_a, f"P{i}", f"p{i}@example.org") for i in range(3)]
+    for person in people:
+        register(tomorrow, person)
+    with smtp_server(drop_after=2) as server:
+        use_smtp(settings, server.server_address[1])
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            reminders_send(today=TODAY)
+    assert len(server.messages) == 2
+    assert ReminderSent.objects.filter(sent_at__isnull=False).count() == 2
+    assert ReminderSent.objects.count() == 2  # the failed one was released
+    with smtp_server() as retry_server:
+        use_smtp(settings, retry_server.server_address[1])
+        result = reminders_send(today=TODAY)
+    assert (result.sent, result.skipped) == (1, 2)
+    delivered = [
+        r for recipients, _m in server.messages + retry_server.messages for r in recipients
+    ]
+    assert sorted(delivered) == sorted(p.email for p in people)
+
+
 def test_refused_address_does_not_block_the_others(structure_a, tomorrow, settings):
     register(tomorrow, consenting(structure_a, "Anne", "anne@example.org"))
     register(tomorrow, consenting(structure_a, "Basile", "inconnu@example.org"))
