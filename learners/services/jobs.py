@@ -21,7 +21,9 @@ under a unique constraint (attendance + session start; counsellor + ISO week), t
 message is handed to the mail server, then `sent_at` is set. A second run, a retry or a
 concurrent worker sees the claim and skips. If the mail server cannot be reached or fails
 on the message, the claim is deleted before the error propagates, so the retry sends it;
-an address the server refuses is counted as refused and its claim released too.
+an address the server refuses is counted as refused and its claim released too. (One
+narrow case goes the other way: a connection dropped after the server queued the message
+but before its "250" reached us looks like a failure, and the retry sends it again.)
 
 The crash window is between the committed claim and the mail server's answer: if the
 worker dies there, the claim stays with `sent_at` empty and the reminder is NOT sent again
