@@ -2,6 +2,9 @@ import os
 
 import pytest
 
+# Browser fixtures (one Playwright for the whole run, whichever folder a browser test is in).
+pytest_plugins = ["tests.browser_support"]
+
 # Live-server tests drive Playwright's sync API, which runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

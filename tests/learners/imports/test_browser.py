@@ -11,7 +11,6 @@ from learners.models import Learner
 from tests.browser.conftest import (
     AXE_SOURCE,
     assert_no_horizontal_scroll,
-    chromium,  # noqa: F401 - the session's browser, a fixture
     format_violations,
 )
 from tests.factories.learners import CommuneFactory, LearnerFactory, counsellor_user
@@ -27,7 +26,7 @@ PASSWORD = "mot-de-passe-de-test"
 
 
 @pytest.fixture
-def phone(chromium):  # noqa: F811
+def phone(chromium):
     context = chromium.new_context(
         locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
@@ -37,6 +36,8 @@ def phone(chromium):  # noqa: F811
 
 
 def assert_region_accessible(page) -> None:
+    page.wait_for_load_state()
+    page.locator("#pap-imports").wait_for()
     page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         """async () => await axe.run({include: ['#pap-imports']}, {resultTypes: ['violations'],
@@ -71,6 +72,7 @@ def test_upload_preview_and_confirm_on_a_phone(phone, live_server, structure_a):
     assert_no_horizontal_scroll(page)
     assert_region_accessible(page)
     page.get_by_role("link", name="Importer : Personnes accompagnées").click()
+    page.get_by_label("Fichier à importer").wait_for()
     assert_no_horizontal_scroll(page)
     assert_region_accessible(page)
     page.get_by_label("Fichier à importer").set_input_files(

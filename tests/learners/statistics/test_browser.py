@@ -5,10 +5,9 @@ hidden, charts and tables kept)."""
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
+from tests.browser.conftest import (
     AXE_SOURCE,
     assert_no_horizontal_scroll,
-    chromium,
     format_violations,
 )
 
@@ -21,7 +20,7 @@ PASSWORD = "mot-de-passe-de-test"
 
 
 @pytest.fixture
-def phone(chromium):  # noqa: F811
+def phone(chromium):
     context = chromium.new_context(
         locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
