@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import datetime
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -142,13 +142,6 @@ class StatisticsFilters:
         data["start"] = self.start.isoformat()
         data["end"] = self.end.isoformat()
         return data
-
-    @property
-    def is_unfiltered(self) -> bool:
-        """No filter but the period."""
-        return all(
-            getattr(self, f.name) is None for f in fields(self) if f.name not in {"start", "end"}
-        )
 
 
 def statistics_scope(*, user) -> StatisticsScope:

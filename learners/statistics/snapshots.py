@@ -13,13 +13,14 @@ selections (a typical commune, a structure, a counsellor). So:
   the last `STATS_SNAPSHOT_YEARS` calendar years (default 2: this year and last year), and,
   for the same years, of each commune of residence with at least
   `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached (default 800);
-- the dashboard uses a stored snapshot when one matches the scope, period and filters
-  exactly and is younger than `STATS_SNAPSHOT_MAX_AGE_HOURS` (default 26 h) and says when
-  it was computed; otherwise it computes live when the selection is small (PostgreSQL's
-  estimate of the attendance records involved at most `STATS_LIVE_MAX_ROWS`, default
-  20,000; always on SQLite), and else asks a worker to compute it (`snapshot_request`,
-  one job per selection at a time) and shows a "being computed" page; with no broker
-  (the embedded default) the job runs at once, in the request.
+- the dashboard computes live when the selection is small (PostgreSQL's estimate of the
+  attendance records involved at most `STATS_LIVE_MAX_ROWS`, default 5,000; always on
+  SQLite), so small networks and small selections are always up to date; otherwise it
+  uses a stored snapshot when one matches the scope, period and filters exactly and is
+  younger than `STATS_SNAPSHOT_MAX_AGE_HOURS` (default 26 h), and says when it was
+  computed; and else asks a worker to compute it (`snapshot_request`, one job per
+  selection at a time) and shows a "being computed" page; with no broker (the embedded
+  default) the job runs at once, in the request.
 
 Snapshots hold counts only, no personal data, and small-cell suppression is applied when
 they are shown, like live figures. Their key includes `FORMAT_VERSION`: bump it when the
@@ -70,18 +71,16 @@ def snapshot_key(scope: StatisticsScope, filters: StatisticsFilters) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def snapshot_find(*, scope: StatisticsScope, filters: StatisticsFilters):
-    """The ready snapshot of exactly this selection, if fresh enough; else None."""
-    max_age = datetime.timedelta(hours=_setting("STATS_SNAPSHOT_MAX_AGE_HOURS", 26))
-    return (
-        StatisticsSnapshot.objects.filter(
-            key=snapshot_key(scope, filters),
-            status=Status.READY,
-            computed_at__gte=timezone.now() - max_age,
-        )
-        .only("data", "computed_at")
-        .first()
+def snapshot_find(*, scope: StatisticsScope, filters: StatisticsFilters, any_age: bool = False):
+    """The ready snapshot of exactly this selection, if fresh enough (or of any age with
+    `any_age`); else None."""
+    snapshots = StatisticsSnapshot.objects.filter(
+        key=snapshot_key(scope, filters), status=Status.READY
     )
+    if not any_age:
+        max_age = datetime.timedelta(hours=_setting("STATS_SNAPSHOT_MAX_AGE_HOURS", 26))
+        snapshots = snapshots.filter(computed_at__gte=timezone.now() - max_age)
+    return snapshots.only("data", "computed_at").first()
 
 
 def live_is_heavy(*, scope: StatisticsScope, filters: StatisticsFilters) -> bool:
@@ -127,14 +126,15 @@ def snapshot_compute(*, scope: StatisticsScope, filters: StatisticsFilters) -> S
             status=Status.FAILED, error=str(exc)[:300]
         )
         raise
+    now = timezone.now()
     snapshot, _created = StatisticsSnapshot.objects.update_or_create(
         key=key,
         defaults={
             **_snapshot_fields(scope, filters),
             "status": Status.READY,
             "data": data,
-            "computed_at": timezone.now(),
-            "requested_at": timezone.now(),
+            "computed_at": now,
+            "requested_at": now,
             "seconds": round(time.monotonic() - started, 3),
             "error": "",
         },
@@ -142,9 +142,20 @@ def snapshot_compute(*, scope: StatisticsScope, filters: StatisticsFilters) -> S
     return snapshot
 
 
+def _in_flight(snapshot: StatisticsSnapshot, now: datetime.datetime) -> bool:
+    """A job was asked for this row less than 30 minutes ago and has not finished."""
+    asked_since = snapshot.computed_at is None or snapshot.requested_at > snapshot.computed_at
+    return (
+        snapshot.status != Status.FAILED
+        and asked_since
+        and snapshot.requested_at > now - PENDING_TIMEOUT
+    )
+
+
 def snapshot_request(*, scope: StatisticsScope, filters: StatisticsFilters) -> StatisticsSnapshot:
-    """Ask a worker to compute this selection (once: a request already pending for less
-    than 30 minutes is not repeated). The job starts after the current transaction."""
+    """Ask a worker to compute this selection, once: while a job asked for less than 30
+    minutes ago is running, asking again does nothing. A ready (older) snapshot stays
+    readable meanwhile. The job starts after the current transaction commits."""
     from learners.tasks import statistics_snapshot_compute
 
     key = snapshot_key(scope, filters)
@@ -154,23 +165,15 @@ def snapshot_request(*, scope: StatisticsScope, filters: StatisticsFilters) -> S
             key=key,
             defaults={**_snapshot_fields(scope, filters), "requested_at": now},
         )
-        if (
-            not created
-            and snapshot.status == Status.PENDING
-            and snapshot.requested_at > now - PENDING_TIMEOUT
-        ):
-            return snapshot
-        snapshot.status = Status.PENDING
-        snapshot.requested_at = now
-        snapshot.save(update_fields=["status", "requested_at"])
+        if not created:
+            if _in_flight(snapshot, now):
+                return snapshot
+            snapshot.requested_at = now
+            if snapshot.status == Status.FAILED:
+                snapshot.status = Status.PENDING
+            snapshot.save(update_fields=["status", "requested_at"])
         statistics_snapshot_compute.delay_on_commit(asdict(scope), filters.as_dict())
-    snapshot.refresh_from_db()
     return snapshot
-
-
-def snapshot_state(*, scope: StatisticsScope, filters: StatisticsFilters):
-    """The stored row of this selection, whatever its state (None: never requested)."""
-    return StatisticsSnapshot.objects.filter(key=snapshot_key(scope, filters)).first()
 
 
 def _years_to_refresh(today: datetime.date) -> list[int]:

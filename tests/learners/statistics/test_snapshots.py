@@ -36,37 +36,47 @@ def test_refresh_computes_recent_years_and_large_communes(world, settings):
     assert StatisticsSnapshot.objects.count() == 3
 
 
-def test_snapshot_holds_the_live_figures_and_is_used(world, coordinator):
+def test_snapshot_holds_the_live_figures_and_is_used(world, coordinator, settings):
     snapshots_refresh(today=END_OF_2024)
     filters = StatisticsFilters.year(2024)
     stored = StatisticsSnapshot.objects.get(key=snapshot_key(NETWORK, filters))
     assert stored.data == statistics_compute_for_scope(scope=NETWORK, filters=filters)
+    # A small selection is computed live (up to date), even with a snapshot stored.
+    assert not statistics_dashboard(user=coordinator, filters=filters).from_snapshot
+    settings.STATS_LIVE_MAX_ROWS = 0  # as if it were large
     dashboard = statistics_dashboard(user=coordinator, filters=filters)
     assert dashboard.from_snapshot
     assert dashboard.computed_at == stored.computed_at
-    # Another selection (a filter) is computed live.
-    other = statistics_dashboard(
-        user=coordinator, filters=StatisticsFilters.year(2024, kind="atelier")
-    )
-    assert not other.from_snapshot
+    assert dashboard.report.headline["people"].text == "< 5"
 
 
-def test_stale_snapshot_is_not_used(world, coordinator, settings):
+def test_stale_snapshot_is_shown_while_a_new_one_is_computed(
+    world, coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.STATS_LIVE_MAX_ROWS = 0
     snapshots_refresh(today=END_OF_2024)
-    StatisticsSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(hours=30))
-    assert not statistics_dashboard(
-        user=coordinator, filters=StatisticsFilters.year(2024)
-    ).from_snapshot
+    computed = timezone.now() - datetime.timedelta(hours=30)
+    StatisticsSnapshot.objects.update(computed_at=computed, requested_at=computed)
+    filters = StatisticsFilters.year(2024)
+    with django_capture_on_commit_callbacks() as jobs:
+        first = statistics_dashboard(user=coordinator, filters=filters)
+        second = statistics_dashboard(user=coordinator, filters=filters)
+    assert len(jobs) == 1  # asked once
+    assert first.from_snapshot and first.refreshing and first.computed_at == computed
+    assert second.refreshing
     settings.STATS_SNAPSHOT_MAX_AGE_HOURS = 48
-    assert statistics_dashboard(
-        user=coordinator, filters=StatisticsFilters.year(2024)
-    ).from_snapshot
+    fresh_enough = statistics_dashboard(user=coordinator, filters=filters)
+    assert fresh_enough.from_snapshot and not fresh_enough.refreshing
 
 
-def test_counsellor_never_gets_the_network_snapshot(world, counsellor_a):
+def test_counsellor_never_gets_the_network_snapshot(world, counsellor_a, settings):
+    settings.STATS_LIVE_MAX_ROWS = 0
     snapshots_refresh(today=END_OF_2024)
     dashboard = statistics_dashboard(user=counsellor_a, filters=StatisticsFilters.year(2024))
     assert not dashboard.from_snapshot
+    assert dashboard.report is None and dashboard.pending.scope_level == "counsellor"
+    settings.STATS_LIVE_MAX_ROWS = 5000
+    dashboard = statistics_dashboard(user=counsellor_a, filters=StatisticsFilters.year(2024))
     assert dashboard.report.headline["sessions"].value == 2  # s1 and s6 only
 
 
