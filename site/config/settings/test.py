@@ -5,7 +5,6 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL
 
 SECRET_KEY = "test-only-key-pas-a-pas-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -17,8 +16,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locme
 PAGE_CACHE_SECONDS = 0
 RENDER_CACHE_SECONDS = 0
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasapas-test-media-")
-# The real-worker integration test sets CELERY_BROKER_URL; everything else runs eagerly.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The real-worker integration test sets CELERY_BROKER_URL; everything else runs eagerly
+# (base settings decide it from the environment).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
