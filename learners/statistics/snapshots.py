@@ -1,26 +1,28 @@
 """Pre-computed statistics, refreshed by a nightly job (decided after measuring).
 
-Measured with `bench/statistics.py` (see bench/results/statistics.txt): at a tenth of the
-national scale (100,000 people, 1,000,000 attendance records) the live computation of one
-year for the whole network takes about 15 s on 2 CPUs, and filtered by the largest commune
-of residence about 3 s: distinct counts and per-person figures (age band at the first
-session, new people, progression) read every attendance and observation of the people
-concerned, which no index avoids. Live computation stays under a second only for small
-selections (a typical commune, a structure, a counsellor). So:
+Measured with `bench/statistics.py` at national scale (1,000,000 people, 10,000,000
+attendance records, 5,000,000 observations; bench/results/statistics.txt), on 2 CPUs: the
+live computation of one year takes about 70 s for the whole network, and about 6 s for the
+commune of residence with the most people (18,500 people); it stays under a second only
+up to about 400 people reached (a typical commune, a structure, a counsellor). Distinct
+counts and per-person figures (age band at the first session, new people, progression)
+read every attendance and observation of the people concerned, which no index avoids. So:
 
-- the nightly job (`snapshots_refresh`, Celery task `learners.tasks.statistics_refresh`,
-  scheduled by `CELERY_BEAT_SCHEDULE`) stores the raw figures of the network for each of
-  the last `STATS_SNAPSHOT_YEARS` calendar years (default 2: this year and last year), and,
-  for the same years, of each commune of residence with at least
-  `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached (default 800);
-- the dashboard computes live when the selection is small (PostgreSQL's estimate of the
-  attendance records involved at most `STATS_LIVE_MAX_ROWS`, default 5,000; always on
-  SQLite), so small networks and small selections are always up to date; otherwise it
-  uses a stored snapshot when one matches the scope, period and filters exactly and is
-  younger than `STATS_SNAPSHOT_MAX_AGE_HOURS` (default 26 h), and says when it was
-  computed; and else asks a worker to compute it (`snapshot_request`, one job per
-  selection at a time) and shows a "being computed" page; with no broker (the embedded
-  default) the job runs at once, in the request.
+- the dashboard computes live when the selection is small: at most `STATS_LIVE_MAX_ROWS`
+  attendance records (default 2,500, about 400 people; see `live_is_heavy`; always on
+  SQLite), so small networks and small selections are always up to date;
+- larger selections read a stored snapshot of exactly that scope, period and filters,
+  younger than `STATS_SNAPSHOT_MAX_AGE_HOURS` (default 26 h), and the page says when it
+  was computed. The nightly job (`snapshots_refresh`, Celery task
+  `learners.tasks.statistics_refresh`, in `CELERY_BEAT_SCHEDULE`) computes those of the
+  network and of each commune of residence with at least
+  `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached (default 100) that are too large to
+  compute live, for the last `STATS_SNAPSHOT_YEARS` calendar years (default 2): about 430
+  snapshots in 10 minutes at national scale;
+- any other large selection (a kind or a theme over the whole network, a large structure)
+  is computed by a worker on demand (`snapshot_request`, one job per selection at a time;
+  an older snapshot stays readable meanwhile) and the page says it is being computed;
+  with no broker (the embedded default) the job runs at once, in the request.
 
 Snapshots hold counts only, no personal data, and small-cell suppression is applied when
 they are shown, like live figures. Their key includes `FORMAT_VERSION`: bump it when the
@@ -37,7 +39,7 @@ import time
 from dataclasses import asdict
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -55,6 +57,10 @@ from learners.selectors.statistics import (
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+# live_is_heavy: an estimate this many times the limit is heavy without counting; the
+# bounded count gives up (heavy) after this long.
+ESTIMATE_FACTOR = 20
+COUNT_TIMEOUT_MS = 300
 PENDING_TIMEOUT = datetime.timedelta(minutes=30)
 # Snapshots nobody refreshes (one-off selections) are deleted after this long.
 KEEP_ONE_OFF = datetime.timedelta(days=7)
@@ -84,23 +90,43 @@ def snapshot_find(*, scope: StatisticsScope, filters: StatisticsFilters, any_age
 
 
 def live_is_heavy(*, scope: StatisticsScope, filters: StatisticsFilters) -> bool:
-    """Would computing this selection live take long? PostgreSQL's row estimate for the
-    attendance records involved (planning only, no scan), against `STATS_LIVE_MAX_ROWS`
-    (None: never; 0: always). Otherwise always False on other databases (the embedded SQLite
-    default serves small networks)."""
-    limit = _setting("STATS_LIVE_MAX_ROWS", 5_000)
+    """Would computing this selection live take long (more than about a second)? The
+    measure is the number of attendance records of the selection, against
+    `STATS_LIVE_MAX_ROWS` (default 2,500; None: never heavy; 0: always), on PostgreSQL:
+
+    1. PostgreSQL's estimate (planning only): far above the limit means heavy at once;
+    2. else the records are counted, stopping at the limit + 1, within 300 ms (a timeout
+       means heavy): estimates are poor for the many small values of a column (a commune
+       outside the most common ones is always estimated at a few hundred rows), so the
+       count decides. A few milliseconds when the selection is small.
+
+    Always False on other databases (the embedded SQLite default serves small networks)."""
+    limit = _setting("STATS_LIVE_MAX_ROWS", 2_500)
     if limit is not None and limit <= 0:
         return True  # everything is computed by workers
     if limit is None or connection.vendor != "postgresql":
         return False
-    sql, params = base_attendances(scope, filters).values("id").query.sql_with_params()
+    queryset = base_attendances(scope, filters).values("id")
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    estimated = plan[0]["Plan"]["Plan Rows"]
-    return estimated > limit
+    if plan[0]["Plan"]["Plan Rows"] > ESTIMATE_FACTOR * limit:
+        return True
+    bounded_sql, bounded_params = queryset[: limit + 1].query.sql_with_params()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL statement_timeout = %s", [f"{COUNT_TIMEOUT_MS}ms"])
+            cursor.execute(f"SELECT COUNT(*) FROM ({bounded_sql}) bounded", bounded_params)  # noqa: S608
+            count = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL statement_timeout = %s", [previous])
+    except OperationalError:  # cancelled by the timeout
+        return True
+    return count > limit
 
 
 def _snapshot_fields(scope: StatisticsScope, filters: StatisticsFilters) -> dict:
@@ -186,7 +212,7 @@ def _years_to_refresh(today: datetime.date) -> list[int]:
 
 
 def _large_communes(year: int) -> list[str]:
-    minimum = int(_setting("STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE", 250))
+    minimum = int(_setting("STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE", 100))
     low, high = period_bounds(StatisticsFilters.year(year))
     return list(
         Attendance.objects.filter(
@@ -204,18 +230,22 @@ def _large_communes(year: int) -> list[str]:
 
 
 def snapshots_refresh(*, today: datetime.date | None = None) -> int:
-    """The nightly refresh: the network for each recent year, and each large commune of
-    residence for those years; then delete one-off snapshots older than a week. Returns
-    the number of snapshots computed."""
+    """The nightly refresh, for each recent year: the network, and each commune of
+    residence with at least `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached, when that
+    selection is too large to compute live (`live_is_heavy`, the same rule the dashboard
+    uses, so a selection is either computed live or pre-computed). Then one-off snapshots
+    older than a week are deleted. Returns the number of snapshots computed."""
     today = today or timezone.localdate()
     network = StatisticsScope(level=SCOPE_NETWORK)
     computed = 0
     for year in _years_to_refresh(today):
-        snapshot_compute(scope=network, filters=StatisticsFilters.year(year))
-        computed += 1
-        for code in _large_communes(year):
-            snapshot_compute(scope=network, filters=StatisticsFilters.year(year, commune_code=code))
-            computed += 1
+        candidates = [StatisticsFilters.year(year)] + [
+            StatisticsFilters.year(year, commune_code=code) for code in _large_communes(year)
+        ]
+        for filters in candidates:
+            if live_is_heavy(scope=network, filters=filters):
+                snapshot_compute(scope=network, filters=filters)
+                computed += 1
     StatisticsSnapshot.objects.filter(
         requested_at__lt=timezone.now() - KEEP_ONE_OFF,
     ).delete()

@@ -24,6 +24,8 @@ END_OF_2024 = datetime.date(2024, 12, 31)
 
 def test_refresh_computes_recent_years_and_large_communes(world, settings):
     settings.STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE = 2
+    assert snapshots_refresh(today=END_OF_2024) == 0  # all small enough to compute live
+    settings.STATS_LIVE_MAX_ROWS = 0  # as if every selection were large
     assert snapshots_refresh(today=END_OF_2024) == 3  # 2023, 2024, Landeronde in 2024
     keys = set(StatisticsSnapshot.objects.values_list("key", flat=True))
     assert keys == {
@@ -37,7 +39,9 @@ def test_refresh_computes_recent_years_and_large_communes(world, settings):
 
 
 def test_snapshot_holds_the_live_figures_and_is_used(world, coordinator, settings):
+    settings.STATS_LIVE_MAX_ROWS = 0
     snapshots_refresh(today=END_OF_2024)
+    settings.STATS_LIVE_MAX_ROWS = 5000
     filters = StatisticsFilters.year(2024)
     stored = StatisticsSnapshot.objects.get(key=snapshot_key(NETWORK, filters))
     assert stored.data == statistics_compute_for_scope(scope=NETWORK, filters=filters)
@@ -80,7 +84,8 @@ def test_counsellor_never_gets_the_network_snapshot(world, counsellor_a, setting
     assert dashboard.report.headline["sessions"].value == 2  # s1 and s6 only
 
 
-def test_one_off_snapshots_are_cleaned_after_a_week(world):
+def test_one_off_snapshots_are_cleaned_after_a_week(world, settings):
+    settings.STATS_LIVE_MAX_ROWS = 0
     old = timezone.now() - datetime.timedelta(days=8)
     StatisticsSnapshot.objects.create(
         key="x" * 64,
@@ -96,7 +101,8 @@ def test_one_off_snapshots_are_cleaned_after_a_week(world):
     assert not StatisticsSnapshot.objects.filter(key="x" * 64).exists()
 
 
-def test_tasks(world):
+def test_tasks(world, settings):
+    settings.STATS_LIVE_MAX_ROWS = 0
     result = statistics_refresh_task.delay(today="2024-12-31").get()
     assert result["computed"] == 2
     assert "2 tableaux de statistiques recalculés" in result["summary"]
@@ -111,3 +117,26 @@ def test_tasks(world):
 
 def test_no_data_no_snapshot():
     assert snapshots_refresh(today=END_OF_2024) == 0
+
+
+def test_heavy_rule_on_postgresql(world, settings):
+    """On PostgreSQL the records of the selection are counted, up to the limit."""
+    from django.db import connection
+
+    from learners.statistics.snapshots import live_is_heavy
+
+    if connection.vendor != "postgresql":
+        settings.STATS_LIVE_MAX_ROWS = 2
+        assert not live_is_heavy(scope=NETWORK, filters=StatisticsFilters.year(2024))
+        return
+    settings.STATS_LIVE_MAX_ROWS = 2
+    assert live_is_heavy(scope=NETWORK, filters=StatisticsFilters.year(2024))  # 8 records
+    assert not live_is_heavy(
+        scope=NETWORK, filters=StatisticsFilters.year(2024, commune_code="T8502")
+    )  # 2 records
+    settings.STATS_LIVE_MAX_ROWS = 8
+    assert not live_is_heavy(scope=NETWORK, filters=StatisticsFilters.year(2024))
+    # The count's timeout does not stay on the connection.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"

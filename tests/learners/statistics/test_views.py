@@ -228,7 +228,8 @@ def test_query_count_does_not_grow_with_data(client, coordinator, structure_a):
     with CaptureQueriesContext(connection) as large:
         assert client.get(URL, YEAR_2024).status_code == 200
     assert len(large) == len(small)
-    assert len(small) <= 40, [q["sql"][:80] for q in small.captured_queries]
+    # About 30 on SQLite; on PostgreSQL also savepoints, SET LOCAL, EXPLAIN and the bounded count.
+    assert len(small) <= 50, [q["sql"][:80] for q in small.captured_queries]
 
 
 def test_pending_selection_shows_a_waiting_page(client, coordinator, world, settings):
