@@ -114,16 +114,9 @@ def statistics_refresh_task(self, today: str | None = None) -> dict:
     }
 
 
-@shared_task(
-    name="learners.statistics_snapshot_compute",
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=3,
-)
-def statistics_snapshot_compute(scope: dict, filters: dict) -> str:
+@shared_task(name="learners.statistics_snapshot_compute", **JOB_TASK_OPTIONS)
+@logged_job("statistics_snapshot")
+def statistics_snapshot_compute(self, scope: dict, filters: dict) -> dict:
     """Compute and store one dashboard selection (idempotent: the row is replaced)."""
     from learners.selectors.statistics import StatisticsFilters, StatisticsScope
     from learners.statistics.snapshots import snapshot_compute
@@ -131,4 +124,7 @@ def statistics_snapshot_compute(scope: dict, filters: dict) -> str:
     snapshot = snapshot_compute(
         scope=StatisticsScope(**scope), filters=StatisticsFilters.from_dict(filters)
     )
-    return snapshot.key
+    return {
+        "key": snapshot.key,
+        "summary": _("calculées en %(seconds)s s") % {"seconds": round(snapshot.seconds or 0)},
+    }

@@ -80,6 +80,7 @@ JOB_LABELS = {
     "retention": gettext_lazy("Durée de conservation : anonymisation et purges"),
     "import": gettext_lazy("Import de tableur"),
     "statistics_refresh": gettext_lazy("Statistiques pré-calculées"),
+    "statistics_snapshot": gettext_lazy("Statistiques d'une sélection (calcul à la demande)"),
 }
 
 ERROR_MAX = 2000

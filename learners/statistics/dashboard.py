@@ -40,10 +40,6 @@ class Dashboard:
     # An older snapshot shown while a worker computes a new one.
     refreshing: bool = False
 
-    @property
-    def failed(self) -> bool:
-        return self.pending is not None and self.pending.status == StatisticsSnapshot.Status.FAILED
-
 
 def statistics_dashboard(*, user, filters: StatisticsFilters) -> Dashboard:
     """PermissionDenied for a user without access (partner editors, anonymous users)."""

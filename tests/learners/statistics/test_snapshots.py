@@ -108,11 +108,12 @@ def test_tasks(world, settings):
     assert "2 tableaux de statistiques recalculés" in result["summary"]
     run = JobRun.objects.get(name="statistics_refresh")
     assert run.status == "ok"
-    key = statistics_snapshot_compute.delay(
+    result = statistics_snapshot_compute.delay(
         {"level": "network", "structure_id": None, "counsellor_id": None},
         StatisticsFilters.year(2024, kind="atelier").as_dict(),
     ).get()
-    assert StatisticsSnapshot.objects.get(key=key).data["sessions"] == 3
+    assert StatisticsSnapshot.objects.get(key=result["key"]).data["sessions"] == 3
+    assert JobRun.objects.get(name="statistics_snapshot").status == "ok"
 
 
 def test_no_data_no_snapshot():
