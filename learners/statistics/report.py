@@ -97,6 +97,8 @@ class Report:
     threshold: int
     suppressed_count: int
     headline: dict[str, Cell] = field(default_factory=dict)
+    # What the suppression saw: (sensitive values, constraints, hidden keys), for checks.
+    suppression_inputs: tuple = field(default=(), repr=False)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -705,7 +707,12 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
                 wide=spec.wide,
             )
         )
-    report = Report(tables=tables, threshold=threshold, suppressed_count=len(hidden))
+    report = Report(
+        tables=tables,
+        threshold=threshold,
+        suppressed_count=len(hidden),
+        suppression_inputs=(b.values, b.constraints, hidden),
+    )
     headline_table = report.table("headline")
     report.headline = {row.key: row.cells[0] for row in headline_table.rows}
     return report

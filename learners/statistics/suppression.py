@@ -11,8 +11,9 @@ Rule (the usual one, e.g. INSEE's "secret statistique" and the NHS/ONS small-num
   table row or column with its margin, a single breakdown with its total, a part with the
   whole it belongs to, such as "of whom new" within "people reached") could otherwise be
   recovered by subtraction. Every such relation is a `Constraint` (total = sum of parts).
-  Whenever a constraint has exactly one hidden member, its smallest visible part (a
-  positive one first, then a zero, the total last) is hidden too; this repeats until no
+  Whenever a constraint has exactly one hidden member, its smallest visible part is hidden
+  too (a positive one first; then a zero, unless it is part of a shown total of 0, which
+  would give it away; then the total); this repeats until no
   constraint has a single hidden member. A final linear-algebra check then hides more
   cells until no hidden value is a linear combination of the shown ones (which would catch
   a value recoverable by combining several rows and columns, not only one).
@@ -102,18 +103,33 @@ def suppress(
     return frozenset(hidden)
 
 
-def _complement(constraint: Constraint, values: Mapping[Key, int], hidden: set) -> Key | None:
-    """The cell to hide with the only hidden member of `constraint`."""
+def _certainly_zero(key: Key, values: Mapping[Key, int], constraints, hidden: set) -> bool:
+    """A zero cell that is part of a shown total of 0: hiding it protects nothing, since
+    counts are never negative."""
+    return any(
+        key in constraint.parts and constraint.total not in hidden and values[constraint.total] == 0
+        for constraint in constraints
+    )
+
+
+def _complement(
+    constraint: Constraint, values: Mapping[Key, int], hidden: set, constraints=()
+) -> Key | None:
+    """The cell to hide with the only hidden member of `constraint`: the smallest positive
+    part; else a zero part not known to be zero elsewhere; else the total; else any part."""
     visible_parts = [
         (position, key) for position, key in enumerate(constraint.parts) if key not in hidden
     ]
     positive = [(values[key], position, key) for position, key in visible_parts if values[key] > 0]
     if positive:
         return min(positive)[2]
-    if visible_parts:
-        return visible_parts[0][1]
+    for _position, key in visible_parts:
+        if not _certainly_zero(key, values, constraints, hidden):
+            return key
     if constraint.total not in hidden:
         return constraint.total
+    if visible_parts:
+        return visible_parts[0][1]
     return None
 
 
@@ -124,7 +140,7 @@ def _complete_single_hidden(
     for constraint in constraints:
         hidden_members = [key for key in constraint.members if key in hidden]
         if len(hidden_members) == 1:
-            extra = _complement(constraint, values, hidden)
+            extra = _complement(constraint, values, hidden, constraints)
             if extra is not None:
                 hidden.add(extra)
                 changed = True
@@ -137,7 +153,7 @@ def _hide_more_around(
     for key in sorted(determined, key=repr):
         for constraint in constraints:
             if key in constraint.members:
-                extra = _complement(constraint, values, hidden)
+                extra = _complement(constraint, values, hidden, constraints)
                 if extra is not None:
                     hidden.add(extra)
                     return True

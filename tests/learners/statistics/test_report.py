@@ -131,3 +131,29 @@ def test_long_lists_wait_for_a_structure(world, monkeypatch):
     form = StatisticsFilterForm({"conseiller": world.ca.pk}, scope=NETWORK)
     assert form.is_valid()
     assert world.ca.pk in [value for value, _label in form.fields["conseiller"].choices]
+
+
+@pytest.mark.parametrize("threshold", [2, 3, 4, 5, 6])
+def test_whole_page_never_leaks(world, coordinator, threshold):
+    """Every published table of the page together: no small figure shown, no hidden figure
+    recoverable by subtraction or by any linear combination of what is shown."""
+    from learners.statistics.suppression import linearly_determined, recover_by_subtraction
+
+    data = statistics_compute(user=coordinator, filters=StatisticsFilters.year(2024))
+    report = report_build(data, threshold=threshold)
+    values, constraints, hidden = report.suppression_inputs
+    assert recover_by_subtraction(values, constraints, hidden) == {}
+    assert linearly_determined(values, constraints, hidden) == set()
+    for table in report.tables:
+        for column_index, column in enumerate(table.columns):
+            if column.key in ("sessions", "hours", "cycles", "median", "rate"):
+                continue
+            for row in table.rows:
+                if table.key == "headline" and row.key in ("sessions", "hours"):
+                    continue  # activity, not people
+                cell = row.cells[column_index]
+                assert cell.suppressed or cell.value is None or not 0 < cell.value < threshold, (
+                    table.key,
+                    row.key,
+                    column.key,
+                )
