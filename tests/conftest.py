@@ -21,3 +21,23 @@ def _fresh_caches():
     cache.clear()
     publication.forget()
     yield
+
+
+def _db_order(item) -> int:
+    """0: no database or a rolled-back transaction; 1: serialized rollback; 2: other
+    transactional tests. A plain transactional test's flush re-runs post_migrate (role
+    groups...), which would then clash with a later serialized test's restore."""
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    if kwargs.get("serialized_rollback"):
+        return 1
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if kwargs.get("transaction") or fixtures & {"transactional_db", "live_server"}:
+        return 2
+    return 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # Stable: pytest-django's order is kept within each group.
+    items.sort(key=_db_order)
