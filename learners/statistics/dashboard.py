@@ -2,9 +2,10 @@
 published report (suppression applied).
 
 Where the figures come from (see `learners.statistics.snapshots` for why):
-1. a live computation when the selection is small enough (always up to date);
-2. else a fresh pre-computed snapshot of exactly this selection, if there is one (the
-   nightly job keeps the network's years and large communes ready);
+1. a fresh pre-computed snapshot of exactly this selection, if there is one (there are
+   only for selections too large to compute live: the nightly job keeps the network's
+   years and the large communes ready);
+2. else a live computation when the selection is small enough (always up to date);
 3. else a worker computes it (`snapshot_request`); with no broker (eager Celery, the
    embedded default) that happens at once and the page shows the result; otherwise the
    page says the figures are being computed (`Dashboard.pending`).
@@ -44,25 +45,26 @@ class Dashboard:
 def statistics_dashboard(*, user, filters: StatisticsFilters) -> Dashboard:
     """PermissionDenied for a user without access (partner editors, anonymous users)."""
     scope = statistics_scope(user=user)
-    snapshot, refreshing = None, False
-    if snapshots.live_is_heavy(scope=scope, filters=filters):
+    refreshing = False
+    # Snapshots exist only for selections too large to compute live (the nightly job and
+    # the on-demand job only make those), so a fresh one is used without further checks.
+    snapshot = snapshots.snapshot_find(scope=scope, filters=filters)
+    if snapshot is None and snapshots.live_is_heavy(scope=scope, filters=filters):
+        requested = snapshots.snapshot_request(scope=scope, filters=filters)
+        # Computed already (no broker), or an older result to show meanwhile.
         snapshot = snapshots.snapshot_find(scope=scope, filters=filters)
         if snapshot is None:
-            requested = snapshots.snapshot_request(scope=scope, filters=filters)
-            # Computed already (no broker), or an older result to show meanwhile.
-            snapshot = snapshots.snapshot_find(scope=scope, filters=filters)
-            if snapshot is None:
-                snapshot = snapshots.snapshot_find(scope=scope, filters=filters, any_age=True)
-                refreshing = snapshot is not None
-            if snapshot is None:
-                return Dashboard(
-                    scope=scope,
-                    filters=filters,
-                    report=None,
-                    computed_at=None,
-                    from_snapshot=False,
-                    pending=requested,
-                )
+            snapshot = snapshots.snapshot_find(scope=scope, filters=filters, any_age=True)
+            refreshing = snapshot is not None
+        if snapshot is None:
+            return Dashboard(
+                scope=scope,
+                filters=filters,
+                report=None,
+                computed_at=None,
+                from_snapshot=False,
+                pending=requested,
+            )
     if snapshot is not None:
         data, computed_at, from_snapshot = snapshot.data, snapshot.computed_at, True
     else:
