@@ -2,7 +2,7 @@
 
 Measured with `bench/statistics.py` at national scale (1,000,000 people, 10,000,000
 attendance records, 5,000,000 observations; bench/results/statistics.txt), on 2 CPUs: the
-live computation of one year takes about 70 s for the whole network, and about 6 s for the
+live computation of one year takes about 60 s for the whole network, and about 6 s for the
 commune of residence with the most people (18,500 people); it stays under a second only
 up to about 400 people reached (a typical commune, a structure, a counsellor). Distinct
 counts and per-person figures (age band at the first session, new people, progression)
@@ -17,8 +17,8 @@ read every attendance and observation of the people concerned, which no index av
   `learners.tasks.statistics_refresh`, in `CELERY_BEAT_SCHEDULE`) computes those of the
   network and of each commune of residence with at least
   `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached (default 100) that are too large to
-  compute live, for the last `STATS_SNAPSHOT_YEARS` calendar years (default 2): about 430
-  snapshots in 10 minutes at national scale;
+  compute live, for the last `STATS_SNAPSHOT_YEARS` calendar years (default 2): about 260
+  snapshots in 9 minutes at national scale;
 - any other large selection (a kind or a theme over the whole network, a large structure)
   is computed by a worker on demand (`snapshot_request`, one job per selection at a time;
   an older snapshot stays readable meanwhile) and the page says it is being computed;
