@@ -351,7 +351,8 @@ def main() -> int:
     assert slice_written == slice_rows, (slice_written, slice_rows)
     projected = slice_s * args.rows / slice_rows
     log(
-        f"    {slice_s:.1f} s for {slice_rows} rows ({slice_q} queries), {projected:.0f} s projected"
+        f"    {slice_s:.1f} s for {slice_rows} rows ({slice_q} queries),"
+        f" {projected:.0f} s projected"
     )
     if args.rows > slice_rows and projected <= args.max_default_seconds:
         empty_attendance()
