@@ -83,9 +83,7 @@ def attendance_for_export(*, user, filters: ExportFilters) -> QuerySet[Attendanc
     if filters.session_id is not None:
         qs = qs.filter(session_id=filters.session_id)
     return (
-        qs.select_related(
-            "session__venue__commune", "session__structure", "learner__commune"
-        )
+        qs.select_related("session__venue__commune", "session__structure", "learner__commune")
         .prefetch_related(_themes_prefetch("session__"))
         .order_by("session__start", "session_id", "learner__normalized_first_name", "id")
     )
