@@ -57,6 +57,25 @@ def bump_version_now_and_on_commit(**kwargs) -> None:
     transaction.on_commit(bump_version)
 
 
+_MISSING = object()
+
+
+def recall(key: Any, *, request=None, default: Any = None) -> Any:
+    """The value kept under `key` for the current publication version, else `default`."""
+    hit = _memo.get(key)
+    if hit is not None and hit[0] == current_version(request):
+        return hit[1]
+    return default
+
+
+def remember(key: Any, value: T, *, request=None, version: int | None = None) -> T:
+    """Keeps `value` under `key` for the current publication version (in this process)."""
+    if len(_memo) >= _MEMO_MAX:
+        _memo.clear()
+    _memo[key] = (current_version(request) if version is None else version, value)
+    return value
+
+
 def memoize(key: Any, compute: Callable[[], T], *, request=None) -> T:
     """`compute()` once per process and publication version. For small, read-only values
     that depend only on published content."""
@@ -64,11 +83,7 @@ def memoize(key: Any, compute: Callable[[], T], *, request=None) -> T:
     hit = _memo.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
-    value = compute()
-    if len(_memo) >= _MEMO_MAX:
-        _memo.clear()
-    _memo[key] = (version, value)
-    return value
+    return remember(key, compute(), version=version)
 
 
 def forget() -> None:

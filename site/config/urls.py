@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import routing
 from home import views as home_views
 from learners.views import carnet as carnet_views
 from workshops.views import feedback as feedback_views
@@ -27,5 +28,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: it matches every remaining path.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving comes last: it matches every remaining path. Its view is wrapped
+# to remember routes (home/routing.py); the name stays, Wagtail reverses it for page URLs.
+urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+]

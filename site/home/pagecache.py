@@ -114,7 +114,7 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Page, PageViewRestriction
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
     from workshops.models import Audience, Competence, Theme
@@ -127,7 +127,9 @@ def connect() -> None:
     post_page_move.connect(invalidate, dispatch_uid="pagecache.moved")
     # Deleting a page deletes its specific row first; the base Page row covers every type.
     post_delete.connect(invalidate, sender=Page, dispatch_uid="pagecache.deleted")
-    # A view restriction, an image or a document changes what pages show (or may show).
-    for model in (Theme, Audience, Competence, PageViewRestriction, image_model, document_model):
+    # A view restriction, an image or a document changes what pages show (or may show); a
+    # site changes how paths are routed (home/routing.py).
+    models = (Theme, Audience, Competence, PageViewRestriction, Site, image_model, document_model)
+    for model in models:
         post_save.connect(invalidate, sender=model, dispatch_uid=f"pagecache.save.{model}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"pagecache.delete.{model}")
