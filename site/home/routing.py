@@ -9,8 +9,9 @@ changes or a site is edited, and each of those bumps the publication version
 
 So the first request for a path routes as Wagtail does and remembers the answer (the
 site, the live page as loaded, whether a view restriction applies); the next ones take a
-copy of that page (no query) and hand Wagtail's own `serve` a ready route, through the attributes Wagtail
-caches its own answers in (`request._wagtail_site`, `request._wagtail_route_for_request`).
+copy of that page (no query) and hand Wagtail's own `serve` a ready route, through the
+attributes Wagtail caches its own answers in (`request._wagtail_site`,
+`request._wagtail_route_for_request`).
 Wagtail's hooks (view restrictions, `before_serve_page`) and the page's `serve` run as
 usual. Anything unusual (a route with arguments, a 404, a page of another type than
 remembered) is left to Wagtail.

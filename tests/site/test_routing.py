@@ -85,9 +85,7 @@ def test_a_view_restriction_added_later_applies_at_once(client):
     guide = GuidePageFactory(illustrated=False)
     client.get(guide.url)
     assert queries_of(client, guide.url) == 0
-    PageViewRestriction.objects.create(
-        page=guide, restriction_type=PageViewRestriction.LOGIN
-    )
+    PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
     response = client.get(guide.url)
     assert response.status_code == 302 and "login" in response["Location"]
     # Still refused on the next request (the restriction is remembered, not skipped).
