@@ -51,6 +51,7 @@ from learners.models import (
 from learners.resources import CAPACITY, AttendanceResource, SessionResource
 from learners.roles import counsellor_profile
 from learners.scoping import learners_visible
+from learners.services.activity import structure_links_refresh
 from learners.services.audit import audit_log_record_many
 from learners.text import fold
 from workshops.choices import WorkshopLevel
@@ -1150,6 +1151,7 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         ignore_conflicts=True,
     )
     _attendance_dates_refresh(list(touched), now)
+    structure_links_refresh(learner_ids={*touched, *(lid for lid, _sid in links)})
     new_ids = {lr.pk for lr in new_people}
     audit_log_record_many(
         user=user, action=AuditAction.CREATE, learners=new_people, detail="import de fichier"

@@ -211,6 +211,11 @@ class LearnerStructure(models.Model):
     Kept by the services: the creating structure, every structure whose session the person
     attended, and the union of both records' structures after a merge. Counsellors' scoping
     joins this table (indexed by structure), never scans attendance.
+
+    The three dates are copies of the person's own (empty once anonymised), so that a
+    counsellor's dashboard reads one structure's slice of an index instead of joining the
+    whole network's recent activity with the structure's people. They are written by
+    `learners.services.activity.structure_links_refresh` wherever the originals change.
     """
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="structure_links")
@@ -218,6 +223,13 @@ class LearnerStructure(models.Model):
         "learners.Structure", on_delete=models.CASCADE, related_name="learner_links"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Learner.last_attended_on.
+    last_attended_on = models.DateField(null=True, blank=True, editable=False)
+    # The latest CompetenceSummary.last_progress_on of the person.
+    last_progress_on = models.DateField(null=True, blank=True, editable=False)
+    # The latest CompetenceSummary.last_observed_on among the person's stuck competences
+    # (observations without gain at the threshold, best level below the framework's top).
+    last_stuck_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("structure qui accompagne")
@@ -227,7 +239,23 @@ class LearnerStructure(models.Model):
                 fields=["structure", "learner"], name="learner_structure_unique"
             )
         ]
-        indexes = [models.Index(fields=["learner"], name="learner_structure_learner_idx")]
+        indexes = [
+            models.Index(fields=["learner"], name="learner_structure_learner_idx"),
+            # A counsellor's dashboard: one structure's people by each date.
+            *(
+                models.Index(
+                    fields=["structure", field],
+                    include=["learner"],
+                    condition=models.Q(**{f"{field}__isnull": False}),
+                    name=name,
+                )
+                for field, name in (
+                    ("last_attended_on", "link_attended_idx"),
+                    ("last_progress_on", "link_progress_idx"),
+                    ("last_stuck_on", "link_stuck_idx"),
+                )
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} → {self.structure_id}"

@@ -6,12 +6,17 @@ import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from learners.models import CompetenceSummary, Learner, Session
+from learners.models import CompetenceSummary, Learner, LearnerStructure, Session
 from learners.progress import STUCK_AFTER_OBSERVATIONS
-from learners.scoping import learners_visible, sessions_visible, summaries_visible
+from learners.scoping import (
+    learners_visible,
+    scope_structure_id,
+    sessions_visible,
+    summaries_visible,
+)
 from workshops.models import Competence, Level
 
 from .sessions import sessions_with_free_places
@@ -60,7 +65,7 @@ def counsellor_dashboard(
 ) -> CounsellorDashboard:
     """The four lists of the dashboard, for the people and sessions the user may see
     (a counsellor: their structure; a coordinator: the network; others: empty), each
-    limited to `limit` entries with the full count beside it. Eight queries at most
+    limited to `limit` entries with the full count beside it. A dozen queries at most
     whatever the amount of data (plus two to read the user's roles).
 
     - progressed: people whose best level on a competence was raised since the 1st of the
@@ -78,21 +83,64 @@ def counsellor_dashboard(
             now = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     today = today or timezone.localdate(now)
     month_start = today.replace(day=1)
-    summaries = summaries_visible(user).filter(learner__anonymized_at__isnull=True)
+    stuck_since = today - datetime.timedelta(days=STUCK_RECENT_DAYS)
+    stopped_before = today - datetime.timedelta(days=STOPPED_AFTER_DAYS)
+    stopped_since = today - datetime.timedelta(days=STOPPED_LOOKBACK_DAYS)
+    scope = scope_structure_id(user)
+    # A counsellor's structure: its people are first narrowed down on the copies of their
+    # dates on the structure links (one index range each; empty for anonymised people;
+    # services/activity.py), then the conditions are checked on those few people's
+    # summaries only. A coordinator's network needs no such join.
+    links = (
+        LearnerStructure.objects.filter(structure_id=scope)
+        if scope is not None and scope is not True
+        else None
+    )
+    if links is None:
+        summaries = summaries_visible(user).filter(learner__anonymized_at__isnull=True)
+    else:
+        summaries = CompetenceSummary.objects.all()
 
-    progressed_qs = summaries.filter(last_progress_on__gte=month_start, last_progress_on__lte=today)
-    progressed_count = progressed_qs.values("learner_id").distinct().count()
-    grouped: OrderedDict[int, ProgressedLearner] = OrderedDict()
-    progressed_order = ("-last_progress_on", "learner_id", "competence_id")
-    # The rows are chosen on the index alone (summary_progress_idx covers the filter, the
-    # order and the id), then only those are read with their relations.
-    for summary in (
-        CompetenceSummary.objects.filter(
-            pk__in=progressed_qs.order_by(*progressed_order).values("pk")[: limit * 5]
+    in_month = {"last_progress_on__gte": month_start, "last_progress_on__lte": today}
+    progressed_qs = summaries.filter(**in_month)
+    later_ids: list[int] = []
+    if links is None:
+        progressed_count = progressed_qs.values("learner_id").distinct().count()
+        # The rows are chosen on the index alone (summary_progress_idx covers the filter,
+        # the order and the id), then only those are read with their relations.
+        chosen = progressed_qs.order_by("-last_progress_on", "learner_id", "competence_id")
+        chosen = Q(pk__in=chosen.values("pk")[: limit * 5])
+    else:
+        # A link's date is the person's latest progress: within the month, the person
+        # progressed this month. Dated after today (a level recorded on a future session),
+        # their summaries tell.
+        links_in_month = links.filter(**in_month)
+        later_ids = list(
+            progressed_qs.filter(
+                learner_id__in=links.filter(last_progress_on__gt=today).values("learner_id")
+            )
+            .order_by()
+            .values_list("learner_id", flat=True)
+            .distinct()
         )
-        .select_related("learner", "competence", "current_level")
-        .order_by(*progressed_order)
-    ):
+        progressed_count = links_in_month.count() + len(later_ids)
+        first = links_in_month.order_by("-last_progress_on", "learner_id")
+        chosen = Q(learner_id__in=first.values("learner_id")[:limit])
+    related = ("learner", "competence", "current_level")
+    progressed_rows = list(
+        CompetenceSummary.objects.filter(chosen, **in_month).select_related(*related)
+    )
+    if later_ids:
+        # Apart: with an OR of both sets, PostgreSQL no longer looks people up by index.
+        progressed_rows += CompetenceSummary.objects.filter(
+            learner_id__in=later_ids, **in_month
+        ).select_related(*related)
+    progressed_rows.sort(
+        key=lambda s: (-s.last_progress_on.toordinal(), s.learner_id, s.competence_id)
+    )
+    # People in the order of their latest progress, each with the competences concerned.
+    grouped: OrderedDict[int, ProgressedLearner] = OrderedDict()
+    for summary in progressed_rows:
         entry = grouped.get(summary.learner_id)
         if entry is None:
             if len(grouped) >= limit:
@@ -108,11 +156,15 @@ def counsellor_dashboard(
     stuck_qs = (
         summaries.filter(
             observations_without_gain__gte=STUCK_AFTER_OBSERVATIONS,
-            last_observed_on__gte=today - datetime.timedelta(days=STUCK_RECENT_DAYS),
+            last_observed_on__gte=stuck_since,
         )
         .annotate(top_rank=top_rank)
         .filter(best_level__rank__lt=F("top_rank"))
     )
+    if links is not None:
+        stuck_qs = stuck_qs.filter(
+            learner_id__in=links.filter(last_stuck_on__gte=stuck_since).values("learner_id")
+        )
     stuck_count = stuck_qs.count()
     stuck_order = ("-observations_without_gain", "learner_id", "competence_id")
     # As above: chosen on summary_stuck_idx alone, then the chosen rows are read.
@@ -130,12 +182,17 @@ def counsellor_dashboard(
         .order_by(*stuck_order)
     ]
 
-    stopped_qs = learners_visible(user).filter(
-        last_attended_on__lt=today - datetime.timedelta(days=STOPPED_AFTER_DAYS),
-        last_attended_on__gte=today - datetime.timedelta(days=STOPPED_LOOKBACK_DAYS),
-    )
-    stopped_count = stopped_qs.count()
-    stopped = list(stopped_qs.select_related("commune").order_by("-last_attended_on")[:limit])
+    stopped_range = {"last_attended_on__lt": stopped_before, "last_attended_on__gte": stopped_since}
+    if links is not None:
+        # The link's copy is empty once the person is anonymised: no join needed.
+        stopped_links = links.filter(**stopped_range)
+        stopped_count = stopped_links.count()
+        chosen = stopped_links.order_by("-last_attended_on", "learner_id")
+        stopped_qs = Learner.objects.filter(pk__in=chosen.values("learner_id")[:limit])
+    else:
+        stopped_qs = learners_visible(user).filter(**stopped_range)
+        stopped_count = stopped_qs.count()
+    stopped = list(stopped_qs.select_related("commune").order_by("-last_attended_on", "pk")[:limit])
 
     horizon = timezone.make_aware(
         datetime.datetime.combine(

@@ -34,6 +34,7 @@ from learners.roles import counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, can_write_structure
 
 from ._common import apply_data, refuse
+from .activity import structure_links_refresh
 from .audit import audit_log_record
 from .progress import summary_rebuild
 
@@ -175,6 +176,7 @@ def learners_attendance_refresh(*, learner_ids, touch: bool = False) -> None:
         learners.append(learner)
     fields = ["last_attended_on", "last_activity_at"] if touch else ["last_attended_on"]
     Learner.objects.bulk_update(learners, fields)
+    structure_links_refresh(learner_ids=learner_ids)
 
 
 def _richer(a: Attendance, b: Attendance) -> Attendance:

@@ -47,6 +47,7 @@ from learners.models.people import network_id_generate
 from learners.scoping import can_access_learner
 
 from ._common import refuse
+from .activity import structure_links_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
         learners, [*ERASED_FIELDS, "network_id", "anonymized_at", "updated_at"]
     )
     ids = list(old_ids)
+    structure_links_refresh(learner_ids=ids)
     Carnet.objects.filter(learner_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
     AuditLog.objects.filter(learner_id__in=ids).update(learner=None)
     # The anonymisation row names the record by its old network id, detached like the rest.

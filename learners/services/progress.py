@@ -17,6 +17,7 @@ from learners.scoping import can_access_learner
 from workshops.models import Competence, Level
 
 from ._common import refuse
+from .activity import structure_links_refresh
 from .audit import audit_log_record
 
 BATCH_SIZE = 2000
@@ -98,6 +99,7 @@ def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
         CompetenceSummary.objects.bulk_update(
             to_update, [*SUMMARY_FIELDS, "updated_at"], batch_size=BATCH_SIZE
         )
+    structure_links_refresh(learner_ids=learner_ids)
     return len(to_create) + len(to_update)
 
 
@@ -162,6 +164,7 @@ def observation_record(
             summary.save()
         else:
             summaries_refresh(pairs=[(learner.pk, competence.pk)])
+        structure_links_refresh(learner_ids=[learner.pk])
         Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
         audit_log_record(
             user=user,
@@ -210,4 +213,5 @@ def summary_rebuild(*, learner: Learner | None = None) -> int:
         flush_pair()
         CompetenceSummary.objects.bulk_create(batch)
         written += len(batch)
+        structure_links_refresh(learner_ids=[learner.pk] if learner is not None else None)
     return written

@@ -38,6 +38,7 @@ from learners.scoping import can_access_learner, can_access_session, learners_vi
 from workshops.models import AtelierPage, Competence, Level, Theme
 
 from ._common import apply_data, refuse
+from .activity import structure_links_refresh
 from .audit import audit_log_record, audit_log_record_many
 from .people import learners_attendance_refresh
 from .progress import summaries_refresh
@@ -144,6 +145,7 @@ def session_update(*, user, session: Session, data: Mapping) -> Session:
     m2m = {name: data.pop(name) for name in SESSION_M2M if name in data}
     if "title" in data:
         data["title"] = data["title"].strip()
+    previous_start = session.start
     apply_data(session, data, SESSION_FIELDS)
     session.full_clean()
     with transaction.atomic():
@@ -165,6 +167,10 @@ def session_update(*, user, session: Session, data: Mapping) -> Session:
         session.save()
         for name, values in m2m.items():
             getattr(session, name).set(list(values))
+        if session.start != previous_start:
+            # Moved: the last attendance date of the people present may change.
+            present = session.attendances.filter(status=AttendanceStatus.PRESENT)
+            learners_attendance_refresh(learner_ids=present.values_list("learner_id", flat=True))
     return session
 
 
@@ -230,6 +236,7 @@ def attendance_register(
             [LearnerStructure(learner=learner, structure_id=locked.structure_id)],
             ignore_conflicts=True,
         )
+        structure_links_refresh(learner_ids=[learner.pk])
         Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
         audit_log_record(
             user=user,

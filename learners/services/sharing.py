@@ -21,6 +21,7 @@ from learners.roles import counsellor_structure, is_coordinator
 from learners.selectors.people import learner_match_queryset
 
 from ._common import refuse
+from .activity import structure_links_refresh
 from .audit import audit_log_record
 
 
@@ -64,6 +65,7 @@ def learner_attach_to_structure(
         LearnerStructure.objects.bulk_create(
             [LearnerStructure(learner=learner, structure=structure)], ignore_conflicts=True
         )
+        structure_links_refresh(learner_ids=[learner.pk])
         audit_log_record(
             user=user,
             action=AuditAction.UPDATE,

@@ -233,6 +233,12 @@ def test_summaries_equal_a_rebuild(demo):
     assert snapshot() == before
 
 
+def test_dashboard_copies_on_structure_links_are_in_step(demo):
+    from learners.services.activity import structure_links_out_of_date
+
+    assert structure_links_out_of_date() == []
+
+
 def test_people_are_reproducible():
     today = datetime.date(2026, 3, 15)
     first = learners_demo._people(random.Random(learners_demo.SEED), today)

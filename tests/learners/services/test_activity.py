@@ -1,0 +1,154 @@
+"""The dashboard's copies of each person's dates on their structure links
+(learners/services/activity.py). Every service test also checks them afterwards
+(conftest.py)."""
+
+import datetime
+
+import pytest
+
+from learners.models import LearnerStructure
+from learners.selectors import counsellor_dashboard
+from learners.services import (
+    SheetRow,
+    attendance_sheet_save,
+    observation_record,
+    session_update,
+)
+from learners.services.activity import structure_links_out_of_date, structure_links_refresh
+from learners.services.privacy import learner_anonymize
+from learners.services.sharing import learner_attach_to_structure
+from tests.factories.learners import LearnerFactory, SessionFactory, at, level
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2025, 6, 18)
+
+
+def links_of(learner):
+    return {
+        link.structure_id: (link.last_attended_on, link.last_progress_on, link.last_stuck_on)
+        for link in LearnerStructure.objects.filter(learner=learner)
+    }
+
+
+def test_every_structure_of_a_person_gets_the_dates(
+    counsellor_a, counsellor_b, structure_a, structure_b, socle
+):
+    person = LearnerFactory(
+        structure=structure_a, first_name="Odette", last_name="Roy", birth_year=1950
+    )
+    learner_attach_to_structure(
+        user=counsellor_b,
+        learner=person,
+        first_name="Odette",
+        last_name="Roy",
+        birth_year=1950,
+        commune=person.commune,
+    )
+    session_b = SessionFactory(structure=structure_b, start=at(TODAY - datetime.timedelta(days=62)))
+    attendance_sheet_save(user=counsellor_b, session=session_b, rows=[SheetRow(person.pk)])
+    day = session_b.local_date
+    assert links_of(person) == {
+        structure_a.pk: (day, None, None),
+        structure_b.pk: (day, None, None),
+    }
+    for offset in (1, 2, 3, 4):
+        observation_record(
+            user=counsellor_a,
+            learner=person,
+            competence=socle[0],
+            level=level("socle", 1),
+            observed_on=day + datetime.timedelta(days=offset),
+        )
+    stuck_on = day + datetime.timedelta(days=4)
+    assert set(links_of(person).values()) == {(day, None, stuck_on)}
+    # Both counsellors see the person stopped coming, and stuck.
+    for user in (counsellor_a, counsellor_b):
+        dashboard = counsellor_dashboard(user=user, today=TODAY)
+        assert [s.learner.pk for s in dashboard.stuck] == [person.pk]
+        assert [learner.pk for learner in dashboard.stopped] == [person.pk]
+
+
+def test_moving_a_session_moves_the_copies(counsellor_a, structure_a):
+    person = LearnerFactory(structure=structure_a)
+    session = SessionFactory(structure=structure_a, start=at(TODAY - datetime.timedelta(days=5)))
+    attendance_sheet_save(user=counsellor_a, session=session, rows=[SheetRow(person.pk)])
+    earlier = TODAY - datetime.timedelta(days=90)
+    session_update(user=counsellor_a, session=session, data={"start": at(earlier)})
+    person.refresh_from_db()
+    assert person.last_attended_on == earlier
+    assert links_of(person) == {structure_a.pk: (earlier, None, None)}
+    assert counsellor_dashboard(user=counsellor_a, today=TODAY).stopped_count == 1
+
+
+def test_anonymised_people_leave_every_list(counsellor_a, structure_a, socle):
+    person = LearnerFactory(structure=structure_a)
+    session = SessionFactory(
+        structure=structure_a,
+        start=at(TODAY - datetime.timedelta(days=80)),
+        competences=[socle[0]],
+    )
+    attendance_sheet_save(
+        user=counsellor_a,
+        session=session,
+        rows=[SheetRow(person.pk, levels={socle[0].pk: level("socle", 2).pk})],
+    )
+    assert counsellor_dashboard(user=counsellor_a, today=TODAY).stopped_count == 1
+    learner_anonymize(user=counsellor_a, learner=person)
+    assert links_of(person) == {structure_a.pk: (None, None, None)}
+    dashboard = counsellor_dashboard(user=counsellor_a, today=TODAY)
+    assert (dashboard.stopped_count, dashboard.progressed_count, dashboard.stuck_count) == (0, 0, 0)
+
+
+def test_a_person_recognised_by_another_structure_brings_their_dates(
+    counsellor_a, counsellor_b, structure_a, structure_b
+):
+    person = LearnerFactory(
+        structure=structure_a, first_name="Gisèle", last_name="Martin", birth_year=1948
+    )
+    session = SessionFactory(structure=structure_a, start=at(TODAY - datetime.timedelta(days=100)))
+    attendance_sheet_save(user=counsellor_a, session=session, rows=[SheetRow(person.pk)])
+    learner_attach_to_structure(
+        user=counsellor_b,
+        learner=person,
+        first_name="Gisele",
+        last_name="Martin",
+        birth_year=1948,
+        commune=person.commune,
+    )
+    assert links_of(person)[structure_b.pk] == (session.local_date, None, None)
+
+
+def test_a_full_refresh_repairs_copies_written_behind_its_back(counsellor_a, structure_a):
+    person = LearnerFactory(structure=structure_a)
+    session = SessionFactory(structure=structure_a, start=at(TODAY - datetime.timedelta(days=3)))
+    attendance_sheet_save(user=counsellor_a, session=session, rows=[SheetRow(person.pk)])
+    LearnerStructure.objects.update(last_attended_on=None, last_progress_on=TODAY)
+    assert len(structure_links_out_of_date()) == 1
+    assert structure_links_refresh() == 1
+    assert structure_links_out_of_date() == []
+
+
+def test_progress_dated_after_today_does_not_hide_progress_this_month(
+    counsellor_a, structure_a, socle
+):
+    person = LearnerFactory(structure=structure_a, first_name="Jeanne")
+    other = LearnerFactory(structure=structure_a, first_name="Paul")
+    for learner, competence, ranks_and_days in (
+        (person, socle[0], ((0, 2), (2, 10))),
+        (person, socle[1], ((0, 11), (1, 25))),  # a level recorded for a future session
+        (other, socle[0], ((0, 3), (1, 12))),
+    ):
+        for rank, day in ranks_and_days:
+            observation_record(
+                user=counsellor_a,
+                learner=learner,
+                competence=competence,
+                level=level("socle", rank),
+                observed_on=datetime.date(2025, 6, day),
+            )
+    assert links_of(person)[structure_a.pk][1] == datetime.date(2025, 6, 25)
+    dashboard = counsellor_dashboard(user=counsellor_a, today=TODAY)
+    assert dashboard.progressed_count == 2
+    listed = {entry.learner.pk: entry.competences for entry in dashboard.progressed}
+    assert set(listed) == {person.pk, other.pk}
+    assert [competence for competence, _level in listed[person.pk]] == [socle[0]]
