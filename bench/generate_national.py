@@ -718,6 +718,10 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                 f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
             )
+    # What the services keep on each structure link for the dashboard (about a minute).
+    from learners.services.activity import structure_links_refresh
+
+    log(f"copied activity dates on {structure_links_refresh()} structure links")
     connection.close()
     # VACUUM (not in a transaction) sets the visibility map, as autovacuum would in
     # production, so index-only scans work; ANALYZE gives the planner its statistics.

@@ -485,7 +485,9 @@ def measure(
         check(request(runs + 2), runs + 2)
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "40")))
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+            int(os.environ.get("BENCH_PROFILE_LINES", "40"))
+        )
         result["profile"] = out.getvalue()
     log(
         f"  {label}: median {median:.1f} ms, p90 {result['p90_ms']:.1f} ms, CPU "
