@@ -6,6 +6,7 @@ class HomeConfig(AppConfig):
     verbose_name = "Accueil et recherche"
 
     def ready(self) -> None:
-        from home import pagecache
+        from home import admin_sidebar, pagecache
 
         pagecache.connect()
+        admin_sidebar.install()

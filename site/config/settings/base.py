@@ -213,6 +213,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Rendered fragments of published guides and ateliers (any visitor, logged in or not), keyed
 # by page state and publication version, so never stale; 0 to turn off.
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
+# The admin sidebar kept per user and process for this many seconds (home/admin_sidebar.py),
+# 0 to build it on every page.
+ADMIN_SIDEBAR_SECONDS = int(os.environ.get("ADMIN_SIDEBAR_SECONDS", "300"))
 
 # Privacy (RGPD). People with no activity for RETENTION_MONTHS are anonymised by the daily
 # retention job; audit log rows are deleted after AUDIT_RETENTION_MONTHS (CNIL: 6 months to
