@@ -12,12 +12,14 @@ change of a person writes the audit log (the services log the changes).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -29,7 +31,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from learners.charts import line_chart
 from learners.choices import AuditAction
 from learners.forms.people import PersonForm, structures_choice
-from learners.models import Learner
+from learners.models import Attendance, Learner, Observation, Session
 from learners.roles import can_use_tracking, counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner
 from learners.selectors.admin_people import (
@@ -311,10 +313,54 @@ class PersonEditView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
 # --- The person's page ----------------------------------------------------------------------
 
 
+def choice_labels(model, field_name: str) -> dict:
+    """{value: label} of a model field's choices, translated once: what
+    `get_<field>_display()` shows (which hashes, and so translates, every label of the
+    field on each call: thousands of translations on a page of 100 sessions)."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A line of the person's sessions table, its labels computed once per page."""
+
+    start: str  # as the template filter `date:"d/m/Y H:i"` writes it
+    title: str
+    kind: str
+    place: str
+    status: str
+
+
+def session_rows(attendances) -> list[SessionRow]:
+    kinds = choice_labels(Session, "kind")
+    places = choice_labels(Session, "place_type")
+    statuses = choice_labels(Attendance, "status")
+    rows = []
+    for attendance in attendances:
+        session = attendance.session
+        start = template_localtime(session.start)
+        venue = session.venue
+        rows.append(
+            SessionRow(
+                start=f"{start.day:02d}/{start.month:02d}/{start.year:04d} "
+                f"{start.hour:02d}:{start.minute:02d}",
+                # `Session.display_title`, with the kind's label translated once
+                title=session.title or kinds[session.kind],
+                kind=kinds.get(session.kind, session.kind),
+                place=f"{venue.name} ({venue.commune.name})"
+                if venue
+                else places.get(session.place_type, session.place_type),
+                status=statuses.get(attendance.status, attendance.status),
+            )
+        )
+    return rows
+
+
 def competence_histories(progress) -> list[dict]:
     """One entry per competence of the person: its progress row, a step chart of the
     levels observed over time and the same observations as table rows."""
     levels = levels_by_framework({c.competence.framework_id for c in progress.competences})
+    sources = choice_labels(Observation, "source")
     by_competence = defaultdict(list)
     for observation in progress.observations:
         by_competence[observation.competence_id].append(observation)
@@ -349,7 +395,7 @@ def competence_histories(progress) -> list[dict]:
                 "progress": item,
                 "competence": competence,
                 "chart": chart,
-                "observations": observations,
+                "observations": [(o, sources.get(o.source, o.source)) for o in observations],
                 "caption": _("Niveaux observés : %(code)s %(name)s")
                 % {"code": competence.code, "name": competence.name},
             }
@@ -410,6 +456,7 @@ class PersonDetailView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
         context.update(
             learner=self.learner,
             progress=self.progress,
+            session_rows=session_rows(self.progress.attendances),
             histories=competence_histories(self.progress),
             carnet=carnet_active_for_learner(user=user, learner_id=self.learner.pk),
             is_coordinator=is_coordinator(user),

@@ -23,6 +23,7 @@ from learners.choices import (
     PlaceType,
     SessionKind,
 )
+from learners.forms import widgets
 from learners.models import Counsellor, Session, Structure, Venue
 from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
 from learners.selectors.sessions import AttendanceSheet, SheetLine
@@ -79,7 +80,7 @@ class SessionForm(forms.Form):
         label=_("Type de séance"),
         choices=SessionKind.choices,
         required=False,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
         help_text=_("Avec un déroulé d'atelier : « Atelier collectif » si rien n'est choisi."),
     )
     atelier = forms.ModelChoiceField(
@@ -87,6 +88,7 @@ class SessionForm(forms.Form):
         queryset=AtelierPage.objects.none(),
         required=False,
         empty_label=_("Aucun"),
+        widget=widgets.Select,
         help_text=_(
             "Choisir un atelier reprend sa durée, son niveau, ses thématiques et ses compétences."
         ),
@@ -95,20 +97,22 @@ class SessionForm(forms.Form):
         label=_("Intitulé"),
         max_length=200,
         required=False,
+        widget=widgets.TextInput,
         help_text=_("Facultatif : par défaut, le titre de l'atelier ou le type de séance."),
     )
     structure = forms.ModelChoiceField(
         label=_("Structure"),
         queryset=Structure.objects.none(),
         required=False,
+        widget=widgets.Select,
         help_text=_("Par défaut, la structure du lieu choisi."),
     )
-    place = forms.ChoiceField(label=_("Lieu"), choices=[])
+    place = forms.ChoiceField(label=_("Lieu"), choices=[], widget=widgets.Select)
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"), widget=widgets.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     time = forms.TimeField(
-        label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Heure de début"), widget=widgets.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     duration = forms.ChoiceField(
         label=_("Durée"),
@@ -117,14 +121,14 @@ class SessionForm(forms.Form):
             *((str(m), _duration_label(m)) for m in DURATION_PRESETS),
             (DURATION_OTHER, _("Autre")),
         ],
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
     )
     duration_custom = forms.IntegerField(
         label=_("Autre durée, en minutes"),
         required=False,
         min_value=1,
         max_value=DURATION_MAX_MINUTES,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=widgets.NumberInput(attrs={"inputmode": "numeric"}),
     )
     capacity = forms.IntegerField(
         label=_("Nombre de places"),
@@ -132,25 +136,28 @@ class SessionForm(forms.Form):
         min_value=1,
         max_value=999,
         help_text=_("Laissez vide si le nombre de places n'est pas limité."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=widgets.NumberInput(attrs={"inputmode": "numeric"}),
     )
     level = forms.ChoiceField(
-        label=_("Niveau"), required=False, choices=[("", _("Non précisé")), *WorkshopLevel.choices]
+        label=_("Niveau"),
+        required=False,
+        choices=[("", _("Non précisé")), *WorkshopLevel.choices],
+        widget=widgets.Select,
     )
     counsellors = forms.ModelMultipleChoiceField(
         label=_("Conseillers"),
         queryset=Counsellor.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     themes = forms.TypedMultipleChoiceField(
-        label=_("Thématiques"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Thématiques"), required=False, coerce=int, widget=widgets.CheckboxSelectMultiple
     )
     competences = forms.TypedMultipleChoiceField(
         label=_("Compétences travaillées"),
         required=False,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         help_text=_("Leurs niveaux se notent sur la feuille de présence."),
     )
 
@@ -235,7 +242,7 @@ class SessionForm(forms.Form):
                     required=False,
                     min_value=0,
                     max_value=999,
-                    widget=forms.NumberInput(
+                    widget=widgets.NumberInput(
                         attrs={
                             "inputmode": "numeric",
                             "aria-label": f"{band.label}, {gender.label}",
@@ -256,10 +263,10 @@ class SessionForm(forms.Form):
 
     def _checkbox_groups(self, name: str) -> list[tuple[str, list]]:
         """[(group label, [BoundWidget, ...])] for a grouped checkbox field."""
-        widgets = list(self[name].subwidgets)
+        subwidgets = list(self[name].subwidgets)
         groups, start = [], 0
         for label, options in self.fields[name].choices:
-            groups.append((label, widgets[start : start + len(options)]))
+            groups.append((label, subwidgets[start : start + len(options)]))
             start += len(options)
         return groups
 
@@ -536,50 +543,60 @@ class AttendanceSheetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sheet = sheet
         self.line_fields: list[LineFields] = []
-        equipment_choices = [("", _("— Matériel —")), *Equipment.choices]
-        autonomy_choices = [("", _("— Autonomie —")), *Autonomy.choices]
+        # Labels translated once for the whole sheet (lazy ones would be translated again
+        # in every line's widgets).
+        mark_choices = _translated(MARK_CHOICES)
+        mark_values = {value for value, _label in MARK_CHOICES}
+        equipment_choices = _translated([("", _("— Matériel —")), *Equipment.choices])
+        autonomy_choices = _translated([("", _("— Autonomie —")), *Autonomy.choices])
+        not_observed = str(_("— Non observé —"))
+        equipment_label, autonomy_label = str(_("Matériel utilisé")), str(_("Autonomie"))
+        referred_label, referred_hint = str(_("Orientée vers")), str(_("CAF, France Travail…"))
+        level_choices = {
+            framework_id: [("", not_observed), *((lv.pk, _level_label(lv)) for lv in levels)]
+            for framework_id, levels in sheet.levels_by_framework.items()
+        }
         for line in sheet.lines:
             attendance = line.attendance
             name = line.learner.display_name
             p = line_prefix(attendance.learner_id)
             self.fields[f"{p}-status"] = forms.ChoiceField(
                 label=_("Présence de %(name)s") % {"name": name},
-                choices=MARK_CHOICES,
+                choices=mark_choices,
                 required=False,
-                widget=forms.RadioSelect(attrs={"class": "pap-seg__input"}),
-                initial=attendance.status if attendance.status in dict(MARK_CHOICES) else "",
+                widget=widgets.RadioSelect(attrs={"class": "pap-seg__input"}),
+                initial=attendance.status if attendance.status in mark_values else "",
             )
             self.fields[f"{p}-equipment"] = forms.ChoiceField(
-                label=_("Matériel utilisé"),
+                label=equipment_label,
                 choices=equipment_choices,
                 required=False,
+                widget=widgets.Select,
                 initial=attendance.equipment,
             )
             self.fields[f"{p}-autonomy"] = forms.ChoiceField(
-                label=_("Autonomie"),
+                label=autonomy_label,
                 choices=autonomy_choices,
                 required=False,
+                widget=widgets.Select,
                 initial=attendance.autonomy,
             )
             self.fields[f"{p}-referred_to"] = forms.CharField(
-                label=_("Orientée vers"),
+                label=referred_label,
                 max_length=200,
                 required=False,
                 initial=attendance.referred_to,
-                widget=forms.TextInput(attrs={"placeholder": _("CAF, France Travail…")}),
+                widget=widgets.TextInput(attrs={"placeholder": referred_hint}),
             )
             for competence in sheet.competences:
-                levels = sheet.levels_by_framework.get(competence.framework_id, [])
                 recorded = line.levels.get(competence.pk)
                 self.fields[f"{p}-c{competence.pk}"] = forms.TypedChoiceField(
                     label=f"{competence.code} {competence.name}",
-                    choices=[
-                        ("", _("— Non observé —")),
-                        *((lv.pk, _level_label(lv)) for lv in levels),
-                    ],
+                    choices=level_choices.get(competence.framework_id, [("", not_observed)]),
                     coerce=int,
                     empty_value=None,
                     required=False,
+                    widget=widgets.Select,
                     initial=recorded.pk if recorded else "",
                 )
         for line in sheet.lines:
@@ -662,6 +679,10 @@ class AttendanceSheetForm(forms.Form):
                 }
             )
         return rows
+
+
+def _translated(choices) -> list[tuple]:
+    return [(value, str(label)) for value, label in choices]
 
 
 def _level_label(level) -> str:

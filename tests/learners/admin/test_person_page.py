@@ -181,3 +181,71 @@ def test_merge_and_audit_buttons_for_coordinators_only(client, request, helene):
     login(client, request, "coordinator")
     content = client.get(page_url(helene)).content.decode()
     assert merge_url in content and audit_url in content
+
+
+# The sessions table as the template wrote it before its labels were computed in the view.
+OLD_SESSION_ROWS = (
+    "{% for attendance in attendances %}"
+    '<th scope="row">{{ attendance.session.start|date:"d/m/Y H:i" }}</th>'
+    "<td>{{ attendance.session.display_title }}<br>"
+    "<small>{{ attendance.session.get_kind_display }}</small></td>"
+    "<td>{% if attendance.session.venue %}{{ attendance.session.venue.name }} "
+    "({{ attendance.session.venue.commune.name }}){% else %}"
+    "{{ attendance.session.get_place_type_display }}{% endif %}</td>"
+    "<td>{{ attendance.get_status_display }}</td>"
+    "{% endfor %}"
+)
+NEW_SESSION_ROWS = (
+    "{% for row in rows %}"
+    '<th scope="row">{{ row.start }}</th>'
+    "<td>{{ row.title }}<br><small>{{ row.kind }}</small></td>"
+    "<td>{{ row.place }}</td>"
+    "<td>{{ row.status }}</td>"
+    "{% endfor %}"
+)
+
+
+def test_session_rows_show_what_the_model_displays(structure_a):
+    """`session_rows` (labels translated once per page) writes exactly what the template
+    wrote with `get_*_display` and the `date` filter: time zone, venue and commune,
+    place type without a venue, title or kind, escaping."""
+    from django.template import Context, Template
+
+    from learners.admin_views.people import session_rows
+    from learners.choices import PlaceType, SessionKind
+    from learners.models import Attendance
+    from tests.factories.learners import CommuneFactory, VenueFactory
+
+    learner = LearnerFactory(structure=structure_a)
+    venue = VenueFactory(
+        structure=structure_a,
+        name="Médiathèque <\"&'>",
+        commune=CommuneFactory(insee_code="85191", name="Les Sables & co"),
+    )
+    utc = datetime.UTC
+    cases = [
+        (venue, PlaceType.VENUE, "", SessionKind.WORKSHOP, datetime.datetime(2026, 3, 28, 23, 30)),
+        (None, PlaceType.HOME, "<b>Visite</b>", SessionKind.DROP_IN, datetime.datetime(2026, 7, 1)),
+        (None, PlaceType.REMOTE, "", SessionKind.DROP_IN, datetime.datetime(2025, 12, 31, 23)),
+    ]
+    statuses = [AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus.WAITING]
+    for (place, place_type, title, kind, start), status in zip(cases, statuses, strict=True):
+        session = SessionFactory(
+            structure=structure_a,
+            venue=place,
+            place_type=place_type,
+            title=title,
+            kind=kind,
+            start=start.replace(tzinfo=utc),
+        )
+        AttendanceFactory(session=session, learner=learner, status=status)
+    attendances = list(
+        Attendance.objects.filter(learner=learner)
+        .select_related("session__venue__commune")
+        .order_by("-session__start")
+    )
+    with timezone.override("Europe/Paris"):
+        old = Template(OLD_SESSION_ROWS).render(Context({"attendances": attendances}))
+        new = Template(NEW_SESSION_ROWS).render(Context({"rows": session_rows(attendances)}))
+    assert new == old
+    assert "29/03/2026 00:30" in new and "Les Sables &amp; co" in new
