@@ -25,8 +25,6 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +51,7 @@ from learners.roles import counsellor_profile
 from learners.scoping import learners_visible
 from learners.services.activity import structure_links_refresh
 from learners.services.audit import audit_log_record_many
+from learners.services.people import learners_attendance_refresh
 from learners.text import fold
 from workshops.choices import WorkshopLevel
 from workshops.models import Theme
@@ -1061,23 +1060,6 @@ def _resolve_person(
 # --- Writing -------------------------------------------------------------------------
 
 
-def _attendance_dates_refresh(learner_ids: list[int], now: datetime.datetime) -> None:
-    """`last_attended_on` (local date of the last session attended "présent") and
-    `last_activity_at` of these people: what `learners_attendance_refresh(touch=True)`
-    does, in one UPDATE per CHUNK people (its per-object bulk_update costs about 3 s per
-    thousand people)."""
-    last_day = (
-        Attendance.objects.filter(learner_id=OuterRef("pk"), status=AttendanceStatus.PRESENT)
-        .order_by("-session__start")
-        .annotate(day=TruncDate("session__start"))
-        .values("day")[:1]
-    )
-    for chunk in chunked(learner_ids, CHUNK):
-        Learner.objects.filter(pk__in=chunk).update(
-            last_attended_on=Subquery(last_day), last_activity_at=now
-        )
-
-
 def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
     """Write the plan (the caller holds the transaction)."""
     now = timezone.now()
@@ -1150,8 +1132,9 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    _attendance_dates_refresh(list(touched), now)
-    structure_links_refresh(learner_ids={*touched, *(lid for lid, _sid in links)})
+    learners_attendance_refresh(learner_ids=touched, touch=True, now=now)
+    # People newly followed by a structure without a new attendance date.
+    structure_links_refresh(learner_ids={lid for lid, _sid in links} - set(touched))
     new_ids = {lr.pk for lr in new_people}
     audit_log_record_many(
         user=user, action=AuditAction.CREATE, learners=new_people, detail="import de fichier"

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Max, OuterRef, Subquery
 
 from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
-from workshops.models import Level
+from workshops.models import Competence, Level
 
 CHUNK = 5000
 
@@ -55,17 +56,50 @@ def link_dates(
     }
 
 
+def _refresh_sql() -> str:
+    """The UPDATE of `structure_links_refresh`, written out: the same statement as
+    `link_dates()` builds, without the ORM's expression building on every call (about
+    10 ms of CPU for the 12 people of an attendance sheet). Valid on PostgreSQL and
+    SQLite; `structure_links_out_of_date` compares both versions in the tests."""
+    link = LearnerStructure._meta.db_table
+    learner = Learner._meta.db_table
+    summary = CompetenceSummary._meta.db_table
+    level = Level._meta.db_table
+    competence = Competence._meta.db_table
+    person = f"{learner}.id = {link}.learner_id AND {learner}.anonymized_at IS NULL"
+    of_person = f"FROM {summary} s JOIN {learner} ON {learner}.id = s.learner_id WHERE {person}"
+    # Only table names from the models go into the text; ids are bound parameters.
+    return f"""
+        UPDATE {link} SET
+            last_attended_on = (SELECT {learner}.last_attended_on FROM {learner} WHERE {person}),
+            last_progress_on = (SELECT MAX(s.last_progress_on) {of_person}),
+            last_stuck_on = (
+                SELECT MAX(s.last_observed_on) {of_person}
+                AND s.observations_without_gain >= {int(STUCK_AFTER_OBSERVATIONS)}
+                AND (SELECT best.rank FROM {level} best WHERE best.id = s.best_level_id) < (
+                    SELECT MAX(top.rank) FROM {level} top JOIN {competence} c
+                    ON c.framework_id = top.framework_id WHERE c.id = s.competence_id
+                )
+            )
+    """  # noqa: S608
+
+
 def structure_links_refresh(*, learner_ids: Iterable[int] | None = None) -> int:
     """Recompute the copies on every structure link of these people (of everyone when
     `learner_ids` is None). One UPDATE per 5,000 people. Returns the links updated."""
-    if learner_ids is None:
-        return LearnerStructure.objects.update(**link_dates())
-    ids = sorted(set(learner_ids))
-    updated = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        updated += LearnerStructure.objects.filter(learner_id__in=chunk).update(**link_dates())
-    return updated
+    sql = _refresh_sql()
+    with connection.cursor() as cursor:
+        if learner_ids is None:
+            cursor.execute(sql)
+            return cursor.rowcount
+        ids = sorted(set(learner_ids))
+        updated = 0
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{sql} WHERE learner_id IN ({placeholders})", chunk)
+            updated += cursor.rowcount
+        return updated
 
 
 def structure_links_out_of_date(*, learner_ids: Iterable[int] | None = None) -> list[int]:

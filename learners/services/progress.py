@@ -63,10 +63,10 @@ def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
     # Lock the summaries first: a concurrent writer of the same pairs then waits for this
     # transaction, and reads its observations once it has committed.
     existing = {
-        (s.learner_id, s.competence_id): s
-        for s in CompetenceSummary.objects.select_for_update().filter(
-            learner_id__in=learner_ids, competence_id__in=competence_ids
-        )
+        (learner_id, competence_id): pk
+        for learner_id, competence_id, pk in CompetenceSummary.objects.select_for_update()
+        .filter(learner_id__in=learner_ids, competence_id__in=competence_ids)
+        .values_list("learner_id", "competence_id", "pk")
     }
     grouped: dict[tuple[int, int], list] = defaultdict(list)
     for learner_id, competence_id, level_id, rank, observed_on in _ordered_observations(
@@ -74,33 +74,31 @@ def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
     ):
         if (learner_id, competence_id) in pairs:
             grouped[(learner_id, competence_id)].append((level_id, rank, observed_on))
-    to_create, to_update, to_delete = [], [], []
+    to_write, to_delete = [], []
     now = timezone.now()
     for pair in pairs:
         state = summary_replay(grouped.get(pair, ()))
-        summary = existing.get(pair)
         if state is None:
-            if summary is not None:
-                to_delete.append(summary.pk)
+            if pair in existing:
+                to_delete.append(existing[pair])
             continue
-        if summary is None:
-            to_create.append(
-                CompetenceSummary(learner_id=pair[0], competence_id=pair[1], **state.as_fields())
+        to_write.append(
+            CompetenceSummary(
+                learner_id=pair[0], competence_id=pair[1], updated_at=now, **state.as_fields()
             )
-        else:
-            for field, value in state.as_fields().items():
-                setattr(summary, field, value)
-            summary.updated_at = now
-            to_update.append(summary)
+        )
     if to_delete:
         CompetenceSummary.objects.filter(pk__in=to_delete).delete()
-    CompetenceSummary.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    if to_update:
-        CompetenceSummary.objects.bulk_update(
-            to_update, [*SUMMARY_FIELDS, "updated_at"], batch_size=BATCH_SIZE
-        )
+    # One upsert on (learner, competence): far less work than an UPDATE of CASE clauses.
+    CompetenceSummary.objects.bulk_create(
+        to_write,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["learner", "competence"],
+        update_fields=[*SUMMARY_FIELDS, "updated_at"],
+    )
     structure_links_refresh(learner_ids=learner_ids)
-    return len(to_create) + len(to_update)
+    return len(to_write)
 
 
 def observation_record(
