@@ -83,8 +83,9 @@ def _dependencies(template_name: str) -> tuple[str, ...]:
     return ()
 
 
-# renderer -> {template name: True when it and its includes are Django's own files}
-_builtin_by_renderer: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# id(renderer) -> (weak reference to it, {template name: True when it and its includes
+# are Django's own files}); the entry goes when the renderer does.
+_verdicts: dict[int, tuple[weakref.ref, dict[str, bool]]] = {}
 
 
 def _is_django_file(renderer, template_name: str) -> bool:
@@ -95,11 +96,22 @@ def _is_django_file(renderer, template_name: str) -> bool:
         return False
 
 
-def _builtin(renderer, template_name: str) -> bool:
+def _known(renderer) -> dict[str, bool]:
+    key = id(renderer)
+    entry = _verdicts.get(key)
+    if entry is not None and entry[0]() is renderer:
+        return entry[1]
     try:
-        known = _builtin_by_renderer.setdefault(renderer, {})
+        ref = weakref.ref(renderer, lambda _ref: _verdicts.pop(key, None))
     except TypeError:  # a renderer that cannot be weakly referenced: no cache
-        known = {}
+        return {}
+    known: dict[str, bool] = {}
+    _verdicts[key] = (ref, known)
+    return known
+
+
+def _builtin(renderer, template_name: str) -> bool:
+    known = _known(renderer)
     verdict = known.get(template_name)
     if verdict is None:
         names = _dependencies(template_name)
@@ -136,12 +148,13 @@ def _stringformat(value) -> str:
         raise _Fallback
     text = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031
     # The filter is `is_safe`: safe in, safe out (then not escaped again).
-    safe = isinstance(value, SafeData)
-    return conditional_escape(mark_safe(text) if safe else text)  # noqa: S308
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: dict) -> str:
     """`attrs.html`: True → bare name, False → left out, else name="value"."""
+    if not attrs:
+        return ""
     if "items" in attrs:  # the template would look up attrs["items"]
         raise _Fallback
     parts = []
@@ -261,8 +274,8 @@ class PythonRenderMixin:
             renderer = get_default_renderer()
         if _builtin(renderer, template_name):
             try:
-                html = _build(template_name, context, renderer).strip()
-                return mark_safe(html)  # noqa: S308 - every value went through _text/_stringformat
+                markup = _build(template_name, context, renderer).strip()
+                return mark_safe(markup)  # noqa: S308 - every value went through _text/_stringformat
             except (_Fallback, KeyError):
                 pass
         return super()._render(template_name, context, renderer)
