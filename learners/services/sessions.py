@@ -381,12 +381,36 @@ def attendance_sheet_save(
                 attendance.recorded_by = user
                 attendance.updated_at = now
                 to_update.append(attendance)
-        Attendance.objects.bulk_create(to_create)
-        if to_update:
-            Attendance.objects.bulk_update(
-                to_update,
-                ["status", "equipment", "autonomy", "referred_to", "recorded_by", "updated_at"],
-            )
+        # New and changed lines in one upsert on (learner, session): far less work than an
+        # UPDATE of CASE clauses. Changed lines are written as new rows that replace the
+        # fields below (the row keeps its id and creation date).
+        Attendance.objects.bulk_create(
+            [
+                *to_create,
+                *(
+                    Attendance(
+                        session=session,
+                        learner_id=a.learner_id,
+                        recorded_by=user,
+                        status=a.status,
+                        equipment=a.equipment,
+                        autonomy=a.autonomy,
+                        referred_to=a.referred_to,
+                    )
+                    for a in to_update
+                ),
+            ],
+            update_conflicts=True,
+            unique_fields=["learner", "session"],
+            update_fields=[
+                "status",
+                "equipment",
+                "autonomy",
+                "referred_to",
+                "recorded_by",
+                "updated_at",
+            ],
+        )
         LearnerStructure.objects.bulk_create(
             [
                 LearnerStructure(learner_id=learner_id, structure_id=session.structure_id)

@@ -8,6 +8,11 @@ from tests.factories.learners import counsellor_user, partner_editor_user
 from workshops.roles import COORDINATORS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def sidebar_memo_on(settings):
+    settings.ADMIN_SIDEBAR_SECONDS = 300
 AUDIT = reverse("learners_audit")
 
 

@@ -12,9 +12,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # In memory, unless the environment names a backend (the real-worker test writes files).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-# Off in tests; the page cache tests turn it on with the `settings` fixture.
+# Off in tests (query counts compare first and later requests); the tests of each cache
+# turn it on with the `settings` fixture.
 PAGE_CACHE_SECONDS = 0
 RENDER_CACHE_SECONDS = 0
+ADMIN_SIDEBAR_SECONDS = 0
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasapas-test-media-")
 # The real-worker integration test sets CELERY_BROKER_URL; everything else runs eagerly
 # (base settings decide it from the environment).
