@@ -267,10 +267,11 @@ def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) 
         )
     )
     visible = attendances_visible(user).filter(learner=learner)
+    # (not the session's atelier: a Wagtail page with its StreamField, unused on the page)
     attendances = list(
-        visible.select_related("session__venue__commune", "session__atelier").order_by(
-            "-session__start"
-        )[:attendance_limit]
+        visible.select_related("session__venue__commune").order_by("-session__start")[
+            :attendance_limit
+        ]
     )
     other = 0
     if not is_coordinator(user):
