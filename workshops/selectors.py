@@ -16,9 +16,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search.query import And, Or, PlainText
 
+from workshops import publication
 from workshops.models import (
     AtelierHandout,
     AtelierIndexPage,
@@ -36,6 +37,25 @@ SEARCH_MAX_TERMS = 8
 
 
 # Listings -------------------------------------------------------------------------------
+
+
+def _restricted_paths() -> tuple[str, ...]:
+    """Tree paths of the pages with a view restriction (their whole subtree is private),
+    read once per process and publication version (a restriction saved or deleted bumps
+    it)."""
+    return publication.memoize(
+        "workshops.restricted_paths",
+        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
+
+
+def live_public(queryset: QuerySet) -> QuerySet:
+    """`queryset.live().public()` without Wagtail's query of the view restrictions on
+    each call."""
+    queryset = queryset.live()
+    for path in _restricted_paths():
+        queryset = queryset.exclude(path__startswith=path)
+    return queryset
 
 
 def _filter_pages(queryset: QuerySet, *, filters: dict, level_field: str) -> QuerySet:
@@ -60,7 +80,7 @@ def _filter_pages(queryset: QuerySet, *, filters: dict, level_field: str) -> Que
 def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = None) -> QuerySet:
     """Live public guides (under `index` when given), filtered by the cleaned values of a
     `GuideFilterForm`, alphabetical, with what a card shows prefetched."""
-    queryset = GuidePage.objects.live().public()
+    queryset = live_public(GuidePage.objects.all())
     if index is not None:
         queryset = queryset.child_of(index)
     queryset = _filter_pages(queryset, filters=filters or {}, level_field="difficulty")
@@ -69,7 +89,7 @@ def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = No
 
 def atelier_list(*, index: AtelierIndexPage | None = None, filters: dict | None = None) -> QuerySet:
     """Live public ateliers (under `index` when given), filtered like `guide_list`."""
-    queryset = AtelierPage.objects.live().public()
+    queryset = live_public(AtelierPage.objects.all())
     if index is not None:
         queryset = queryset.child_of(index)
     queryset = _filter_pages(queryset, filters=filters or {}, level_field="level")
@@ -112,8 +132,7 @@ def guide_detail(*, guide: GuidePage) -> GuideDetail:
         themes=list(guide.themes.select_related("parent")),
         audiences=list(guide.audiences.all()),
         ateliers=list(
-            AtelierPage.objects.live()
-            .public()
+            live_public(AtelierPage.objects.all())
             .filter(related_guides=guide)
             .defer_streamfields()
             .defer("facilitator_notes")
@@ -144,8 +163,7 @@ def atelier_detail(*, atelier: AtelierPage) -> AtelierDetail:
             .order_by("sort_order")
         ),
         guides=list(
-            GuidePage.objects.live()
-            .public()
+            live_public(GuidePage.objects.all())
             .filter(ateliers=atelier)
             .defer_streamfields()
             .order_by("title")
@@ -259,10 +277,9 @@ def public_search(*, query: str, limit: int = SEARCH_RESULTS_PER_GROUP) -> Searc
     search_query = build_search_query(query)
     if search_query is None:
         return results
-    guides = GuidePage.objects.live().public().defer_streamfields().search(search_query)
+    guides = live_public(GuidePage.objects.all()).defer_streamfields().search(search_query)
     ateliers = (
-        AtelierPage.objects.live()
-        .public()
+        live_public(AtelierPage.objects.all())
         .defer_streamfields()
         .defer("facilitator_notes")
         .search(search_query)
@@ -279,7 +296,7 @@ def public_search(*, query: str, limit: int = SEARCH_RESULTS_PER_GROUP) -> Searc
 def themes_with_guides(*, limit: int = 12) -> list[Theme]:
     """Themes that have live public guides, the most used first (suggestions for a search
     without result), each annotated with `guide_count`."""
-    live_guides = GuidePage.objects.live().public().values("pk")
+    live_guides = live_public(GuidePage.objects.all()).values("pk")
     return list(
         Theme.objects.filter(guides__in=live_guides)
         .annotate(guide_count=Count("guides", distinct=True))

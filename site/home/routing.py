@@ -44,6 +44,14 @@ def _site_for(request: HttpRequest) -> Site | None:
     return site
 
 
+def site_for_request(request: HttpRequest) -> Site | None:
+    """`Site.find_for_request`, remembered: for views outside the page tree (the search)
+    whose templates link to pages."""
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = _site_for(request)
+    return request._wagtail_site
+
+
 def _no_view_restrictions():
     return PageViewRestriction.objects.none()
 

@@ -1,6 +1,7 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from home.routing import site_for_request
 from workshops.selectors import (
     SEARCH_QUERY_MAX_LENGTH,
     public_search,
@@ -11,6 +12,7 @@ from workshops.selectors import (
 def search(request):
     """Site search over published guides and ateliers, grouped by kind. Without a result
     (or without a query), suggests themes that lead to the guide index, filtered."""
+    site_for_request(request)  # page links below without a site query
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     results = public_search(query=query) if query else None
     suggestions = []
