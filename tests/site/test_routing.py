@@ -105,3 +105,18 @@ def test_a_site_added_later_routes_its_host_at_once(client, settings):
     response = client.get(f"/{guide.slug}/", HTTP_HOST="autre.example")
     assert response.status_code == 200
     assert client.get(guide.url, HTTP_HOST=site.hostname).status_code == 200
+
+
+def test_private_pages_stay_out_of_lists_and_search_until_made_public(client):
+    guide = GuidePageFactory(title="Fiche réservée aux conseillers", illustrated=False)
+    GuidePageFactory(title="Fiche publique", illustrated=False)
+    client.get("/fiches/")
+    restriction = PageViewRestriction.objects.create(
+        page=guide, restriction_type=PageViewRestriction.LOGIN
+    )
+    for url in ("/fiches/", "/recherche/?q=fiche"):
+        html = client.get(url).content.decode()
+        assert "Fiche publique" in html and "réservée" not in html, url
+    restriction.delete()
+    for url in ("/fiches/", "/recherche/?q=fiche"):
+        assert "réservée" in client.get(url).content.decode(), url
