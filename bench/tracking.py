@@ -544,6 +544,20 @@ def explain(result: dict, queries: list[tuple[float, str]]) -> dict:
 # --- Report ------------------------------------------------------------------------------
 
 
+def python_reference_ms() -> float:
+    """CPU time of a fixed pure-Python loop (best of 5): how fast this machine ran Python
+    during the benchmark. Shared machines vary (by two to three times here from one day to
+    the next): compare runs with this figure beside them."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def report_text(data: dict) -> str:
     meta = data["database"]
     subjects = data["subjects"]
@@ -551,6 +565,8 @@ def report_text(data: dict) -> str:
         "Tracking views benchmark (issue 4)",
         f"Date: {data['date']}",
         f"Machine: {data['machine']}",
+        f"Python reference (2,000,000 integer additions, CPU, best of 5): before the cases "
+        f"{data['python_reference_ms'][0]} ms, after {data['python_reference_ms'][1]} ms",
         f"Database: {meta['db']}, scale {meta['scale']} (generated in {meta['seconds']} s, "
         f"{meta.get('seconds_streaming', '?')} s streaming): {meta['counts']}",
         f"Settings: config.settings.production, cache {data['cache']}, "
@@ -708,7 +724,8 @@ def main() -> None:
         def profiled(key):
             return key in args.profile
 
-        log("measuring")
+        reference_before = python_reference_ms()
+        log(f"measuring (Python reference: {reference_before} ms)")
         cases.append(
             measure(
                 "dashboard",
@@ -820,6 +837,7 @@ def main() -> None:
     data = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{platform.node()} · {os.cpu_count()} CPU · Python {platform.python_version()}",
+        "python_reference_ms": [reference_before, python_reference_ms()],
         "database": meta,
         "cache": cache,
         "vacuumed": vacuumed,

@@ -8,12 +8,12 @@ from tests.factories.learners import counsellor_user, partner_editor_user
 from workshops.roles import COORDINATORS
 
 pytestmark = pytest.mark.django_db
+AUDIT = reverse("learners_audit")
 
 
 @pytest.fixture(autouse=True)
 def sidebar_memo_on(settings):
     settings.ADMIN_SIDEBAR_SECONDS = 300
-AUDIT = reverse("learners_audit")
 
 
 def test_the_sidebar_is_built_once_per_user(client, settings, monkeypatch):
