@@ -256,22 +256,30 @@ class LearnerProgress:
 
 def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) -> LearnerProgress:
     """Everything the person's page shows, in a constant number of queries.
-    Raises `Learner.DoesNotExist` when out of scope."""
+    Raises `Learner.DoesNotExist` when out of scope.
+
+    Observations come with their level, attendances with the session fields, venue and
+    commune the page shows, and nothing else (a person followed for years has hundreds
+    of rows; each object built costs): other relations load one query per object."""
     learner = learner_get_for_user(user=user, learner_id=learner_id)
     competences = competence_progress_list(
         summaries_with_levels(learner.competence_summaries.all())
     )
-    observations = list(
-        learner.observations.select_related("competence", "level", "session").order_by(
-            "observed_on", "id"
-        )
-    )
+    observations = list(learner.observations.select_related("level").order_by("observed_on", "id"))
     visible = attendances_visible(user).filter(learner=learner)
-    # (not the session's atelier: a Wagtail page with its StreamField, unused on the page)
     attendances = list(
-        visible.select_related("session__venue__commune").order_by("-session__start")[
-            :attendance_limit
-        ]
+        visible.select_related("session__venue__commune")
+        .only(
+            "status",
+            "learner_id",
+            "session__start",
+            "session__title",
+            "session__kind",
+            "session__place_type",
+            "session__venue__name",
+            "session__venue__commune__name",
+        )
+        .order_by("-session__start")[:attendance_limit]
     )
     other = 0
     if not is_coordinator(user):
