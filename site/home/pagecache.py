@@ -12,13 +12,14 @@ query string with its parameters in a canonical order, so each filter combinatio
 page of a list is its own entry (`?thematique=e-mail&page=2` and `?page=2&thematique=e-mail`
 share one).
 
-Invalidation: every key includes a version number (the "publication version",
+Invalidation: every entry carries a version number (the "publication version",
 workshops/publication.py) that is bumped whenever any page is published, unpublished, moved
 or deleted, and when what pages show from elsewhere changes (themes, audiences,
 competences, view restrictions, images, documents), so one publication refreshes the whole
 site at once: menus, index pages, related links and search results all show other pages.
 The bump happens at once and again when the transaction commits, so a request that rendered
-the old content in between is not kept.
+the old content in between is not kept. An entry is read together with the current version
+(one round trip to Redis) and served only when both match.
 
 Responses carry `X-Page-Cache: hit` or `miss` (only for cacheable requests), for the tests
 and the benchmark.
@@ -48,13 +49,13 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
 
 
-def cache_key(request: HttpRequest, version: int) -> str:
+def cache_key(request: HttpRequest) -> str:
     params = sorted(request.GET.lists())
     canonical = "|".join(
         [request.get_host(), request.path, urlencode(params, doseq=True), request.method]
     )
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    return f"pagecache:{version}:{digest}"
+    return f"pagecache:{digest}"
 
 
 def _request_is_cacheable(request: HttpRequest) -> bool:
@@ -96,16 +97,24 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _request_is_cacheable(request):
             return self.get_response(request)
 
-        key = cache_key(request, publication.current_version(request))
-        cached = cache.get(key)
-        if cached is not None:
+        # The entry and the current publication version in one round trip: an entry
+        # stored under an older version is obsolete.
+        key = cache_key(request)
+        found = cache.get_many([publication.VERSION_KEY, key])
+        version = found.get(publication.VERSION_KEY)
+        if version is None:
+            version = publication.current_version()
+        request._publication_version = version
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            cached = entry[1]
             cached[HEADER] = "hit"
             return cached
 
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
             response[HEADER] = "miss"
-            cache.set(key, response, seconds)
+            cache.set(key, (version, response), seconds)
         return response
 
 
