@@ -46,15 +46,19 @@ def _ordered_observations(**filters):
     )
 
 
-def summaries_refresh(*, pairs: Iterable[tuple[int, int]]) -> int:
+def summaries_refresh(*, pairs: Iterable[tuple[int, int]], links: bool = True) -> int:
     """Recompute the summaries of these (learner_id, competence_id) pairs from their
-    observations, in a constant number of queries. Returns the number of summaries written.
-    """
+    observations, in a constant number of queries, then (unless `links` is False, for a
+    caller that refreshes them next) the people's structure links. Returns the number of
+    summaries written."""
     pairs = set(pairs)
     if not pairs:
         return 0
     with transaction.atomic():
-        return _summaries_refresh(pairs)
+        written = _summaries_refresh(pairs)
+        if links:
+            structure_links_refresh(learner_ids={learner_id for learner_id, _c in pairs})
+        return written
 
 
 def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
@@ -97,7 +101,6 @@ def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
         unique_fields=["learner", "competence"],
         update_fields=[*SUMMARY_FIELDS, "updated_at"],
     )
-    structure_links_refresh(learner_ids=learner_ids)
     return len(to_write)
 
 
@@ -161,7 +164,7 @@ def observation_record(
                 setattr(summary, field, value)
             summary.save()
         else:
-            summaries_refresh(pairs=[(learner.pk, competence.pk)])
+            summaries_refresh(pairs=[(learner.pk, competence.pk)], links=False)
         structure_links_refresh(learner_ids=[learner.pk])
         Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
         audit_log_record(

@@ -359,8 +359,11 @@ def attendance_sheet_save(
             if newly_registered and taken > session.capacity:
                 raise ValidationError(_full_message(session.capacity))
 
-        now = timezone.now()
-        to_create, to_update = [], []
+        # New and changed lines in one upsert on (learner, session): far less work than an
+        # UPDATE of CASE clauses. A changed line replaces the fields below; the row keeps
+        # its id and creation date.
+        created = updated = 0
+        to_write = []
         for row in rows:
             attendance = existing.get(row.learner_id)
             values = {
@@ -370,36 +373,16 @@ def attendance_sheet_save(
                 "referred_to": row.referred_to.strip(),
             }
             if attendance is None:
-                to_create.append(
-                    Attendance(
-                        session=session, learner_id=row.learner_id, recorded_by=user, **values
-                    )
-                )
+                created += 1
             elif any(getattr(attendance, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(attendance, k, v)
-                attendance.recorded_by = user
-                attendance.updated_at = now
-                to_update.append(attendance)
-        # New and changed lines in one upsert on (learner, session): far less work than an
-        # UPDATE of CASE clauses. Changed lines are written as new rows that replace the
-        # fields below (the row keeps its id and creation date).
+                updated += 1
+            else:
+                continue
+            to_write.append(
+                Attendance(session=session, learner_id=row.learner_id, recorded_by=user, **values)
+            )
         Attendance.objects.bulk_create(
-            [
-                *to_create,
-                *(
-                    Attendance(
-                        session=session,
-                        learner_id=a.learner_id,
-                        recorded_by=user,
-                        status=a.status,
-                        equipment=a.equipment,
-                        autonomy=a.autonomy,
-                        referred_to=a.referred_to,
-                    )
-                    for a in to_update
-                ),
-            ],
+            to_write,
             update_conflicts=True,
             unique_fields=["learner", "session"],
             update_fields=[
@@ -443,7 +426,10 @@ def attendance_sheet_save(
             if level_id is not None and latest_here.get((row.learner_id, competence_id)) != level_id
         ]
         Observation.objects.bulk_create(observations)
-        summaries_refresh(pairs={(o.learner_id, o.competence_id) for o in observations})
+        # Structure links once, with the attendance dates just below.
+        summaries_refresh(
+            pairs={(o.learner_id, o.competence_id) for o in observations}, links=False
+        )
 
         learners_attendance_refresh(learner_ids=learner_ids, touch=True)
         audit_log_record_many(
@@ -452,6 +438,4 @@ def attendance_sheet_save(
             learners=[learners[learner_id] for learner_id in learner_ids],
             detail=f"feuille de présence séance {session.pk}",
         )
-    return SheetSaveResult(
-        created=len(to_create), updated=len(to_update), observations=len(observations)
-    )
+    return SheetSaveResult(created=created, updated=updated, observations=len(observations))

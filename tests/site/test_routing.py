@@ -2,12 +2,11 @@
 (`{% publishedfragment %}`): fewer queries, never a stale or wrongly served page."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from tests.factories.editorial import UserFactory
 from tests.factories.workshops import AtelierPageFactory, GuidePageFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +17,12 @@ def render_cache_on_page_cache_off(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
-def queries_of(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_a_read_page_is_served_again_without_any_query(client):
     guide = GuidePageFactory(step_count=8)
     atelier = AtelierPageFactory(handout_count=2, related_guides=[guide])
     for url in (guide.url, atelier.url, "/"):
         first = client.get(url).content
-        assert queries_of(client, url) == 0, url
+        assert count_queries(client, url) == 0, url
         assert client.get(url).content == first
 
 
@@ -40,7 +33,7 @@ def test_the_count_does_not_grow_with_steps_or_pages(client):
         GuidePageFactory(title=f"Autre fiche {n}", illustrated=False)
     client.get(small.url)
     client.get(large.url)
-    assert queries_of(client, small.url) == queries_of(client, large.url) == 0
+    assert count_queries(client, small.url) == count_queries(client, large.url) == 0
 
 
 def test_unpublished_renamed_moved_or_deleted_pages_are_routed_afresh(client):
@@ -84,7 +77,7 @@ def test_a_draft_is_never_shown_to_readers(client):
 def test_a_view_restriction_added_later_applies_at_once(client):
     guide = GuidePageFactory(illustrated=False)
     client.get(guide.url)
-    assert queries_of(client, guide.url) == 0
+    assert count_queries(client, guide.url) == 0
     PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
     response = client.get(guide.url)
     assert response.status_code == 302 and "login" in response["Location"]

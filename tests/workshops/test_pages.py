@@ -6,8 +6,6 @@ from html import unescape
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from wagtail.blocks import StreamBlockValidationError
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -22,6 +20,7 @@ from tests.factories.workshops import (
     guide_index_page,
     theme,
 )
+from tests.queries import count_queries
 from workshops.blocks import GuideStepBlock, GuideStepsBlock
 from workshops.models import AtelierIndexPage, AtelierPage, GuideIndexPage, GuidePage
 
@@ -387,14 +386,6 @@ def test_navigation_links_to_the_index_pages_when_they_exist(client):
 # Query counts ---------------------------------------------------------------------------
 # Measured with the render cache off (the test settings), i.e. the full cost of a page, and
 # on, i.e. what a reader costs once the page has been rendered after a publication.
-
-
-def count_queries(client, url: str) -> int:
-    client.get(url)  # warm up: renditions generated on first view
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_guide_page_queries_do_not_grow_with_steps(client, django_assert_max_num_queries):
