@@ -90,6 +90,14 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages, for the results (others share the machine)."""
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
+
+
 def scaled(scale: float) -> dict[str, int]:
     return {key: max(4, round(value * scale)) for key, value in FULL_SCALE.items()}
 

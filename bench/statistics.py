@@ -56,15 +56,9 @@ RESULTS = ROOT / "bench" / "results"
 TARGET_SECONDS = 1.0
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:  # pragma: no cover
-        return "?"
+# Shared with the generator (and the other benchmarks).
+log = gen.log
+load_average = gen.load_average
 
 
 class QueryTimer:

@@ -95,15 +95,9 @@ SQL_CHARS = 1500  # of each query kept in the results
 PLANS_FROM_SHARE = 0.2
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:  # pragma: no cover
-        return "?"
+# Shared with the generator (and the other benchmarks).
+log = gen.log
+load_average = gen.load_average
 
 
 def redis_answers() -> bool:
