@@ -726,7 +726,7 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                 f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
             )
-    # What the services keep on each structure link for the dashboard (about a minute).
+    # What the services keep on each structure link for the dashboard (about 30 s).
     from learners.services.activity import structure_links_refresh
 
     log(f"copied activity dates on {structure_links_refresh()} structure links")

@@ -84,14 +84,43 @@ def _refresh_sql() -> str:
     """  # noqa: S608
 
 
+def _refresh_all_sql() -> str:
+    """Every link at once, set-based: one pass over the summaries grouped by person, then
+    a join. The per-person subqueries of `_refresh_sql` cost an index probe each, 15 min
+    for the 1.1 million links of the national benchmark; this takes about 30 s."""
+    link = LearnerStructure._meta.db_table
+    learner = Learner._meta.db_table
+    summary = CompetenceSummary._meta.db_table
+    level = Level._meta.db_table
+    # Levels at the top of their framework: an uncorrelated list, read once.
+    top_levels = f"""SELECT lv.id FROM {level} lv WHERE lv.rank =
+        (SELECT MAX(t.rank) FROM {level} t WHERE t.framework_id = lv.framework_id)"""  # noqa: S608
+    kept = "p.anonymized_at IS NULL"
+    return f"""
+        UPDATE {link} SET
+            last_attended_on = CASE WHEN {kept} THEN p.last_attended_on END,
+            last_progress_on = CASE WHEN {kept} THEN agg.progress END,
+            last_stuck_on = CASE WHEN {kept} THEN agg.stuck END
+        FROM {learner} p LEFT JOIN (
+            SELECT s.learner_id,
+                MAX(s.last_progress_on) AS progress,
+                MAX(CASE WHEN s.observations_without_gain >= {int(STUCK_AFTER_OBSERVATIONS)}
+                    AND s.best_level_id NOT IN ({top_levels})
+                    THEN s.last_observed_on END) AS stuck
+            FROM {summary} s GROUP BY s.learner_id
+        ) agg ON agg.learner_id = p.id
+        WHERE p.id = {link}.learner_id
+    """  # noqa: S608
+
+
 def structure_links_refresh(*, learner_ids: Iterable[int] | None = None) -> int:
     """Recompute the copies on every structure link of these people (of everyone when
     `learner_ids` is None). One UPDATE per 5,000 people. Returns the links updated."""
-    sql = _refresh_sql()
     with connection.cursor() as cursor:
         if learner_ids is None:
-            cursor.execute(sql)
+            cursor.execute(_refresh_all_sql())
             return cursor.rowcount
+        sql = _refresh_sql()
         ids = sorted(set(learner_ids))
         updated = 0
         for start in range(0, len(ids), CHUNK):

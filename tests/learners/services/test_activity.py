@@ -128,6 +128,46 @@ def test_a_full_refresh_repairs_copies_written_behind_its_back(counsellor_a, str
     assert structure_links_out_of_date() == []
 
 
+def test_the_full_refresh_agrees_with_the_per_person_one(counsellor_a, structure_a, socle):
+    """`structure_links_refresh()` (set-based) and the per-person refresh give the same
+    dates: stuck below the top level or at it, progress, no summary, anonymised."""
+    day = TODAY - datetime.timedelta(days=20)
+
+    def observe(person, rank, count, competence=socle[0]):
+        for offset in range(count):
+            observation_record(
+                user=counsellor_a,
+                learner=person,
+                competence=competence,
+                level=level("socle", rank),
+                observed_on=day + datetime.timedelta(days=offset),
+            )
+
+    stuck, at_top, progressing, silent, gone = (
+        LearnerFactory(structure=structure_a) for _ in range(5)
+    )
+    observe(stuck, 1, 4)
+    observe(stuck, 0, 1, competence=socle[1])
+    top = max(lv.rank for lv in socle[0].framework.levels.all())
+    observe(at_top, top, 4)
+    observe(progressing, 0, 1)
+    observe(progressing, 2, 1)
+    session = SessionFactory(structure=structure_a, start=at(day))
+    attendance_sheet_save(
+        user=counsellor_a, session=session, rows=[SheetRow(p.pk) for p in (silent, gone)]
+    )
+    observe(gone, 1, 4)
+    learner_anonymize(user=counsellor_a, learner=gone)
+    expected = {p.pk: links_of(p) for p in (stuck, at_top, progressing, silent, gone)}
+    assert expected[stuck.pk][structure_a.pk][2] == day + datetime.timedelta(days=3)
+    assert expected[at_top.pk][structure_a.pk][2] is None
+    LearnerStructure.objects.update(
+        last_attended_on=TODAY, last_progress_on=TODAY, last_stuck_on=TODAY
+    )
+    assert structure_links_refresh() == 5
+    assert {p: links_of(p) for p in expected} == expected
+
+
 def test_progress_dated_after_today_does_not_hide_progress_this_month(
     counsellor_a, structure_a, socle
 ):
