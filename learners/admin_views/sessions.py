@@ -55,6 +55,7 @@ from learners.selectors import (
 )
 from learners.services import (
     attendance_register,
+    attendance_remove,
     attendance_sheet_save,
     learner_create,
     session_anonymous_participants_set,
@@ -426,7 +427,9 @@ class AttendanceSheetView(TrackingTemplateView):
         if not form.is_valid():
             messages.error(request, _("La feuille n'a pas été enregistrée : corrigez les erreurs."))
             return self.render_to_response(self.get_context_data(form=form))
-        rows = form.rows()
+        remove_id = request.POST.get("remove_learner", "")
+        # The line taken off is not saved first: its marks would be deleted with it.
+        rows = [row for row in form.rows() if str(row["learner_id"]) != remove_id]
         result = None
         if rows:
             try:
@@ -443,6 +446,8 @@ class AttendanceSheetView(TrackingTemplateView):
             return self.register(
                 add_id, waitlist=request.POST.get("waitlist") == "1", saved=bool(rows)
             )
+        if remove_id:
+            return self.remove(remove_id, saved=bool(rows))
         if result is not None:
             present = sum(1 for row in rows if row["status"] == AttendanceStatus.PRESENT)
             messages.success(
@@ -490,6 +495,35 @@ class AttendanceSheetView(TrackingTemplateView):
         else:
             messages.success(request, _("%(name)s est inscrit(e) à la séance.") % {"name": name})
         return redirect(self.sheet_url(f"ligne-{learner.pk}"))
+
+    def remove(self, remove_id: str, *, saved: bool):
+        """Take a person off the sheet (`attendance_remove`), after the other marks."""
+        request = self.request
+        line = next(
+            (line for line in self.sheet.lines if str(line.attendance.learner_id) == remove_id),
+            None,
+        )
+        if saved:
+            messages.success(request, _("Feuille enregistrée."))
+        if line is None:
+            messages.error(request, _("Cette personne n'est plus sur la feuille."))
+            return redirect(self.sheet_url())
+        learner = line.attendance.learner
+        try:
+            attendance_remove(user=request.user, session=self.sheet.session, learner=learner)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                messages.error(request, message)
+            return redirect(self.sheet_url(f"ligne-{learner.pk}"))
+        messages.success(
+            request,
+            _(
+                "%(name)s a été retiré(e) de la séance. Pour l'inscrire à nouveau, "
+                "cherchez son nom dans « Inscrire une personne »."
+            )
+            % {"name": learner.display_name},
+        )
+        return redirect(self.sheet_url())
 
 
 class NewPersonView(TrackingTemplateView):

@@ -247,6 +247,44 @@ def attendance_register(
     return attendance
 
 
+def attendance_remove(*, user, session: Session, learner: Learner) -> None:
+    """Take a person off a session's sheet (registered by mistake, or no longer coming to
+    a session that has not taken place): the attendance line is deleted, the person's
+    last attendance and the seat are freed, and the removal is audited. Refused with a
+    French ValidationError when levels were recorded for the person in this session:
+    observations are never deleted, so such a person is marked absent instead."""
+    if not can_access_session(user, session):
+        refuse(_("Vous ne pouvez modifier que les séances de votre structure."))
+    if not can_access_learner(user, learner):
+        refuse()
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        attendance = Attendance.objects.filter(session=locked, learner=learner).first()
+        if attendance is None:
+            raise ValidationError(
+                _("%(name)s n'est pas sur la feuille de cette séance.")
+                % {"name": learner.display_name}
+            )
+        if Observation.objects.filter(session=locked, learner=learner).exists():
+            raise ValidationError(
+                _(
+                    "Des niveaux ont été notés pour %(name)s pendant cette séance : la ligne "
+                    "ne peut plus être retirée. Si la personne n'est pas venue, marquez-la "
+                    "absente."
+                )
+                % {"name": learner.display_name}
+            )
+        status = attendance.status
+        attendance.delete()
+        learners_attendance_refresh(learner_ids=[learner.pk])
+        audit_log_record(
+            user=user,
+            action=AuditAction.DELETE,
+            learner=learner,
+            detail=f"retrait de la séance {locked.pk} ({status})",
+        )
+
+
 @dataclass
 class SheetRow:
     """One line of an attendance sheet as the counsellor filled it.
