@@ -6,7 +6,7 @@ import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from learners.models import CompetenceSummary, Learner, LearnerStructure, Session
@@ -148,26 +148,39 @@ def counsellor_dashboard(
             entry = grouped[summary.learner_id] = ProgressedLearner(learner=summary.learner)
         entry.competences.append((summary.competence, summary.current_level))
 
-    top_rank = Subquery(
-        Level.objects.filter(framework_id=OuterRef("competence__framework_id"))
-        .order_by("-rank")
-        .values("rank")[:1]
-    )
-    stuck_qs = (
-        summaries.filter(
-            observations_without_gain__gte=STUCK_AFTER_OBSERVATIONS,
-            last_observed_on__gte=stuck_since,
+    # Levels at the top of their framework: nobody is stuck there. A small uncorrelated
+    # list PostgreSQL reads once (hashed), not a lookup per summary.
+    top_levels = Level.objects.filter(
+        rank=Subquery(
+            Level.objects.filter(framework_id=OuterRef("framework_id"))
+            .order_by("-rank")
+            .values("rank")[:1]
         )
-        .annotate(top_rank=top_rank)
-        .filter(best_level__rank__lt=F("top_rank"))
-    )
-    if links is not None:
-        stuck_qs = stuck_qs.filter(
-            learner_id__in=links.filter(last_stuck_on__gte=stuck_since).values("learner_id")
-        )
-    stuck_count = stuck_qs.count()
+    ).values("pk")
+    stuck_qs = summaries.filter(
+        observations_without_gain__gte=STUCK_AFTER_OBSERVATIONS,
+        last_observed_on__gte=stuck_since,
+    ).exclude(best_level_id__in=top_levels)
     stuck_order = ("-observations_without_gain", "learner_id", "competence_id")
-    # As above: chosen on summary_stuck_idx alone, then the chosen rows are read.
+    if links is not None:
+        # The structure's few candidates (their link says stuck recently) are read first:
+        # given as a list, PostgreSQL looks their summaries up by person instead of
+        # scanning the network's recent stuck summaries; counted and sorted here.
+        candidates = list(
+            links.filter(last_stuck_on__gte=stuck_since).values_list("learner_id", flat=True)
+        )
+        rows = sorted(
+            stuck_qs.filter(learner_id__in=candidates)
+            .order_by()
+            .values_list("observations_without_gain", "learner_id", "competence_id", "pk"),
+            key=lambda row: (-row[0], row[1], row[2]),
+        )
+        stuck_count = len(rows)
+        chosen = Q(pk__in=[row[3] for row in rows[:limit]])
+    else:
+        stuck_count = stuck_qs.count()
+        # As above: chosen on summary_stuck_idx alone, then the chosen rows are read.
+        chosen = Q(pk__in=stuck_qs.order_by(*stuck_order).values("pk")[:limit])
     stuck = [
         StuckItem(
             learner=s.learner,
@@ -175,9 +188,7 @@ def counsellor_dashboard(
             level=s.current_level,
             observations_without_gain=s.observations_without_gain,
         )
-        for s in CompetenceSummary.objects.filter(
-            pk__in=stuck_qs.order_by(*stuck_order).values("pk")[:limit]
-        )
+        for s in CompetenceSummary.objects.filter(chosen)
         .select_related("learner", "competence", "current_level")
         .order_by(*stuck_order)
     ]

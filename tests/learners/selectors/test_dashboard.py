@@ -123,4 +123,40 @@ def _dashboard_queries(user, structure, socle, people: int) -> int:
 def test_dashboard_query_count_does_not_grow_with_data(counsellor_a, structure_a, socle):
     few = _dashboard_queries(counsellor_a, structure_a, socle, 2)
     many = _dashboard_queries(counsellor_a, structure_a, socle, 12)
-    assert few == many <= 10
+    assert few == many <= 11
+
+
+def test_stuck_list_order_count_and_limit_for_counsellor_and_coordinator(
+    counsellor_a, counsellor_b, coordinator, structure_a, structure_b, socle
+):
+    """The counsellor's list (read through the structure links) and the coordinator's
+    (network-wide) agree: most observations without gain first, then person and
+    competence; counted beyond the limit; top level and old ones left out."""
+    expected = []
+    for n, (owg, competence) in enumerate(((3, 0), (5, 1), (4, 0), (5, 0), (3, 2))):
+        person = LearnerFactory(structure=structure_a, first_name=f"Bloque{n}")
+        for day in range(owg):
+            observe(counsellor_a, person, socle[competence], 1, datetime.date(2025, 6, 1 + day))
+        expected.append((-owg, person.pk, socle[competence].pk))
+    top = LearnerFactory(structure=structure_a, first_name="Autonome")
+    for day in (1, 8, 15, 16):
+        observe(counsellor_a, top, socle[1], 3, datetime.date(2025, 6, day))
+    long_ago = LearnerFactory(structure=structure_a, first_name="Ancien")
+    for day in (1, 8, 15, 16):
+        observe(counsellor_a, long_ago, socle[1], 1, datetime.date(2025, 1, day))
+    elsewhere = LearnerFactory(structure=structure_b, first_name="Ailleurs")
+    for day in (1, 8, 15):
+        observe(counsellor_b, elsewhere, socle[0], 0, datetime.date(2025, 6, day))
+    expected.sort()
+
+    def listed(user):
+        dashboard = counsellor_dashboard(user=user, today=TODAY, limit=3)
+        rows = [
+            (-s.observations_without_gain, s.learner.pk, s.competence.pk) for s in dashboard.stuck
+        ]
+        return rows, dashboard.stuck_count
+
+    assert listed(counsellor_a) == (expected[:3], 5)
+    everyone = sorted([*expected, (-3, elsewhere.pk, socle[0].pk)])
+    assert listed(coordinator) == (everyone[:3], 6)
+    assert listed(counsellor_b) == ([(-3, elsewhere.pk, socle[0].pk)], 1)
