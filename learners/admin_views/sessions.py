@@ -40,6 +40,7 @@ from learners.forms.sessions import (
     SESSION_ERROR_FIELDS,
     AttendanceSheetForm,
     SessionForm,
+    SessionStructureChoiceForm,
     atelier_defaults,
     live_ateliers,
 )
@@ -270,13 +271,42 @@ class SessionFormView(TrackingTemplateView):
 class SessionCreateView(SessionFormView):
     """A new session; `?atelier=<id>` (a live curriculum) pre-fills the form, `?date=` the
     day. Without JavaScript, choosing a curriculum in the form is enough: what is left
-    empty is filled from it by `session_create`."""
+    empty is filled from it by `session_create`.
+
+    A coordinator chooses the structure first, in a GET form above the session form
+    (`?structure=<id>`, keeping the pre-filling parameters): the session form then offers
+    that structure's venues and counsellors only (see `SessionForm`). Not submitted on
+    change by script: a select that reloads the page while one browses its options with
+    the keyboard is a change of context (WCAG 3.2.2)."""
 
     page_title = gettext_lazy("Nouvelle séance")
     header_icon = "plus"
+    # Query parameters that pre-fill the form, kept when the structure changes.
+    KEPT_PARAMETERS = ("atelier", "date", "participants")
 
     def get_breadcrumbs_items(self):
         return [*super().get_breadcrumbs_items(), {"url": "", "label": _("Nouvelle séance")}]
+
+    def get_form(self, data=None) -> SessionForm:
+        return SessionForm(
+            data, user=self.request.user, structure_param=self.request.GET.get("structure")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if form.coordinator:
+            context.update(
+                structure_choice=SessionStructureChoiceForm(
+                    initial={"structure": form.structure_pk}, auto_id="id_choose_%s"
+                ),
+                structure_kept=[
+                    (name, self.request.GET[name])
+                    for name in self.KEPT_PARAMETERS
+                    if self.request.GET.get(name)
+                ],
+            )
+        return context
 
     def initial_form(self) -> SessionForm:
         form = self.get_form()

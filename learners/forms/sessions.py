@@ -68,9 +68,24 @@ def live_ateliers():
     return AtelierPage.objects.live().order_by("title").prefetch_related("themes", "competences")
 
 
+def structure_lookup(value) -> Structure | None:
+    """The structure whose id is `value` (a query-string or form value), else None:
+    malformed and unknown ids are ignored."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return Structure.objects.filter(pk=int(value)).first()
+
+
 class SessionForm(forms.Form):
-    """Create or edit a session. Built for a user (venues, counsellors and structures they
-    may choose) and, when editing, for a session.
+    """Create or edit a session. Built for a user and, when editing, for a session.
+
+    Only one structure's active venues and counsellors are offered (and accepted): the
+    session's, a counsellor's own, or for a coordinator's creation the structure chosen
+    first (`chosen_structure`: the POSTed `structure`, else `?structure=` passed as
+    `structure_param`, else their own). Never the whole network's: at national scale that
+    would be thousands of options. Without a structure, only the places that need no
+    venue are offered.
 
     On creation from a curriculum, a duration left unchosen, an empty level, capacity,
     themes or competences are filled from the curriculum by `session_create`
@@ -100,14 +115,27 @@ class SessionForm(forms.Form):
         widget=widgets.TextInput,
         help_text=_("Facultatif : par défaut, le titre de l'atelier ou le type de séance."),
     )
+    # A coordinator's creation only: the structure chosen above the form (hidden here).
     structure = forms.ModelChoiceField(
-        label=_("Structure"),
+        label=_("Structure de la séance"),
         queryset=Structure.objects.none(),
         required=False,
-        widget=widgets.Select,
-        help_text=_("Par défaut, la structure du lieu choisi."),
+        widget=widgets.HiddenInput,
+        error_messages={
+            "invalid_choice": _("Cette structure n'existe pas : choisissez-en une dans la liste.")
+        },
     )
-    place = forms.ChoiceField(label=_("Lieu"), choices=[], widget=widgets.Select)
+    place = forms.ChoiceField(
+        label=_("Lieu"),
+        choices=[],
+        widget=widgets.Select,
+        error_messages={
+            "invalid_choice": _(
+                "Ce lieu n'est pas proposé pour la structure de la séance. "
+                "Choisissez un lieu de la liste."
+            )
+        },
+    )
     date = forms.DateField(
         label=_("Date"), widget=widgets.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -149,6 +177,12 @@ class SessionForm(forms.Form):
         queryset=Counsellor.objects.none(),
         required=False,
         widget=widgets.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "Un des conseillers cochés ne fait pas partie de la structure de la séance. "
+                "Choisissez-les dans la liste."
+            )
+        },
     )
     themes = forms.TypedMultipleChoiceField(
         label=_("Thématiques"), required=False, coerce=int, widget=widgets.CheckboxSelectMultiple
@@ -161,13 +195,33 @@ class SessionForm(forms.Form):
         help_text=_("Leurs niveaux se notent sur la feuille de présence."),
     )
 
-    def __init__(self, *args, user, session: Session | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        session: Session | None = None,
+        structure_param: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.session = session
         self.coordinator = is_coordinator(user)
         own_structure = counsellor_structure(user)
-        structure = session.structure if session is not None else own_structure
+        # The structure whose venues and counsellors are offered: the session's; for a
+        # coordinator's creation the POSTed `structure`, else `?structure=` (the
+        # `structure_param` the view passes), else their own; a counsellor's own.
+        if session is not None:
+            structure = session.structure
+        elif self.coordinator:
+            structure = (
+                (structure_lookup(self.data.get("structure")) if self.is_bound else None)
+                or structure_lookup(structure_param)
+                or own_structure
+            )
+        else:
+            structure = own_structure
+        self.chosen_structure = structure
 
         self.fields["atelier"].queryset = live_ateliers()
         if session is not None and session.atelier_id:
@@ -176,15 +230,18 @@ class SessionForm(forms.Form):
             ).order_by("title")
 
         if session is None and self.coordinator:
-            self.fields["structure"].queryset = Structure.objects.order_by("name")
-            self.fields["structure"].initial = own_structure
+            self.fields["structure"].queryset = Structure.objects.all()
+            self.fields["structure"].initial = structure.pk if structure else None
         else:
             del self.fields["structure"]
 
-        venues = Venue.objects.filter(is_active=True).select_related("commune")
-        if not self.coordinator:
-            venues = venues.filter(structure=structure)
-        venues = list(venues.order_by("name"))
+        venues = []
+        if structure is not None:
+            venues = list(
+                Venue.objects.filter(is_active=True, structure=structure)
+                .select_related("commune")
+                .order_by("name")
+            )
         if (
             session is not None
             and session.venue_id
@@ -194,22 +251,23 @@ class SessionForm(forms.Form):
         self.venues = {v.pk: v for v in venues}
         self.fields["place"].choices = [
             ("", _("— Choisir —")),
-            (_("Lieux d'activité"), [(f"{VENUE_PREFIX}{v.pk}", str(v)) for v in venues]),
+            *(
+                [(_("Lieux d'activité"), [(f"{VENUE_PREFIX}{v.pk}", str(v)) for v in venues])]
+                if venues
+                else []
+            ),
             (PlaceType.HOME.value, PlaceType.HOME.label),
             (PlaceType.REMOTE.value, PlaceType.REMOTE.label),
             (PlaceType.OTHER.value, PlaceType.OTHER.label),
         ]
 
         counsellors = Counsellor.objects.select_related("user", "structure")
-        if session is not None:
-            counsellors = counsellors.filter(structure=session.structure)
-        elif not self.coordinator:
-            counsellors = counsellors.filter(structure=own_structure)
+        counsellors = (
+            counsellors.filter(structure=structure) if structure is not None else counsellors.none()
+        )
         self.fields["counsellors"].queryset = counsellors.order_by(
             "user__first_name", "user__last_name"
         )
-        if self.coordinator and session is None:
-            self.fields["counsellors"].label_from_instance = lambda c: f"{c} ({c.structure})"
 
         themes = list(Theme.objects.select_related("parent").order_by("sort_order", "name"))
         top = [(t.pk, t.name) for t in themes if t.parent_id is None]
@@ -259,7 +317,13 @@ class SessionForm(forms.Form):
             self._initial_from_session(session)
         else:
             profile = counsellor_profile(user)
-            self.fields["counsellors"].initial = [profile.pk] if profile else []
+            self.fields["counsellors"].initial = (
+                [profile.pk] if profile and profile.structure_id == self.structure_pk else []
+            )
+
+    @property
+    def structure_pk(self) -> int | None:
+        return self.chosen_structure.pk if self.chosen_structure is not None else None
 
     def _checkbox_groups(self, name: str) -> list[tuple[str, list]]:
         """[(group label, [BoundWidget, ...])] for a grouped checkbox field."""
@@ -366,18 +430,11 @@ class SessionForm(forms.Form):
                 datetime.datetime.combine(cleaned["date"], cleaned["time"])
             )
 
-        structure = self.session.structure if self.session else None
-        if self.session is None:
-            if self.coordinator:
-                structure = (
-                    cleaned.get("structure")
-                    or (cleaned["venue"].structure if cleaned.get("venue") else None)
-                    or counsellor_structure(self.user)
-                )
-                if structure is None and "structure" in self.fields:
-                    self.add_error("structure", _("Choisissez la structure de la séance."))
-            else:
-                structure = counsellor_structure(self.user)
+        # The venues and counsellors offered (hence accepted) are the chosen structure's.
+        structure = self.chosen_structure
+        if self.session is None and self.coordinator and "structure" not in self.errors:
+            if structure is None:
+                self.add_error("structure", _("Choisissez la structure de la séance."))
         cleaned["structure_obj"] = structure
         if structure is not None:
             strangers = [
@@ -428,11 +485,18 @@ class SessionForm(forms.Form):
             # Empty: the curriculum's maximum group size, or no limit without one.
             "capacity": data.get("capacity"),
             "level": data.get("level") or (None if from_atelier else ""),
-            # None: the user's own counsellor profile (`session_create`).
-            "counsellors": list(data.get("counsellors") or []) or None,
+            # None: the user's own counsellor profile (`session_create`), when it belongs
+            # to the session's structure.
+            "counsellors": list(data.get("counsellors") or []) or self._default_counsellors(),
             "themes": data.get("themes") or (None if from_atelier else []),
             "competences": data.get("competences") or (None if from_atelier else []),
         }
+
+    def _default_counsellors(self) -> list | None:
+        profile = counsellor_profile(self.user)
+        if profile is not None and profile.structure_id != self.structure_pk:
+            return []
+        return None
 
     def update_data(self) -> dict:
         """`data` for `session_update`."""
@@ -451,6 +515,21 @@ class SessionForm(forms.Form):
             "themes": data.get("themes") or [],
             "competences": data.get("competences") or [],
         }
+
+
+class SessionStructureChoiceForm(forms.Form):
+    """A coordinator's "Structure de la séance" chooser above the creation form: a GET form
+    that reloads the page with `?structure=<id>`, whose venues and counsellors the session
+    form then offers. Render it with `auto_id="id_choose_%s"` (the session form has its
+    own `structure` input)."""
+
+    structure = forms.ModelChoiceField(
+        label=_("Structure de la séance"),
+        queryset=Structure.objects.order_by("name").only("id", "name"),
+        required=False,
+        empty_label=_("— Choisir —"),
+        widget=widgets.Select(attrs={"aria-describedby": "pap-structure-hint"}),
+    )
 
 
 # Service field names → form field names, for errors raised by the services.

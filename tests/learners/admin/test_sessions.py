@@ -262,8 +262,14 @@ def test_coordinator_must_name_a_structure_for_a_home_visit(
         CREATE, _form_data(place=PlaceType.REMOTE, title="À distance", structure=structure_b.pk)
     )
     assert Session.objects.get(title="À distance").structure == structure_b
-    # With a venue, the structure defaults to the venue's.
-    client.post(CREATE, _form_data(place=f"lieu-{venue_b.pk}", title="Au lieu B"))
+    # The structure comes first: a venue no longer stands for it (only the chosen
+    # structure's venues are offered).
+    response = client.post(CREATE, _form_data(place=f"lieu-{venue_b.pk}", title="Au lieu B"))
+    assert "Choisissez la structure de la séance." in response.content.decode()
+    assert not Session.objects.filter(title="Au lieu B").exists()
+    client.post(
+        CREATE, _form_data(place=f"lieu-{venue_b.pk}", title="Au lieu B", structure=structure_b.pk)
+    )
     assert Session.objects.get(title="Au lieu B").structure == structure_b
 
 
