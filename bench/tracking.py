@@ -747,6 +747,19 @@ def main() -> None:
                 cursor.execute("RESET max_parallel_workers_per_gather")
         no_parallel["informative"] = True
         cases.append(no_parallel)
+        # For information: a coordinator's dashboard covers the whole network.
+        from django.contrib.auth import get_user_model
+
+        network = Client()
+        network.force_login(get_user_model().objects.get(username="coordination-bench"))
+        coordination = measure(
+            "dashboard_coordinator",
+            "  idem, coordination (tout le réseau)",
+            lambda i: network.get(reverse("learners_dashboard"), secure=True),
+            runs=runs,
+        )
+        coordination["informative"] = True
+        cases.append(coordination)
         load_session = sessions[0]
         cases.append(
             measure(

@@ -97,7 +97,10 @@ def counsellor_dashboard(
         else None
     )
     if links is None:
-        summaries = summaries_visible(user).filter(learner__anonymized_at__isnull=True)
+        # Anonymised people left out by their short list (hashed once), not by a join
+        # with every person of the network.
+        anonymised = Learner.objects.filter(anonymized_at__isnull=False).values("pk")
+        summaries = summaries_visible(user).exclude(learner_id__in=anonymised)
     else:
         summaries = CompetenceSummary.objects.all()
 

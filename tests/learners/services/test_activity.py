@@ -80,7 +80,7 @@ def test_moving_a_session_moves_the_copies(counsellor_a, structure_a):
     assert counsellor_dashboard(user=counsellor_a, today=TODAY).stopped_count == 1
 
 
-def test_anonymised_people_leave_every_list(counsellor_a, structure_a, socle):
+def test_anonymised_people_leave_every_list(counsellor_a, coordinator, structure_a, socle):
     person = LearnerFactory(structure=structure_a)
     session = SessionFactory(
         structure=structure_a,
@@ -93,10 +93,32 @@ def test_anonymised_people_leave_every_list(counsellor_a, structure_a, socle):
         rows=[SheetRow(person.pk, levels={socle[0].pk: level("socle", 2).pk})],
     )
     assert counsellor_dashboard(user=counsellor_a, today=TODAY).stopped_count == 1
+    # Progress this month on one competence, no gain after 4 observations on another.
+    observation_record(
+        user=counsellor_a,
+        learner=person,
+        competence=socle[0],
+        level=level("socle", 3),
+        observed_on=TODAY - datetime.timedelta(days=5),
+    )
+    for day in (1, 8, 15, 16):
+        observation_record(
+            user=counsellor_a,
+            learner=person,
+            competence=socle[1],
+            level=level("socle", 1),
+            observed_on=datetime.date(2025, 6, day),
+        )
+    for user in (counsellor_a, coordinator):
+        dashboard = counsellor_dashboard(user=user, today=TODAY)
+        assert (dashboard.stopped_count, dashboard.progressed_count) == (1, 1)
+        assert [s.learner.pk for s in dashboard.stuck] == [person.pk]
     learner_anonymize(user=counsellor_a, learner=person)
     assert links_of(person) == {structure_a.pk: (None, None, None)}
-    dashboard = counsellor_dashboard(user=counsellor_a, today=TODAY)
-    assert (dashboard.stopped_count, dashboard.progressed_count, dashboard.stuck_count) == (0, 0, 0)
+    for user in (counsellor_a, coordinator):
+        dashboard = counsellor_dashboard(user=user, today=TODAY)
+        counts = (dashboard.stopped_count, dashboard.progressed_count, dashboard.stuck_count)
+        assert counts == (0, 0, 0)
 
 
 def test_a_person_recognised_by_another_structure_brings_their_dates(
