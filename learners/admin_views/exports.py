@@ -23,13 +23,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from learners.roles import can_use_tracking
 from learners.selectors.exports import ExportFilters
-from learners.services.exports import FORMATS, KINDS, export_build
+from learners.services.exports import FORMATS, KINDS, ExportTooLarge, export_build
 from workshops.spreadsheets import date_parse
 
 
@@ -78,6 +79,16 @@ def export_filters(params) -> ExportFilters:
     )
 
 
+def _back(request) -> str:
+    """The list the export was asked from (same site only), else the import/export page."""
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return reverse("learners_imports")
+
+
 def export_view(request, kind: str):
     if kind not in KINDS:
         raise Http404
@@ -92,7 +103,11 @@ def export_view(request, kind: str):
     except BadFilter as exc:
         messages.error(request, str(exc))
         return redirect("learners_imports")
-    export = export_build(user=request.user, kind=kind, format=fmt, filters=filters)
+    try:
+        export = export_build(user=request.user, kind=kind, format=fmt, filters=filters)
+    except ExportTooLarge as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(_back(request))
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store, private"

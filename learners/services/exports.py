@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,6 +91,28 @@ KIND_LABELS = {
 }
 
 
+class ExportTooLarge(ValidationError):
+    """More rows than `EXPORT_MAX_ROWS`: nothing is built; the message says what to do."""
+
+
+def _refuse_if_too_large(kind: str, rows: int) -> None:
+    limit = settings.EXPORT_MAX_ROWS
+    if rows <= limit:
+        return
+    if kind in ("people", "venues"):
+        advice = _("Affinez la recherche de la liste, puis exportez à nouveau.")
+    else:
+        advice = _("Choisissez une période plus courte (du … au …), puis exportez à nouveau.")
+    raise ExportTooLarge(
+        _("Cet export compterait %(rows)s lignes, au-delà de la limite de %(limit)s. %(advice)s")
+        % {
+            "rows": number_format(rows, force_grouping=True),
+            "limit": number_format(limit, force_grouping=True),
+            "advice": advice,
+        }
+    )
+
+
 @dataclass(frozen=True)
 class ExportFile:
     content: bytes
@@ -105,12 +129,15 @@ def export_build(*, user, kind: str, format: str, filters: ExportFilters | None 
         raise ValueError(f"Unknown export {kind!r} / {format!r}")
     filters = filters or ExportFilters()
     selector, resource_class, stem, title = EXPORTS[kind]
+    # Counted first (one query): a too large export is refused before any work.
     if kind == "activity":
+        _refuse_if_too_large(kind, activity_sessions_for_export(user=user, filters=filters).count())
         resource = ActivityResource(count_columns=activity_count_columns())
         data = activity_rows(user=user, filters=filters)
     else:
         resource = resource_class()
         data = selector(user=user, filters=filters)
+        _refuse_if_too_large(kind, data.count())
     dataset = resource.export(data, force_native_type=True)
     headers = dataset.headers
     if format == "xlsx":

@@ -216,6 +216,9 @@ RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
 # The admin sidebar kept per user and process for this many seconds (home/admin_sidebar.py),
 # 0 to build it on every page.
 ADMIN_SIDEBAR_SECONDS = int(os.environ.get("ADMIN_SIDEBAR_SECONDS", "300"))
+# Spreadsheet exports are built during the request: beyond this many rows (about 30 s of
+# work) the user is asked for a shorter period or a narrower search instead.
+EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "100000"))
 
 # Privacy (RGPD). People with no activity for RETENTION_MONTHS are anonymised by the daily
 # retention job; audit log rows are deleted after AUDIT_RETENTION_MONTHS (CNIL: 6 months to
