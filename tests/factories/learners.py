@@ -176,6 +176,20 @@ def level(framework_slug: str, rank: int) -> Level:
     return Level.objects.get(framework__slug=framework_slug, rank=rank)
 
 
+def observe(user, learner, competence, rank: int, day: datetime.date):
+    """A counsellor's observation of `learner` at level `rank` of the beginner framework
+    ("socle") on `day`, through the service (summary and structure links updated)."""
+    from learners.services import observation_record
+
+    return observation_record(
+        user=user,
+        learner=learner,
+        competence=competence,
+        level=level("socle", rank),
+        observed_on=day,
+    )
+
+
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     """An aware datetime on `day` in the site's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))

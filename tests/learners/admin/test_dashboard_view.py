@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from learners.choices import AttendanceStatus
 from learners.roles import roles_cache_clear
-from learners.services import SheetRow, attendance_sheet_save, observation_record
+from learners.services import SheetRow, attendance_sheet_save
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
     SessionFactory,
     at,
-    level,
+    observe,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +34,6 @@ def person_link(learner) -> str | None:
         return reverse("learners_person_detail", kwargs={"learner_id": learner.pk})
     except NoReverseMatch:
         return None
-
-
-def observe(user, learner, competence, rank, day):
-    observation_record(
-        user=user,
-        learner=learner,
-        competence=competence,
-        level=level("socle", rank),
-        observed_on=day,
-    )
 
 
 def fill(user, structure, socle, prefix: str, copies: int = 1) -> dict:

@@ -7,27 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from learners.choices import AttendanceStatus
 from learners.roles import roles_cache_clear
 from learners.selectors import counsellor_dashboard
-from learners.services import SheetRow, attendance_sheet_save, observation_record
+from learners.services import SheetRow, attendance_sheet_save
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
     SessionFactory,
     at,
-    level,
+    observe,
 )
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 6, 18)
-
-
-def observe(user, learner, competence, rank, day):
-    observation_record(
-        user=user,
-        learner=learner,
-        competence=competence,
-        level=level("socle", rank),
-        observed_on=day,
-    )
 
 
 def test_dashboard_lists(counsellor_a, structure_a, socle):

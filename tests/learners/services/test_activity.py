@@ -17,7 +17,7 @@ from learners.services import (
 from learners.services.activity import structure_links_out_of_date, structure_links_refresh
 from learners.services.privacy import learner_anonymize
 from learners.services.sharing import learner_attach_to_structure
-from tests.factories.learners import LearnerFactory, SessionFactory, at, level
+from tests.factories.learners import LearnerFactory, SessionFactory, at, level, observe
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 6, 18)
@@ -52,13 +52,7 @@ def test_every_structure_of_a_person_gets_the_dates(
         structure_b.pk: (day, None, None),
     }
     for offset in (1, 2, 3, 4):
-        observation_record(
-            user=counsellor_a,
-            learner=person,
-            competence=socle[0],
-            level=level("socle", 1),
-            observed_on=day + datetime.timedelta(days=offset),
-        )
+        observe(counsellor_a, person, socle[0], 1, day + datetime.timedelta(days=offset))
     stuck_on = day + datetime.timedelta(days=4)
     assert set(links_of(person).values()) == {(day, None, stuck_on)}
     # Both counsellors see the person stopped coming, and stuck.
@@ -94,21 +88,9 @@ def test_anonymised_people_leave_every_list(counsellor_a, coordinator, structure
     )
     assert counsellor_dashboard(user=counsellor_a, today=TODAY).stopped_count == 1
     # Progress this month on one competence, no gain after 4 observations on another.
-    observation_record(
-        user=counsellor_a,
-        learner=person,
-        competence=socle[0],
-        level=level("socle", 3),
-        observed_on=TODAY - datetime.timedelta(days=5),
-    )
+    observe(counsellor_a, person, socle[0], 3, TODAY - datetime.timedelta(days=5))
     for day in (1, 8, 15, 16):
-        observation_record(
-            user=counsellor_a,
-            learner=person,
-            competence=socle[1],
-            level=level("socle", 1),
-            observed_on=datetime.date(2025, 6, day),
-        )
+        observe(counsellor_a, person, socle[1], 1, datetime.date(2025, 6, day))
     for user in (counsellor_a, coordinator):
         dashboard = counsellor_dashboard(user=user, today=TODAY)
         assert (dashboard.stopped_count, dashboard.progressed_count) == (1, 1)
@@ -155,30 +137,24 @@ def test_the_full_refresh_agrees_with_the_per_person_one(counsellor_a, structure
     dates: stuck below the top level or at it, progress, no summary, anonymised."""
     day = TODAY - datetime.timedelta(days=20)
 
-    def observe(person, rank, count, competence=socle[0]):
+    def observe_days(person, rank, count, competence=socle[0]):
         for offset in range(count):
-            observation_record(
-                user=counsellor_a,
-                learner=person,
-                competence=competence,
-                level=level("socle", rank),
-                observed_on=day + datetime.timedelta(days=offset),
-            )
+            observe(counsellor_a, person, competence, rank, day + datetime.timedelta(days=offset))
 
     stuck, at_top, progressing, silent, gone = (
         LearnerFactory(structure=structure_a) for _ in range(5)
     )
-    observe(stuck, 1, 4)
-    observe(stuck, 0, 1, competence=socle[1])
+    observe_days(stuck, 1, 4)
+    observe_days(stuck, 0, 1, competence=socle[1])
     top = max(lv.rank for lv in socle[0].framework.levels.all())
-    observe(at_top, top, 4)
-    observe(progressing, 0, 1)
-    observe(progressing, 2, 1)
+    observe_days(at_top, top, 4)
+    observe_days(progressing, 0, 1)
+    observe_days(progressing, 2, 1)
     session = SessionFactory(structure=structure_a, start=at(day))
     attendance_sheet_save(
         user=counsellor_a, session=session, rows=[SheetRow(p.pk) for p in (silent, gone)]
     )
-    observe(gone, 1, 4)
+    observe_days(gone, 1, 4)
     learner_anonymize(user=counsellor_a, learner=gone)
     expected = {p.pk: links_of(p) for p in (stuck, at_top, progressing, silent, gone)}
     assert expected[stuck.pk][structure_a.pk][2] == day + datetime.timedelta(days=3)
