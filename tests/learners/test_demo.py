@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import random
 import re
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -40,7 +42,7 @@ from learners.selectors.sessions import sessions_with_free_places
 from learners.services import carnet_open, carnet_revoke, summary_rebuild
 
 CODE_LINE = re.compile(
-    r"Carnet de démonstration : ouvrez http://127\.0\.0\.1:8000/carnet/ et saisissez le "
+    r"Carnet de démonstration : ouvrez http://127\.0\.0\.1:\d+/carnet/ et saisissez le "
     r"code ([2-9A-Z]{5}-[2-9A-Z]{5})"
 )
 
@@ -63,7 +65,9 @@ def demo(django_db_setup, django_db_blocker):
             call_command("load_demo", stdout=first_output)
             first = _counts()
             second_output = io.StringIO()
-            call_command("load_demo", stdout=second_output)
+            # bin/run's PORT goes into the printed carnet address.
+            with mock.patch.dict(os.environ, {"PORT": "8011"}):
+                call_command("load_demo", stdout=second_output)
             yield {
                 "first": first,
                 "second": _counts(),
@@ -87,6 +91,7 @@ def _code(output: str) -> str:
 
 def test_loading_twice_changes_nothing(demo):
     assert demo["first"] == demo["second"]
+    assert "http://127.0.0.1:8011/carnet/" in demo["outputs"][1]
     assert demo["first"]["Learner"] == 60
     assert demo["first"]["Carnet"] == 1
 

@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
                 f"  - {role} : identifiant « {username} », mot de passe « {password} »"
             )
         self.stdout.write(
-            "Carnet de démonstration : ouvrez http://127.0.0.1:8000/carnet/ et saisissez le "
-            f"code {code_format(carnet_code)}"
+            # bin/run serves on $PORT (8000 by default).
+            f"Carnet de démonstration : ouvrez http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+            f"/carnet/ et saisissez le code {code_format(carnet_code)}"
         )
