@@ -306,3 +306,22 @@ def test_national_activity_record(network, counsellor_a, structure_a, socle):
         filters=ExportFilters(start_from=datetime.date(2024, 4, 1)),
     )
     assert [r["Type d'accompagnement"] for r in csv_table(filtered.content)] == ["Individuel"]
+
+
+def test_a_large_export_is_read_in_one_pass(network, structure_a, counsellor_a):
+    """More rows than django-import-export's page of 100: still the same queries (its
+    OFFSET pagination of prefetching querysets was quadratic on large exports)."""
+    from learners.models import Attendance
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            export = export_build(user=counsellor_a, kind="attendance", format="csv")
+        return len(captured), export.rows
+
+    count()
+    queries, rows = count()
+    session = network["a"]["session"]
+    session.themes.set(Theme.objects.all()[:2])
+    people = LearnerFactory.create_batch(230, structure=structure_a)
+    Attendance.objects.bulk_create(Attendance(session=session, learner=p) for p in people)
+    assert count() == (queries, rows + 230)
