@@ -36,13 +36,14 @@ from learners.models import (
 )
 from learners.progress import SUMMARY_FIELDS
 from learners.roles import is_coordinator, is_counsellor
-from learners.selectors import carnet_overview, counsellor_dashboard
+from learners.selectors import carnet_overview, counsellor_dashboard, learner_get_for_user
 from learners.selectors.carnet_reads import carnet_read_guides
 from learners.selectors.sessions import sessions_with_free_places
 from learners.services import carnet_open, carnet_revoke, summary_rebuild
 
 CODE_LINE = re.compile(
-    r"Carnet de démonstration : ouvrez http://127\.0\.0\.1:\d+/carnet/ et saisissez le "
+    r"Carnet de démonstration de (.+?) \(suivie par « ([a-z.]+) »\) : ouvrez "
+    r"http://127\.0\.0\.1:\d+/carnet/ et saisissez le "
     r"code ([2-9A-Z]{5}-[2-9A-Z]{5})"
 )
 
@@ -86,7 +87,7 @@ User = get_user_model()
 def _code(output: str) -> str:
     match = CODE_LINE.search(output)
     assert match, output
-    return match.group(1)
+    return match.group(3)
 
 
 def test_loading_twice_changes_nothing(demo):
@@ -112,6 +113,11 @@ def test_the_printed_code_opens_a_rich_carnet(demo):
     read = carnet_read_guides(carnet=carnet)
     assert len(read) == 1
     assert read[0].pk not in {g.pk for g in overview.next_guides}
+    # The printed line names her as the admin shows her, and a counsellor who sees her.
+    holder, username = CODE_LINE.search(demo["outputs"][0]).group(1, 2)
+    assert holder == carnet.learner.display_name
+    counsellor = User.objects.get(username=username)
+    assert learner_get_for_user(user=counsellor, learner_id=carnet.learner_id) == carnet.learner
 
 
 def test_a_revoked_demo_code_works_again_after_a_run(demo):

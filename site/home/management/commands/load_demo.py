@@ -26,8 +26,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  - {role} : identifiant « {username} », mot de passe « {password} »"
             )
+        holder, counsellor = learners_demo.demo_carnet_holder()
         self.stdout.write(
             # bin/run serves on $PORT (8000 by default).
-            f"Carnet de démonstration : ouvrez http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-            f"/carnet/ et saisissez le code {code_format(carnet_code)}"
+            f"Carnet de démonstration de {holder} (suivie par « {counsellor} ») : ouvrez "
+            f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/carnet/ et saisissez le code "
+            f"{code_format(carnet_code)}"
         )
