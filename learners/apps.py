@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LearnersConfig(AppConfig):
     name = "learners"
     verbose_name = _("Suivi des personnes accompagnées")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -128,3 +128,19 @@ def statistics_snapshot_compute(self, scope: dict, filters: dict) -> dict:
         "key": snapshot.key,
         "summary": _("calculées en %(seconds)s s") % {"seconds": round(snapshot.seconds or 0)},
     }
+
+
+# --- Dashboard copies (issue 4) ----------------------------------------------------------
+
+
+@shared_task(name="learners.structure_links_refresh", **JOB_TASK_OPTIONS)
+@logged_job("structure_links_refresh")
+def structure_links_refresh_task(self) -> dict:
+    """Put every structure link's copies of its person's dates back in step
+    (`structure_links_check`): nightly, and queued by `structure_links_refresh_soon`."""
+    from django.core.cache import cache
+
+    from learners.services.activity import REFRESH_QUEUED_KEY, structure_links_check
+
+    cache.delete(REFRESH_QUEUED_KEY)
+    return structure_links_check()

@@ -7,20 +7,27 @@ more per condition at national scale. `LearnerStructure` therefore carries a cop
 dates the conditions use, indexed by structure, and this module keeps them equal to the
 originals: every service that changes a person's last attendance date or competence
 summaries calls `structure_links_refresh` for those people, in the same transaction.
-`structure_links_refresh()` without ids recomputes every link (migration, bulk loads);
-`structure_links_out_of_date` lists the links whose copies differ, for tests and checks.
+`structure_links_refresh()` without ids recomputes every link (migration, bulk loads) and
+writes only those out of step; it also runs nightly (`learners.structure_links_refresh`,
+or `manage.py refresh_structure_links`) and after a framework's levels change, which can
+move who is stuck (learners/signals.py). `structure_links_out_of_date` lists the links
+whose copies differ, for tests and checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from workshops.models import Competence, Level
+
+from .jobs import french_plural
 
 CHUNK = 5000
 
@@ -96,11 +103,18 @@ def _refresh_all_sql() -> str:
     top_levels = f"""SELECT lv.id FROM {level} lv WHERE lv.rank =
         (SELECT MAX(t.rank) FROM {level} t WHERE t.framework_id = lv.framework_id)"""  # noqa: S608
     kept = "p.anonymized_at IS NULL"
+    new = {
+        "last_attended_on": f"CASE WHEN {kept} THEN p.last_attended_on END",
+        "last_progress_on": f"CASE WHEN {kept} THEN agg.progress END",
+        "last_stuck_on": f"CASE WHEN {kept} THEN agg.stuck END",
+    }
+    # Only the links whose copies differ are written (and locked): a run that finds them
+    # in step, as the nightly check usually does, writes nothing.
+    differs = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+    changed = " OR ".join(f"{link}.{name} {differs} {value}" for name, value in new.items())
+    assignments = ", ".join(f"{name} = {value}" for name, value in new.items())
     return f"""
-        UPDATE {link} SET
-            last_attended_on = CASE WHEN {kept} THEN p.last_attended_on END,
-            last_progress_on = CASE WHEN {kept} THEN agg.progress END,
-            last_stuck_on = CASE WHEN {kept} THEN agg.stuck END
+        UPDATE {link} SET {assignments}
         FROM {learner} p LEFT JOIN (
             SELECT s.learner_id,
                 MAX(s.last_progress_on) AS progress,
@@ -109,13 +123,14 @@ def _refresh_all_sql() -> str:
                     THEN s.last_observed_on END) AS stuck
             FROM {summary} s GROUP BY s.learner_id
         ) agg ON agg.learner_id = p.id
-        WHERE p.id = {link}.learner_id
+        WHERE p.id = {link}.learner_id AND ({changed})
     """  # noqa: S608
 
 
 def structure_links_refresh(*, learner_ids: Iterable[int] | None = None) -> int:
     """Recompute the copies on every structure link of these people (of everyone when
-    `learner_ids` is None). One UPDATE per 5,000 people. Returns the links updated."""
+    `learner_ids` is None: then returns the links that were out of step). One UPDATE per
+    5,000 people. Returns the links updated."""
     with connection.cursor() as cursor:
         if learner_ids is None:
             cursor.execute(_refresh_all_sql())
@@ -140,3 +155,34 @@ def structure_links_out_of_date(*, learner_ids: Iterable[int] | None = None) -> 
     expected = {f"expected_{name}": value for name, value in link_dates().items()}
     rows = links.annotate(**expected).values_list("pk", *names, *expected)
     return [row[0] for row in rows if row[1:4] != row[4:7]]
+
+
+REFRESH_QUEUED_KEY = "learners:structure-links-refresh:queued"
+
+
+def structure_links_check() -> dict:
+    """Every link put back in step (the nightly check and the job queued by
+    `structure_links_refresh_soon`): {"updated": n, "summary": French line}. Takes about
+    2 s for the national benchmark's 1.1 million links when they are in step."""
+    updated = structure_links_refresh()
+    summary = french_plural(
+        updated,
+        _("%(n)d lien personne–structure remis à jour"),
+        _("%(n)d liens personne–structure remis à jour"),
+    )
+    return {"updated": updated, "summary": summary}
+
+
+def structure_links_refresh_soon() -> None:
+    """After the current transaction commits, recompute every link in a background job
+    (`learners.structure_links_refresh`), once however many changes asked for it before
+    the job starts. For changes that move who is stuck network-wide: a framework's levels
+    (its top level)."""
+    from learners.tasks import structure_links_refresh_task
+
+    def queue() -> None:
+        # The job clears the key when it starts: a change made after that queues again.
+        if cache.add(REFRESH_QUEUED_KEY, True, timeout=3600):
+            structure_links_refresh_task.delay()
+
+    transaction.on_commit(queue)

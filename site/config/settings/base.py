@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE["learners-statistics"] = {  # pre-computed network statisti
     "task": "learners.statistics_refresh",
     "schedule": crontab(hour=2, minute=15),
 }
+CELERY_BEAT_SCHEDULE["learners-structure-links"] = {  # dashboards' copies kept in step
+    "task": "learners.structure_links_refresh",
+    "schedule": crontab(hour=2, minute=45),
+}
 
 # Statistics dashboard (learners/statistics): figures about people below this threshold are
 # published as "< 5" (small-cell suppression); see learners.statistics.snapshots for the

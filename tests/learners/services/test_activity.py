@@ -190,3 +190,54 @@ def test_progress_dated_after_today_does_not_hide_progress_this_month(
     listed = {entry.learner.pk: entry.competences for entry in dashboard.progressed}
     assert set(listed) == {person.pk, other.pk}
     assert [competence for competence, _level in listed[person.pk]] == [socle[0]]
+
+
+def test_a_new_top_level_brings_back_people_stuck_below_it(
+    counsellor_a, structure_a, socle, django_capture_on_commit_callbacks
+):
+    """People at a framework's top level are not stuck; once a level is added above it
+    they are, on the counsellor's dashboard too (its copies refreshed by a job)."""
+    from learners.models import JobRun
+    from workshops.models import Level
+
+    person = LearnerFactory(structure=structure_a)
+    framework = socle[0].framework
+    top = framework.levels.order_by("-rank").first()
+    for day in (1, 8, 15, 16):
+        observe(counsellor_a, person, socle[0], top.rank, datetime.date(2025, 6, day))
+    assert counsellor_dashboard(user=counsellor_a, today=TODAY).stuck_count == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        expert = Level.objects.create(framework=framework, rank=top.rank + 1, name="Expert")
+    assert links_of(person)[structure_a.pk][2] == datetime.date(2025, 6, 16)
+    dashboard = counsellor_dashboard(user=counsellor_a, today=TODAY)
+    assert [s.learner.pk for s in dashboard.stuck] == [person.pk]
+    run = JobRun.objects.get(name="structure_links_refresh")
+    assert run.status == "ok" and run.summary == "1 lien personne–structure remis à jour"
+    with django_capture_on_commit_callbacks(execute=True):
+        expert.delete()
+    assert counsellor_dashboard(user=counsellor_a, today=TODAY).stuck_count == 0
+
+
+def test_the_nightly_check_repairs_only_what_is_out_of_step(counsellor_a, structure_a):
+    import io
+
+    from django.core.management import call_command
+
+    from learners.models import JobRun
+
+    person = LearnerFactory(structure=structure_a)
+    session = SessionFactory(structure=structure_a, start=at(TODAY - datetime.timedelta(days=3)))
+    attendance_sheet_save(user=counsellor_a, session=session, rows=[SheetRow(person.pk)])
+    LearnerStructure.objects.update(last_attended_on=None)
+    outputs = []
+    for _run in range(2):
+        out = io.StringIO()
+        call_command("refresh_structure_links", stdout=out)
+        outputs.append(out.getvalue().strip())
+    assert outputs == [
+        "1 lien personne–structure remis à jour",
+        "0 lien personne–structure remis à jour",
+    ]
+    assert links_of(person) == {structure_a.pk: (session.local_date, None, None)}
+    runs = JobRun.objects.filter(name="structure_links_refresh", origin="commande")
+    assert runs.count() == 2 and {run.status for run in runs} == {"ok"}
