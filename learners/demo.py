@@ -429,10 +429,10 @@ def load(*, today: datetime.date | None = None) -> str:
 
 
 def demo_carnet_holder() -> tuple[str, str]:
-    """Who holds the demo carnet, as the run command prints it: (her name as the admin
-    shows it, the username of the counsellor who follows her)."""
-    name = f"{STAR['first_name']} {STAR['last_name'][0]}."
-    return name, _counsellor_of_venue(_venue_of(STAR["insee"]))
+    """Who holds the demo carnet, as the run command prints it (after `load`): (her name
+    as the admin shows it, the username of the counsellor who follows her)."""
+    carnet = Carnet.objects.select_related("learner").get(code_hash=code_hash(demo_carnet_code()))
+    return carnet.learner.display_name, _counsellor_of_venue(_venue_of(STAR["insee"]))
 
 
 # Set-up ----------------------------------------------------------------------------------

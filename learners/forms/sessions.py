@@ -316,10 +316,8 @@ class SessionForm(forms.Form):
         if session is not None:
             self._initial_from_session(session)
         else:
-            profile = counsellor_profile(user)
-            self.fields["counsellors"].initial = (
-                [profile.pk] if profile and profile.structure_id == self.structure_pk else []
-            )
+            profile = self._own_profile_here()
+            self.fields["counsellors"].initial = [profile.pk] if profile else []
 
     @property
     def structure_pk(self) -> int | None:
@@ -492,11 +490,14 @@ class SessionForm(forms.Form):
             "competences": data.get("competences") or (None if from_atelier else []),
         }
 
-    def _default_counsellors(self) -> list | None:
+    def _own_profile_here(self):
+        """The user's counsellor profile when it belongs to the session's structure."""
         profile = counsellor_profile(self.user)
-        if profile is not None and profile.structure_id != self.structure_pk:
-            return []
-        return None
+        return profile if profile and profile.structure_id == self.structure_pk else None
+
+    def _default_counsellors(self) -> list | None:
+        # None lets `session_create` add the user's own profile; [] when it is elsewhere.
+        return None if self._own_profile_here() else []
 
     def update_data(self) -> dict:
         """`data` for `session_update`."""

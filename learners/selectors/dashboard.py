@@ -6,7 +6,7 @@ import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from learners.models import CompetenceSummary, Learner, LearnerStructure, Session
@@ -151,15 +151,9 @@ def counsellor_dashboard(
             entry = grouped[summary.learner_id] = ProgressedLearner(learner=summary.learner)
         entry.competences.append((summary.competence, summary.current_level))
 
-    # Levels at the top of their framework: nobody is stuck there. A small uncorrelated
-    # list PostgreSQL reads once (hashed), not a lookup per summary.
-    top_levels = Level.objects.filter(
-        rank=Subquery(
-            Level.objects.filter(framework_id=OuterRef("framework_id"))
-            .order_by("-rank")
-            .values("rank")[:1]
-        )
-    ).values("pk")
+    # Nobody is stuck at a framework's top level: a small uncorrelated list PostgreSQL
+    # reads once (hashed), not a lookup per summary.
+    top_levels = Level.objects.tops().values("pk")
     stuck_qs = summaries.filter(
         observations_without_gain__gte=STUCK_AFTER_OBSERVATIONS,
         last_observed_on__gte=stuck_since,

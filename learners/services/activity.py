@@ -98,10 +98,9 @@ def _refresh_all_sql() -> str:
     link = LearnerStructure._meta.db_table
     learner = Learner._meta.db_table
     summary = CompetenceSummary._meta.db_table
-    level = Level._meta.db_table
-    # Levels at the top of their framework: an uncorrelated list, read once.
-    top_levels = f"""SELECT lv.id FROM {level} lv WHERE lv.rank =
-        (SELECT MAX(t.rank) FROM {level} t WHERE t.framework_id = lv.framework_id)"""  # noqa: S608
+    # Levels at the top of their framework: an uncorrelated list, read once. The query
+    # has no parameters, so its SQL text can be embedded.
+    top_levels, _no_params = Level.objects.tops().values("pk").query.sql_with_params()
     kept = "p.anonymized_at IS NULL"
     new = {
         "last_attended_on": f"CASE WHEN {kept} THEN p.last_attended_on END",

@@ -3,6 +3,8 @@
 Natural keys (framework slug, codes) make frameworks importable and re-importable.
 """
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +86,17 @@ class Competence(models.Model):
             )
 
 
+class LevelQuerySet(models.QuerySet):
+    def tops(self) -> LevelQuerySet:
+        """The highest level of each framework (nobody can progress beyond it)."""
+        highest = (
+            Level.objects.filter(framework_id=models.OuterRef("framework_id"))
+            .order_by("-rank")
+            .values("rank")[:1]
+        )
+        return self.filter(rank=models.Subquery(highest))
+
+
 class Level(models.Model):
     """One step of a framework's ordered scale. `rank` orders levels (0 = lowest)."""
 
@@ -96,6 +109,8 @@ class Level(models.Model):
         _("palier"), max_length=100, blank=True, help_text=_("Par exemple « Novice » (CRCN).")
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = LevelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("niveau")
