@@ -1,10 +1,12 @@
+import re
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import routing
+from home import media, routing
 from home import views as home_views
 from learners.views import carnet as carnet_views
 from workshops.views import feedback as feedback_views
@@ -23,10 +25,11 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads: answered only where SERVE_MEDIA is on (the embedded default, DEBUG or not); in
+# production the reverse proxy serves them and this view answers 404 (home/media.py).
+urlpatterns += [
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media.serve),
+]
 
 # Wagtail's page serving comes last: it matches every remaining path. Its view is wrapped
 # to remember routes (home/routing.py); the name stays, Wagtail reverses it for page URLs.

@@ -20,6 +20,7 @@ if _missing:
     )
 
 DEBUG = False
+SERVE_MEDIA = False  # the reverse proxy serves /media/ (deploy/nginx/pasapas.conf)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
