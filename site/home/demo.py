@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
+from . import demo_legal
 from .models import HomePage
 
 DEMO_PASSWORD = "demo-pas-a-pas"  # noqa: S105 - printed on purpose, dev and demo only
@@ -32,6 +33,7 @@ def load() -> list[tuple[str, str, str]]:
         home.intro = HOME_INTRO
         home.body = HOME_BODY
         home.save_revision().publish()
+    demo_legal.load()
 
     user_model = get_user_model()
     admin, created = user_model.objects.get_or_create(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from wagtail.models import Page
 
@@ -44,6 +45,35 @@ def index_pages(context) -> dict[str, dict[str, str]]:
         }
 
     return publication.memoize("index_pages", compute, request=context.get("request"))
+
+
+@register.filter
+def long_date(value) -> str:
+    """A date written out in French: « 6 décembre 2026 », « 1er mars 2027 »."""
+    if not value:
+        return ""
+    text = date_format(value, "j F Y")
+    return f"1er{text[1:]}" if value.day == 1 else text
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> list[dict[str, str]]:
+    """The live content pages marked "lien dans le pied de page" (legal pages), as title
+    and url, in their footer order: one query per process and publication version."""
+
+    def compute():
+        from home.models import ContentPage
+
+        pages = (
+            ContentPage.objects.live()
+            .public()
+            .filter(show_in_footer=True)
+            .order_by("footer_order", "title")
+            .only("id", "title", "url_path")
+        )
+        return [{"title": page.title, "url": page.get_url()} for page in pages]
+
+    return publication.memoize("footer_links", compute, request=context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
