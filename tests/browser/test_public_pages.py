@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from home import demo_legal
 from tests.factories.workshops import (
     AtelierPageFactory,
     GuidePageFactory,
@@ -66,6 +67,7 @@ def site_content():
         themes=[theme("e-mail")],
         related_guides=[guide],
     )
+    demo_legal.load()  # the demo legal pages, linked from every page's footer
     return {"guide": guide, "atelier": atelier}
 
 
@@ -80,7 +82,13 @@ def page_urls(content) -> dict[str, str]:
         "recherche avec résultats": "/recherche/?q=e-mail",
         "recherche sans résultat": "/recherche/?q=xylophone",
         "page introuvable": "/cette-page-n-existe-pas/",
+        "mentions légales": "/mentions-legales/",
+        "déclaration d'accessibilité": "/accessibilite/",
+        "politique de confidentialité": "/politique-de-confidentialite/",
     }
+
+
+LEGAL_TITLES = ["Mentions légales", "Accessibilité", "Politique de confidentialité"]
 
 
 def test_every_public_page_type_has_no_axe_violation(live_server, browser_page, site_content):
@@ -90,6 +98,8 @@ def test_every_public_page_type_has_no_axe_violation(live_server, browser_page, 
         assert response.status == (404 if name == "page introuvable" else 200), name
         assert browser_page.locator("h1").count() == 1, name
         assert browser_page.title().endswith("– Pas à pas"), name
+        footer = browser_page.locator("footer nav.footer-links a")
+        assert footer.all_inner_texts() == LEGAL_TITLES, name
         try:
             assert_accessible(browser_page)
         except AssertionError as error:
@@ -102,6 +112,36 @@ def test_phone_pages_have_no_axe_violation(live_server, phone_page, site_content
         phone_page.goto(live_server.url + url)
         assert_accessible(phone_page)
         assert_no_horizontal_scroll(phone_page)
+
+
+def test_legal_pages_at_200_percent_zoom_and_from_the_keyboard(live_server, chromium, site_content):
+    # A 1280px window zoomed to 200% lays pages out in 640 CSS pixels.
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 640, "height": 450})
+    page = context.new_page()
+    for url in ("/mentions-legales/", "/accessibilite/", "/politique-de-confidentialite/"):
+        page.goto(live_server.url + url)
+        assert_no_horizontal_scroll(page)
+        assert_accessible(page)
+        assert page.locator("p.updated").inner_text().startswith("Page mise à jour le ")
+    # From the home page, Tab reaches the footer's links, each with a visible focus, and
+    # Enter follows one.
+    page.goto(live_server.url + "/")
+    target = "() => document.activeElement.closest('.footer-links') !== null"
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate(target):
+            break
+    else:
+        pytest.fail("les liens du pied de page ne sont pas atteignables au clavier")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+    assert page.evaluate("() => document.activeElement.textContent") == "Mentions légales"
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server.url + "/accessibilite/"
+    assert page.locator("h1").inner_text() == "Accessibilité"
+    context.close()
 
 
 def test_guide_fits_320px_at_every_text_size(live_server, chromium, site_content):
