@@ -203,3 +203,33 @@ def test_content_pages_are_found_by_the_wagtail_search_index():
 def test_home_page_keeps_its_own_place():
     ContentPageFactory()
     assert home_page().specific_class is HomePage
+
+
+def test_coordinators_edit_and_publish_content_pages_counsellors_do_not():
+    from tests.factories.editorial import UserFactory
+    from workshops import roles
+    from workshops.services.editorial import editorial_setup
+
+    editorial_setup()
+    coordinator = UserFactory(groups=[roles.COORDINATORS])
+    counsellor = UserFactory(groups=[roles.COUNSELLORS])
+    page = ContentPageFactory()
+    home = home_page()
+    assert home.permissions_for_user(coordinator).can_add_subpage()
+    assert ContentPage.can_create_at(home)
+    assert page.permissions_for_user(coordinator).can_publish()
+    assert not home.permissions_for_user(counsellor).can_add_subpage()
+    assert not page.permissions_for_user(counsellor).can_edit()
+
+
+def test_coordinator_opens_the_content_page_form_in_french(client):
+    from tests.factories.editorial import UserFactory
+    from workshops import roles
+    from workshops.services.editorial import editorial_setup
+
+    editorial_setup()
+    client.force_login(UserFactory(groups=[roles.COORDINATORS]))
+    response = client.get(f"/admin/pages/add/home/contentpage/{home_page().pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Lien dans le pied de page" in html and "Mise à jour le" in html

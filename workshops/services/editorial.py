@@ -31,6 +31,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Site,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -57,6 +58,7 @@ _REQUIRED_TABLES = (
     "wagtailcore_grouppagepermission",
     "wagtailcore_groupcollectionpermission",
     "wagtailcore_workflowpage",
+    "wagtailcore_site",
     "wagtailimages_image",
     "wagtaildocs_document",
     "workshops_framework",
@@ -159,6 +161,11 @@ def editorial_setup(*, using: str = DEFAULT_DB_ALIAS) -> None:
         if root_collection is not None:
             _grant_collection(counsellors, root_collection, COUNSELLOR_MEDIA_ACTIONS)
             _grant_collection(coordinators, root_collection, MEDIA_ACTIONS)
+
+        # Each site's home page and the content pages under it (the legal pages of the
+        # footer): coordinators edit and publish them; counsellors stay within the indexes.
+        for site in Site.objects.select_related("root_page"):
+            _grant_page(coordinators, site.root_page, COORDINATOR_PAGE_PERMISSIONS)
 
         workflow = review_workflow_ensure()
         for index in _index_pages():
