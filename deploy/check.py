@@ -42,6 +42,7 @@ MEDIA_ROOT = "/srv/pasapas/media/"
 LOG_DIR = "/var/log/nginx/"
 UPSTREAM = "server 127.0.0.1:8000;"
 ACME_ROOT = "/var/www/letsencrypt"
+ERROR_PAGES = "/srv/pasapas/app/deploy/nginx/errors"
 
 
 @dataclass
@@ -107,6 +108,7 @@ def render_nginx(
     text = _replace(text, MEDIA_ROOT, f"{media}/")
     text = _replace(text, LOG_DIR, f"{prefix / 'logs'}/")
     text = _replace(text, ACME_ROOT, str(prefix / "acme"))
+    text = _replace(text, ERROR_PAGES, str(DEPLOY / "nginx" / "errors"))
     text = _replace(text, UPSTREAM, f"server {upstream};")
     text = _replace(text, f"server_name {SERVER_NAME};", f"server_name {server_name};")
     text = _replace(text, r"(?m)^\s*listen \[::\]:\d+.*\n", "", regex=True)

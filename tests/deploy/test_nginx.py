@@ -17,7 +17,7 @@ import pytest
 
 from deploy import check
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+live_app = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def free_port() -> int:
@@ -76,6 +76,7 @@ def get(setup, path: str, *, tls: bool = True, headers: dict | None = None):
     return response, body
 
 
+@live_app
 def test_access_log_keeps_paths_but_never_query_strings(nginx):
     response, body = get(nginx, "/carnet/?code=SECRET123")
     # Answered by the app through the proxy, not by nginx.
@@ -95,6 +96,7 @@ def test_access_log_keeps_paths_but_never_query_strings(nginx):
         assert secret not in log, f"{secret!r} dans le journal d'accès :\n{log}"
 
 
+@live_app
 def test_uploads_are_never_served_as_pages(nginx):
     media = nginx.media_root
     (media / "original_images").mkdir()
@@ -117,3 +119,34 @@ def test_uploads_are_never_served_as_pages(nginx):
     assert image.getheader("Content-Disposition") is None
     # Documents go through the app's view, which applies the collections' restrictions.
     assert get(nginx, "/media/documents/restreint.pdf")[0].status == 404
+
+
+def test_app_down_gives_a_french_page_not_nginx_english_one(tmp_path):
+    # No database here: the upstream is a closed port.
+    if check.nginx_binary() is None or shutil.which("openssl") is None:
+        pytest.skip("nginx ou openssl n'est pas installé : test ignoré")
+    setup = check.render_nginx(
+        tmp_path / "nginx",
+        http_port=free_port(),
+        https_port=free_port(),
+        upstream=f"127.0.0.1:{free_port()}",
+    )
+    process = subprocess.Popen(
+        [check.nginx_binary(), "-p", str(setup.prefix), "-c", str(setup.config)]
+        + ["-g", "daemon off;"]
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", setup.https_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        response, body = get(setup, "/fiches/")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert response.status == 502
+    html = body.decode()
+    assert "Le site est momentanément indisponible" in html and '<html lang="fr">' in html
+    assert "Bad Gateway" not in html and "nginx" not in html
