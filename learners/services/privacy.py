@@ -10,7 +10,9 @@ and every carnet code is revoked, so nothing printed or exported before (a carne
 spreadsheet with network ids) leads back to the record. The audit rows about the person
 are detached from the record (they keep the OLD network id, so "who saw this person's
 record" can still be answered for the audit period, but they no longer point at the
-anonymous record); the anonymisation itself is logged the same way.
+anonymous record); the anonymisation itself is logged the same way. Spreadsheet imports
+that mention the person lose their file, preview lines and file name
+(`learners.imports.erasure`).
 
 Kept, as statistical attributes: birth year, gender, social status, commune of residence,
 the structures that accompanied the person, sessions, attendance, observations, competence
@@ -107,6 +109,9 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     """Anonymise these (locked, not yet anonymised) people in a few queries."""
     if not learners:
         return 0
+    from learners.imports.erasure import import_jobs_scrub
+
+    import_jobs_scrub(learners=learners)  # before the names are erased: it looks for them
     now = timezone.now()
     old_ids = {learner.pk: learner.network_id for learner in learners}
     for learner in learners:
@@ -270,9 +275,9 @@ def retention_run(*, today: datetime.date | None = None) -> RetentionResult:
     and purge old job bookkeeping. Idempotent: a second run the same day does nothing."""
     from learners.imports.jobs import import_jobs_expire
 
+    imports_expired = import_jobs_expire()  # first: fewer jobs to look through below
     anonymized = learners_anonymize_inactive(today=today)
     audit_deleted = audit_log_purge(today=today)
-    imports_expired = import_jobs_expire()
     jobs_deleted = job_bookkeeping_purge(today=today)
     return RetentionResult(
         anonymized=anonymized,
