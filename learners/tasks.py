@@ -4,6 +4,7 @@ import datetime
 import random
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -49,6 +50,14 @@ def import_job_run_task(self, job_id: str) -> str:
     """
     try:
         job = import_job_run(job_id=job_id)
+    except SoftTimeLimitExceeded:
+        # The import's transaction is rolled back: nothing written, say so (the largest
+        # accepted file takes about 70 s, the soft limit is 300 s).
+        import_job_fail(
+            job_id=job_id,
+            message=_("L'import a pris trop de temps : rien n'a été importé. Découpez le fichier."),
+        )
+        return "failed"
     except (OperationalError, InterfaceError) as exc:
         if self.request.retries >= self.max_retries:
             import_job_fail(
@@ -112,8 +121,14 @@ def weekly_digest_send_task(self, today: str | None = None) -> dict:
 @shared_task(name="learners.retention_run", **JOB_TASK_OPTIONS)
 @logged_job("retention")
 def retention_run_task(self, today: str | None = None) -> dict:
-    """Anonymise people inactive for RETENTION_MONTHS, purge old audit rows and logs."""
-    return retention_run(today=_day(today)).as_dict()
+    """Anonymise people inactive for RETENTION_MONTHS, purge old audit rows and logs; in
+    pieces of JOBS_SEND_BUDGET_SECONDS like the sending jobs (a first run on a large
+    database can have tens of thousands of people to anonymise)."""
+    day = _day(today) or timezone.localdate()
+    result = retention_run(today=day, budget=settings.JOBS_SEND_BUDGET_SECONDS)
+    if result.remaining:
+        self.apply_async(kwargs={"today": day.isoformat()})
+    return result.as_dict()
 
 
 # --- Statistics (issue 5, helper H8) --------------------------------------------------------
