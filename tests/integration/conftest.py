@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
-def _redis_reachable() -> bool:
+def _redis_reachable(url: str = REDIS_URL) -> bool:
     import redis
 
     try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except redis.RedisError:
         return False
 
@@ -117,9 +117,9 @@ def worker_stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
 
 
-def broker_required() -> None:
-    if not _redis_reachable():
-        reason = f"Redis injoignable sur {REDIS_URL} : test du worker Celery réel ignoré"
+def broker_required(url: str = REDIS_URL) -> None:
+    if not _redis_reachable(url):
+        reason = f"Redis injoignable sur {url} : test du worker Celery réel ignoré"
         if os.environ.get("CELERY_INTEGRATION_REQUIRED") == "1":
             pytest.fail(reason)
         print(f"\nSKIP: {reason}")

@@ -29,7 +29,7 @@ from tests.factories.learners import (
     at,
 )
 
-from .conftest import REDIS_URL, broker_required, worker_env, worker_start, worker_stop, worker_wait
+from .conftest import broker_required, worker_env, worker_start, worker_stop, worker_wait
 from .test_reminders_worker import _mails
 
 pytestmark = pytest.mark.celery_worker
@@ -40,6 +40,9 @@ VISIBILITY_TIMEOUT = 10
 # Resumed within the visibility timeout, plus kombu's restore check (every 10 s), plus a
 # worker start and the rest of the run: generous on a loaded 2-core machine.
 RESUME_BOUND = 120
+# A Redis database of its own: the short timeout applies to every unacknowledged message
+# of the database, and must not hand out another test run's tasks.
+BROKER_URL = os.environ.get("CELERY_TEST_KILL_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
 def _forty_people_tomorrow() -> list[str]:
@@ -63,7 +66,7 @@ def _forty_people_tomorrow() -> list[str]:
 
 
 def test_killed_worker_run_resumes_and_sends_nobody_twice(transactional_db, tmp_path):
-    broker_required()
+    broker_required(BROKER_URL)
     emails = _forty_people_tomorrow()
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
     env = worker_env(
@@ -73,9 +76,11 @@ def test_killed_worker_run_resumes_and_sends_nobody_twice(transactional_db, tmp_
             "SLOW_MAIL_SECONDS": "0.25",  # 40 messages: 10 s of sending
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "JOBS_SEND_BUDGET_SECONDS": "300",  # one task for the whole run
+            "CELERY_BROKER_URL": BROKER_URL,
+            "CELERY_RESULT_BACKEND": BROKER_URL,
         },
     )
-    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client = Celery("test-client", broker=BROKER_URL, backend=BROKER_URL)
     client.conf.task_default_queue = queue
     first = worker_start(queue, env, tmp_path / "worker-1.log")
     second = None
