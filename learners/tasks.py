@@ -93,6 +93,12 @@ def _day(today: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(today) if today else None
 
 
+def _follow_up(task, day: datetime.date) -> None:
+    """Queue the rest of `task`'s work for `day`, on the queue this run came from."""
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    task.apply_async(kwargs={"today": day.isoformat()}, **({"queue": queue} if queue else {}))
+
+
 def _send_in_pieces(task, service, today: str | None) -> dict:
     """Run a sending service for at most JOBS_SEND_BUDGET_SECONDS; what is left goes to a
     follow-up task for the same day (the claims make the pieces add up to one message per
@@ -100,7 +106,7 @@ def _send_in_pieces(task, service, today: str | None) -> dict:
     day = _day(today) or timezone.localdate()
     result = service(today=day, budget=settings.JOBS_SEND_BUDGET_SECONDS)
     if result.remaining:
-        task.apply_async(kwargs={"today": day.isoformat()})
+        _follow_up(task, day)
     return result.as_dict()
 
 
@@ -127,7 +133,7 @@ def retention_run_task(self, today: str | None = None) -> dict:
     day = _day(today) or timezone.localdate()
     result = retention_run(today=day, budget=settings.JOBS_SEND_BUDGET_SECONDS)
     if result.remaining:
-        self.apply_async(kwargs={"today": day.isoformat()})
+        _follow_up(self, day)
     return result.as_dict()
 
 
