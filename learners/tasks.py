@@ -4,7 +4,10 @@ import datetime
 import random
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners.imports import import_job_fail, import_job_run
@@ -21,9 +24,16 @@ from learners.services.privacy import retention_run
 IMPORT_MAX_RETRIES = 5
 
 
+def retry_delay_max() -> int:
+    """The longest retry countdown: half the broker's visibility timeout (300 s). A task
+    waiting for its countdown sits unacknowledged in a worker; past the visibility timeout
+    Redis would hand it to another worker as well."""
+    return max(1, settings.CELERY_VISIBILITY_TIMEOUT // 2)
+
+
 def import_retry_delay(retries: int) -> int:
-    """Exponential backoff with jitter: about 10 s, 20 s, 40 s… capped at 10 minutes."""
-    return min(600, 10 * 2**retries) + random.randint(0, 5)  # noqa: S311
+    """Exponential backoff with jitter: about 10 s, 20 s, 40 s… capped (`retry_delay_max`)."""
+    return min(retry_delay_max() - 5, 10 * 2**retries) + random.randint(0, 5)  # noqa: S311
 
 
 @shared_task(
@@ -40,6 +50,14 @@ def import_job_run_task(self, job_id: str) -> str:
     """
     try:
         job = import_job_run(job_id=job_id)
+    except SoftTimeLimitExceeded:
+        # The import's transaction is rolled back: nothing written, say so (the largest
+        # accepted file takes about 70 s, the soft limit is 300 s).
+        import_job_fail(
+            job_id=job_id,
+            message=_("L'import a pris trop de temps : rien n'a été importé. Découpez le fichier."),
+        )
+        return "failed"
     except (OperationalError, InterfaceError) as exc:
         if self.request.retries >= self.max_retries:
             import_job_fail(
@@ -65,7 +83,7 @@ JOB_TASK_OPTIONS = {
     "acks_late": True,
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
-    "retry_backoff_max": 600,
+    "retry_backoff_max": 300,  # = retry_delay_max() with the default visibility timeout
     "retry_jitter": True,
     "max_retries": 5,
 }
@@ -75,25 +93,48 @@ def _day(today: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(today) if today else None
 
 
+def _follow_up(task, day: datetime.date) -> None:
+    """Queue the rest of `task`'s work for `day`, on the queue this run came from."""
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    task.apply_async(kwargs={"today": day.isoformat()}, **({"queue": queue} if queue else {}))
+
+
+def _send_in_pieces(task, service, today: str | None) -> dict:
+    """Run a sending service for at most JOBS_SEND_BUDGET_SECONDS; what is left goes to a
+    follow-up task for the same day (the claims make the pieces add up to one message per
+    person, whatever runs twice)."""
+    day = _day(today) or timezone.localdate()
+    result = service(today=day, budget=settings.JOBS_SEND_BUDGET_SECONDS)
+    if result.remaining:
+        _follow_up(task, day)
+    return result.as_dict()
+
+
 @shared_task(name="learners.reminders_send", **JOB_TASK_OPTIONS)
 @logged_job("reminders")
 def reminders_send_task(self, today: str | None = None) -> dict:
     """Reminders for tomorrow's sessions, once per person and session date."""
-    return reminders_send(today=_day(today)).as_dict()
+    return _send_in_pieces(self, reminders_send, today)
 
 
 @shared_task(name="learners.weekly_digest_send", **JOB_TASK_OPTIONS)
 @logged_job("weekly_digest")
 def weekly_digest_send_task(self, today: str | None = None) -> dict:
     """Each counsellor's week ahead, once per ISO week."""
-    return weekly_digests_send(today=_day(today)).as_dict()
+    return _send_in_pieces(self, weekly_digests_send, today)
 
 
 @shared_task(name="learners.retention_run", **JOB_TASK_OPTIONS)
 @logged_job("retention")
 def retention_run_task(self, today: str | None = None) -> dict:
-    """Anonymise people inactive for RETENTION_MONTHS, purge old audit rows and logs."""
-    return retention_run(today=_day(today)).as_dict()
+    """Anonymise people inactive for RETENTION_MONTHS, purge old audit rows and logs; in
+    pieces of JOBS_SEND_BUDGET_SECONDS like the sending jobs (a first run on a large
+    database can have tens of thousands of people to anonymise)."""
+    day = _day(today) or timezone.localdate()
+    result = retention_run(today=day, budget=settings.JOBS_SEND_BUDGET_SECONDS)
+    if result.remaining:
+        _follow_up(self, day)
+    return result.as_dict()
 
 
 # --- Statistics (issue 5, helper H8) --------------------------------------------------------
@@ -104,13 +145,16 @@ def retention_run_task(self, today: str | None = None) -> dict:
 @shared_task(name="learners.statistics_refresh", **JOB_TASK_OPTIONS)
 @logged_job("statistics_refresh")
 def statistics_refresh_task(self, today: str | None = None) -> dict:
-    """Recompute the network's yearly figures and those of the large communes."""
+    """Recompute the network's yearly figures and those of the large communes: one
+    `statistics_snapshot_compute` task per selection (the whole refresh takes about
+    9 minutes at national scale, the largest selection about one: each task stays well
+    below the visibility timeout)."""
     from learners.statistics.snapshots import snapshots_refresh
 
-    computed = snapshots_refresh(today=_day(today))
+    queued = snapshots_refresh(today=_day(today), defer=True)
     return {
-        "computed": computed,
-        "summary": _("%(n)d tableaux de statistiques recalculés") % {"n": computed},
+        "computed": queued,
+        "summary": _("%(n)d tableaux de statistiques à recalculer") % {"n": queued},
     }
 
 

@@ -132,17 +132,28 @@ def import_run(
 
 
 def import_jobs_expire(*, now: datetime.datetime | None = None) -> int:
-    """Erase the files and sample lines of jobs older than JOB_RETENTION; previews nobody
-    confirmed become CANCELLED. Returns the number of jobs touched."""
+    """Erase the files, sample lines and error messages of jobs older than JOB_RETENTION
+    and replace their file names by a neutral « import-<id>.<format> » (a file name can
+    name a person); previews nobody confirmed become CANCELLED. The counts stay. Returns
+    the number of jobs touched. (Erasing a person scrubs younger jobs at once:
+    `learners.imports.erasure`.)"""
+    from .erasure import neutral_name_expression
+
     limit = (now or timezone.now()) - JOB_RETENTION
     old = ImportJob.objects.filter(created_at__lt=limit)
+    neutral = neutral_name_expression()
     cancelled = old.filter(status__in=(ImportStatus.READY, ImportStatus.INVALID)).update(
-        status=ImportStatus.CANCELLED, content=b"", preview={}, finished_at=timezone.now()
+        status=ImportStatus.CANCELLED,
+        content=b"",
+        preview={},
+        errors=[],
+        original_name=neutral,
+        finished_at=timezone.now(),
     )
     erased = (
         old.exclude(status__in=ACTIVE_STATUSES)
-        .filter(~Q(content=b"") | ~Q(preview={}))
-        .update(content=b"", preview={})
+        .filter(~Q(content=b"") | ~Q(preview={}) | ~Q(errors=[]) | ~Q(original_name=neutral))
+        .update(content=b"", preview={}, errors=[], original_name=neutral)
     )
     return cancelled + erased
 

@@ -41,6 +41,7 @@ import functools
 import logging
 import re
 import smtplib
+import time
 from dataclasses import dataclass
 
 from celery.exceptions import Retry
@@ -234,6 +235,7 @@ class SendResult:
     skipped: int = 0  # claimed by an earlier or concurrent run
     refused: int = 0  # address refused by the mail server (claim released)
     unconfirmed: int = 0  # claimed, never confirmed (a crash mid-send)
+    remaining: int = 0  # left for a follow-up task (the time budget was spent)
 
     @property
     def summary(self) -> str:
@@ -255,6 +257,14 @@ class SendResult:
                     _("%(n)d envois non confirmés (interrompus)"),
                 )
             )
+        if self.remaining:
+            parts.append(
+                french_plural(
+                    self.remaining,
+                    _("%(n)d restant pour la tâche suivante"),
+                    _("%(n)d restants pour la tâche suivante"),
+                )
+            )
         return ", ".join(parts)
 
     def as_dict(self) -> dict:
@@ -263,6 +273,7 @@ class SendResult:
             "skipped": self.skipped,
             "refused": self.refused,
             "unconfirmed": self.unconfirmed,
+            "remaining": self.remaining,
             "summary": self.summary,
         }
 
@@ -299,6 +310,18 @@ def _send(connection, message: EmailMessage) -> bool:
     except smtplib.SMTPRecipientsRefused:
         return False
     return True
+
+
+def _deadline(budget: float | None) -> float | None:
+    """The monotonic instant a sending loop stops at (None: no limit). A loop that stops
+    reports what is left in `SendResult.remaining`; its task queues a follow-up, so no task
+    runs longer than the broker's visibility timeout (README, "Background jobs after a
+    crash")."""
+    return None if budget is None else time.monotonic() + budget
+
+
+def _out_of_time(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def _claim(model, **key):
@@ -381,9 +404,12 @@ def reminder_message(attendance: Attendance) -> EmailMessage:
     )
 
 
-def reminders_send(*, today: datetime.date | None = None) -> SendResult:
+def reminders_send(
+    *, today: datetime.date | None = None, budget: float | None = None
+) -> SendResult:
     """Send tomorrow's reminders, each once (see the module docstring). A mail server
-    that cannot be reached raises (the task retries; what was sent stays sent)."""
+    that cannot be reached raises (the task retries; what was sent stays sent). With a
+    `budget` (seconds), stop claiming once it is spent and count the rest as remaining."""
     today = today or timezone.localdate()
     tomorrow = today + datetime.timedelta(days=1)
     window = {
@@ -393,11 +419,15 @@ def reminders_send(*, today: datetime.date | None = None) -> SendResult:
     result = SendResult()
     result.skipped = ReminderSent.objects.filter(**window, sent_at__isnull=False).count()
     due = list(reminders_due(today=today))
+    deadline = _deadline(budget)
     if due:
         connection = get_connection()
         connection.open()
         try:
-            for attendance in due:
+            for index, attendance in enumerate(due):
+                if index and _out_of_time(deadline):  # at least one per piece
+                    result.remaining = len(due) - index
+                    break
                 claim = _claim(
                     ReminderSent, attendance=attendance, session_start=attendance.session.start
                 )
@@ -535,20 +565,27 @@ def digest_message(*, counsellor: Counsellor, today: datetime.date) -> EmailMess
     )
 
 
-def weekly_digests_send(*, today: datetime.date | None = None) -> SendResult:
+def weekly_digests_send(
+    *, today: datetime.date | None = None, budget: float | None = None
+) -> SendResult:
     """Send each counsellor (active, in the counsellors group, with an e-mail) the digest
-    of the week starting `today`, once per ISO week (claimed like reminders)."""
+    of the week starting `today`, once per ISO week (claimed like reminders; `budget` as
+    for `reminders_send`)."""
     today = today or timezone.localdate()
     iso_year, iso_week, _weekday = today.isocalendar()
     result = SendResult()
     week = {"iso_year": iso_year, "iso_week": iso_week}
     result.skipped = DigestSent.objects.filter(**week, sent_at__isnull=False).count()
     counsellors = list(_digest_counsellors(iso_year=iso_year, iso_week=iso_week))
+    deadline = _deadline(budget)
     if counsellors:
         connection = get_connection()
         connection.open()
         try:
-            for counsellor in counsellors:
+            for index, counsellor in enumerate(counsellors):
+                if index and _out_of_time(deadline):  # at least one per piece
+                    result.remaining = len(counsellors) - index
+                    break
                 claim = _claim(
                     DigestSent, counsellor=counsellor, iso_year=iso_year, iso_week=iso_week
                 )

@@ -10,7 +10,9 @@ and every carnet code is revoked, so nothing printed or exported before (a carne
 spreadsheet with network ids) leads back to the record. The audit rows about the person
 are detached from the record (they keep the OLD network id, so "who saw this person's
 record" can still be answered for the audit period, but they no longer point at the
-anonymous record); the anonymisation itself is logged the same way.
+anonymous record); the anonymisation itself is logged the same way. Spreadsheet imports
+that mention the person lose their file, preview lines and file name
+(`learners.imports.erasure`).
 
 Kept, as statistical attributes: birth year, gender, social status, commune of residence,
 the structures that accompanied the person, sessions, attendance, observations, competence
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -107,6 +110,9 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     """Anonymise these (locked, not yet anonymised) people in a few queries."""
     if not learners:
         return 0
+    from learners.imports.erasure import import_jobs_scrub
+
+    import_jobs_scrub(learners=learners)  # before the names are erased: it looks for them
     now = timezone.now()
     old_ids = {learner.pk: learner.network_id for learner in learners}
     for learner in learners:
@@ -172,13 +178,20 @@ def learners_inactive(*, today: datetime.date | None = None):
 
 
 def learners_anonymize_inactive(
-    *, today: datetime.date | None = None, batch_size: int = RETENTION_BATCH
+    *,
+    today: datetime.date | None = None,
+    batch_size: int | None = None,
+    budget: float | None = None,
 ) -> int:
     """Anonymise every inactive person, `batch_size` per transaction; returns how many.
     Idempotent (an anonymised person is never picked again) and safe to interrupt: each
-    batch commits on its own, a rerun continues where it stopped."""
+    batch commits on its own, a rerun continues where it stopped. With a `budget`
+    (seconds), no new batch starts once it is spent (`learners_inactive` then says who is
+    left, for a follow-up run)."""
+    batch_size = batch_size or RETENTION_BATCH
     total, last_id = 0, 0
-    while True:
+    deadline = None if budget is None else time.monotonic() + budget
+    while last_id == 0 or deadline is None or time.monotonic() < deadline:  # >= 1 batch
         with transaction.atomic():
             # Keyset pagination: each batch starts after the last one, so the scan does not
             # wade again through the people just anonymised.
@@ -235,6 +248,7 @@ class RetentionResult:
     audit_rows_deleted: int
     import_jobs_expired: int
     job_rows_deleted: int
+    remaining: bool = False  # people left to anonymise by a follow-up run (budget spent)
 
     @property
     def summary(self) -> str:
@@ -255,6 +269,7 @@ class RetentionResult:
             "audit_rows_deleted": self.audit_rows_deleted,
             "import_jobs_expired": self.import_jobs_expired,
             "job_rows_deleted": self.job_rows_deleted,
+            "remaining": self.remaining,
             "summary": self.summary,
         }
 
@@ -265,20 +280,27 @@ def learners_retention_run(*, today: datetime.date | None = None) -> int:
     return retention_run(today=today).anonymized
 
 
-def retention_run(*, today: datetime.date | None = None) -> RetentionResult:
+def retention_run(
+    *, today: datetime.date | None = None, budget: float | None = None
+) -> RetentionResult:
     """Anonymise the inactive people, purge old audit rows, erase abandoned import files,
-    and purge old job bookkeeping. Idempotent: a second run the same day does nothing."""
+    and purge old job bookkeeping. Idempotent: a second run the same day does nothing.
+    `budget` bounds the anonymisation (see `learners_anonymize_inactive`); `remaining`
+    then says a follow-up run is needed."""
     from learners.imports.jobs import import_jobs_expire
 
-    anonymized = learners_anonymize_inactive(today=today)
+    imports_expired = import_jobs_expire()  # first: fewer jobs to look through below
+    anonymized = learners_anonymize_inactive(today=today, budget=budget)
     audit_deleted = audit_log_purge(today=today)
-    imports_expired = import_jobs_expire()
     jobs_deleted = job_bookkeeping_purge(today=today)
     return RetentionResult(
         anonymized=anonymized,
         audit_rows_deleted=audit_deleted,
         import_jobs_expired=imports_expired,
         job_rows_deleted=jobs_deleted,
+        # Only after progress: a follow-up never loops on someone it cannot anonymise.
+        remaining=bool(budget is not None and anonymized)
+        and learners_inactive(today=today).exists(),
     )
 
 

@@ -229,12 +229,13 @@ def _large_communes(year: int) -> list[str]:
     )
 
 
-def snapshots_refresh(*, today: datetime.date | None = None) -> int:
+def snapshots_refresh(*, today: datetime.date | None = None, defer: bool = False) -> int:
     """The nightly refresh, for each recent year: the network, and each commune of
     residence with at least `STATS_SNAPSHOT_COMMUNE_MIN_PEOPLE` people reached, when that
     selection is too large to compute live (`live_is_heavy`, the same rule the dashboard
     uses, so a selection is either computed live or pre-computed). Then one-off snapshots
-    older than a week are deleted. Returns the number of snapshots computed."""
+    older than a week are deleted. Returns the number of snapshots computed (`defer`: queued,
+    one Celery task each, so that no task runs for long; see `learners.tasks`)."""
     today = today or timezone.localdate()
     network = StatisticsScope(level=SCOPE_NETWORK)
     computed = 0
@@ -244,7 +245,12 @@ def snapshots_refresh(*, today: datetime.date | None = None) -> int:
         ]
         for filters in candidates:
             if live_is_heavy(scope=network, filters=filters):
-                snapshot_compute(scope=network, filters=filters)
+                if defer:
+                    from learners.tasks import statistics_snapshot_compute
+
+                    statistics_snapshot_compute.delay_on_commit(asdict(network), filters.as_dict())
+                else:
+                    snapshot_compute(scope=network, filters=filters)
                 computed += 1
     StatisticsSnapshot.objects.filter(
         requested_at__lt=timezone.now() - KEEP_ONE_OFF,

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from learners.choices import AttendanceStatus
-from learners.models import JobRun, JobStatus, ReminderSent
+from learners.models import JobRun, JobStatus, ReminderSent, Session
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
@@ -119,3 +119,48 @@ class TestMailServerDown:
         assert "ConnectionRefusedError" in run.error
         assert JobRun.objects.filter(name="reminders").count() == 1  # one row for all attempts
         assert not ReminderSent.objects.exists()  # nothing claimed, so the next try sends
+
+
+class TestRunInPieces:
+    """A run longer than its time budget goes on in follow-up tasks, on the same queue."""
+
+    @pytest.fixture
+    def celery_worker_env(self):
+        return {
+            "EMAIL_BACKEND": "tests.integration.slow_mail.SlowFileBackend",
+            "SLOW_MAIL_SECONDS": "0.3",
+            "JOBS_SEND_BUDGET_SECONDS": "1",
+        }
+
+    def test_pieces_add_up_to_one_email_per_person(self, celery_worker_process):
+        client, queue, tmp_path = celery_worker_process
+        expected = _people_for_tomorrow()
+        for i in range(5):
+            expected.append(_people_for_tomorrow_extra(i))
+        client.send_task(
+            "learners.reminders_send", kwargs={"today": TODAY.isoformat()}, queue=queue
+        )
+        deadline = time.monotonic() + 60
+        while ReminderSent.objects.filter(sent_at__isnull=False).count() < len(expected):
+            assert time.monotonic() < deadline, "les tâches de suite n'ont pas tout envoyé"
+            time.sleep(0.2)
+        while JobRun.objects.filter(name="reminders").exclude(status=JobStatus.OK).exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        recipients = sorted(message["To"] for message in _mails(tmp_path / "mail"))
+        assert recipients == sorted(learner.email for learner in expected)
+        assert JobRun.objects.filter(name="reminders").count() >= 3  # pieces of ~4 messages
+
+
+def _people_for_tomorrow_extra(i: int):
+    """One more person registered at the session of `_people_for_tomorrow`."""
+    session = Session.objects.get()
+    learner = LearnerFactory(
+        structure=session.structure,
+        first_name=f"Personne{i}",
+        contact_consent=True,
+        contact_consent_at=timezone.now(),
+        email=f"personne{i}@example.org",
+    )
+    AttendanceFactory(session=session, learner=learner, status=AttendanceStatus.REGISTERED)
+    return learner

@@ -172,9 +172,28 @@ if CELERY_TASK_ALWAYS_EAGER:
     # warning that no host was given.
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
+# A killed worker's task comes back (README, "Background jobs after a crash"): acknowledged
+# only once done, one message reserved at a time, requeued if the worker process is lost,
+# and with Redis, an unacknowledged message is handed out again after `visibility_timeout`
+# seconds (Redis's default is one hour). Every task must end well before that, or Redis
+# would hand it to a second worker while the first still runs: hard and soft time limits
+# below it (prefork pool), and long jobs split into pieces (reminders and digests stop
+# after JOBS_SEND_BUDGET_SECONDS and queue the rest; statistics one task per snapshot).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu looks for overdue messages every 10 s but scans only every 10th time by default
+    # (a 100 s delay on top of the timeout); a scan is one ZRANGE: every time.
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT * 3 // 5  # 360 s: the process is killed
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT // 2  # 300 s: SoftTimeLimitExceeded
+JOBS_SEND_BUDGET_SECONDS = int(
+    os.environ.get("JOBS_SEND_BUDGET_SECONDS", str(CELERY_VISIBILITY_TIMEOUT // 5))
+)  # 120 s of sending, then the rest goes to a follow-up task
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import OperationalError
 from django.urls import reverse
@@ -66,10 +67,28 @@ def test_transient_database_errors_are_retried_then_the_job_fails(monkeypatch, c
     assert not Learner.objects.exists()
 
 
-def test_retry_delay_grows_and_is_capped():
+def test_an_import_past_the_soft_time_limit_fails_and_says_so(monkeypatch, counsellor_a):
+    """The soft limit (below the broker's visibility timeout) interrupts the import, whose
+    transaction rolls back: the job says nothing was imported instead of staying "en
+    cours"."""
+    job = ready_job(counsellor_a)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+
+    def too_long(*, job_id):
+        raise SoftTimeLimitExceeded()  # what Celery raises in the task at the soft limit
+
+    monkeypatch.setattr(tasks, "import_job_run", too_long)
+    assert tasks.import_job_run_task.apply(args=[str(job.pk)]).get() == "failed"
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "pris trop de temps" in job.errors[0]["message"]
+
+
+def test_retry_delay_grows_and_is_capped(settings):
     delays = [tasks.import_retry_delay(n) for n in range(8)]
     assert 10 <= delays[0] <= 15 and 20 <= delays[1] <= 25 and 40 <= delays[2] <= 45
-    assert max(delays) <= 605
+    # Below the visibility timeout: a task waiting for its countdown is unacknowledged.
+    assert max(delays) <= settings.CELERY_VISIBILITY_TIMEOUT // 2 < 600
 
 
 def test_a_job_runs_once(counsellor_a):

@@ -217,6 +217,24 @@ def test_crash_window_is_at_most_once(structure_a, tomorrow):
     assert "1 envoi non confirmé" in result.summary
 
 
+def test_a_spent_time_budget_leaves_the_rest_to_follow_up_tasks(structure_a, tomorrow, settings):
+    """No task runs longer than its budget (below the broker's visibility timeout): the
+    service stops and counts what is left, the task queues a follow-up for the same day,
+    and the pieces add up to one reminder per person."""
+    people = [consenting(structure_a, f"P{i}", f"p{i}@example.org") for i in range(3)]
+    for person in people:
+        register(tomorrow, person)
+    piece = reminders_send(today=TODAY, budget=0)  # at least one message per piece
+    assert (piece.sent, piece.remaining) == (1, 2)
+    assert "2 restants pour la tâche suivante" in piece.summary
+    settings.JOBS_SEND_BUDGET_SECONDS = 0
+    result = reminders_send_task.delay(today=TODAY.isoformat()).get()
+    assert (result["sent"], result["remaining"]) == (1, 1)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    runs = JobRun.objects.filter(name="reminders")
+    assert runs.count() == 2 and {r.status for r in runs} == {JobStatus.OK}
+
+
 def test_queries_do_not_depend_on_sessions(structure_a, tomorrow, django_assert_max_num_queries):
     for i in range(5):
         register(tomorrow, consenting(structure_a, f"P{i}", f"p{i}@example.org"))

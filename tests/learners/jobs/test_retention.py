@@ -9,15 +9,18 @@ from django.db import connection
 from django.utils import timezone
 
 from learners.choices import AttendanceStatus, AuditAction
-from learners.models import AuditLog, Learner
+from learners.models import AuditLog, JobRun, JobStatus, Learner
 from learners.selectors.statistics import StatisticsFilters, statistics_compute
+from learners.services import privacy
 from learners.services.privacy import (
     audit_log_purge,
     learners_anonymize_inactive,
+    learners_inactive,
     learners_retention_run,
     months_before,
     retention_cutoff,
 )
+from learners.tasks import retention_run_task
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory, at
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +104,23 @@ def test_idempotent_and_batched(world):
     assert set(Learner.objects.values_list("network_id", flat=True)) == network_ids
 
 
+def test_a_spent_budget_leaves_the_rest_to_follow_up_tasks(world, settings, monkeypatch):
+    """A first run on a large database stops between batches once its time budget is
+    spent and queues a follow-up for the same day; the pieces anonymise everyone once."""
+    settings.JOBS_SEND_BUDGET_SECONDS = 0  # one batch per piece
+    monkeypatch.setattr(privacy, "RETENTION_BATCH", 2)
+    result = retention_run_task.delay(today=TODAY.isoformat()).get()
+    assert result["anonymized"] == 2 and result["remaining"] is True
+    assert not learners_inactive(today=TODAY).exists()
+    runs = JobRun.objects.filter(name="retention")
+    assert runs.count() == (len(world.people) + 1) // 2
+    assert {run.status for run in runs} == {JobStatus.OK}
+
+
 def test_bounded_queries_per_batch(world, django_assert_max_num_queries):
-    # One batch costs the same whatever its size (bulk writes, no query per person).
-    with django_assert_max_num_queries(12):
+    # One batch costs the same whatever its size (bulk writes, no query per person; one of
+    # them looks through the day's import jobs for the people erased).
+    with django_assert_max_num_queries(13):
         assert learners_anonymize_inactive(today=TODAY, batch_size=500) == 6
 
 

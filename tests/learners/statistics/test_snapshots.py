@@ -98,13 +98,19 @@ def test_one_off_snapshots_are_cleaned_after_a_week(world, settings):
     assert not StatisticsSnapshot.objects.filter(key="x" * 64).exists()
 
 
-def test_tasks(world, settings):
+def test_tasks(world, settings, django_capture_on_commit_callbacks):
     settings.STATS_LIVE_MAX_ROWS = 0
-    result = statistics_refresh_task.delay(today="2024-12-31").get()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = statistics_refresh_task.delay(today="2024-12-31").get()
     assert result["computed"] == 2
-    assert "2 tableaux de statistiques recalculés" in result["summary"]
+    assert "2 tableaux de statistiques à recalculer" in result["summary"]
     run = JobRun.objects.get(name="statistics_refresh")
     assert run.status == "ok"
+    # One task per selection (no task runs for long): both computed once committed.
+    assert len(callbacks) == 2
+    assert StatisticsSnapshot.objects.filter(status="ready").count() == 2
+    assert JobRun.objects.filter(name="statistics_snapshot", status="ok").count() == 2
+    JobRun.objects.filter(name="statistics_snapshot").delete()
     result = statistics_snapshot_compute.delay(
         {"level": "network", "structure_id": None, "counsellor_id": None},
         StatisticsFilters.year(2024, kind="atelier").as_dict(),
