@@ -26,7 +26,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learners.choices import AuditAction
-from learners.codes import code_format, code_hash, code_normalize
+from learners.codes import code_groups, code_hash, code_normalize
 from learners.models import Carnet
 from learners.roles import can_use_tracking
 from learners.selectors.admin_people import carnet_active_for_learner
@@ -47,11 +47,6 @@ def carnet_public_url() -> str:
 def carnet_link(code: str) -> str:
     """What the QR code encodes: the public page with the code filled in."""
     return f"{carnet_public_url()}?code={code}"
-
-
-def code_groups(code: str) -> list[str]:
-    """["7KXQ2", "MZ4TA"]: the printed groups of `learners.codes.code_format`."""
-    return code_format(code).split("-")
 
 
 def qr_svg(data: str, *, label: str) -> SafeString:

@@ -70,22 +70,24 @@ def test_issue_shows_the_code_once_then_prints_the_card(client, request, helene)
     assert "no-store" in response["Cache-Control"]
     code = response.context["code"]
     assert len(code) == CODE_LENGTH
-    first, second = code_format(code).split("-")
+    groups = code_format(code).split("-")
+    assert len(groups) == 4
+    spans = "".join(f"<span>{group}</span>" for group in groups)
     content = response.content.decode()
-    assert f"<span>{first}</span><span>{second}</span>" in content
+    assert spans in content
     assert "ne sera plus jamais affiché" in content
     # The card form posts the code in the body: never in an admin URL.
     form = re.search(r'<form method="post" action="([^"]+)" target="_blank"', content)
     assert form.group(1) == card_url(helene)
     assert code not in form.group(1)
 
-    card = client.post(card_url(helene), {"code": f"{first} {second.lower()}"})
+    card = client.post(card_url(helene), {"code": " ".join(groups).lower()})
     assert card.status_code == 200
     assert "no-store" in card["Cache-Control"]
     html = card.content.decode()
     assert "@page { size: A6" in html
     assert "Hélène" in html and "Durand" not in html
-    assert f"<span>{first}</span><span>{second}</span>" in html
+    assert spans in html
     svg = re.search(r"<svg[^>]*class=\"carnet-qr\".*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and "aria-label=" in svg
     # The QR encodes the public carnet URL with the code (checked against an independent
@@ -105,7 +107,7 @@ def test_issue_shows_the_code_once_then_prints_the_card(client, request, helene)
     assert all(code not in row.detail for row in rows)
 
     # The plain code is stored nowhere: no table, no session, no message, no cookie.
-    needles = [code, code_format(code), f"{first} {second}"]
+    needles = [code, code_format(code), " ".join(groups)]
     assert database_places_holding(needles) == []
     assert "learners_learner" in database_places_holding([helene.network_id])  # the probe works
     assert not any(code in morsel.value for morsel in client.cookies.values())
