@@ -7,4 +7,4 @@ class LearnersConfig(AppConfig):
     verbose_name = _("Suivi des personnes accompagnées")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

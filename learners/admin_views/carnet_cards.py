@@ -26,7 +26,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learners.choices import AuditAction
-from learners.codes import code_format, code_hash, code_normalize
+from learners.codes import code_groups, code_hash, code_normalize
 from learners.models import Carnet
 from learners.roles import can_use_tracking
 from learners.selectors.admin_people import carnet_active_for_learner
@@ -35,23 +35,26 @@ from learners.services import audit_log_record, carnet_issue, carnet_revoke
 from .people import back_to_person, person_or_404
 
 
-def carnet_public_url() -> str:
-    """Absolute URL of the public carnet page (helper H7's view `carnet`, else /carnet/)."""
+def carnet_public_url(request=None) -> str:
+    """Absolute URL of the public carnet page: under ``SITE_URL`` when it is set, else at
+    the address the admin is being used on (``request.build_absolute_uri``: host checked by
+    ALLOWED_HOSTS, scheme from the proxy's X-Forwarded-Proto), so a card printed from the
+    demo on any port points to a live page."""
     try:
         path = reverse("carnet")
     except NoReverseMatch:
         path = "/carnet/"
+    site_url = getattr(settings, "SITE_URL", "")
+    if site_url:
+        return site_url.rstrip("/") + path
+    if request is not None:
+        return request.build_absolute_uri(path)
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def carnet_link(code: str) -> str:
+def carnet_link(code: str, request=None) -> str:
     """What the QR code encodes: the public page with the code filled in."""
-    return f"{carnet_public_url()}?code={code}"
-
-
-def code_groups(code: str) -> list[str]:
-    """["7KXQ2", "MZ4TA"]: the printed groups of `learners.codes.code_format`."""
-    return code_format(code).split("-")
+    return f"{carnet_public_url(request)}?code={code}"
 
 
 def qr_svg(data: str, *, label: str) -> SafeString:
@@ -110,7 +113,7 @@ class CarnetIssueView(WagtailAdminTemplateMixin, CarnetActionView):
                 learner=self.learner,
                 code=code,
                 groups=code_groups(code),
-                carnet_url=carnet_public_url(),
+                carnet_url=carnet_public_url(request),
             )
         )
         add_never_cache_headers(response)
@@ -173,10 +176,10 @@ class CarnetCardView(CarnetActionView):
             {
                 "learner": self.learner,
                 "groups": code_groups(code),
-                "carnet_url": carnet_public_url(),
-                "carnet_url_display": carnet_public_url().split("://", 1)[-1],
+                "carnet_url": carnet_public_url(request),
+                "carnet_url_display": carnet_public_url(request).split("://", 1)[-1],
                 "qr": qr_svg(
-                    carnet_link(code),
+                    carnet_link(code, request),
                     label=_("QR code : ouvre le carnet de progression avec ce code"),
                 ),
                 "site_name": getattr(settings, "WAGTAIL_SITE_NAME", "Pas à pas"),

@@ -4,6 +4,7 @@ ValidationErrors for bad input; every write touching a person records an AuditLo
 """
 
 from .audit import audit_log_record, audit_log_record_many
+from .carnet_opening import carnet_open_attempt
 from .carnets import carnet_issue, carnet_mark_guide_read, carnet_open, carnet_revoke
 from .communes import CommuneLoadResult, communes_load
 from .organisations import (
@@ -39,6 +40,7 @@ __all__ = [
     "carnet_issue",
     "carnet_mark_guide_read",
     "carnet_open",
+    "carnet_open_attempt",
     "carnet_revoke",
     "communes_load",
     "counsellor_create",

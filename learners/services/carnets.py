@@ -1,13 +1,13 @@
 """Carnet codes: issue (shown once), revoke, open from the public page, mark guides read.
 
-Rate limiting of `carnet_open` is the public view's job; see `learners.codes` for the
-alphabet, the hashing and the entropy arithmetic.
+`carnet_open` applies no rate limit: the public page opens carnets through
+`learners.services.carnet_opening.carnet_open_attempt`, which does. See `learners.codes` for
+the alphabet, the hashing and the entropy arithmetic.
 """
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,32 +76,14 @@ def carnet_revoke(*, user, carnet: Carnet) -> Carnet:
 def carnet_open(*, code: str) -> Carnet | None:
     """The active carnet for what a person typed (spaces, hyphens and case forgiven), with
     its `learner` loaded, or None. Records the opening (date, count, audit row without user).
-    """
+    No rate limit: for the public page, see `carnet_open_attempt`."""
+    from .carnet_opening import carnet_find, carnet_opening_record
+
     normalized = code_normalize(code)
     if normalized is None:
         return None
-    carnet = (
-        Carnet.objects.select_related("learner")
-        .filter(
-            code_hash=code_hash(normalized),
-            revoked_at__isnull=True,
-            learner__anonymized_at__isnull=True,
-        )
-        .first()
-    )
-    if carnet is None:
-        return None
-    now = timezone.now()
-    with transaction.atomic():
-        Carnet.objects.filter(pk=carnet.pk).update(
-            last_opened_at=now, open_count=F("open_count") + 1
-        )
-        audit_log_record(
-            user=None, action=AuditAction.READ, learner=carnet.learner, detail="carnet ouvert"
-        )
-    carnet.last_opened_at = now
-    carnet.open_count += 1
-    return carnet
+    carnet = carnet_find(code=normalized)
+    return None if carnet is None else carnet_opening_record(carnet=carnet)
 
 
 def carnet_mark_guide_read(*, carnet: Carnet, guide: GuidePage, read: bool = True) -> bool:

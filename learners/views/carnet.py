@@ -1,7 +1,14 @@
 """The public carnet de progression: /carnet/ (no account, a code printed on a card).
 
-Thin: opening, progress and read guides come from `learners.services` / `learners.selectors`;
-rate limits from `learners.services.carnet_limits` (its docstring states the arithmetic).
+Thin: opening a carnet (code, first name when asked, rate limits) is one service,
+`learners.services.carnet_opening.carnet_open_attempt` (its docstring states the odds);
+progress and read guides come from `learners.selectors`.
+
+**During a flood of wrong codes** the service asks for the holder's first name as well as the
+code: the form then shows a « Mon prénom » field. A code that came in the QR link while the
+first name is asked is kept in a second signed cookie (``carnet_attente``, path
+``/carnet/``, 15 minutes) and the browser is redirected to ``/carnet/?prenom=1`` without
+it; the form is filled with it, so the holder only types their first name.
 
 **Where the opened carnet is kept.** After a code opens a carnet, the browser is redirected
 (303, POST-redirect-GET) to ``/carnet/`` without the code, and holds a signed cookie naming
@@ -42,28 +49,36 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from home.clients import client_ip
-from learners.codes import CODE_ALPHABET, CODE_LENGTH, code_normalize
+from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
 from learners.models import Carnet
 from learners.selectors import carnet_overview
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
-from learners.services import carnet_mark_guide_read, carnet_open
-from learners.services.carnet_limits import (
-    CarnetRateLimited,
-    carnet_attempt_reserve,
-    carnet_attempt_succeeded,
-    carnet_rate_limit_status,
+from learners.services import carnet_mark_guide_read
+from learners.services.carnet_limits import CarnetRateLimited
+from learners.services.carnet_opening import (
+    FIRST_NAME_INPUT_MAX,
+    CarnetOpening,
+    Outcome,
+    carnet_open_attempt,
+    carnet_opening_form_state,
 )
 
 COOKIE_NAME = "carnet"
 COOKIE_SALT = "learners.carnet.opened"
 CARNET_IDLE_SECONDS = 30 * 60
 CODE_INPUT_MAX = 40
+# The QR link's code kept while the holder types their first name (flood mode).
+PENDING_COOKIE = "carnet_attente"
+PENDING_SALT = "learners.carnet.pending"
+PENDING_SECONDS = 15 * 60
+FIRST_NAME_FIELDS = ("prenom", "first_name")
 
 # Messages shown on the code form after a redirect (?erreur=… / ?ferme=1): the code itself
 # is never put back into a URL.
 ERROR_WRONG = "code"
 ERROR_LIMIT = "limite"
 ERROR_EXPIRED = "expire"
+ASK_FIRST_NAME = "prenom"
 
 
 def _wrong_code_message() -> str:
@@ -74,6 +89,18 @@ def _wrong_code_message() -> str:
         "réessayez. Si cela ne marche toujours pas, demandez un nouveau code à votre "
         "conseiller ou conseillère numérique."
     )
+
+
+def _wrong_code_and_name_message() -> str:
+    return _(
+        "Ce code n'ouvre aucun carnet. Vérifiez chaque caractère de votre carte, et écrivez "
+        "votre prénom comme votre conseiller ou conseillère l'a noté. Si cela ne marche "
+        "toujours pas, demandez-lui de l'aide ou un nouveau code."
+    )
+
+
+def _first_name_needed_message() -> str:
+    return _("Indiquez aussi votre prénom pour ouvrir votre carnet.")
 
 
 def _malformed_message(raw: str) -> str:
@@ -87,9 +114,9 @@ def _malformed_message(raw: str) -> str:
             "Vérifiez votre carte."
         )
     return _(
-        "Le code compte %(expected)d caractères (lettres et chiffres) ; vous en avez saisi "
-        "%(typed)d. Vérifiez votre carte."
-    ) % {"expected": CODE_LENGTH, "typed": len(symbols)}
+        "Le code compte %(expected)d caractères (lettres et chiffres), %(legacy)d sur les "
+        "cartes plus anciennes ; vous en avez saisi %(typed)d. Vérifiez votre carte."
+    ) % {"expected": CODE_LENGTH, "legacy": LEGACY_CODE_LENGTH, "typed": len(symbols)}
 
 
 def carnet_headers(view):
@@ -131,6 +158,43 @@ def _forget_cookie(response: HttpResponse) -> None:
     response.delete_cookie(COOKIE_NAME, path=_carnet_url(), samesite="Lax")
 
 
+def _set_pending(request: HttpRequest, response: HttpResponse, code: str) -> None:
+    response.set_signed_cookie(
+        PENDING_COOKIE,
+        code,
+        salt=PENDING_SALT,
+        max_age=PENDING_SECONDS,
+        path=_carnet_url(),
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _pending_code(request: HttpRequest) -> str:
+    if not request.COOKIES.get(PENDING_COOKIE):
+        return ""
+    try:
+        value = request.get_signed_cookie(
+            PENDING_COOKIE, salt=PENDING_SALT, max_age=PENDING_SECONDS
+        )
+    except signing.BadSignature:
+        return ""
+    return code_normalize(value) or ""
+
+
+def _forget_pending(response: HttpResponse) -> None:
+    response.delete_cookie(PENDING_COOKIE, path=_carnet_url(), samesite="Lax")
+
+
+def _opened(request: HttpRequest, carnet: Carnet) -> HttpResponse:
+    response = _redirect()
+    _set_cookie(request, response, carnet)
+    if request.COOKIES.get(PENDING_COOKIE):
+        _forget_pending(response)
+    return response
+
+
 def _cookie_state(request: HttpRequest) -> tuple[Carnet | None, bool]:
     """(the open carnet or None, True when a cookie was there but no longer opens one)."""
     if not request.COOKIES.get(COOKIE_NAME):
@@ -154,7 +218,17 @@ def _render(request, template: str, context: dict, status: int = 200) -> HttpRes
     return render(request, f"learners/carnet/{template}", context, status=status)
 
 
-def _form(request, *, error: str = "", typed: str = "", notice: str = "", status: int = 200):
+def _form(
+    request,
+    *,
+    error: str = "",
+    typed: str = "",
+    notice: str = "",
+    ask_first_name: bool = False,
+    typed_first_name: str = "",
+    first_name_error: str = "",
+    status: int = 200,
+):
     return _render(
         request,
         "code_form.html",
@@ -163,7 +237,11 @@ def _form(request, *, error: str = "", typed: str = "", notice: str = "", status
             "error": error,
             "typed": typed,
             "notice": notice,
+            "ask_first_name": ask_first_name,
+            "typed_first_name": typed_first_name,
+            "first_name_error": first_name_error,
             "code_input_max": CODE_INPUT_MAX,
+            "first_name_input_max": FIRST_NAME_INPUT_MAX,
         },
         status=status,
     )
@@ -180,24 +258,40 @@ def _rate_limited(request, exc: CarnetRateLimited) -> HttpResponse:
     return response
 
 
-class _Outcome:
-    OPENED, WRONG, MALFORMED, LIMITED = range(4)
+def _typed_first_name(data) -> str:
+    for field in FIRST_NAME_FIELDS:
+        if data.get(field):
+            return data.get(field, "")[:FIRST_NAME_INPUT_MAX]
+    return ""
 
 
-def _try_code(request: HttpRequest, raw: str):
-    """(outcome, carnet or CarnetRateLimited or message)."""
-    normalized = code_normalize(raw)
-    if normalized is None:
-        return _Outcome.MALFORMED, _malformed_message(raw)
-    try:
-        keys = carnet_attempt_reserve(ip_address=client_ip(request))
-    except CarnetRateLimited as exc:
-        return _Outcome.LIMITED, exc
-    carnet = carnet_open(code=normalized)
-    if carnet is None:
-        return _Outcome.WRONG, _wrong_code_message()
-    carnet_attempt_succeeded(keys)
-    return _Outcome.OPENED, carnet
+def _after_post(request: HttpRequest, raw: str, first_name: str, result: CarnetOpening):
+    if result.outcome is Outcome.OPENED:
+        return _opened(request, result.carnet)
+    if result.outcome is Outcome.LIMITED:
+        return _rate_limited(request, result.limited)
+    if result.outcome is Outcome.FIRST_NAME_NEEDED:
+        return _form(
+            request,
+            typed=raw,
+            ask_first_name=True,
+            first_name_error=_first_name_needed_message(),
+            status=400,
+        )
+    if result.outcome is Outcome.MALFORMED:
+        error = _malformed_message(raw)
+    elif first_name:
+        error = _wrong_code_and_name_message()
+    else:
+        error = _wrong_code_message()
+    return _form(
+        request,
+        error=error,
+        typed=raw,
+        ask_first_name=result.first_name_required,
+        typed_first_name=first_name,
+        status=400,
+    )
 
 
 @carnet_headers
@@ -207,23 +301,24 @@ def carnet(request: HttpRequest) -> HttpResponse:
     code link (GET ?code=); either way the answer is a redirect to /carnet/ without it."""
     if request.method == "POST":
         raw = request.POST.get("code", "")[:CODE_INPUT_MAX]
-        outcome, result = _try_code(request, raw)
-        if outcome == _Outcome.OPENED:
-            response = _redirect()
-            _set_cookie(request, response, result)
-            return response
-        if outcome == _Outcome.LIMITED:
-            return _rate_limited(request, result)
-        return _form(request, error=result, typed=raw, status=400)
+        first_name = _typed_first_name(request.POST)
+        result = carnet_open_attempt(
+            code=raw, first_name=first_name, client_address=client_ip(request)
+        )
+        return _after_post(request, raw, first_name, result)
 
     if "code" in request.GET:
         raw = request.GET.get("code", "")[:CODE_INPUT_MAX]
-        outcome, result = _try_code(request, raw)
-        if outcome == _Outcome.OPENED:
-            response = _redirect()
-            _set_cookie(request, response, result)
+        result = carnet_open_attempt(code=raw, client_address=client_ip(request))
+        if result.outcome is Outcome.OPENED:
+            return _opened(request, result.carnet)
+        if result.outcome is Outcome.FIRST_NAME_NEEDED:
+            response = _redirect(ASK_FIRST_NAME + "=1")
+            _set_pending(request, response, code_normalize(raw))
             return response
-        return _redirect(f"erreur={ERROR_LIMIT if outcome == _Outcome.LIMITED else ERROR_WRONG}")
+        return _redirect(
+            f"erreur={ERROR_LIMIT if result.outcome is Outcome.LIMITED else ERROR_WRONG}"
+        )
 
     opened, stale = _cookie_state(request)
     if opened is not None:
@@ -232,11 +327,12 @@ def carnet(request: HttpRequest) -> HttpResponse:
         return response
 
     error = request.GET.get("erreur", "")
+    state = carnet_opening_form_state(client_address=client_ip(request))
     if error == ERROR_LIMIT:
-        limited = carnet_rate_limit_status(ip_address=client_ip(request))
-        if limited is not None:
-            return _rate_limited(request, limited)
+        if state.limited is not None:
+            return _rate_limited(request, state.limited)
         error = ""
+    pending = _pending_code(request) if request.GET.get(ASK_FIRST_NAME) else ""
     notice = ""
     if request.GET.get("ferme"):
         notice = _("Votre carnet est fermé. À bientôt !")
@@ -249,6 +345,8 @@ def carnet(request: HttpRequest) -> HttpResponse:
         request,
         error=_wrong_code_message() if error == ERROR_WRONG else "",
         notice=notice,
+        typed=pending,
+        ask_first_name=state.first_name_required or bool(pending),
     )
     if stale:
         _forget_cookie(response)
@@ -335,4 +433,5 @@ def carnet_close(request: HttpRequest) -> HttpResponse:
     """« Fermer mon carnet »: forget the cookie; the code is needed again."""
     response = _redirect("ferme=1")
     _forget_cookie(response)
+    _forget_pending(response)
     return response

@@ -209,3 +209,24 @@ def test_print(live_server, browser_page, carnet_data):
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 2, f"{pages} pages"
+
+
+def test_during_a_flood_the_first_name_is_asked_and_opens(live_server, browser_page, carnet_data):
+    """The overall budget of wrong codes is spent (here: 0): the form asks for the first
+    name too, passes axe, and the holder gets in with the keyboard, from the QR link too."""
+    from django.test import override_settings
+
+    page = browser_page
+    with override_settings(CARNET_RATE_LIMITS={"global_per_hour": 0}):
+        page.goto(live_server.url + "/carnet/?code=" + carnet_data["code"])
+        assert page.url == live_server.url + "/carnet/?prenom=1"
+        assert carnet_data["code"] not in page.url
+        assert page.get_by_label("Code de mon carnet").input_value() == carnet_data["code"]
+        name = page.get_by_label("Mon prénom")
+        assert name.is_visible()
+        assert_accessible(page)
+        name.fill("JOSIANE")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == live_server.url + "/carnet/"
+        assert page.locator("h1").inner_text() == "Le carnet de progression de Josiane"

@@ -124,7 +124,7 @@ def test_find_open_and_give_a_carnet(phone, live_server, people_data):
     assert_region_accessible(page, "#pap-carnet-code")
     shown = page.locator(".ppl-code").inner_text()
     code = re.sub(r"\s", "", shown)
-    assert len(code) == 10
+    assert len(code) == 16
     with page.expect_popup() as popup:
         page.get_by_role("button", name="Imprimer la carte (nouvel onglet)").click()
     card = popup.value

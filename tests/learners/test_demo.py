@@ -44,7 +44,7 @@ from learners.services import carnet_open, carnet_revoke, summary_rebuild
 CODE_LINE = re.compile(
     r"Carnet de démonstration de (.+?) \(suivie par « ([a-z.]+) »\) : ouvrez "
     r"http://127\.0\.0\.1:\d+/carnet/ et saisissez le "
-    r"code ([2-9A-Z]{5}-[2-9A-Z]{5})"
+    r"code ([2-9A-Z]{4}(?:-[2-9A-Z]{4}){3})"
 )
 
 

@@ -52,6 +52,8 @@ def test_production_passes_check_deploy():
             "SECRET_KEY": "k3y-for-the-check-only-8f9a7d6e5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0",
             "DATABASE_URL": "sqlite:///:memory:",
             "ALLOWED_HOSTS": "pas-a-pas.example.org",
+            # Rate limits need a shared cache (learners.E001); nothing connects to it here.
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout

@@ -264,7 +264,12 @@ PRIVACY_DPO_CONTACT = os.environ.get(
 )
 
 WAGTAIL_SITE_NAME = "Pas à pas"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Public base URL. When empty, the printed carnet card builds its address from the request,
+# and links sent without a request (e-mails) use the local address `bin/run` serves on.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+# Carnet: cards printed before codes had 16 symbols carry 10; turn off once all are replaced.
+CARNET_ACCEPT_LEGACY_CODES = env_bool("CARNET_ACCEPT_LEGACY_CODES", True)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed: nothing is fetched from the internet

@@ -6,7 +6,6 @@ import re
 import pytest
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
@@ -70,27 +69,30 @@ def test_issue_shows_the_code_once_then_prints_the_card(client, request, helene)
     assert "no-store" in response["Cache-Control"]
     code = response.context["code"]
     assert len(code) == CODE_LENGTH
-    first, second = code_format(code).split("-")
+    groups = code_format(code).split("-")
+    assert len(groups) == 4
+    spans = "".join(f"<span>{group}</span>" for group in groups)
     content = response.content.decode()
-    assert f"<span>{first}</span><span>{second}</span>" in content
+    assert spans in content
     assert "ne sera plus jamais affiché" in content
     # The card form posts the code in the body: never in an admin URL.
     form = re.search(r'<form method="post" action="([^"]+)" target="_blank"', content)
     assert form.group(1) == card_url(helene)
     assert code not in form.group(1)
 
-    card = client.post(card_url(helene), {"code": f"{first} {second.lower()}"})
+    card = client.post(card_url(helene), {"code": " ".join(groups).lower()})
     assert card.status_code == 200
     assert "no-store" in card["Cache-Control"]
     html = card.content.decode()
     assert "@page { size: A6" in html
     assert "Hélène" in html and "Durand" not in html
-    assert f"<span>{first}</span><span>{second}</span>" in html
+    assert spans in html
     svg = re.search(r"<svg[^>]*class=\"carnet-qr\".*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and "aria-label=" in svg
     # The QR encodes the public carnet URL with the code (checked against an independent
     # rendering of that URL: same modules, same path).
-    expected_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("carnet") + f"?code={code}"
+    # Without SITE_URL: the address the admin is used on (the test client's host).
+    expected_url = "http://testserver" + reverse("carnet") + f"?code={code}"
     expected = qrcode.make(
         expected_url,
         image_factory=qrcode.image.svg.SvgPathImage,
@@ -105,7 +107,7 @@ def test_issue_shows_the_code_once_then_prints_the_card(client, request, helene)
     assert all(code not in row.detail for row in rows)
 
     # The plain code is stored nowhere: no table, no session, no message, no cookie.
-    needles = [code, code_format(code), f"{first} {second}"]
+    needles = [code, code_format(code), " ".join(groups)]
     assert database_places_holding(needles) == []
     assert "learners_learner" in database_places_holding([helene.network_id])  # the probe works
     assert not any(code in morsel.value for morsel in client.cookies.values())
@@ -182,3 +184,77 @@ def test_coordinator_can_issue(client, request, helene):
     login(client, request, "coordinator")
     assert client.post(issue_url(helene)).status_code == 200
     assert Carnet.objects.filter(learner=helene, revoked_at__isnull=True).exists()
+
+
+def _card_qr_and_address(client, learner, **extra):
+    code = client.post(issue_url(learner), **extra).context["code"]
+    html = client.post(card_url(learner), {"code": code}, **extra).content.decode()
+    svg = re.search(r"<svg[^>]*class=\"carnet-qr\".*?</svg>", html, re.S).group(0)
+    address = re.search(r'<p class="url">([^<]+)</p>', html).group(1)
+    return code, qr_path(svg), address
+
+
+def _qr_of(url):
+    return qr_path(
+        qrcode.make(
+            url,
+            image_factory=qrcode.image.svg.SvgPathImage,
+            error_correction=qrcode.constants.ERROR_CORRECT_M,
+            border=2,
+        ).to_string(encoding="unicode")
+    )
+
+
+@pytest.mark.parametrize(
+    ("site_url", "host", "expected"),
+    [
+        # bin/run on another port: the card follows the address the admin is used on.
+        ("", "127.0.0.1:8123", "http://127.0.0.1:8123/carnet/"),
+        ("", "localhost:8000", "http://localhost:8000/carnet/"),
+        # SITE_URL wins when it is set (production behind its public name).
+        ("https://pasapas.example.org", "127.0.0.1:8123", "https://pasapas.example.org/carnet/"),
+    ],
+)
+def test_the_card_points_to_a_live_address(
+    client, request, helene, settings, site_url, host, expected
+):
+    settings.SITE_URL = site_url
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    login(client, request, "counsellor_a")
+    code, qr, address = _card_qr_and_address(client, helene, HTTP_HOST=host)
+    assert address == expected.split("://", 1)[1]
+    assert qr == _qr_of(f"{expected}?code={code}")
+
+
+def test_bin_run_serves_prints_and_links_on_the_same_port():
+    """bin/run exports PORT before loading the demo and serving; the settings build the
+    links sent without a request from it (SITE_URL unset), load_demo prints it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    script = (root / "bin" / "run").read_text()
+    export = script.index('export PORT="${PORT:-8000}"')
+    assert export < script.index("manage.py load_demo") < script.index("manage.py runserver")
+    assert 'runserver "127.0.0.1:${PORT}"' in script
+    assert "http://127.0.0.1:${PORT}/" in script
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    env.update(PORT="8123", DJANGO_SETTINGS_MODULE="config.settings.dev")
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, 'site'); import django; django.setup(); "
+            "from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL, "
+            "repr(settings.SITE_URL))",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert printed == ["http://127.0.0.1:8123", "''"]

@@ -37,13 +37,16 @@ def test_alphabet_has_no_look_alikes():
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("7KXQ2-MZ4TA", "7KXQ2MZ4TA"),
+        ("7KXQ-2MZ4-TAB8-9WRC", "7KXQ2MZ4TAB89WRC"),
+        (" 7kxq 2mz4 tab8 9wrc ", "7KXQ2MZ4TAB89WRC"),
+        ("7kx.q2_mz-4tab89wrc", "7KXQ2MZ4TAB89WRC"),
+        ("7KXQ2-MZ4TA", "7KXQ2MZ4TA"),  # a legacy card (10 symbols) stays valid
         (" 7kxq2 mz4ta ", "7KXQ2MZ4TA"),
-        ("7kx.q2_mz-4ta", "7KXQ2MZ4TA"),
         ("7KXQ2MZ4T", None),  # too short
-        ("7KXQ2MZ4TAA", None),  # too long
+        ("7KXQ2MZ4TAA", None),  # neither 10 nor 16
+        ("7KXQ2MZ4TAB89WRCC", None),  # too long
         ("OKXQ2MZ4TA", None),  # O is not in the alphabet
-        ("1KXQ2MZ4TA", None),
+        ("1KXQ2MZ4TAB89WRC", None),
         ("", None),
         (None, None),
     ],
@@ -52,19 +55,30 @@ def test_code_normalisation(typed, expected):
     assert code_normalize(typed) == expected
 
 
+def test_legacy_codes_can_be_turned_off(settings):
+    settings.CARNET_ACCEPT_LEGACY_CODES = False
+    assert code_normalize("7KXQ2-MZ4TA") is None
+    assert code_normalize("7KXQ-2MZ4-TAB8-9WRC") == "7KXQ2MZ4TAB89WRC"
+
+
+def test_printed_groups():
+    assert code_format("7KXQ2MZ4TAB89WRC") == "7KXQ-2MZ4-TAB8-9WRC"
+    assert code_format("7KXQ2MZ4TA") == "7KXQ2-MZ4TA"
+
+
 def test_entropy_arithmetic():
-    """30**10 ≈ 5.9e14 codes (49 bits). With a global limit of 10,000 attempts a day for a
-    year, guessing any active code is improbable at Vendée scale (25,000 people: < 2e-4)
-    and stays under 1% at national scale (1,000,000 active codes)."""
-    assert CODE_SPACE == 30**10 == 590_490_000_000_000
-    assert 49 < code_entropy_bits() < 49.1
-    vendee = guess_probability(attempts_per_day=10_000, active_codes=25_000)
+    """30**16 ≈ 4.3e23 codes (78.5 bits). Legacy 10-symbol codes: 30**10 ≈ 5.9e14 (49 bits),
+    which would allow fewer than 590 attempts a year for the 1e-6 target at 1,000,000 codes."""
+    assert CODE_SPACE == 30**16
+    assert 78.5 < code_entropy_bits() < 78.6
+    assert 49 < code_entropy_bits(10) < 49.1
     national = guess_probability(attempts_per_day=10_000, active_codes=1_000_000)
-    assert vendee == pytest.approx(10_000 * 365 * 25_000 / CODE_SPACE, rel=1e-3)
-    assert vendee < 2e-4
-    assert national < 0.01
-    # Without the global limit (one attempt a millisecond), codes would not hold a year.
-    assert guess_probability(attempts_per_day=86_400_000, active_codes=1_000_000) > 0.4
+    assert national == pytest.approx(10_000 * 365 * 1_000_000 / CODE_SPACE, rel=1e-3)
+    legacy = guess_probability(attempts=590, active_codes=1_000_000, code_space=30**10)
+    assert legacy == pytest.approx(1e-6, rel=1e-3)
+    # Without any limit (one attempt a millisecond), even long codes are not enough a year
+    # of an unbounded botnet: the limits matter.
+    assert guess_probability(attempts_per_day=8.64e14, active_codes=1_000_000) > 0.01
 
 
 def test_issue_stores_only_a_keyed_hash(counsellor_a, structure_a):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learners.choices import SessionKind
-from learners.codes import code_format, guess_probability
+from learners.codes import code_format
 from learners.models import Carnet, GuideRead
 from learners.services import (
     SheetRow,
@@ -24,7 +24,7 @@ from learners.services import (
     carnet_revoke,
     observation_record,
 )
-from learners.services.carnet_limits import carnet_rate_limit_keys, carnet_rate_limits
+from learners.services.carnet_limits import carnet_rate_limit_keys
 from learners.views.carnet import CARNET_IDLE_SECONDS, COOKIE_NAME, COOKIE_SALT
 from tests.factories.editorial import atelier_create, guide_create
 from tests.factories.learners import LearnerFactory, SessionFactory, crcn_competences, level
@@ -185,7 +185,11 @@ def test_wrong_code_in_the_qr_link_is_not_kept_in_the_url(client, rich):
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("ABCD", "Le code compte 10 caractères (lettres et chiffres) ; vous en avez saisi 4."),
+        (
+            "ABCD",
+            "Le code compte 16 caractères (lettres et chiffres), 10 sur les cartes plus "
+            "anciennes ; vous en avez saisi 4.",
+        ),
         ("OBCDE-FGHJK", "n'utilisent jamais les chiffres 0 et 1 ni les lettres O, I, L et U"),
         ("  - ", "Saisissez le code inscrit sur votre carte."),
     ],
@@ -198,6 +202,7 @@ def test_malformed_codes_get_help_and_are_not_counted(client, settings, typed, e
         assert expected in _text(response)
     keys = carnet_rate_limit_keys(ip_address="127.0.0.1")
     assert cache.get(keys.client) is None and cache.get(keys.everyone) is None
+    assert cache.get(keys.network) is None
 
 
 def test_rate_limit_per_client(client, rich, settings):
@@ -242,45 +247,80 @@ def test_rate_limit_per_client_behind_the_local_proxy(client, rich, settings):
     assert _post_code(client, "ABCDE-FGHJK", **direct).status_code == 400
 
 
-def test_global_rate_limit(rich, settings):
-    settings.CARNET_RATE_LIMITS = {"per_client_per_hour": 100, "global_per_hour": 3}
-    # Openings that succeed use up nothing.
+def test_a_flood_from_many_addresses_asks_the_first_name_and_never_locks_holders_out(
+    rich, settings
+):
+    """400 wrong codes from 40 addresses spend the overall budget: the form then asks for
+    the holder's first name too; the real holder gets in with code + first name (typed or
+    from the QR link), from an address of the flood's own /24 too; code-only is no longer
+    looked up; wrong code + first name still counts."""
+    settings.CARNET_RATE_LIMITS = {"per_client_per_hour": 10, "global_per_hour": 200}
+    statuses = set()
+    for n in range(40):
+        attacker = Client(REMOTE_ADDR=f"203.0.113.{n}")
+        for _ in range(10):
+            wrong = {"code": "ABCDE-FGHJK", "prenom": "Marie"}
+            statuses.add(attacker.post(URL, wrong).status_code)
+    assert statuses == {400}
+    assert cache.get(carnet_rate_limit_keys(ip_address="10.9.9.9").everyone) == 400
+    holder = Client(REMOTE_ADDR="203.0.113.200")
+    form = holder.get(URL)
+    assert 'name="prenom"' in _text(form) and "Mon prénom" in _text(form)
+    # Code only: not looked up, not counted, the form asks for the first name.
+    asked = _post_code(holder, rich["code"])
+    assert asked.status_code == 400
+    assert "Indiquez aussi votre prénom" in _text(asked)
+    assert Carnet.objects.get(learner=rich["learner"]).open_count == 0
+    # A wrong first name does not open it (and counts).
+    keys = carnet_rate_limit_keys(ip_address="203.0.113.200")
+    wrong = holder.post(URL, {"code": rich["code"], "prenom": "Marie"})
+    assert wrong.status_code == 400 and WRONG in _text(wrong)
+    assert cache.get(keys.client) == 1
+    # The right one, folded (case, accents, spaces do not matter), opens it.
+    opened = holder.post(URL, {"code": rich["code"], "prenom": " YVETTE "})
+    assert opened.status_code == 303 and opened["Location"] == URL
+    assert "Le carnet de progression de Yvette" in _text(holder.get(URL))
+    assert cache.get(keys.client) == 1  # the success gave its reservation back
+
+    # The QR link: the code is kept in a signed cookie, never in the URL; the holder types
+    # only the first name.
+    qr = Client(REMOTE_ADDR="198.51.100.9")
+    response = qr.get(URL, {"code": rich["code"]})
+    assert response.status_code == 303 and response["Location"] == URL + "?prenom=1"
+    page = qr.get(response["Location"])
+    assert f'value="{rich["code"]}"' in _text(page) and 'name="prenom"' in _text(page)
+    assert qr.post(URL, {"code": rich["code"], "prenom": "yvette"}).status_code == 303
+    assert "Yvette" in _text(qr.get(URL))
+    assert not qr.cookies["carnet_attente"].value  # forgotten once opened
+
+
+def test_the_first_name_is_asked_for_one_busy_network_only(rich, settings):
+    settings.CARNET_RATE_LIMITS = {"per_network_per_hour": 5, "global_per_hour": 1000}
     for n in range(5):
-        assert _post_code(Client(REMOTE_ADDR=f"10.0.0.{n}"), rich["code"]).status_code == 303
+        _post_code(Client(REMOTE_ADDR=f"192.0.2.{n}"), "ABCDE-FGHJK")
+    neighbour = Client(REMOTE_ADDR="192.0.2.77")
+    assert _post_code(neighbour, rich["code"]).status_code == 400
+    elsewhere = Client(REMOTE_ADDR="198.51.100.1")
+    assert _post_code(elsewhere, rich["code"]).status_code == 303
+
+
+def test_ipv6_clients_are_counted_per_64_and_per_48(rich, settings):
+    settings.CARNET_RATE_LIMITS = {
+        "per_client_per_hour": 2,
+        "per_ipv6_site_per_hour": 5,
+        "per_network_per_hour": 1000,
+    }
+    wrong = "ABCDE-FGHJK"
+    # Changing the address inside one /64 does not escape the per-address limit.
+    for n in range(2):
+        assert _post_code(Client(REMOTE_ADDR=f"2001:db8:1:1::{n + 1}"), wrong).status_code == 400
+    assert _post_code(Client(REMOTE_ADDR="2001:db8:1:1::99"), rich["code"]).status_code == 429
+    # Rotating /64s inside one /48 stops at the /48 limit.
     for n in range(3):
-        assert _post_code(Client(REMOTE_ADDR=f"10.0.1.{n}"), "ABCDE-FGHJK").status_code == 400
-    limited = _post_code(Client(REMOTE_ADDR="10.0.2.1"), rich["code"])
-    assert limited.status_code == 429
-    assert "réessayez dans une heure" in _text(limited)
-    # The refused client's own counter was given back: only the global limit applies.
-    keys = carnet_rate_limit_keys(ip_address="10.0.2.1")
-    assert cache.get(keys.client) == 0
-
-    # The next window has fresh counters; when this one's expire, openings resume.
-    later = carnet_rate_limit_keys(ip_address="10.0.2.1", at=time.time() + 3600)
-    assert later.everyone != keys.everyone and cache.get(later.everyone) is None
-    cache.delete(keys.everyone)
-    assert _post_code(Client(REMOTE_ADDR="10.0.2.1"), rich["code"]).status_code == 303
-
-
-def test_guessing_a_code_in_a_year_of_maximum_attempts_is_improbable():
-    """The configured global limit bounds the failed attempts of a year whatever the
-    number of addresses; with 25,000 or even 100,000 active codes, the chance that any
-    of them is guessed in a year is below 1e-3 (learners.services.carnet_limits)."""
-    limits = carnet_rate_limits()
-    assert limits.global_per_year == limits.global_per_hour * 24 * 365 == 3_504_000
-    for active_codes in (25_000, 100_000):
-        assert (
-            guess_probability(
-                attempts_per_day=limits.global_per_hour * 24, active_codes=active_codes
-            )
-            < 1e-3
-        )
-    # The bound learners.codes documents (10,000 a day) holds.
-    assert limits.global_per_hour * 24 <= 10_000
-    # One address alone, at Vendée scale.
-    alone = guess_probability(attempts_per_day=limits.per_client_per_hour * 24, active_codes=25_000)
-    assert alone < 1e-5
+        assert _post_code(Client(REMOTE_ADDR=f"2001:db8:1:{n + 2}::1"), wrong).status_code == 400
+    assert _post_code(Client(REMOTE_ADDR="2001:db8:1:ff::1"), wrong).status_code == 429
+    # Another /48 is not affected.
+    assert _post_code(Client(REMOTE_ADDR="2001:db8:2::1"), rich["code"]).status_code == 303
 
 
 def test_headers_on_every_response(client, rich):
