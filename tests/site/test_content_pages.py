@@ -152,7 +152,7 @@ def test_demo_pages_say_what_a_french_public_site_must_say(settings):
         assert expected in legal
     accessibility = _text("accessibilite")
     for expected in (
-        "<b>partiellement conforme</b>",
+        "<b>non conforme</b>",
         "RGAA",
         "axe-core",
         "Ce qui n'est pas encore accessible",
