@@ -18,6 +18,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -176,7 +177,11 @@ class PersonEraseView(PersonRightsMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         name = learner.display_name
-        learner_anonymize(user=request.user, learner=learner, reason=REASON_REQUEST)
+        try:
+            learner_anonymize(user=request.user, learner=learner, reason=REASON_REQUEST)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+            return redirect("learners_person_detail", learner_id=learner.pk)
         messages.success(
             request,
             _(

@@ -32,7 +32,7 @@ from learners.models import (
     Structure,
 )
 from learners.roles import counsellor_structure, is_coordinator
-from learners.scoping import can_access_learner, can_write_structure
+from learners.scoping import can_access_learner, can_write_structure, holds_record
 
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
@@ -58,6 +58,9 @@ LEARNER_FIELDS = frozenset(
         "notes",
     }
 )
+
+
+PRIVATE_FIELDS = frozenset({"phone", "email", "contact_consent", "contact_consent_at", "notes"})
 
 
 def _consent_defaults(learner: Learner) -> None:
@@ -130,9 +133,17 @@ def learner_create(
 
 def learner_update(*, user, learner: Learner, data: dict) -> Learner:
     """Change some fields (keys of `data`, among LEARNER_FIELDS). Withdrawing the contact
-    consent erases phone and e-mail. The audit row lists the changed field names only."""
+    consent erases phone and e-mail. The audit row lists the changed field names only.
+    Contact details and notes are changed only by who holds them (`holds_record`)."""
     if not can_access_learner(user, learner):
         refuse()
+    if PRIVATE_FIELDS & set(data) and not holds_record(user, learner):
+        refuse(
+            _(
+                "Les coordonnées et remarques de cette personne sont tenues par une autre "
+                "structure : vous ne pouvez pas les modifier sans son accord."
+            )
+        )
     if learner.is_anonymized:
         refuse(_("Cette fiche a été anonymisée."))
     data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
