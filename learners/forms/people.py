@@ -236,7 +236,9 @@ class MergeConfirmForm(forms.Form):
         help_text=_(
             "L'autre fiche est supprimée après avoir tout transmis à celle-ci : séances, "
             "niveaux, carnet, structures. Les champs vides de la fiche conservée sont "
-            "complétés par ceux de l'autre."
+            "complétés par ceux de l'autre, sauf les coordonnées et remarques d'une fiche "
+            "créée par une autre structure : elles restent à celle-ci. Chaque structure ne "
+            "continue de voir que ce qu'elle a enregistré."
         ),
     )
     confirm = forms.BooleanField(

@@ -302,3 +302,38 @@ def test_people_export_of_b_leaves_a_held_cells_empty(andree, counsellor_b, coun
     assert "0611223344" not in row_b.values() and "Vient avec sa voisine" not in row_b.values()
     [row_a] = rows(counsellor_a)
     assert "0611223344" in row_a.values() and "Vient avec sa voisine" in row_a.values()
+
+
+def test_merge_joins_the_records_without_sharing_their_history(
+    andree, counsellor_a, counsellor_b, coordinator, structure_a, structure_b, socle
+):
+    from learners.models import LinkRequest
+    from learners.services import learner_create, learner_merge
+    from learners.services.linking import learner_link_request
+
+    # B did not have the carnet: its own record, its own notes and session, a request.
+    LearnerStructure.objects.filter(learner=andree, structure=structure_b).delete()
+    own = learner_create(
+        user=counsellor_b,
+        first_name="Andrée",
+        last_name="Marchand",
+        birth_year=1953,
+        notes="Note de B",
+    )
+    session_b = SessionFactory(structure=structure_b, title="Permanence B")
+    AttendanceFactory(session=session_b, learner=own)
+    learner_link_request(user=counsellor_b, learner_ids=[andree.pk], own_record=own)
+    with pytest.raises(PermissionDenied):
+        learner_merge(user=counsellor_b, keep=own, remove=andree)
+    kept = learner_merge(user=coordinator, keep=andree, remove=own)
+    assert LinkRequest.objects.get().closed_at is not None
+    assert set(kept.structure_links.values_list("structure_id", flat=True)) == {
+        structure_a.pk,
+        structure_b.pk,
+    }
+    assert kept.notes == "Vient avec sa voisine"  # B's note did not pass to A's record
+    seen_by_b = progress_for_learner(user=counsellor_b, learner_id=kept.pk)
+    assert [a.session.title for a in seen_by_b.attendances] == ["Permanence B"]
+    assert seen_by_b.observations == []
+    seen_by_a = progress_for_learner(user=counsellor_a, learner_id=kept.pk)
+    assert [a.session.title for a in seen_by_a.attendances] == ["Atelier A"]
