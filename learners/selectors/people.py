@@ -13,6 +13,7 @@ from learners.models import (
     Commune,
     CompetenceSummary,
     Learner,
+    LinkRequest,
     Observation,
     SharingConsent,
 )
@@ -347,6 +348,20 @@ def sharing_consents_for_page(*, user, learner: Learner) -> dict:
         )
         return {"consents": consents, "own_consent": None}
     return {"consents": [], "own_consent": sharing_consent_own(user=user, learner=learner)}
+
+
+def link_requests_open(*, user) -> QuerySet[LinkRequest]:
+    """Open link requests, oldest first, for coordinators only (empty for anyone else)."""
+    if not is_coordinator(user):
+        return LinkRequest.objects.none()
+    return (
+        LinkRequest.objects.filter(
+            closed_at__isnull=True,
+            learner__anonymized_at__isnull=True,
+        )
+        .select_related("structure", "learner__structure", "own_record")
+        .order_by("requested_at", "id")
+    )
 
 
 def audit_logs_for_user(
