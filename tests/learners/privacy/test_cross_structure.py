@@ -337,3 +337,45 @@ def test_merge_joins_the_records_without_sharing_their_history(
     assert seen_by_b.observations == []
     seen_by_a = progress_for_learner(user=counsellor_a, learner_id=kept.pk)
     assert [a.session.title for a in seen_by_a.attendances] == ["Atelier A"]
+
+
+def test_b_sheet_shows_the_levels_b_recorded_not_a_s(
+    andree, counsellor_b, structure_b, socle, coordinator
+):
+    from learners.selectors import session_attendance_sheet
+
+    session_b = SessionFactory(structure=structure_b, competences=socle[:1])
+    AttendanceFactory(session=session_b, learner=andree)
+    [line] = session_attendance_sheet(user=counsellor_b, session_id=session_b.pk).lines
+    assert line.current_levels == {}  # A's level 2 is not B's to see
+    observation_record(
+        user=counsellor_b, learner=andree, competence=socle[0], level=level("socle", 1)
+    )
+    [line] = session_attendance_sheet(user=counsellor_b, session_id=session_b.pk).lines
+    assert line.current_levels[socle[0].pk].rank == 1
+    # With her consent, her own current level (the latest, whoever recorded it).
+    sharing_consent_record(user=counsellor_b, learner=andree)
+    [line] = session_attendance_sheet(user=counsellor_b, session_id=session_b.pk).lines
+    assert line.current_levels[socle[0].pk].rank == 1
+    [line] = session_attendance_sheet(user=coordinator, session_id=session_b.pk).lines
+    assert socle[0].pk in line.current_levels
+
+
+def test_b_statistics_progression_counts_only_b_observations(
+    andree, counsellor_b, structure_b, socle
+):
+    from learners.models import Counsellor
+    from learners.roles import roles_cache_clear
+    from learners.selectors.statistics import StatisticsFilters, statistics_compute
+
+    Counsellor.objects.filter(user=counsellor_b).update(is_structure_manager=True)
+    roles_cache_clear(counsellor_b)
+    session_b = SessionFactory(structure=structure_b, start=at(TODAY - datetime.timedelta(days=2)))
+    AttendanceFactory(session=session_b, learner=andree, status=AttendanceStatus.PRESENT)
+    filters = StatisticsFilters(
+        start=TODAY - datetime.timedelta(days=30), end=TODAY + datetime.timedelta(days=1)
+    )
+    stats = statistics_compute(user=counsellor_b, filters=filters)
+    # A's two observations of the period are not B's: nobody observed for B.
+    assert stats["progress"]["observed"] == 0
+    Counsellor.objects.filter(user=counsellor_b).update(is_structure_manager=False)
