@@ -219,6 +219,10 @@ class LearnerResource(ExportModelResource):
     def dehydrate_external_id(self, learner):
         return self._held(learner, "external_id")
 
+    def dehydrate_last_attended_on(self, learner):
+        # The user's own view of it when `people_for_export` annotated one.
+        return getattr(learner, "seen_on", learner.last_attended_on)
+
     def dehydrate_structure(self, learner):
         return learner.structure.name if getattr(learner, "held", True) else ""
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from learners.choices import AuditAction
+from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
     AuditLog,
     Carnet,
@@ -146,6 +146,8 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         )
     else:
         stored = _summaries_from(readable)
+    present = [a["date"] for a in attendances if a["presence"] == _present_label()]
+    last_seen = present[-1][:10] if present else None
     observations = [
         {
             "date": _d(o.observed_on),
@@ -231,7 +233,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "fiche_creee_le": _dt(learner.created_at),
             "fiche_modifiee_le": _dt(learner.updated_at),
             "derniere_activite": _dt(learner.last_activity_at),
-            "derniere_presence": _d(learner.last_attended_on),
+            "derniere_presence": _d(learner.last_attended_on) if consent else last_seen,
         },
         "information_et_consentement": {
             "base_legale": learner.get_legal_basis_display(),
@@ -265,6 +267,10 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         "fiches_lues": guides,
         "journal_des_acces": audit,
     }
+
+
+def _present_label() -> str:
+    return str(AttendanceStatus.PRESENT.label)
 
 
 def _retention_day(last_activity: datetime.datetime) -> datetime.date:

@@ -379,3 +379,34 @@ def test_b_statistics_progression_counts_only_b_observations(
     # A's two observations of the period are not B's: nobody observed for B.
     assert stats["progress"]["observed"] == 0
     Counsellor.objects.filter(user=counsellor_b).update(is_structure_manager=False)
+
+
+def test_b_list_shows_b_last_attendance_not_a_s(
+    client, andree, counsellor_b, structure_b, django_assert_max_num_queries
+):
+    from learners.resources import LearnerResource
+    from learners.selectors.exports import ExportFilters, people_for_export
+    from learners.services import learners_attendance_refresh
+
+    a_day = andree.attendances.get().session.local_date.strftime("%d/%m/%Y")
+    learners_attendance_refresh(learner_ids=[andree.pk])
+    andree.refresh_from_db()
+    assert andree.last_attended_on is not None  # A's session
+    client.force_login(counsellor_b)
+    client.get(reverse("learners_people"))
+    with django_assert_max_num_queries(16) as one:
+        html = client.get(reverse("learners_people")).content.decode()
+    assert "Andrée" in html and a_day not in html
+    for _i in range(5):
+        other = LearnerFactory(structure=structure_b)
+        LearnerStructure.objects.get_or_create(learner=other, structure=structure_b)
+        AttendanceFactory(learner=other, session=SessionFactory(structure=structure_b))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("learners_people"))
+    rows = (
+        LearnerResource().export(people_for_export(user=counsellor_b, filters=ExportFilters())).dict
+    )
+    [row] = [r for r in rows if r["Prénom"] == "Andrée"]
+    assert not row["Dernière présence"]
+    data = json.loads(client.get(reverse("learners_person_data_json", args=[andree.pk])).content)
+    assert data["identite"]["derniere_presence"] is None
