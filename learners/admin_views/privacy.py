@@ -34,7 +34,11 @@ from learners.choices import AuditAction
 from learners.models import Learner
 from learners.selectors.privacy import learner_data_export
 from learners.services import audit_log_record
-from learners.services.privacy import REASON_REQUEST, learner_anonymize
+from learners.services.privacy import (
+    REASON_REQUEST,
+    learner_anonymize,
+    learner_erasure_is_coordinations,
+)
 
 from .people import PeopleBreadcrumbsMixin, TrackingAccessMixin, person_or_404
 
@@ -166,6 +170,9 @@ class PersonEraseView(PersonRightsMixin, TemplateView):
         context.setdefault("form", EraseConfirmForm())
         context.update(
             learner=self.get_learner(),
+            coordination_only=learner_erasure_is_coordinations(
+                user=self.request.user, learner=self.get_learner()
+            ),
             retention_months=settings.RETENTION_MONTHS,
             audit_retention_months=settings.AUDIT_RETENTION_MONTHS,
         )

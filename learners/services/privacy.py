@@ -143,6 +143,18 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     return len(ids)
 
 
+def learner_erasure_is_coordinations(*, user, learner: Learner) -> bool:
+    """True when `user` is a counsellor and another structure also follows the person:
+    erasing them is then the coordination's act."""
+    if is_coordinator(user):
+        return False
+    return (
+        LearnerStructure.objects.filter(learner_id=learner.pk)
+        .exclude(structure_id=scope_structure_id(user))
+        .exists()
+    )
+
+
 def learner_anonymize(*, user=None, learner: Learner, reason: str = REASON_REQUEST) -> Learner:
     """Anonymise one person now (see the module docstring for what is erased and kept).
 
@@ -154,13 +166,7 @@ def learner_anonymize(*, user=None, learner: Learner, reason: str = REASON_REQUE
     """
     if user is not None and not can_access_learner(user, learner):
         refuse()
-    if (
-        user is not None
-        and not is_coordinator(user)
-        and LearnerStructure.objects.filter(learner_id=learner.pk)
-        .exclude(structure_id=scope_structure_id(user))
-        .exists()
-    ):
+    if user is not None and learner_erasure_is_coordinations(user=user, learner=learner):
         refuse(
             _(
                 "Cette personne est suivie par plusieurs structures du réseau : seule la "

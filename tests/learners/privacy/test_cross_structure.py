@@ -154,10 +154,14 @@ def test_b_cannot_erase_a_person_followed_by_several_structures(
     with pytest.raises(PermissionDenied, match="seule la coordination"):
         learner_anonymize(user=counsellor_b, learner=andree)
     client.force_login(counsellor_b)
+    page = client.get(reverse("learners_person_erase", args=[andree.pk])).content.decode()
+    assert "seule la coordination peut effacer sa fiche" in page
+    assert "Effacer définitivement" not in page
     response = client.post(
         reverse("learners_person_erase", args=[andree.pk]), {"confirm": "on"}, follow=True
     )
     assert response.status_code == 200
+    assert "seule la coordination peut effacer sa fiche" in response.content.decode()
     andree.refresh_from_db()
     assert not andree.is_anonymized
     # The coordination may; it is logged.
