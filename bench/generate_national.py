@@ -481,6 +481,7 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
     # Per structure and kind: sorted start seconds and session ids, for the people.
     pools: list[list[tuple[list[int], list[int]]]] = [[] for _ in range(n_struct + 1)]
     session_day: list[int] = [0]  # by session id
+    session_structure: list[int] = [0]  # by session id: the observations' recording structure
     session_id = 0
     anonymous_rows = 0
     for sid in range(1, n_struct + 1):
@@ -494,6 +495,7 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
             pool[kind_index][1].append(session_id)
             day = (second - epoch0) // 86400
             session_day.append(day)
+            session_structure.append(sid)
             stamp = (
                 f"{day_text[day]} {(second % 86400) // 3600:02d}:{(second % 3600) // 60:02d}:00+00"
             )
@@ -557,6 +559,7 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
             "level_id",
             "source",
             "session_id",
+            "structure_id",
             "observed_on",
             "created_at",
         ],
@@ -673,7 +676,7 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
                     observations.add(
                         f"{observation_id}\t{lid}\t{competence}\t{level_id}\t"
                         f"{'auto' if rng.random() < 0.1 else 'conseiller'}\t{session}\t"
-                        f"{day_text[day]}\t{day_text[day]}"
+                        f"{session_structure[session]}\t{day_text[day]}\t{day_text[day]}"
                     )
                     step = rng.random()
                     if step < 0.5:

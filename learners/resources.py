@@ -198,7 +198,33 @@ class LearnerResource(ExportModelResource):
         return _label(learner, "legal_basis")
 
     def dehydrate_contact_consent(self, learner):
+        if not getattr(learner, "held", True):
+            return ""
         return _yes_no(learner.contact_consent)
+
+    # Held by the structure that recorded them, or given with the person's consent
+    # (`people_for_export` annotates `held`): empty for another structure.
+    def _held(self, learner, field: str):
+        return getattr(learner, field) if getattr(learner, "held", True) else ""
+
+    def dehydrate_phone(self, learner):
+        return self._held(learner, "phone")
+
+    def dehydrate_email(self, learner):
+        return self._held(learner, "email")
+
+    def dehydrate_notes(self, learner):
+        return self._held(learner, "notes")
+
+    def dehydrate_external_id(self, learner):
+        return self._held(learner, "external_id")
+
+    def dehydrate_last_attended_on(self, learner):
+        # The user's own view of it when `people_for_export` annotated one.
+        return getattr(learner, "seen_on", learner.last_attended_on)
+
+    def dehydrate_structure(self, learner):
+        return learner.structure.name if getattr(learner, "held", True) else ""
 
 
 class SessionResource(ExportModelResource):

@@ -59,12 +59,13 @@ def atelier_session_header_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_admin_urls")
 def register_people_urls():
-    from learners.admin_views import audit, carnet_cards, merge, people
+    from learners.admin_views import audit, carnet_cards, link_requests, merge, people
 
     return [
         *people.urlpatterns,
         *carnet_cards.urlpatterns,
         *merge.urlpatterns,
+        *link_requests.urlpatterns,
         *audit.urlpatterns,
     ]
 
@@ -92,6 +93,19 @@ def register_merge_menu_item():
         name="learners-merge",
         icon_name="resubmit",
         order=330,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_link_requests_menu_item():
+    from learners.admin_views.merge import CoordinatorMenuItem
+
+    return CoordinatorMenuItem(
+        _("Demandes de rattachement"),
+        reverse("learners_link_requests"),
+        name="learners-link-requests",
+        icon_name="link",
+        order=335,
     )
 
 

@@ -11,11 +11,13 @@ change of a person writes the audit log (the services log the changes).
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -33,7 +35,7 @@ from learners.choices import AuditAction
 from learners.forms.people import PersonForm, structures_choice
 from learners.models import Attendance, Learner, Observation, Session
 from learners.roles import can_use_tracking, counsellor_structure, is_coordinator
-from learners.scoping import can_access_learner
+from learners.scoping import can_access_learner, holds_record
 from learners.selectors.admin_people import (
     carnet_active_for_learner,
     levels_by_framework,
@@ -43,10 +45,17 @@ from learners.selectors.people import (
     learner_get_for_user,
     learner_match_pairs,
     progress_for_learner,
+    sharing_consent_own,
+    sharing_consents_for_page,
 )
 from learners.services import audit_log_record, audit_log_record_many, learner_create
+from learners.services.linking import (
+    learner_link_request,
+    learner_link_with_carnet_code,
+    sharing_consent_record,
+    sharing_consent_revoke,
+)
 from learners.services.people import learner_update
-from learners.services.sharing import learner_attach_to_structure
 
 PER_PAGE = 25
 MATCH_SESSION_KEY = "learners_person_match"
@@ -129,13 +138,16 @@ class PeopleIndexView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView)
 
 
 class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
-    """Step 1: the form. On submit, people across the network who may be the same person
-    are listed with safe fields only; the counsellor picks "c'est cette personne" (open the
-    record, or attach it to their structure) or "créer quand même".
+    """Step 1: the form. On submit, the match hints of the one linking rule
+    (`learners.services.linking`): records the structure already follows, named ("c'est
+    cette personne : ouvrir sa fiche"); another structure's record only as « une personne
+    née en 1953 est déjà suivie par une autre structure du réseau », with two ways on:
+    the person's carnet code (links the record and records their consent) or "créer la
+    fiche et demander le rattachement" (the coordination checks and merges).
 
     The records' keys stay in the session (never in the page): the buttons send the
-    candidate's position in the list. The typed identity comes back with every submit
-    and `learner_attach_to_structure` checks the record against it again."""
+    candidate's position in the list, the carnet code is checked against the other
+    structures' records found."""
 
     template_name = "learners/admin/people/create.html"
     page_title = gettext_lazy("Nouvelle personne")
@@ -158,6 +170,12 @@ class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
         context["commune_lookup_url"] = reverse("learners_commune_lookup")
         return context
 
+    def _stored(self) -> dict:
+        stored = self.request.session.get(MATCH_SESSION_KEY) or {}
+        if stored.get("user") != self.request.user.pk:
+            return {}
+        return stored
+
     def post(self, request, *args, **kwargs):
         if COMMUNE_SEARCH in request.POST:
             form = PersonForm(initial=request.POST.dict(), structures=self._structures())
@@ -166,28 +184,46 @@ class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         if "match" in request.POST:
-            return self._recognise(form, request.POST["match"])
+            return self._open(form, request.POST["match"])
+        if "link_code" in request.POST:
+            return self._link_with_code(form, request.POST.get("carnet_code", ""))
+        if "create_and_request" in request.POST:
+            return self._create(form, request_link=True)
         if "create_anyway" not in request.POST:
             pairs = learner_match_pairs(user=request.user, limit=MATCH_LIMIT, **form.identity())
             if pairs:
-                request.session[MATCH_SESSION_KEY] = {
-                    "user": request.user.pk,
-                    "ids": [pk for _candidate, pk in pairs],
-                }
-                return self.render_to_response(
-                    self.get_context_data(
-                        form=form,
-                        candidates=[candidate for candidate, _pk in pairs],
-                        can_attach=counsellor_structure(request.user) is not None,
-                    )
-                )
+                return self._show_matches(form, pairs)
         return self._create(form)
 
-    def _create(self, form):
+    def _show_matches(self, form, pairs):
+        own = [(candidate, pk) for candidate, pk in pairs if not candidate.other_structure]
+        others = [(candidate, pk) for candidate, pk in pairs if candidate.other_structure]
+        self.request.session[MATCH_SESSION_KEY] = {
+            "user": self.request.user.pk,
+            "ids": [pk for _candidate, pk in own],
+            "others": [pk for _candidate, pk in others],
+        }
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                candidates=[candidate for candidate, _pk in own],
+                others=[candidate for candidate, _pk in others],
+                can_link=counsellor_structure(self.request.user) is not None,
+                matched=True,
+            )
+        )
+
+    def _create(self, form, *, request_link: bool = False):
         data = form.service_data()
         structure = form.cleaned_data.get("structure")
+        others = self._stored().get("others") or [] if request_link else []
         try:
-            learner = learner_create(user=self.request.user, structure=structure, **data)
+            with transaction.atomic():
+                learner = learner_create(user=self.request.user, structure=structure, **data)
+                if others:
+                    learner_link_request(
+                        user=self.request.user, learner_ids=others, own_record=learner
+                    )
         except ValidationError as error:
             _add_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form))
@@ -196,39 +232,52 @@ class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
             self.request,
             _("Fiche de %(name)s créée.") % {"name": learner.display_name},
         )
+        if others:
+            messages.info(
+                self.request,
+                _(
+                    "La coordination est prévenue : elle vérifiera s'il s'agit de la même "
+                    "personne et réunira les deux fiches. Vous ne verrez que ce que votre "
+                    "structure enregistre."
+                ),
+            )
         return redirect("learners_person_detail", learner_id=learner.pk)
 
-    def _recognise(self, form, raw_index: str):
-        stored = self.request.session.get(MATCH_SESSION_KEY) or {}
-        ids = stored.get("ids") if stored.get("user") == self.request.user.pk else None
+    def _open(self, form, raw_index: str):
+        ids = self._stored().get("ids")
         try:
             learner_id = ids[int(raw_index)]
         except (TypeError, ValueError, IndexError):
             messages.error(self.request, _("Cette proposition a expiré : vérifiez à nouveau."))
             return self.render_to_response(self.get_context_data(form=form))
         learner = Learner.objects.filter(pk=learner_id, anonymized_at__isnull=True).first()
-        if learner is not None and can_access_learner(self.request.user, learner):
-            self.request.session.pop(MATCH_SESSION_KEY, None)
-            return redirect("learners_person_detail", learner_id=learner.pk)
+        if learner is None or not can_access_learner(self.request.user, learner):
+            messages.error(self.request, _("Cette proposition a expiré : vérifiez à nouveau."))
+            return self.render_to_response(self.get_context_data(form=form))
+        self.request.session.pop(MATCH_SESSION_KEY, None)
+        return redirect("learners_person_detail", learner_id=learner.pk)
+
+    def _link_with_code(self, form, code: str):
+        others = self._stored().get("others")
+        if not others:
+            messages.error(self.request, _("Cette proposition a expiré : vérifiez à nouveau."))
+            return self.render_to_response(self.get_context_data(form=form))
         try:
-            if learner is None:
-                raise PermissionDenied
-            learner_attach_to_structure(user=self.request.user, learner=learner, **form.identity())
+            learner = learner_link_with_carnet_code(
+                user=self.request.user, code=code, candidate_ids=others
+            )
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
             return self.render_to_response(self.get_context_data(form=form))
-        except PermissionDenied:
-            messages.error(
-                self.request,
-                _("Cette fiche ne correspond pas à la personne décrite : vérifiez la saisie."),
-            )
+        except PermissionDenied as refusal:
+            messages.error(self.request, str(refusal))
             return self.render_to_response(self.get_context_data(form=form))
         self.request.session.pop(MATCH_SESSION_KEY, None)
         messages.success(
             self.request,
             _(
-                "La fiche existante est maintenant suivie aussi par votre structure. "
-                "Ce rattachement est inscrit au journal d'accès."
+                "Avec son code de carnet, la personne a accepté que votre structure voie "
+                "toute sa fiche. Elle peut retirer cet accord depuis son carnet."
             ),
         )
         return redirect("learners_person_detail", learner_id=learner.pk)
@@ -262,6 +311,7 @@ class PersonEditView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
         if not can_use_tracking(request.user):
             raise PermissionDenied
         self.learner = person_or_404(request.user, kwargs["learner_id"])
+        self.holds = holds_record(request.user, self.learner)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -286,14 +336,18 @@ class PersonEditView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView):
             learner=self.learner,
             detail="formulaire de modification",
         )
-        form = PersonForm(initial=PersonForm.initial_from(self.learner))
+        initial = PersonForm.initial_from(self.learner)
+        if not self.holds:
+            for name in PersonForm.PRIVATE_FIELDS:
+                initial.pop(name)
+        form = PersonForm(initial=initial, private=self.holds)
         return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
 
     def post(self, request, *args, **kwargs):
         if COMMUNE_SEARCH in request.POST:
-            form = PersonForm(initial=request.POST.dict())
+            form = PersonForm(initial=request.POST.dict(), private=self.holds)
             return self.render_to_response(self.get_context_data(form=form, learner=self.learner))
-        form = PersonForm(request.POST)
+        form = PersonForm(request.POST, private=self.holds)
         if form.is_valid():
             try:
                 learner_update(user=request.user, learner=self.learner, data=form.service_data())
@@ -458,10 +512,48 @@ class PersonDetailView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
             progress=self.progress,
             session_rows=session_rows(self.progress.attendances),
             histories=competence_histories(self.progress),
-            carnet=carnet_active_for_learner(user=user, learner_id=self.learner.pk),
+            carnet=carnet_active_for_learner(user=user, learner_id=self.learner.pk)
+            if self.progress.holds_record
+            else None,
             is_coordinator=is_coordinator(user),
+            **sharing_consents_for_page(user=user, learner=self.learner),
         )
         return context
+
+
+class PersonConsentView(TrackingAccessMixin, TemplateView):
+    """POST only: record (`action` "record") or withdraw ("revoke") the person's consent to
+    share their whole record with the counsellor's structure."""
+
+    action = "record"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        learner = person_or_404(request.user, kwargs["learner_id"])
+        try:
+            if self.action == "record":
+                raw = request.POST.get("given_on", "")
+                try:
+                    given_on = datetime.date.fromisoformat(raw) if raw else None
+                except ValueError:
+                    raise ValidationError(_("Indiquez la date de l'accord.")) from None
+                if given_on is None:
+                    raise ValidationError(_("Indiquez la date de l'accord."))
+                sharing_consent_record(user=request.user, learner=learner, given_on=given_on)
+                messages.success(
+                    request,
+                    _("Accord enregistré : votre structure voit maintenant toute la fiche."),
+                )
+            else:
+                consent = sharing_consent_own(user=request.user, learner=learner)
+                if consent is not None:
+                    sharing_consent_revoke(consent=consent, user=request.user)
+                messages.success(request, _("Accord retiré."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+        return back_to_person(learner.pk)
 
 
 def back_to_person(learner_id: int) -> HttpResponseRedirect:
@@ -479,6 +571,16 @@ urlpatterns = [
     path("personnes/", PeopleIndexView.as_view(), name="learners_people"),
     path("personnes/nouvelle/", PersonCreateView.as_view(), name="learners_person_create"),
     path("personnes/<int:learner_id>/", PersonDetailView.as_view(), name="learners_person_detail"),
+    path(
+        "personnes/<int:learner_id>/accord/",
+        PersonConsentView.as_view(action="record"),
+        name="learners_person_consent_record",
+    ),
+    path(
+        "personnes/<int:learner_id>/accord/retirer/",
+        PersonConsentView.as_view(action="revoke"),
+        name="learners_person_consent_revoke",
+    ),
     path(
         "personnes/<int:learner_id>/modifier/",
         PersonEditView.as_view(),

@@ -18,6 +18,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -33,7 +34,11 @@ from learners.choices import AuditAction
 from learners.models import Learner
 from learners.selectors.privacy import learner_data_export
 from learners.services import audit_log_record
-from learners.services.privacy import REASON_REQUEST, learner_anonymize
+from learners.services.privacy import (
+    REASON_REQUEST,
+    learner_anonymize,
+    learner_erasure_is_coordinations,
+)
 
 from .people import PeopleBreadcrumbsMixin, TrackingAccessMixin, person_or_404
 
@@ -165,6 +170,9 @@ class PersonEraseView(PersonRightsMixin, TemplateView):
         context.setdefault("form", EraseConfirmForm())
         context.update(
             learner=self.get_learner(),
+            coordination_only=learner_erasure_is_coordinations(
+                user=self.request.user, learner=self.get_learner()
+            ),
             retention_months=settings.RETENTION_MONTHS,
             audit_retention_months=settings.AUDIT_RETENTION_MONTHS,
         )
@@ -176,7 +184,11 @@ class PersonEraseView(PersonRightsMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         name = learner.display_name
-        learner_anonymize(user=request.user, learner=learner, reason=REASON_REQUEST)
+        try:
+            learner_anonymize(user=request.user, learner=learner, reason=REASON_REQUEST)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+            return redirect("learners_person_detail", learner_id=learner.pk)
         messages.success(
             request,
             _(

@@ -45,10 +45,10 @@ from learners.forms.sessions import (
     live_ateliers,
 )
 from learners.models import Learner, Session
-from learners.roles import can_use_tracking
+from learners.roles import can_use_tracking, counsellor_structure
 from learners.selectors import (
     learner_get_for_user,
-    learner_match_candidates,
+    learner_match_pairs,
     learners_for_user,
     session_attendance_sheet,
     session_get_for_user,
@@ -63,6 +63,7 @@ from learners.services import (
     session_create,
     session_update,
 )
+from learners.services.linking import learner_link_request, learner_link_with_carnet_code
 from learners.text import fold
 from workshops.models import AtelierPage
 
@@ -556,10 +557,15 @@ class AttendanceSheetView(TrackingTemplateView):
         return redirect(self.sheet_url())
 
 
+QUICK_MATCH_SESSION_KEY = "learners_quick_match"
+
+
 class NewPersonView(TrackingTemplateView):
-    """ "Nouvelle personne" from a sheet: first the possible matches across the network
-    (safe fields only, `learner_match_candidates`), so the counsellor can register the
-    existing record; then, if none is the person, create the record and register it.
+    """ "Nouvelle personne" from a sheet: first the possible matches by the one linking rule
+    (`learner_match_pairs`): the structure's own records, named, to register; another
+    structure's record as its birth year alone, with the person's carnet code (link with
+    consent, then register) or "créer la fiche et demander le rattachement". Then, if none
+    is the person, create the record and register it.
     A full session refuses with its French message and offers the waiting list."""
 
     template_name = "learners/admin/sessions/new_person.html"
@@ -612,17 +618,32 @@ class NewPersonView(TrackingTemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
-        if request.POST.get("confirm") != "1":
-            candidates = learner_match_candidates(
+        stored = request.session.get(QUICK_MATCH_SESSION_KEY) or {}
+        others = stored.get("others") if stored.get("user") == request.user.pk else None
+        if request.POST.get("link_code") == "1":
+            return self._link_with_code(form, request.POST.get("carnet_code", ""), others)
+        request_link = request.POST.get("create_and_request") == "1"
+        if request.POST.get("confirm") != "1" and not request_link:
+            pairs = learner_match_pairs(
                 user=request.user,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 birth_year=data["birth_year"],
                 commune=data["commune"],
             )
-            if candidates:
+            if pairs:
+                request.session[QUICK_MATCH_SESSION_KEY] = {
+                    "user": request.user.pk,
+                    "others": [pk for c, pk in pairs if c.other_structure],
+                }
                 return self.render_to_response(
-                    self.get_context_data(form=form, candidates=candidates, step="matches")
+                    self.get_context_data(
+                        form=form,
+                        candidates=[c for c, _pk in pairs if not c.other_structure],
+                        others=[c for c, _pk in pairs if c.other_structure],
+                        can_link=counsellor_structure(request.user) is not None,
+                        step="matches",
+                    )
                 )
         waitlist = request.POST.get("waitlist") == "1"
         try:
@@ -636,6 +657,13 @@ class NewPersonView(TrackingTemplateView):
                     information_given_at=timezone.localdate() if data["informed"] else None,
                     structure=self.session.structure,
                 )
+                if request_link and others:
+                    learner_link_request(
+                        user=request.user,
+                        learner_ids=others,
+                        own_record=learner,
+                        source="feuille de présence",
+                    )
                 try:
                     attendance = attendance_register(
                         user=request.user, session=self.session, learner=learner, waitlist=waitlist
@@ -649,7 +677,16 @@ class NewPersonView(TrackingTemplateView):
         except ValidationError as exc:
             apply_service_errors(form, exc, {"commune": "commune_q"})
             return self.render_to_response(self.get_context_data(form=form))
+        request.session.pop(QUICK_MATCH_SESSION_KEY, None)
         name = learner.display_name
+        if request_link and others:
+            messages.info(
+                request,
+                _(
+                    "La coordination est prévenue : elle vérifiera s'il s'agit de la même "
+                    "personne et réunira les deux fiches."
+                ),
+            )
         if attendance.status == AttendanceStatus.WAITING:
             messages.warning(
                 request, _("Fiche créée : %(name)s est sur la liste d'attente.") % {"name": name}
@@ -658,6 +695,32 @@ class NewPersonView(TrackingTemplateView):
             messages.success(
                 request, _("Fiche créée : %(name)s est inscrit(e) à la séance.") % {"name": name}
             )
+        url = reverse("learners_attendance_sheet", args=[self.session.pk])
+        return redirect(f"{url}#ligne-{learner.pk}")
+
+    def _link_with_code(self, form, code: str, others):
+        """The person shows their carnet code: link with consent, then register."""
+        if not others:
+            form.add_error(None, _("Cette proposition a expiré : vérifiez à nouveau."))
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            with transaction.atomic():
+                learner = learner_link_with_carnet_code(
+                    user=self.request.user, code=code, candidate_ids=others
+                )
+                attendance_register(user=self.request.user, session=self.session, learner=learner)
+        except (ValidationError, PermissionDenied) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form))
+        self.request.session.pop(QUICK_MATCH_SESSION_KEY, None)
+        messages.success(
+            self.request,
+            _(
+                "Avec son code de carnet, la personne a accepté que votre structure voie toute "
+                "sa fiche ; elle est inscrite à la séance."
+            ),
+        )
         url = reverse("learners_attendance_sheet", args=[self.session.pk])
         return redirect(f"{url}#ligne-{learner.pk}")
 

@@ -99,9 +99,15 @@ class PersonForm(CommuneFieldsMixin, forms.Form):
     )
 
     IDENTITY_FIELDS = ("first_name", "last_name", "birth_year", "commune_q", "commune")
+    # Held by the structure that recorded them (or given with the person's consent):
+    # left out of the form for another structure (`learners.scoping.holds_record`).
+    PRIVATE_FIELDS = ("contact_consent", "phone", "email", "notes")
 
-    def __init__(self, *args, structures=None, **kwargs):
+    def __init__(self, *args, structures=None, private: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not private:
+            for name in self.PRIVATE_FIELDS:
+                del self.fields[name]
         self._setup_commune()
         year = timezone.localdate().year
         self.fields["birth_year"].widget.attrs.update(min=BIRTH_YEAR_MIN, max=year)
@@ -171,7 +177,7 @@ class PersonForm(CommuneFieldsMixin, forms.Form):
         self._clean_commune_from_query(cleaned)
         cleaned["gender"] = cleaned.get("gender") or Gender.UNKNOWN
         cleaned["social_status"] = cleaned.get("social_status") or SocialStatus.UNKNOWN
-        if not cleaned.get("contact_consent"):
+        if "contact_consent" in self.fields and not cleaned.get("contact_consent"):
             if cleaned.get("phone"):
                 self.add_error(
                     "phone",
@@ -202,9 +208,11 @@ class PersonForm(CommuneFieldsMixin, forms.Form):
                 "email",
                 "notes",
             )
+            if name in self.fields
         }
         for name in ("last_name", "phone", "email", "notes"):
-            data[name] = data[name] or ""
+            if name in data:
+                data[name] = data[name] or ""
         return data
 
     def identity(self) -> dict:
@@ -228,7 +236,9 @@ class MergeConfirmForm(forms.Form):
         help_text=_(
             "L'autre fiche est supprimée après avoir tout transmis à celle-ci : séances, "
             "niveaux, carnet, structures. Les champs vides de la fiche conservée sont "
-            "complétés par ceux de l'autre."
+            "complétés par ceux de l'autre, sauf les coordonnées et remarques d'une fiche "
+            "créée par une autre structure : elles restent à celle-ci. Chaque structure ne "
+            "continue de voir que ce qu'elle a enregistré."
         ),
     )
     confirm = forms.BooleanField(

@@ -8,9 +8,11 @@ that id is not known yet) by the structure, the start (date and time, 09:00 when
 is given), the kind and the title. Unknown: created (the counsellor importing runs them).
 People: by "Identifiant réseau" (someone the user sees), "Identifiant personne" (an id
 used by the session's structure), else by name and birth year like the people import
-(one person the user sees: attached and flagged; several: an error; none: created, and
-flagged when someone in another structure has that name). The people already known are
-never changed by this import (use the people import for that).
+(one person the session's structure already follows: attached and flagged; several: an
+error; none: created, and, when someone in another structure matches a precise
+description, flagged with a link request for the coordination: the one linking rule of
+`learners.services.linking`, never an attach to another structure's record). The people
+already known are never changed by this import (use the people import for that).
 Attendance: "Présence" (présent by default), "Matériel", "Autonomie", "Orientation".
 
 Speed: every look-up is prefetched into dicts in a few queries per 2,000 distinct keys;
@@ -51,6 +53,7 @@ from learners.roles import counsellor_profile
 from learners.scoping import learners_visible
 from learners.services.activity import structure_links_refresh
 from learners.services.audit import audit_log_record_many
+from learners.services.linking import identity_is_precise, link_requests_record_many
 from learners.services.people import learners_attendance_refresh
 from learners.text import fold
 from workshops.choices import WorkshopLevel
@@ -288,6 +291,8 @@ class AttendanceOps:
         self.new_attendance: list[tuple[SessionPlan, PersonRef, dict]] = []
         self.updated_attendance: list[Attendance] = []
         self.update_fields: set[str] = set()
+        # (new person, other structures' records they may be): link requests on apply.
+        self.link_requests: list[tuple[Learner, list[int]]] = []
 
 
 # --- Parsing -------------------------------------------------------------------------
@@ -914,15 +919,17 @@ def _plan_people(ctx: _Context, ops: AttendanceOps, row_sessions, progress) -> N
     ):
         candidates[learner.normalized_name].append(learner)
     candidate_ids = {lr.pk for group in candidates.values() for lr in group}
-    if ctx.scope is True:
-        readable = candidate_ids
-    else:
-        readable = {
-            link.learner_id
-            for link in fetch_in(
-                LearnerStructure.objects.filter(structure_id=ctx.scope), "learner_id", candidate_ids
-            )
-        }
+    # A name match only joins a record the session's structure already follows, for the
+    # coordination too (`learners.services.linking`): never another structure's record.
+    row_structures = {sp.parsed["structure"].pk for _p, sp in person_raw.values()}
+    readable = {
+        (link.learner_id, link.structure_id)
+        for link in fetch_in(
+            LearnerStructure.objects.filter(structure_id__in=row_structures),
+            "learner_id",
+            candidate_ids,
+        )
+    }
     refs: dict[tuple, PersonRef] = {}
     now = timezone.now()
     for line, (p, sp) in sorted(person_raw.items()):
@@ -945,7 +952,17 @@ def _plan_people(ctx: _Context, ops: AttendanceOps, row_sessions, progress) -> N
         ref = refs.get(key)
         if ref is None:
             ref = _resolve_person(
-                plan, line, key, p, structure, by_network, by_external, candidates, readable, now
+                plan,
+                line,
+                key,
+                p,
+                structure,
+                by_network,
+                by_external,
+                candidates,
+                readable,
+                now,
+                ops,
             )
             if ref is None:
                 refs[key] = PersonRef(None, False, line)
@@ -958,7 +975,7 @@ def _plan_people(ctx: _Context, ops: AttendanceOps, row_sessions, progress) -> N
 
 
 def _resolve_person(
-    plan, line, key, p, structure, by_network, by_external, candidates, readable, now
+    plan, line, key, p, structure, by_network, by_external, candidates, readable, now, ops
 ):
     if key[0] == "net":
         learner = by_network.get(key[1])
@@ -989,7 +1006,12 @@ def _resolve_person(
         for lr in candidates.get(name, [])
         if year is None or lr.birth_year is None or lr.birth_year == year
     ]
-    visible = [lr for lr in matches if lr.pk in readable]
+    visible = [lr for lr in matches if (lr.pk, structure.pk) in readable]
+    others = []
+    if identity_is_precise(
+        first_name=first_name, last_name=last_name, birth_year=year, commune=p.get("commune")
+    ):
+        others = [lr.pk for lr in matches if (lr.pk, structure.pk) not in readable]
     label = label_of(first_name, last_name, year)
     if len(visible) > 1:
         plan.error(
@@ -1043,13 +1065,15 @@ def _resolve_person(
                 )
         return None
     flags = []
-    if matches:
+    if others:
         flags.append(
             _(
                 "une personne du même nom et de la même année est suivie par une autre "
-                "structure : la coordination pourra fusionner les deux fiches."
+                "structure : une demande de rattachement sera adressée à la coordination, "
+                "qui pourra réunir les deux fiches."
             )
         )
+        ops.link_requests.append((learner, others))
     if flags or plan.wants("person", CREATE):
         plan.add(PlanLine(line, "person", CREATE, label, flags=flags))
     else:
@@ -1136,6 +1160,7 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
     # People newly followed by a structure without a new attendance date.
     structure_links_refresh(learner_ids={lid for lid, _sid in links} - set(touched))
     new_ids = {lr.pk for lr in new_people}
+    link_requests_record_many(user=user, pairs=ops.link_requests, source="import de présences")
     audit_log_record_many(
         user=user, action=AuditAction.CREATE, learners=new_people, detail="import de fichier"
     )

@@ -4,9 +4,13 @@ A row is an existing person when its "Identifiant réseau" is one the user sees,
 "Identifiant externe" is already used in the row's structure; otherwise it is a new
 person, unless the name (accents, case, hyphens ignored, first and last name in either
 order) and the birth year match a person the user sees: then the row is flagged and
-attached to that record (only its blank fields are filled), never duplicated. A match in
-another structure only (that the user cannot see) is flagged, and the person created:
-the coordination can merge the two records. Several matches: the row is skipped, flagged.
+attached to that record (only its blank fields are filled), never duplicated; only a
+record the row's structure already follows is matched, for the coordination too. A match
+in another structure only, for a precise description (`identity_is_precise`), is flagged
+and the person created with a link request for the coordination, which can merge the two
+records (the one linking rule, `learners.services.linking`). Several matches: the row is
+skipped, flagged. A record another structure created keeps its contact details, notes and
+external id: the import neither shows nor changes them.
 
 Only the columns present in the file are changed; "Structure" only applies to new people.
 """
@@ -24,6 +28,7 @@ from learners.models import Commune, Learner, LearnerStructure
 from learners.resources import LearnerResource
 from learners.scoping import learners_visible
 from learners.services.audit import audit_log_record_many
+from learners.services.linking import identity_is_precise, link_requests_record_many
 from learners.text import fold
 
 from . import values as v
@@ -132,6 +137,7 @@ UPDATABLE = (
     "information_given_at",
     "notes",
 )
+HELD_FIELDS = frozenset({"external_id", "phone", "email", "contact_consent", "notes"})
 UNKNOWN_DEFAULTS = {"gender": Gender.UNKNOWN, "social_status": SocialStatus.UNKNOWN}
 CLEAN_EXCLUDE = ["structure", "commune", "network_id"]
 
@@ -253,6 +259,8 @@ class PeopleOps:
     def __init__(self):
         self.creates: list[Learner] = []
         self.updates: dict[int, tuple[Learner, set[str]]] = {}
+        # (new record, other structures' records it may be): link requests on apply.
+        self.link_requests: list[tuple[Learner, list[int]]] = []
 
 
 def _model_errors(exc: ValidationError, line: int, plan: ImportPlan) -> None:
@@ -312,15 +320,18 @@ def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structu
     ):
         candidates[learner.normalized_name].append(learner)
     candidate_ids = {lr.pk for group in candidates.values() for lr in group}
-    if scope is True:
-        readable = candidate_ids
-    else:
-        readable = {
-            link.learner_id
-            for link in fetch_in(
-                LearnerStructure.objects.filter(structure_id=scope), "learner_id", candidate_ids
-            )
-        }
+    # A name match only joins a record the row's structure already follows, for the
+    # coordination too (`learners.services.linking`): never another structure's record.
+    readable = {
+        (link.learner_id, link.structure_id)
+        for link in fetch_in(
+            LearnerStructure.objects.filter(
+                structure_id__in={s.pk for s in row_structure.values()}
+            ),
+            "learner_id",
+            candidate_ids,
+        )
+    }
 
     ops = PeopleOps()
     seen_learner: dict[int, int] = {}
@@ -373,7 +384,15 @@ def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structu
                 for lr in candidates.get(key, [])
                 if year is None or lr.birth_year is None or lr.birth_year == year
             ]
-            visible = [lr for lr in matches if lr.pk in readable]
+            visible = [lr for lr in matches if (lr.pk, structure.pk) in readable]
+            others = []
+            if identity_is_precise(
+                first_name=first_name,
+                last_name=last_name,
+                birth_year=year,
+                commune=parsed.get("commune"),
+            ):
+                others = [lr.pk for lr in matches if (lr.pk, structure.pk) not in readable]
             if len(visible) > 1:
                 plan.add(
                     PlanLine(
@@ -407,7 +426,7 @@ def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structu
                     )
                     continue
                 seen_new[new_key] = line
-                _plan_create(ops, plan, line, parsed, structure, now, other_structure=bool(matches))
+                _plan_create(ops, plan, line, parsed, structure, now, other_ids=others)
                 continue
         if learner.pk in seen_learner:
             plan.error(
@@ -418,11 +437,14 @@ def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structu
             )
             continue
         seen_learner[learner.pk] = line
-        _plan_update(ops, plan, line, learner, parsed, structure, now, match_flag=match_flag)
+        held = scope is True or learner.structure_id == scope
+        _plan_update(
+            ops, plan, line, learner, parsed, structure, now, match_flag=match_flag, held=held
+        )
     return ops
 
 
-def _plan_create(ops, plan, line, parsed, structure, now, *, other_structure: bool) -> None:
+def _plan_create(ops, plan, line, parsed, structure, now, *, other_ids: list[int]) -> None:
     learner = Learner(
         structure=structure,
         first_name=parsed.get("first_name", ""),
@@ -449,13 +471,15 @@ def _plan_create(ops, plan, line, parsed, structure, now, *, other_structure: bo
         _model_errors(exc, line, plan)
         return
     flags = []
-    if other_structure:
+    if other_ids:
         flags.append(
             _(
                 "une personne du même nom et de la même année est suivie par une autre "
-                "structure : la coordination pourra fusionner les deux fiches."
+                "structure : une demande de rattachement sera adressée à la coordination, "
+                "qui pourra réunir les deux fiches."
             )
         )
+        ops.link_requests.append((learner, other_ids))
     ops.creates.append(learner)
     plan.add(
         PlanLine(
@@ -473,10 +497,16 @@ def _is_blank(learner: Learner, field: str) -> bool:
     return value in (None, "") or value == UNKNOWN_DEFAULTS.get(field)
 
 
-def _plan_update(ops, plan, line, learner, parsed, structure, now, *, match_flag: str) -> None:
+def _plan_update(
+    ops, plan, line, learner, parsed, structure, now, *, match_flag: str, held: bool = True
+) -> None:
     changed: dict[str, tuple] = {}
     for field in UPDATABLE:
         if field not in parsed:
+            continue
+        if not held and field in HELD_FIELDS:
+            # Contact details, notes and external id are the creating structure's: another
+            # structure neither reads them (in this preview) nor changes them.
             continue
         new = parsed[field]
         if field == "external_id" and (structure is None or learner.structure_id != structure.pk):
@@ -585,6 +615,7 @@ def apply_people(*, user, ops: PeopleOps, progress=None) -> dict:
         by_fields[fields].append(learner)
     for fields, learners in by_fields.items():
         Learner.objects.bulk_update(learners, list(fields), batch_size=BATCH)
+    link_requests_record_many(user=user, pairs=ops.link_requests, source="import de personnes")
     audit_log_record_many(
         user=user, action=AuditAction.CREATE, learners=created, detail="import de fichier"
     )

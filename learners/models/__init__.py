@@ -11,6 +11,7 @@ from .organisations import Counsellor, Structure, Venue
 from .people import Learner, LearnerStructure
 from .progress import CompetenceSummary, Observation
 from .sessions import AnonymousParticipants, Attendance, Session
+from .sharing import ConsentMethod, LinkRequest, SharingConsent
 from .statistics import StatisticsSnapshot
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Carnet",
     "Commune",
     "CompetenceSummary",
+    "ConsentMethod",
     "Counsellor",
     "DigestSent",
     "GuideRead",
@@ -30,9 +32,11 @@ __all__ = [
     "JobStatus",
     "Learner",
     "LearnerStructure",
+    "LinkRequest",
     "Observation",
     "ReminderSent",
     "Session",
+    "SharingConsent",
     "StatisticsSnapshot",
     "Structure",
     "Venue",

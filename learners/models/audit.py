@@ -21,6 +21,16 @@ class AuditLog(models.Model):
         verbose_name=_("utilisateur"),
     )
     username = models.CharField(_("identifiant"), max_length=150, blank=True)
+    # The structure the user worked for when acting (empty: coordination, system, carnet):
+    # a structure's data export gives the entries of its own staff only.
+    structure = models.ForeignKey(
+        "learners.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("structure"),
+    )
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     learner = models.ForeignKey(

@@ -51,6 +51,17 @@ class Observation(models.Model):
         verbose_name=_("séance"),
     )
     observed_on = models.DateField(_("date"))
+    # The structure that recorded it (the session's, else the author's at the time); null
+    # for a self-assessment from the carnet, which is the person's own. Visibility follows
+    # it (`learners.scoping`), whoever the author works for later.
+    structure = models.ForeignKey(
+        "learners.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("structure qui l'a enregistrée"),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -70,10 +81,16 @@ class Observation(models.Model):
                 fields=["learner", "competence", "observed_on"], name="observation_progress_idx"
             ),
             models.Index(fields=["session"], name="observation_session_idx"),
+            models.Index(fields=["structure", "learner"], name="observation_structure_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} · {self.competence_id} · {self.level_id} ({self.observed_on})"
+
+    def save(self, *args, **kwargs):
+        if self.structure_id is None and self.session_id is not None:
+            self.structure_id = self.session.structure_id
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if (

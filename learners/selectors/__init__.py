@@ -22,6 +22,7 @@ from .people import (
     communes_nearby,
     learner_get_for_user,
     learner_match_candidates,
+    learner_match_pairs,
     learners_for_user,
     progress_for_learner,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "counsellor_dashboard",
     "learner_get_for_user",
     "learner_match_candidates",
+    "learner_match_pairs",
     "learners_for_user",
     "progress_for_learner",
     "session_attendance_sheet",

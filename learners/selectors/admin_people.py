@@ -8,10 +8,11 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from learners.choices import AttendanceStatus
 from learners.models import (
     Attendance,
     AuditLog,
@@ -23,7 +24,7 @@ from learners.models import (
     Structure,
 )
 from learners.roles import is_coordinator
-from learners.scoping import learners_visible
+from learners.scoping import learners_visible, scope_structure_id
 from learners.text import fold
 from workshops.models import Level
 
@@ -89,8 +90,29 @@ def people_search(*, user, query: str = "") -> QuerySet[Learner]:
         qs = qs.filter(birth_year=parsed.birth_year)
     if parsed.network_id:
         qs = qs.filter(network_id=parsed.network_id)
-    return qs.select_related("commune", "structure").order_by(
-        "normalized_first_name", "normalized_last_name", "id"
+    return (
+        qs.select_related("commune", "structure")
+        .annotate(seen_on=_last_seen_expression(user))
+        .order_by("normalized_first_name", "normalized_last_name", "id")
+    )
+
+
+def _last_seen_expression(user):
+    """« Dernière présence » as the user may know it: the person's for the coordination,
+    the last session of the counsellor's own structure otherwise (`learners.scoping`)."""
+    scope = scope_structure_id(user)
+    if scope is True or scope is None:
+        return F("last_attended_on")
+    return Subquery(
+        Attendance.objects.filter(
+            learner_id=OuterRef("pk"),
+            session__structure_id=scope,
+            status=AttendanceStatus.PRESENT,
+        )
+        .order_by("-session__start")
+        .annotate(day=TruncDate("session__start"))
+        .values("day")[:1],
+        output_field=DateField(),
     )
 
 

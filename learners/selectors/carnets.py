@@ -75,3 +75,40 @@ def carnet_overview(*, carnet: Carnet, guide_limit: int = 6) -> CarnetOverview:
         competences=competences,
         next_guides=next_guides,
     )
+
+
+@dataclass(frozen=True)
+class StructureFollowing:
+    """A structure that follows the carnet's person, and whether the person lets it see
+    their whole record (`consent_id`: the active consent to withdraw, else None)."""
+
+    name: str
+    consent_id: int | None
+    consent_given_at: datetime.datetime | None
+
+
+def carnet_structures(*, carnet: Carnet) -> list[StructureFollowing]:
+    """The structures following the person, with their sharing consents (two queries)."""
+    from learners.models import LearnerStructure, SharingConsent
+
+    consents = {
+        consent.structure_id: consent
+        for consent in SharingConsent.objects.filter(
+            learner_id=carnet.learner_id, revoked_at__isnull=True
+        )
+    }
+    rows = []
+    for link in (
+        LearnerStructure.objects.filter(learner_id=carnet.learner_id)
+        .select_related("structure")
+        .order_by("structure__name")
+    ):
+        consent = consents.get(link.structure_id)
+        rows.append(
+            StructureFollowing(
+                name=link.structure.name,
+                consent_id=consent.pk if consent else None,
+                consent_given_at=consent.given_at if consent else None,
+            )
+        )
+    return rows

@@ -15,6 +15,7 @@ from learners.scoping import (
     learners_visible,
     scope_structure_id,
     sessions_visible,
+    summaries_readable_filter,
     summaries_visible,
 )
 from workshops.models import Competence, Level
@@ -102,7 +103,9 @@ def counsellor_dashboard(
         anonymised = Learner.objects.filter(anonymized_at__isnull=False).values("pk")
         summaries = summaries_visible(user).exclude(learner_id__in=anonymised)
     else:
-        summaries = CompetenceSummary.objects.all()
+        # Only what the structure may read whole: a summary built with another
+        # structure's observations shows only with the person's consent.
+        summaries = CompetenceSummary.objects.filter(summaries_readable_filter(scope))
 
     in_month = {"last_progress_on__gte": month_start, "last_progress_on__lte": today}
     progressed_qs = summaries.filter(**in_month)
@@ -115,9 +118,10 @@ def counsellor_dashboard(
         chosen = Q(pk__in=chosen.values("pk")[: limit * 5])
     else:
         # A link's date is the person's latest progress: within the month, the person
-        # progressed this month. Dated after today (a level recorded on a future session),
-        # their summaries tell.
-        links_in_month = links.filter(**in_month)
+        # progressed this month (maybe in another structure: the rows below keep only
+        # what this structure may read). Dated after today (a level recorded on a future
+        # session), their summaries tell.
+        month_ids = list(links.filter(**in_month).values_list("learner_id", flat=True))
         later_ids = list(
             progressed_qs.filter(
                 learner_id__in=links.filter(last_progress_on__gt=today).values("learner_id")
@@ -126,18 +130,17 @@ def counsellor_dashboard(
             .values_list("learner_id", flat=True)
             .distinct()
         )
-        progressed_count = links_in_month.count() + len(later_ids)
-        first = links_in_month.order_by("-last_progress_on", "learner_id")
-        chosen = Q(learner_id__in=first.values("learner_id")[:limit])
+        chosen = Q(learner_id__in=month_ids)
     related = ("learner", "competence", "current_level")
-    progressed_rows = list(
-        CompetenceSummary.objects.filter(chosen, **in_month).select_related(*related)
-    )
+    readable = summaries if links is not None else CompetenceSummary.objects.all()
+    progressed_rows = list(readable.filter(chosen, **in_month).select_related(*related))
     if later_ids:
         # Apart: with an OR of both sets, PostgreSQL no longer looks people up by index.
-        progressed_rows += CompetenceSummary.objects.filter(
-            learner_id__in=later_ids, **in_month
-        ).select_related(*related)
+        progressed_rows += readable.filter(learner_id__in=later_ids, **in_month).select_related(
+            *related
+        )
+    if links is not None:
+        progressed_count = len({summary.learner_id for summary in progressed_rows})
     progressed_rows.sort(
         key=lambda s: (-s.last_progress_on.toordinal(), s.learner_id, s.competence_id)
     )

@@ -19,11 +19,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from learners.models import Attendance, Learner, Observation, Session, Venue
-from learners.scoping import attendances_visible, observations_visible, sessions_visible
+from learners.scoping import (
+    attendances_visible,
+    consented_learner_ids,
+    observations_visible,
+    scope_structure_id,
+    sessions_visible,
+)
 from workshops.models import Theme
 
 from .admin_people import people_search
@@ -54,7 +60,19 @@ def _themes_prefetch(prefix: str = "") -> Prefetch:
 
 
 def people_for_export(*, user, filters: ExportFilters) -> QuerySet[Learner]:
-    return people_search(user=user, query=filters.query)
+    """The people of the list, each with `held`: may the user read their contact
+    details, notes and external id (`learners.scoping.holds_record`)? The resource
+    leaves those cells empty otherwise."""
+    qs = people_search(user=user, query=filters.query)
+    scope = scope_structure_id(user)
+    if scope is True or scope is None:
+        return qs.annotate(held=Value(scope is True, output_field=BooleanField()))
+    return qs.annotate(
+        held=ExpressionWrapper(
+            Q(structure_id=scope) | Q(pk__in=consented_learner_ids(scope)),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def sessions_for_export(*, user, filters: ExportFilters) -> QuerySet[Session]:

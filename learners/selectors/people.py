@@ -11,14 +11,20 @@ from learners.models import (
     Attendance,
     AuditLog,
     Commune,
+    CompetenceSummary,
     Learner,
-    LearnerStructure,
+    LinkRequest,
     Observation,
+    SharingConsent,
 )
+from learners.progress import summary_replay
 from learners.roles import can_use_tracking, is_coordinator
 from learners.scoping import (
-    attendances_visible,
+    attendances_of_learner,
+    has_consent,
+    holds_record,
     learners_visible,
+    observations_of_learner,
     scope_structure_id,
 )
 from learners.text import fold
@@ -59,8 +65,11 @@ def learner_get_for_user(*, user, learner_id: int, include_anonymized: bool = Fa
 
 @dataclass(frozen=True)
 class MatchCandidate:
-    """A possible existing record, with only safe fields. `learner_id` is set only when the
-    user may open that record (coordinator, or a person their structure already follows)."""
+    """A possible existing record. For a record the user's structure follows (or any, for
+    the coordination): first name, last-name initial, birth year, commune and its id.
+    For another structure's record: only the birth year (`other_structure` True), the
+    least that avoids a duplicate: « une personne née en 1953 est déjà suivie par une
+    autre structure du réseau »."""
 
     first_name: str
     last_initial: str
@@ -68,6 +77,7 @@ class MatchCandidate:
     commune_name: str
     learner_id: int | None
     score: int
+    other_structure: bool = False
 
     @property
     def display_name(self) -> str:
@@ -105,8 +115,7 @@ def learner_match_queryset(
 ) -> QuerySet[Learner]:
     """The records that may be the person described, across ALL structures: UNSCOPED, so
     never hand it to a template or an API. `learner_match_candidates` reduces it to safe
-    fields; `learners.services.sharing` checks with it that a record a counsellor attaches
-    to their structure is one the match showed them."""
+    fields through `learners.services.linking.learner_link_match`, the one rule."""
     first, last = fold(first_name), fold(last_name)
     if not first:
         return Learner.objects.none()
@@ -145,18 +154,9 @@ def learner_match_candidates(
     last_name: str = "",
     birth_year: int | None = None,
     commune: Commune | None = None,
-    birth_year_tolerance: int = 1,
     limit: int = 10,
 ) -> list[MatchCandidate]:
-    """People across ALL structures who may be the person about to be created.
-
-    Names match ignoring accents, case, spaces and hyphens ("Helene" finds "Hélène",
-    "Jean-Pierre" finds "jean pierre"); a record without a last name matches on the first
-    name; first and last names typed the other way round match too. With `birth_year`,
-    only records within ± `birth_year_tolerance` years (or without a year); with `commune`,
-    only records in the same département or within 15 km (or without a commune).
-    Anonymised records never match. Nothing for users without a tracking role.
-    """
+    """People who may be the person about to be created (`learner_match_pairs`)."""
     return [
         candidate
         for candidate, _pk in learner_match_pairs(
@@ -165,7 +165,6 @@ def learner_match_candidates(
             last_name=last_name,
             birth_year=birth_year,
             commune=commune,
-            birth_year_tolerance=birth_year_tolerance,
             limit=limit,
         )
     ]
@@ -178,80 +177,108 @@ def learner_match_pairs(
     last_name: str = "",
     birth_year: int | None = None,
     commune: Commune | None = None,
-    birth_year_tolerance: int = 1,
     limit: int = 10,
 ) -> list[tuple[MatchCandidate, int]]:
-    """`learner_match_candidates` with each record's primary key beside its candidate, for
-    server-side use only (a view keeps the keys in the session so that "c'est cette
-    personne" never puts the id of an unreadable record in the page)."""
+    """The match hints, by the one linking rule (`learners.services.linking`), each with
+    its record's primary key for server-side use only (a view keeps the keys in the
+    session, never in the page).
+
+    Names match ignoring accents, case, spaces and hyphens, first and last names either
+    way round; birth year ± 1 (or unknown); commune in the same département or within
+    15 km (or unknown). Records the user's structure follows come first, named; other
+    structures' records only for a precise description (`identity_is_precise`), with
+    their birth year alone. Nothing for users without a tracking role."""
+    from learners.services.linking import learner_link_match
+
     if not can_use_tracking(user):
         return []
-    first, last = fold(first_name), fold(last_name)
-    if not first:
-        return []
-    qs = learner_match_queryset(
+    match = learner_link_match(
+        user=user,
         first_name=first_name,
         last_name=last_name,
         birth_year=birth_year,
         commune=commune,
-        birth_year_tolerance=birth_year_tolerance,
+        limit=limit,
     )
-    rows = list(
-        qs.values(
-            "id",
-            "first_name",
-            "last_name",
-            "normalized_name",
-            "birth_year",
-            "commune_id",
-            "commune__name",
-        )[: limit * 5]
-    )
-    scope = scope_structure_id(user)
-    if scope is True:
-        readable = {row["id"] for row in rows}
-    else:
-        readable = set(
-            LearnerStructure.objects.filter(
-                structure_id=scope, learner_id__in=[row["id"] for row in rows]
-            ).values_list("learner_id", flat=True)
-        )
+    first, last = fold(first_name), fold(last_name)
 
     def score(row) -> int:
-        points = 2 if last and row["normalized_name"] == first + last else 0
-        points += 1 if birth_year is not None and row["birth_year"] == birth_year else 0
-        points += 1 if commune is not None and row["commune_id"] == commune.insee_code else 0
+        points = 2 if last and row.normalized_name == first + last else 0
+        points += 1 if birth_year is not None and row.birth_year == birth_year else 0
+        points += 1 if commune is not None and row.commune_id == commune.insee_code else 0
         return points
 
-    pairs = [
+    own = [
         (
             MatchCandidate(
-                first_name=row["first_name"],
-                last_initial=row["last_name"][:1].upper(),
-                birth_year=row["birth_year"],
-                commune_name=row["commune__name"] or "",
-                learner_id=row["id"] if row["id"] in readable else None,
+                first_name=row.first_name,
+                last_initial=row.last_name[:1].upper(),
+                birth_year=row.birth_year,
+                commune_name=row.commune.name if row.commune_id else "",
+                learner_id=row.pk,
                 score=score(row),
             ),
-            row["id"],
+            row.pk,
         )
-        for row in rows
+        for row in match.own
     ]
-    pairs.sort(key=lambda pair: (-pair[0].score, pair[0].first_name, pair[0].last_initial))
-    return pairs[:limit]
+    own.sort(key=lambda pair: (-pair[0].score, pair[0].first_name, pair[0].last_initial))
+    others = [
+        (
+            MatchCandidate(
+                first_name="",
+                last_initial="",
+                birth_year=year,
+                commune_name="",
+                learner_id=None,
+                score=0,
+                other_structure=True,
+            ),
+            pk,
+        )
+        for pk, year in zip(match.other_ids, match.other_birth_years, strict=True)
+    ]
+    return (own + others)[:limit]
 
 
 @dataclass
 class LearnerProgress:
-    """A person's page: competences (network-wide: they are the person's), the observation
-    history for the chart and its table, and the sessions attended that the user may see
-    (`other_attendance_count` counts those in other structures' sessions)."""
+    """A person's page: the competences and the observation history the user may read, and
+    the sessions attended that the user may read (`learners.scoping`).
+
+    Without the person's consent, a counsellor's structure reads only what it recorded:
+    competence levels are then computed from its own observations (`shared` False), and
+    nothing says whether the person was seen elsewhere. `holds_record`: the user may read
+    the contact details, notes and carnet (creating structure, consent or coordination)."""
 
     learner: Learner
     competences: list[CompetenceProgress]
     observations: list[Observation]
     attendances: list[Attendance]
-    other_attendance_count: int
+    shared: bool
+    holds_record: bool
+
+
+def _summaries_from(observations: list[Observation]) -> list[CompetenceSummary]:
+    """Unsaved summaries (with their levels and competence attached) built from these
+    observations alone, by the same rules as the stored ones (`learners.progress`)."""
+    by_competence: dict[int, list[Observation]] = {}
+    for observation in observations:
+        by_competence.setdefault(observation.competence_id, []).append(observation)
+    summaries = []
+    for items in by_competence.values():
+        levels = {o.level_id: o.level for o in items}
+        state = summary_replay((o.level_id, o.level.rank, o.observed_on) for o in items)
+        summary = CompetenceSummary(learner_id=items[0].learner_id, **state.as_fields())
+        summary.competence = items[0].competence
+        summary.first_level = levels[state.first_level_id]
+        summary.current_level = levels[state.current_level_id]
+        summary.best_level = levels[state.best_level_id]
+        summaries.append(summary)
+    summaries.sort(
+        key=lambda s: (s.competence.framework.name, s.competence.sort_order, s.competence.code)
+    )
+    return summaries
 
 
 def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) -> LearnerProgress:
@@ -262,11 +289,22 @@ def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) 
     commune the page shows, and nothing else (a person followed for years has hundreds
     of rows; each object built costs): other relations load one query per object."""
     learner = learner_get_for_user(user=user, learner_id=learner_id)
-    competences = competence_progress_list(
-        summaries_with_levels(learner.competence_summaries.all())
+    consent = has_consent(user, learner)
+    holds = holds_record(user, learner, consent=consent)
+    readable = observations_of_learner(user, learner, consent=consent)
+    observations = list(
+        readable.select_related("level", "competence__framework", "competence__domain").order_by(
+            "observed_on", "id"
+        )
     )
-    observations = list(learner.observations.select_related("level").order_by("observed_on", "id"))
-    visible = attendances_visible(user).filter(learner=learner)
+    if consent:
+        # The whole progression: the stored summaries are the person's.
+        competences = competence_progress_list(
+            summaries_with_levels(learner.competence_summaries.all())
+        )
+    else:
+        competences = competence_progress_list(_summaries_from(observations))
+    visible = attendances_of_learner(user, learner, consent=consent)
     attendances = list(
         visible.select_related("session__venue__commune")
         .only(
@@ -281,15 +319,48 @@ def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) 
         )
         .order_by("-session__start")[:attendance_limit]
     )
-    other = 0
-    if not is_coordinator(user):
-        other = learner.attendances.exclude(pk__in=visible.values("pk")).count()
     return LearnerProgress(
         learner=learner,
         competences=competences,
         observations=observations,
         attendances=attendances,
-        other_attendance_count=other,
+        shared=consent,
+        holds_record=holds,
+    )
+
+
+def sharing_consent_own(*, user, learner: Learner) -> SharingConsent | None:
+    """The active consent the counsellor's structure holds for this person, if any."""
+    scope = scope_structure_id(user)
+    if scope is None or scope is True:
+        return None
+    return SharingConsent.objects.filter(
+        learner_id=learner.pk, structure_id=scope, revoked_at__isnull=True
+    ).first()
+
+
+def sharing_consents_for_page(*, user, learner: Learner) -> dict:
+    """The person's page: every consent for the coordination (one query), the
+    structure's own for a counsellor (one query)."""
+    if is_coordinator(user):
+        consents = list(
+            SharingConsent.objects.filter(learner_id=learner.pk).select_related("structure")
+        )
+        return {"consents": consents, "own_consent": None}
+    return {"consents": [], "own_consent": sharing_consent_own(user=user, learner=learner)}
+
+
+def link_requests_open(*, user) -> QuerySet[LinkRequest]:
+    """Open link requests, oldest first, for coordinators only (empty for anyone else)."""
+    if not is_coordinator(user):
+        return LinkRequest.objects.none()
+    return (
+        LinkRequest.objects.filter(
+            closed_at__isnull=True,
+            learner__anonymized_at__isnull=True,
+        )
+        .select_related("structure", "learner__structure", "own_record")
+        .order_by("requested_at", "id")
     )
 
 

@@ -7,10 +7,13 @@ labels, dates in the site's time zone, ISO 8601).
 
 Scope: the person must be visible to the user (coordinator: everyone; counsellor: people
 linked to their structure; `Learner.DoesNotExist` otherwise, so the view answers 404).
-The export is COMPLETE whoever produces it: the person is entitled to everything the
-network holds on them (the structures of the network are joint controllers, and the
-person may ask any of them, art. 26(3)), so a counsellor's export also lists sessions
-held by other structures. The carnet code is never included (only its HMAC is stored).
+A counsellor's export covers what their structure holds (`learners.scoping`): the
+sessions it held, the observations it recorded and the levels computed from them, the
+audit entries of its own staff, and the contact details, notes and carnet only when it
+holds the record (creating structure, or the person's consent). With the person's
+consent it also gives the other structures' sessions and observations. The complete
+export (every structure's data) is the coordination's: `perimetre` says which one this
+is. The carnet code is never included (only its HMAC is stored).
 Audit entries say when, what, and which structure (or "la coordination du réseau") read
 or changed the record, not the staff member's login (CJEU C-579/21: the dates and
 purposes of consultations are due, the employees' identities are not).
@@ -26,20 +29,26 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from learners.choices import AuditAction
+from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
-    Attendance,
     AuditLog,
     Carnet,
     CompetenceSummary,
     GuideRead,
     LearnerStructure,
-    Observation,
     ReminderSent,
+    SharingConsent,
+)
+from learners.scoping import (
+    attendances_of_learner,
+    has_consent,
+    holds_record,
+    observations_of_learner,
+    scope_structure_id,
 )
 from workshops.models import Theme
 
-from .people import learner_get_for_user
+from .people import _summaries_from, learner_get_for_user
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -74,6 +83,13 @@ def learner_data_export(*, user, learner_id: int) -> dict:
     """See the module docstring. Raises `Learner.DoesNotExist` when out of scope."""
     learner = learner_get_for_user(user=user, learner_id=learner_id)
     learner = type(learner).objects.select_related("commune", "structure").get(pk=learner.pk)
+    scope = scope_structure_id(user)
+    complete = scope is True
+    consent = has_consent(user, learner)
+    holds = holds_record(user, learner, consent=consent)
+    links = LearnerStructure.objects.filter(learner=learner)
+    if not complete:
+        links = links.filter(structure_id=scope)
 
     structures = [
         {
@@ -81,9 +97,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "type": link.structure.get_kind_display(),
             "depuis": _dt(link.created_at),
         }
-        for link in LearnerStructure.objects.filter(learner=learner)
-        .select_related("structure")
-        .order_by("created_at", "id")
+        for link in links.select_related("structure").order_by("created_at", "id")
     ]
 
     reminders = dict(
@@ -93,7 +107,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
     )
     attendances = []
     for attendance in (
-        Attendance.objects.filter(learner=learner)
+        attendances_of_learner(user, learner, consent=consent)
         .select_related("session__venue__commune", "session__structure", "session__atelier")
         .prefetch_related(Prefetch("session__themes", queryset=Theme.objects.order_by("name")))
         .order_by("session__start", "id")
@@ -119,6 +133,21 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             }
         )
 
+    readable = list(
+        observations_of_learner(user, learner, consent=consent)
+        .select_related("competence__framework", "competence__domain", "level", "session")
+        .order_by("observed_on", "id")
+    )
+    if consent:
+        stored = (
+            CompetenceSummary.objects.filter(learner=learner)
+            .select_related("competence__framework", "first_level", "current_level", "best_level")
+            .order_by("competence__framework__name", "competence__sort_order", "competence__code")
+        )
+    else:
+        stored = _summaries_from(readable)
+    present = [a["date"] for a in attendances if a["presence"] == _present_label()]
+    last_seen = present[-1][:10] if present else None
     observations = [
         {
             "date": _d(o.observed_on),
@@ -128,9 +157,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "source": o.get_source_display(),
             "seance_du": _dt(o.session.start) if o.session_id else None,
         }
-        for o in Observation.objects.filter(learner=learner)
-        .select_related("competence__framework", "level", "session")
-        .order_by("observed_on", "id")
+        for o in readable
     ]
     summaries = [
         {
@@ -143,9 +170,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "premiere_observation": _d(s.first_observed_on),
             "derniere_observation": _d(s.last_observed_on),
         }
-        for s in CompetenceSummary.objects.filter(learner=learner)
-        .select_related("competence__framework", "first_level", "current_level", "best_level")
-        .order_by("competence__framework__name", "competence__sort_order", "competence__code")
+        for s in stored
     ]
     carnets = [
         {
@@ -156,13 +181,18 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "nombre_ouvertures": c.open_count,
         }
         for c in Carnet.objects.filter(learner=learner).order_by("created_at", "id")
+        if holds
     ]
     guides = [
         {"titre": read.guide.title, "adresse": read.guide.url or "", "lue_le": _dt(read.read_at)}
         for read in GuideRead.objects.filter(learner=learner)
         .select_related("guide")
         .order_by("read_at", "id")
+        if holds
     ]
+    entries = AuditLog.objects.filter(learner=learner)
+    if not complete:
+        entries = entries.filter(structure_id=scope)
     audit = [
         {
             "date": _dt(entry.created_at),
@@ -170,9 +200,9 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "detail": entry.detail,
             "par": _actor(entry),
         }
-        for entry in AuditLog.objects.filter(learner=learner)
-        .select_related("user__counsellor__structure")
-        .order_by("created_at", "id")
+        for entry in entries.select_related("user__counsellor__structure").order_by(
+            "created_at", "id"
+        )
     ]
 
     commune = learner.commune
@@ -180,6 +210,13 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         "document": "Données personnelles enregistrées dans Pas à pas",
         "format": EXPORT_FORMAT_VERSION,
         "genere_le": _dt(timezone.now()),
+        "perimetre": (
+            "toutes les données du réseau"
+            if complete
+            else "données enregistrées par la structure qui a produit cet export"
+            + (" et, avec votre accord, celles des autres structures" if consent else "")
+            + " ; la coordination du réseau peut fournir l'export complet"
+        ),
         "identite": {
             "prenom": learner.first_name,
             "nom": learner.last_name,
@@ -189,23 +226,35 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             ),
             "genre": learner.get_gender_display(),
             "statut": learner.get_social_status_display(),
-            "remarques": learner.notes,
+            "remarques": learner.notes if holds else "",
             "identifiant_reseau": learner.network_id,
-            "identifiant_externe": learner.external_id,
-            "structure_d_accueil": learner.structure.name,
+            "identifiant_externe": learner.external_id if holds else "",
+            "structure_d_accueil": learner.structure.name if holds else "",
             "fiche_creee_le": _dt(learner.created_at),
             "fiche_modifiee_le": _dt(learner.updated_at),
             "derniere_activite": _dt(learner.last_activity_at),
-            "derniere_presence": _d(learner.last_attended_on),
+            "derniere_presence": _d(learner.last_attended_on) if consent else last_seen,
         },
         "information_et_consentement": {
             "base_legale": learner.get_legal_basis_display(),
             "personne_informee_le": _d(learner.information_given_at),
-            "accepte_d_etre_contactee": learner.contact_consent,
-            "accord_recueilli_le": _dt(learner.contact_consent_at),
-            "telephone": learner.phone,
-            "courriel": learner.email,
+            "accepte_d_etre_contactee": learner.contact_consent if holds else None,
+            "accord_recueilli_le": _dt(learner.contact_consent_at) if holds else None,
+            "telephone": learner.phone if holds else "",
+            "courriel": learner.email if holds else "",
         },
+        "accords_de_partage": [
+            {
+                "structure": c.structure.name,
+                "donne_le": _dt(c.given_at),
+                "comment": c.get_method_display(),
+                "retire_le": _dt(c.revoked_at),
+            }
+            for c in SharingConsent.objects.filter(learner=learner)
+            .filter(**({} if complete else {"structure_id": scope}))
+            .select_related("structure")
+            .order_by("given_at", "id")
+        ],
         "conservation": {
             "duree_sans_activite_en_mois": settings.RETENTION_MONTHS,
             "anonymisation_prevue_a_partir_du": _d(_retention_day(learner.last_activity_at)),
@@ -218,6 +267,10 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         "fiches_lues": guides,
         "journal_des_acces": audit,
     }
+
+
+def _present_label() -> str:
+    return str(AttendanceStatus.PRESENT.label)
 
 
 def _retention_day(last_activity: datetime.datetime) -> datetime.date:

@@ -17,8 +17,9 @@ from learners.models import (
     Counsellor,
     Observation,
     Session,
+    SharingConsent,
 )
-from learners.scoping import sessions_visible
+from learners.scoping import scope_structure_id, sessions_visible
 from workshops.models import Competence, Level
 
 
@@ -107,8 +108,9 @@ class AttendanceSheet:
 def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
     """The sheet of one session (`Session.DoesNotExist` when out of scope): attendance with
     the people, the session's competences with the levels of their frameworks, the levels
-    already recorded in this session and each person's current levels. Seven queries,
-    whatever the number of people."""
+    already recorded in this session and each person's current levels (as far as the
+    session's structure may read them). Nine queries at most, whatever the number of
+    people."""
     session = session_get_for_user(user=user, session_id=session_id)
     competences = list(session.competences.select_related("framework").order_by("sort_order"))
     framework_ids = {c.framework_id for c in competences}
@@ -132,8 +134,31 @@ def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
         if level_id in levels_by_id:
             recorded[learner_id][competence_id] = levels_by_id[level_id]
     current: dict[int, dict[int, Level]] = defaultdict(dict)
+    # Current levels: the person's (their summaries) for the coordination and for the
+    # people who consented to share with the session's structure; otherwise the last level
+    # this structure recorded itself (`learners.scoping`).
+    shared = set(learner_ids)
+    if scope_structure_id(user) is not True:
+        shared = set(
+            SharingConsent.objects.filter(
+                structure_id=session.structure_id,
+                learner_id__in=learner_ids,
+                revoked_at__isnull=True,
+            ).values_list("learner_id", flat=True)
+        )
+        for learner_id, competence_id, level_id in (
+            Observation.objects.filter(
+                structure_id=session.structure_id,
+                learner_id__in=set(learner_ids) - shared,
+                competence_id__in=competence_ids,
+            )
+            .order_by("observed_on", "id")
+            .values_list("learner_id", "competence_id", "level_id")
+        ):
+            if level_id in levels_by_id:
+                current[learner_id][competence_id] = levels_by_id[level_id]
     for learner_id, competence_id, level_id in CompetenceSummary.objects.filter(
-        learner_id__in=learner_ids, competence_id__in=competence_ids
+        learner_id__in=shared, competence_id__in=competence_ids
     ).values_list("learner_id", "competence_id", "current_level_id"):
         if level_id in levels_by_id:
             current[learner_id][competence_id] = levels_by_id[level_id]

@@ -31,7 +31,8 @@ Definitions (shown on the page too):
   without a record at collective sessions; **participations** = presences + anonymous
   participants, as the national activity record counts them.
 - **progression**: among the people reached, those observed (counsellor observation or
-  self-assessment) on a competence in the period; their gain on it is the best level
+  self-assessment; for a structure or a counsellor, the observations their structure
+  recorded only) on a competence in the period; their gain on it is the best level
   observed in the period minus the level at the start of the period (their last
   observation before it, or else their first one in it), never below 0.
 - **atelier cycles**: the sessions of one atelier curriculum run by one structure in the
@@ -54,6 +55,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -575,6 +577,9 @@ def _progress_pairs(base: _Base) -> QuerySet[CompetenceSummary]:
     observations = Observation.objects.filter(
         learner_id=OuterRef("learner_id"), competence_id=OuterRef("competence_id")
     )
+    if base.scope.level != SCOPE_NETWORK:
+        # A structure's figures use the levels it recorded itself (`learners.scoping`).
+        observations = observations.filter(structure_id=base.scope.structure_id)
     in_period = observations.filter(observed_on__gte=start, observed_on__lte=end)
     best = Subquery(in_period.order_by("-level__rank").values("level__rank")[:1])
     before = Subquery(
@@ -583,13 +588,18 @@ def _progress_pairs(base: _Base) -> QuerySet[CompetenceSummary]:
         .values("level__rank")[:1]
     )
     first_in_period = Subquery(in_period.order_by("observed_on", "id").values("level__rank")[:1])
-    return CompetenceSummary.objects.filter(
+    pairs = CompetenceSummary.objects.filter(
         learner_id__in=base.attendances.values("learner_id"),
         first_observed_on__lte=end,
         last_observed_on__gte=start,
-    ).annotate(
-        gain=Greatest(best - Coalesce(before, first_in_period), Value(0)),
     )
+    gain = Greatest(best - Coalesce(before, first_in_period), Value(0))
+    if base.scope.level != SCOPE_NETWORK:
+        # For a structure the summary's dates (network-wide) no longer guarantee an
+        # observation in the period: None without one (PostgreSQL's GREATEST would turn
+        # the NULL into 0).
+        gain = Case(When(Exists(in_period), then=gain), default=None, output_field=IntegerField())
+    return pairs.annotate(gain=gain)
 
 
 def _progress(base: _Base) -> dict:

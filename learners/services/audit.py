@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from learners.choices import AuditAction
 from learners.models import AuditLog, Learner
+from learners.roles import user_roles
 
 DETAIL_MAX = 255
 
@@ -20,9 +21,11 @@ def _row(*, user, action: str, learner: Learner | None, detail: str) -> AuditLog
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action: {action!r}")
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    counsellor = user_roles(user).counsellor if authenticated else None
     return AuditLog(
         user=user if authenticated else None,
         username=_username(user),
+        structure_id=counsellor.structure_id if counsellor is not None else None,
         action=action,
         learner=learner,
         learner_network_id=learner.network_id if learner is not None else "",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from learners.choices import AuditAction
 from learners.codes import code_generate, code_hash, code_normalize
 from learners.models import Carnet, GuideRead, Learner
-from learners.scoping import can_access_learner
+from learners.scoping import can_access_learner, holds_record
 from workshops.models import GuidePage
 
 from ._common import refuse
@@ -27,7 +27,8 @@ def carnet_issue(*, user, learner: Learner) -> str:
     """Give the person a new carnet code and return it in plain form (format it for print
     with `learners.codes.code_format`). The code is never stored nor shown again: only its
     HMAC is kept. The person's previous active code, if any, is revoked."""
-    if not can_access_learner(user, learner):
+    # The code opens the person's whole carnet: only who holds the record gives it.
+    if not can_access_learner(user, learner) or not holds_record(user, learner):
         refuse()
     if learner.is_anonymized:
         refuse(_("Cette fiche a été anonymisée."))
@@ -58,7 +59,7 @@ def carnet_issue(*, user, learner: Learner) -> str:
 
 def carnet_revoke(*, user, carnet: Carnet) -> Carnet:
     """Revoke a code (lost card, request of the person). Idempotent."""
-    if not can_access_learner(user, carnet.learner):
+    if not can_access_learner(user, carnet.learner) or not holds_record(user, carnet.learner):
         refuse()
     if carnet.revoked_at is None:
         carnet.revoked_at = timezone.now()

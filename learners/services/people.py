@@ -28,15 +28,18 @@ from learners.models import (
     GuideRead,
     Learner,
     LearnerStructure,
+    LinkRequest,
     Observation,
+    SharingConsent,
     Structure,
 )
 from learners.roles import counsellor_structure, is_coordinator
-from learners.scoping import can_access_learner, can_write_structure
+from learners.scoping import can_access_learner, can_write_structure, holds_record
 
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
 from .audit import audit_log_record
+from .linking import link_requests_close_for_merge
 from .progress import summary_rebuild
 
 REFRESH_CHUNK = 5000
@@ -58,6 +61,9 @@ LEARNER_FIELDS = frozenset(
         "notes",
     }
 )
+
+
+PRIVATE_FIELDS = frozenset({"phone", "email", "contact_consent", "contact_consent_at", "notes"})
 
 
 def _consent_defaults(learner: Learner) -> None:
@@ -130,9 +136,17 @@ def learner_create(
 
 def learner_update(*, user, learner: Learner, data: dict) -> Learner:
     """Change some fields (keys of `data`, among LEARNER_FIELDS). Withdrawing the contact
-    consent erases phone and e-mail. The audit row lists the changed field names only."""
+    consent erases phone and e-mail. The audit row lists the changed field names only.
+    Contact details and notes are changed only by who holds them (`holds_record`)."""
     if not can_access_learner(user, learner):
         refuse()
+    if PRIVATE_FIELDS & set(data) and not holds_record(user, learner):
+        refuse(
+            _(
+                "Les coordonnées et remarques de cette personne sont tenues par une autre "
+                "structure : vous ne pouvez pas les modifier sans son accord."
+            )
+        )
     if learner.is_anonymized:
         refuse(_("Cette fiche a été anonymisée."))
     data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
@@ -193,6 +207,11 @@ def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
     and read guides move (if both have an active carnet, `remove`'s is revoked), the
     structures following either record follow the result, `keep`'s blank identity fields
     are filled from `remove`, and the audit history of `remove` is attached to `keep`.
+    Visibility still follows who recorded what (each observation, attendance and audit
+    row keeps its structure), so merging gives no structure the other's history; the
+    notes and contact details of `remove` pass only when both records were created by the
+    same structure (they are held by it). Sharing consents follow the person; link
+    requests between the two records are closed.
     The merge itself is audited on `keep` with `remove`'s network id.
     """
     if not is_coordinator(user):
@@ -251,17 +270,31 @@ def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
         )
         LearnerStructure.objects.filter(learner=remove).delete()
         AuditLog.objects.filter(learner=remove).update(learner=keep)
+        # Consents are the person's: they follow; one active per structure.
+        consenting = SharingConsent.objects.filter(learner=keep, revoked_at__isnull=True).values(
+            "structure_id"
+        )
+        SharingConsent.objects.filter(learner=remove, structure_id__in=consenting).filter(
+            revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        SharingConsent.objects.filter(learner=remove).update(learner=keep)
+        closed_requests = link_requests_close_for_merge(user=user, keep=keep, removed_id=remove.pk)
+        LinkRequest.objects.filter(learner=remove).update(learner=keep)
+        LinkRequest.objects.filter(own_record=remove).update(own_record=keep)
 
         # Identity: fill what `keep` lacks.
         for field in ("last_name", "birth_year", "commune_id", "information_given_at"):
             if not getattr(keep, field) and getattr(remove, field):
                 setattr(keep, field, getattr(remove, field))
-        if remove.notes and remove.notes not in keep.notes:
+        # Notes and contact details are held by the structure that created the record
+        # (`learners.scoping.holds_record`): another structure's never pass to it.
+        same_holder = remove.structure_id == keep.structure_id
+        if same_holder and remove.notes and remove.notes not in keep.notes:
             keep.notes = "\n".join(filter(None, (keep.notes, remove.notes)))[:500]
         for field, unknown in (("gender", Gender.UNKNOWN), ("social_status", SocialStatus.UNKNOWN)):
             if getattr(keep, field) == unknown:
                 setattr(keep, field, getattr(remove, field))
-        if not keep.contact_consent and remove.contact_consent:
+        if same_holder and not keep.contact_consent and remove.contact_consent:
             keep.contact_consent = True
             keep.contact_consent_at = remove.contact_consent_at
             keep.phone, keep.email = remove.phone, remove.email
@@ -278,7 +311,8 @@ def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
             learner=keep,
             detail=(
                 f"fiche {remove_network_id} fusionnée : {moved_attendance} présences déplacées, "
-                f"{len(duplicate_ids)} combinées, {moved_observations} observations"
+                f"{len(duplicate_ids)} combinées, {moved_observations} observations, "
+                f"{closed_requests} demande(s) de rattachement traitée(s)"
             ),
         )
     return keep

@@ -44,10 +44,12 @@ from learners.models import (
     DigestSent,
     JobRun,
     Learner,
+    LearnerStructure,
     ReminderSent,
 )
 from learners.models.people import network_id_generate
-from learners.scoping import can_access_learner
+from learners.roles import is_coordinator
+from learners.scoping import can_access_learner, scope_structure_id
 
 from ._common import refuse
 from .activity import structure_links_refresh
@@ -147,15 +149,36 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     return len(ids)
 
 
+def learner_erasure_is_coordinations(*, user, learner: Learner) -> bool:
+    """True when `user` is a counsellor and another structure also follows the person:
+    erasing them is then the coordination's act."""
+    if is_coordinator(user):
+        return False
+    return (
+        LearnerStructure.objects.filter(learner_id=learner.pk)
+        .exclude(structure_id=scope_structure_id(user))
+        .exists()
+    )
+
+
 def learner_anonymize(*, user=None, learner: Learner, reason: str = REASON_REQUEST) -> Learner:
     """Anonymise one person now (see the module docstring for what is erased and kept).
 
     `user` None is the system (the retention job); otherwise a coordinator, or a
-    counsellor of a structure linked to the person (PermissionDenied for anyone else).
-    Idempotent: an anonymised person is returned unchanged, with no new audit row.
+    counsellor of the only structure linked to the person (PermissionDenied for anyone
+    else): erasing a person several structures follow is the coordination's act, logged
+    like every anonymisation. Idempotent: an anonymised person is returned unchanged,
+    with no new audit row.
     """
     if user is not None and not can_access_learner(user, learner):
         refuse()
+    if user is not None and learner_erasure_is_coordinations(user=user, learner=learner):
+        refuse(
+            _(
+                "Cette personne est suivie par plusieurs structures du réseau : seule la "
+                "coordination peut effacer sa fiche. Transmettez-lui la demande."
+            )
+        )
     with transaction.atomic():
         locked = Learner.objects.select_for_update().get(pk=learner.pk)
         if locked.is_anonymized:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from learners.choices import AuditAction, ObservationSource
 from learners.models import CompetenceSummary, Learner, Observation, Session
 from learners.progress import SUMMARY_FIELDS, SummaryState, summary_replay, summary_step
+from learners.roles import counsellor_structure
 from learners.scoping import can_access_learner
 from workshops.models import Competence, Level
 
@@ -136,6 +137,15 @@ def observation_record(
         level=level,
         source=source,
         session=session,
+        # Who recorded it decides who reads it (`learners.scoping`): the session's
+        # structure, else the counsellor's; a self-assessment is the person's own (None).
+        structure_id=(
+            session.structure_id
+            if session is not None
+            else getattr(counsellor_structure(user), "pk", None)
+            if user is not None and source != ObservationSource.SELF
+            else None
+        ),
         observed_on=observed_on,
         author=user if user is not None else None,
     )

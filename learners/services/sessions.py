@@ -456,6 +456,7 @@ def attendance_sheet_save(
                 level_id=level_id,
                 source=ObservationSource.COUNSELLOR,
                 session=session,
+                structure_id=session.structure_id,
                 observed_on=observed_on,
                 author=user,
             )

@@ -50,9 +50,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from home.clients import client_ip
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
-from learners.models import Carnet
+from learners.models import Carnet, SharingConsent
 from learners.selectors import carnet_overview
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
+from learners.selectors.carnets import carnet_structures
 from learners.services import carnet_mark_guide_read
 from learners.services.carnet_limits import CarnetRateLimited
 from learners.services.carnet_opening import (
@@ -62,6 +63,7 @@ from learners.services.carnet_opening import (
     carnet_open_attempt,
     carnet_opening_form_state,
 )
+from learners.services.linking import sharing_consent_revoke
 
 COOKIE_NAME = "carnet"
 COOKIE_SALT = "learners.carnet.opened"
@@ -396,6 +398,8 @@ def _carnet_page(request: HttpRequest, carnet: Carnet) -> HttpResponse:
             "read_guides": read_guides,
             "just_read": just_read,
             "today": timezone.localdate(),
+            "structures": carnet_structures(carnet=carnet),
+            "consent_withdrawn": request.GET.get("accord") == "retire",
         },
     )
 
@@ -425,6 +429,23 @@ def carnet_guide_read(request: HttpRequest, guide_id: int) -> HttpResponse:
     if read:
         return _redirect(f"lue={guide.pk}", fragment="fiches-lues")
     return _redirect(fragment="fiches-a-lire")
+
+
+@carnet_headers
+@require_POST
+def carnet_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """« Retirer mon accord »: the person stops a structure seeing their whole record."""
+    opened, _stale = _cookie_state(request)
+    if opened is None:
+        response = _redirect(f"erreur={ERROR_EXPIRED}")
+        _forget_cookie(response)
+        return response
+    consent = SharingConsent.objects.filter(
+        pk=consent_id, learner_id=opened.learner_id, revoked_at__isnull=True
+    ).first()
+    if consent is not None:
+        sharing_consent_revoke(consent=consent, carnet=opened)
+    return _redirect("accord=retire", fragment="qui-m-accompagne")
 
 
 @carnet_headers

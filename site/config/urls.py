@@ -19,6 +19,11 @@ urlpatterns = [
     path("carnet/", carnet_views.carnet, name="carnet"),
     path("carnet/fermer/", carnet_views.carnet_close, name="carnet_close"),
     path(
+        "carnet/accords/<int:consent_id>/retirer/",
+        carnet_views.carnet_consent_withdraw,
+        name="carnet_consent_withdraw",
+    ),
+    path(
         "carnet/fiches/<int:guide_id>/lue/",
         carnet_views.carnet_guide_read,
         name="carnet_guide_read",

@@ -150,8 +150,16 @@ def assert_controls_fit(page, selector: str) -> None:
 
 
 def test_recognise_instead_of_duplicating(phone, live_server, people_data):
+    """Josiane is followed by another structure: the hint says only that a person born in
+    1951 is followed elsewhere, and her carnet code (hers to show) links her record with
+    her consent."""
+    from learners.codes import code_generate, code_hash
+    from learners.models import SharingConsent
+
     page = phone
     josiane = people_data["josiane"]
+    code = code_generate()
+    Carnet.objects.create(learner=josiane, code_hash=code_hash(code))
     log_in(page, live_server, people_data["user"])
     page.goto(live_server.url + reverse("learners_person_create"))
     assert_no_horizontal_scroll(page)
@@ -164,10 +172,17 @@ def test_recognise_instead_of_duplicating(phone, live_server, people_data):
     assert_no_horizontal_scroll(page)
     assert_region_accessible(page, "#pap-person-form")
     assert_controls_fit(page, "#pap-person-form")
-    assert page.get_by_text("Josiane M.").is_visible()
-    page.get_by_role("button", name="C'est cette personne : la suivre aussi").click()
+    assert page.get_by_text(
+        "Une personne née en 1951 est déjà suivie par une autre structure du réseau."
+    ).is_visible()
+    assert not page.get_by_text("Josiane M.").is_visible()
+    page.get_by_label("Elle a son carnet : saisir son code").fill(code)
+    page.get_by_role("button", name="Rattacher avec son code").click()
     page.wait_for_url(re.compile(rf"/personnes/{josiane.pk}/$"))
     assert LearnerStructure.objects.filter(
         learner=josiane, structure=people_data["structure"]
+    ).exists()
+    assert SharingConsent.objects.filter(
+        learner=josiane, structure=people_data["structure"], revoked_at__isnull=True
     ).exists()
     assert Learner.objects.filter(normalized_first_name="josiane").count() == 1

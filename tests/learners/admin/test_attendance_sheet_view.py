@@ -425,7 +425,7 @@ def test_person_lookup_queries_are_bounded(
 # --- New person ------------------------------------------------------------------------------
 
 
-def test_new_person_shows_network_matches_with_safe_fields_only(
+def test_new_person_shows_another_structure_s_record_as_a_birth_year_only(
     client, counsellor_b, structure_b, helene, landeronde
 ):
     session_b = SessionFactory(structure=structure_b)
@@ -441,13 +441,17 @@ def test_new_person_shows_network_matches_with_safe_fields_only(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Cette personne est peut-être déjà connue" in html
-    assert "Hélène D." in html and "1948" in html and "Landeronde" in html
-    # Safe fields only: no last name, no contact, no notes, no link to another's record.
-    assert "Durand" not in html
-    assert "0600000000" not in html and "NOTE-PRIVEE" not in html
-    assert f'name="add_learner" value="{helene.pk}"' not in html
-    assert "Suivie par une autre structure." in html
+    assert "Une personne née en 1948 est déjà suivie par une autre structure du réseau." in html
+    # Nothing else: no name, no initial, no commune, no contact, no notes, no id.
+    for secret in ("Durand", "Hélène D.", "Landeronde</", "0600000000", "NOTE-PRIVEE"):
+        assert secret not in html, secret
+    assert f'value="{helene.pk}"' not in html
     assert not Learner.objects.filter(structure=structure_b).exists()
+    # A first name alone gives no hint about other structures at all.
+    alone = client.post(new_person_url(session_b), {"first_name": "helene"})
+    assert alone.status_code == 302
+    Attendance.objects.filter(session=session_b).delete()
+    Learner.objects.filter(structure=structure_b).delete()
 
     # "None of them": the record is created and registered.
     response = client.post(new_person_url(session_b), {**data, "confirm": "1"})
@@ -456,6 +460,43 @@ def test_new_person_shows_network_matches_with_safe_fields_only(
     assert (created.first_name, created.last_name, created.birth_year) == ("helene", "DURAND", 1948)
     assert created.commune == landeronde
     assert Attendance.objects.get(learner=created, session=session_b).status == "inscrit"
+
+
+def test_new_person_with_the_carnet_code_links_and_registers(
+    client, counsellor_b, counsellor_a, structure_b, helene, landeronde
+):
+    from learners.models import LinkRequest, SharingConsent
+    from learners.services import carnet_issue
+
+    code = carnet_issue(user=counsellor_a, learner=helene)
+    session_b = SessionFactory(structure=structure_b)
+    data = {"first_name": "helene", "last_name": "durand", "birth_year": "1949"}
+    login(client, counsellor_b).post(new_person_url(session_b), data)
+    wrong = client.post(new_person_url(session_b), {**data, "link_code": "1", "carnet_code": "X"})
+    assert wrong.status_code == 200 and "ne correspond pas" in wrong.content.decode()
+    assert not Attendance.objects.filter(session=session_b).exists()
+    response = client.post(
+        new_person_url(session_b), {**data, "link_code": "1", "carnet_code": code}
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=session_b).learner == helene
+    assert SharingConsent.objects.get(learner=helene).structure == structure_b
+    assert not LinkRequest.objects.exists()
+
+
+def test_new_person_without_carnet_asks_for_the_link(client, counsellor_b, structure_b, helene):
+    from learners.models import LinkRequest
+
+    session_b = SessionFactory(structure=structure_b)
+    data = {"first_name": "helene", "last_name": "durand", "birth_year": "1948"}
+    login(client, counsellor_b).post(new_person_url(session_b), data)
+    response = client.post(new_person_url(session_b), {**data, "create_and_request": "1"})
+    assert response.status_code == 302
+    own = Learner.objects.get(structure=structure_b)
+    assert Attendance.objects.get(session=session_b).learner == own
+    link_request = LinkRequest.objects.get()
+    assert (link_request.learner, link_request.own_record) == (helene, own)
+    assert not helene.structure_links.filter(structure=structure_b).exists()
 
 
 def test_new_person_match_of_own_structure_can_be_registered(

@@ -239,61 +239,84 @@ def test_match_hints_show_only_safe_fields(client, request, people, structure_b)
     other.notes = "Vient avec sa voisine"
     other.commune = CommuneFactory(name="Venansault", postal_codes="85190")
     other.save()
+    other_record = other
     login(client, request, "counsellor_a")
+    # A first name alone: no hint at all about other structures.
+    response = client.post(reverse(CREATE), person_data(first_name="josiane"))
+    assert response.status_code == 302
+    assert "Une personne née" not in client.get(reverse(LIST)).content.decode()
+    Learner.objects.filter(first_name="josiane").delete()
     response = client.post(
-        reverse(CREATE), person_data(first_name="josiane", last_name="morel", birth_year="1951")
+        reverse(CREATE), person_data(first_name="josiane", last_name="morel", birth_year="1952")
     )
     assert response.status_code == 200
     content = response.content.decode()
-    candidates = response.context["candidates"]
-    assert len(candidates) == 1 and candidates[0].learner_id is None
-    assert "Josiane M." in content
-    assert "1951" in content and "Venansault" in content
+    assert response.context["candidates"] == []
+    [other] = response.context["others"]
+    assert other.learner_id is None and other.first_name == ""
+    assert "Une personne née en 1951 est déjà suivie par une autre structure du réseau." in (
+        content
+    )
     for secret in (
+        "Josiane M.",  # the initial
         "Morel",  # the full last name (the counsellor typed it in lower case)
+        "Venansault",
         "0611223344",
         "josiane@example.org",
         "Vient avec sa voisine",
-        other.network_id,
+        other_network_id := other_record.network_id,
         structure_b.name,
-        f'value="{other.pk}"',
+        f'value="{other_record.pk}"',
     ):
-        assert secret not in content
+        assert secret not in content, secret
+    assert other_network_id
     assert not Learner.objects.filter(first_name="josiane").exists()
 
 
-def test_recognising_a_person_of_another_structure_attaches_the_record(
-    client, request, people, structure_a
+def test_the_carnet_code_links_the_record_with_consent(
+    client, request, people, structure_a, coordinator
 ):
+    from learners.models import SharingConsent
+    from learners.services import carnet_issue
+
     josiane = people["josiane"]
+    code = carnet_issue(user=coordinator, learner=josiane)
     user = login(client, request, "counsellor_a")
     data = person_data(first_name="Josiane", last_name="Morel", birth_year="1951")
     client.post(reverse(CREATE), data)
-    response = client.post(reverse(CREATE), {**data, "match": "0"})
+    # A wrong code: refused, nothing linked (the same message as any other wrong code).
+    response = client.post(reverse(CREATE), {**data, "link_code": "1", "carnet_code": "ABCD"})
+    assert response.status_code == 200
+    assert "ne correspond pas" in response.content.decode()
+    assert not LearnerStructure.objects.filter(learner=josiane, structure=structure_a).exists()
+    response = client.post(reverse(CREATE), {**data, "link_code": "1", "carnet_code": code})
     assert response.status_code == 302
     assert response["Location"] == reverse("learners_person_detail", args=[josiane.pk])
     assert LearnerStructure.objects.filter(learner=josiane, structure=structure_a).exists()
+    consent = SharingConsent.objects.get(learner=josiane, structure=structure_a)
+    assert consent.method == "carnet" and consent.given_by == user and consent.is_active
     assert Learner.objects.filter(first_name="Josiane").count() == 1
     row = audit_rows(user=user, learner=josiane, action=AuditAction.UPDATE)[-1]
-    assert "rattachée" in row.detail
-    assert client.get(response["Location"]).status_code == 200
+    assert "accord de partage (code du carnet)" in row.detail
 
 
-def test_attaching_rechecks_the_description(client, request, people, structure_a):
+def test_asking_for_the_link_creates_own_record_and_a_request(client, request, people, structure_a):
+    from learners.models import LinkRequest
+
     josiane = people["josiane"]
     login(client, request, "counsellor_a")
     data = person_data(first_name="Josiane", last_name="Morel", birth_year="1951")
     client.post(reverse(CREATE), data)
-    # The form was changed after the hints were shown: the record no longer matches.
-    response = client.post(reverse(CREATE), {**data, "first_name": "Karima", "match": "0"})
-    assert response.status_code == 200
-    assert "ne correspond pas" in response.content.decode()
+    response = client.post(reverse(CREATE), {**data, "create_and_request": "1"})
+    assert response.status_code == 302
+    own = Learner.objects.get(first_name="Josiane", structure=structure_a)
+    assert response["Location"] == reverse("learners_person_detail", args=[own.pk])
+    request_row = LinkRequest.objects.get()
+    assert (request_row.learner, request_row.own_record) == (josiane, own)
+    assert request_row.structure == structure_a and request_row.closed_at is None
+    # Still nothing of the other record.
     assert not LearnerStructure.objects.filter(learner=josiane, structure=structure_a).exists()
-    # Without a birth year, attaching is refused (first name and last name are not enough).
-    client.post(reverse(CREATE), {**data, "birth_year": ""})
-    response = client.post(reverse(CREATE), {**data, "birth_year": "", "match": "0"})
-    assert "année de naissance" in response.content.decode()
-    assert not LearnerStructure.objects.filter(learner=josiane, structure=structure_a).exists()
+    assert client.get(reverse("learners_person_detail", args=[josiane.pk])).status_code == 404
 
 
 def test_a_forged_candidate_index_is_harmless(client, request, people, structure_a):

@@ -132,7 +132,7 @@ def test_chart_has_a_table_equivalent(client, request, helene, socle):
     assert "Niveaux par compétence : premier, actuel et meilleur" in content
 
 
-def test_sessions_in_other_structures_are_counted_not_detailed(
+def test_sessions_in_other_structures_are_neither_shown_nor_counted(
     client, request, helene, structure_b
 ):
     session = SessionFactory(structure=structure_b, title="Séance ailleurs")
@@ -140,7 +140,7 @@ def test_sessions_in_other_structures_are_counted_not_detailed(
     login(client, request, "counsellor_a")
     content = client.get(page_url(helene)).content.decode()
     assert "Séance ailleurs" not in content
-    assert "1 séance dans une autre structure" in content
+    assert "autre structure du réseau (non" not in content
     login(client, request, "coordinator")
     assert "Séance ailleurs" in client.get(page_url(helene)).content.decode()
 

@@ -187,6 +187,29 @@ def test_people_are_matched_not_duplicated(counsellor_a, structure_a, structure_
     # record is created and flagged for the coordination to merge.
     assert Learner.objects.filter(normalized_name="marcpetit").count() == 2
     assert not Attendance.objects.filter(learner=elsewhere).exists()
+    # ...with a link request for the coordination, never a link to Marc's record.
+    from learners.models import LinkRequest
+
+    [link_request] = LinkRequest.objects.all()
+    assert link_request.learner == elsewhere and link_request.structure == structure_a
+    assert link_request.own_record.normalized_name == "marcpetit"
+    assert link_request.own_record != elsewhere
+    assert not elsewhere.structure_links.filter(structure=structure_a).exists()
+
+
+def test_a_coordinator_import_never_attaches_another_structure_s_record(
+    coordinator, structure_a, structure_b, venue
+):
+    """Rows of structure A's sessions: Marc, followed by B only, is not joined to them."""
+    elsewhere = LearnerFactory(
+        structure=structure_b, first_name="Marc", last_name="Petit", birth_year=1962
+    )
+    rows = [row[:8] + [""] + row[9:] for row in old_spreadsheet()]
+    rows[0][8] = "Identifiant personne"
+    plan = run(coordinator, rows, dry_run=False, structure=structure_a)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert not Attendance.objects.filter(learner=elsewhere).exists()
+    assert Learner.objects.filter(normalized_name="marcpetit").count() == 2
 
 
 def test_network_id_of_someone_out_of_scope_is_unknown(counsellor_a, structure_b, venue):

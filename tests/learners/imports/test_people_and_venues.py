@@ -131,9 +131,46 @@ def test_matching_in_scope_and_elsewhere(counsellor_a, structure_a, structure_b,
     flags = {line.label: " ".join(line.flags) for line in plan.flagged}
     assert "rattachée, pas de doublon" in flags["Helene D. (1948)"]
     assert "autre structure" in flags["Rémi L. (1971)"]
+    from learners.models import LinkRequest
+
+    [link_request] = LinkRequest.objects.all()
+    assert link_request.learner.structure == structure_b
+    assert link_request.own_record.structure == structure_a
     mine.refresh_from_db()
     assert mine.commune_id == "85191" and mine.first_name == "Helene"  # name kept
     assert Learner.objects.filter(normalized_name="helenedurand").count() == 1
+
+
+def test_a_record_created_elsewhere_keeps_its_held_fields(
+    counsellor_b, structure_a, structure_b, roche
+):
+    """B follows Hélène (created by A, with notes and a phone): B's import by network id
+    changes her identity fields but neither shows nor changes A's held fields."""
+    from django.utils import timezone
+
+    from learners.models import LearnerStructure
+
+    helene = LearnerFactory(
+        structure=structure_a,
+        first_name="Hélène",
+        birth_year=1948,
+        notes="Vient avec sa voisine",
+        phone="0611223344",
+        contact_consent=True,
+        contact_consent_at=timezone.now(),
+    )
+    LearnerStructure.objects.create(learner=helene, structure=structure_b)
+    rows = [
+        ["Identifiant réseau", "Prénom", "Téléphone", "Remarques", "Année de naissance"],
+        [helene.network_id, "Hélène", "0700000000", "écrasé", "1949"],
+    ]
+    plan = run(counsellor_b, csv_bytes(rows), dry_run=False)
+    assert plan.ok, [str(e) for e in plan.errors]
+    preview = " ".join(str(change) for line in plan.lines for change in line.changes)
+    assert "0611223344" not in preview and "Vient avec sa voisine" not in preview
+    helene.refresh_from_db()
+    assert helene.birth_year == 1949
+    assert (helene.phone, helene.notes) == ("0611223344", "Vient avec sa voisine")
 
 
 def test_duplicates_inside_the_file(counsellor_a, roche):

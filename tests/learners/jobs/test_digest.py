@@ -58,6 +58,7 @@ def week(structure_a, counsellor_a, counsellor_b):
             competence=comp,
             level=level("socle", 1),
             observed_on=MONDAY - datetime.timedelta(days=days),
+            structure=structure_a,  # recorded by A: A's digest may count it
         )
     summary_rebuild()
     return people

@@ -119,7 +119,11 @@ def test_counsellor_export_names_their_structure_in_the_log(
     client.force_login(counsellor_a)
     client.get(url("learners_person_detail", josiane))
     data = json.loads(client.get(url("learners_person_data_json", josiane)).content)
-    assert len(data["presences"]) == 3  # complete, whoever produces it
+    # The structure's own data only: its two sessions, not the one structure B held (the
+    # complete export is the coordination's, and says so).
+    assert len(data["presences"]) == 2
+    assert {p["structure"] for p in data["presences"]} == {structure_a.name}
+    assert "la coordination du réseau peut fournir l'export complet" in data["perimetre"]
     assert (
         "Consultation",
         f"conseiller ou conseillère numérique de {structure_a.name}",

@@ -62,8 +62,14 @@ def test_only_safe_fields_are_returned(counsellor_a, structure_b, communes):
         contact_consent=True,
         notes="Vient avec sa fille",
     )
+    # First and last name without a birth year: too vague to look at other structures.
+    assert (
+        learner_match_candidates(user=counsellor_a, first_name="Helene", last_name="Durand") == []
+    )
+    # First name and birth year alone neither (anyone could list the network by year).
+    assert learner_match_candidates(user=counsellor_a, first_name="Helene", birth_year=1948) == []
     [candidate] = learner_match_candidates(
-        user=counsellor_a, first_name="Helene", last_name="Durand"
+        user=counsellor_a, first_name="Helene", last_name="Durand", birth_year=1949
     )
     assert {f.name for f in dataclasses.fields(MatchCandidate)} == {
         "first_name",
@@ -72,16 +78,32 @@ def test_only_safe_fields_are_returned(counsellor_a, structure_b, communes):
         "commune_name",
         "learner_id",
         "score",
+        "other_structure",
     }
+    # Another structure's record: its birth year, nothing else (no name, no initial,
+    # no commune, no id).
     assert candidate == MatchCandidate(
-        first_name="Hélène",
-        last_initial="D",
+        first_name="",
+        last_initial="",
         birth_year=1948,
-        commune_name="La Roche-sur-Yon",
+        commune_name="",
         learner_id=None,
-        score=2,
+        score=0,
+        other_structure=True,
     )
-    assert candidate.display_name == "Hélène D."
+    # First name, birth year and commune is precise enough too.
+    [by_commune] = learner_match_candidates(
+        user=counsellor_a, first_name="Helene", birth_year=1948, commune=communes["landeronde"]
+    )
+    assert by_commune.other_structure and by_commune.first_name == ""
+
+
+def test_own_records_are_named_from_a_first_name(counsellor_a, structure_a, structure_b):
+    mine = LearnerFactory(structure=structure_a, first_name="Andrée", last_name="Morin")
+    LearnerFactory(structure=structure_b, first_name="Andrée", last_name="Moreau")
+    [candidate] = learner_match_candidates(user=counsellor_a, first_name="andree")
+    assert (candidate.display_name, candidate.learner_id) == ("Andrée M.", mine.pk)
+    assert not candidate.other_structure
 
 
 def test_birth_year_tolerance(coordinator, structure_b):
@@ -90,10 +112,6 @@ def test_birth_year_tolerance(coordinator, structure_b):
     found = learner_match_candidates(user=coordinator, first_name="Rose", birth_year=1950)
     assert sorted(c.birth_year or 0 for c in found) == [0, 1949, 1950, 1951]
     assert found[0].birth_year == 1950  # exact year first
-    exact = learner_match_candidates(
-        user=coordinator, first_name="Rose", birth_year=1950, birth_year_tolerance=0
-    )
-    assert sorted(c.birth_year or 0 for c in exact) == [0, 1950]
 
 
 def test_nearby_communes(coordinator, structure_b, communes):

@@ -134,15 +134,21 @@ def test_dashboard(world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_match_candidates_give_ids_only_within_scope(world, role):
     user = world["users"][role]
-    candidates = learner_match_candidates(user=user, first_name="Helene", birth_year=1950)
+    candidates = learner_match_candidates(
+        user=user, first_name="Helene", last_name="Noma", birth_year=1950
+    )
     if role in ("partner_editor", "anonymous"):
         assert candidates == []
         return
-    # Hints come from every structure, ids only for records the user may open.
-    assert len(candidates) == 2
-    assert {c.learner_id for c in candidates} - {None} == {
+    # Named, with an id, only for records the user's structure follows; another
+    # structure's record is its birth year alone.
+    named = [c for c in candidates if not c.other_structure]
+    others = [c for c in candidates if c.other_structure]
+    assert {c.learner_id for c in named} == {world["a"]["learner"].pk} & {
         world[k]["learner"].pk for k in VISIBLE[role]
     }
+    assert all(c.learner_id is None and c.first_name == "" for c in others)
+    assert len(named) + len(others) == 1
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -171,4 +177,6 @@ def test_person_seen_in_another_structure_session_becomes_visible(world, coordin
     progress = progress_for_learner(user=counsellor_b, learner_id=learner_a.pk)
     # B sees its own session in the person's history, not structure A's one.
     assert [a.session_id for a in progress.attendances] == [world["b"]["upcoming"].pk]
-    assert progress.other_attendance_count == 1
+    # ...and nothing of A's levels: no observation, no competence.
+    assert progress.observations == [] and progress.competences == []
+    assert not progress.shared and not progress.holds_record

@@ -101,7 +101,7 @@ def test_progress_for_learner(counsellor_a, structure_a, socle, django_assert_ma
     assert competence.levels_gained == 2
     assert [o.level.rank for o in progress.observations] == [0, 1, 2]
     assert len(progress.attendances) == 1
-    assert progress.other_attendance_count == 0
+    assert progress.shared is False and progress.holds_record is True
 
 
 def test_carnet_overview(counsellor_a, structure_a, socle, django_assert_max_num_queries):

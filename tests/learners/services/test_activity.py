@@ -11,12 +11,13 @@ from learners.selectors import counsellor_dashboard
 from learners.services import (
     SheetRow,
     attendance_sheet_save,
+    carnet_issue,
     observation_record,
     session_update,
 )
 from learners.services.activity import structure_links_out_of_date, structure_links_refresh
+from learners.services.linking import learner_link_with_carnet_code
 from learners.services.privacy import learner_anonymize
-from learners.services.sharing import learner_attach_to_structure
 from tests.factories.learners import LearnerFactory, SessionFactory, at, level, observe
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +37,8 @@ def test_every_structure_of_a_person_gets_the_dates(
     person = LearnerFactory(
         structure=structure_a, first_name="Odette", last_name="Roy", birth_year=1950
     )
-    learner_attach_to_structure(
-        user=counsellor_b,
-        learner=person,
-        first_name="Odette",
-        last_name="Roy",
-        birth_year=1950,
-        commune=person.commune,
+    learner_link_with_carnet_code(
+        user=counsellor_b, code=carnet_issue(user=counsellor_a, learner=person)
     )
     session_b = SessionFactory(structure=structure_b, start=at(TODAY - datetime.timedelta(days=62)))
     attendance_sheet_save(user=counsellor_b, session=session_b, rows=[SheetRow(person.pk)])
@@ -111,13 +107,8 @@ def test_a_person_recognised_by_another_structure_brings_their_dates(
     )
     session = SessionFactory(structure=structure_a, start=at(TODAY - datetime.timedelta(days=100)))
     attendance_sheet_save(user=counsellor_a, session=session, rows=[SheetRow(person.pk)])
-    learner_attach_to_structure(
-        user=counsellor_b,
-        learner=person,
-        first_name="Gisele",
-        last_name="Martin",
-        birth_year=1948,
-        commune=person.commune,
+    learner_link_with_carnet_code(
+        user=counsellor_b, code=carnet_issue(user=counsellor_a, learner=person)
     )
     assert links_of(person)[structure_b.pk] == (session.local_date, None, None)
 

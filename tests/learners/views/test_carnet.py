@@ -474,3 +474,37 @@ def test_carnet_page_queries_do_not_grow(client, rich, counsellor_a, structure_a
     assert "Atelier 3" in html
     assert len(large.captured_queries) <= len(small.captured_queries)
     assert len(small.captured_queries) <= 12
+
+
+def test_the_person_sees_who_follows_them_and_withdraws_a_consent(
+    client, rich, structure_a, structure_b, counsellor_b
+):
+    from learners.models import LearnerStructure, SharingConsent
+    from learners.scoping import has_consent
+    from learners.services.linking import learner_link_with_carnet_code
+
+    learner = rich["learner"]
+    LearnerStructure.objects.get_or_create(learner=learner, structure=structure_a)
+    learner_link_with_carnet_code(user=counsellor_b, code=rich["code"])
+    consent = SharingConsent.objects.get(learner=learner, structure=structure_b)
+    url = reverse("carnet_consent_withdraw", args=[consent.pk])
+    # Without an open carnet: nothing happens.
+    assert Client().post(url).status_code == 303
+    assert has_consent(counsellor_b, learner)
+    _post_code(client, rich["code"])
+    html = _text(client.get(URL))
+    part = html.split('id="qui-m-accompagne"')[1]
+    assert structure_a.name in part and structure_b.name in part
+    assert "voit tout mon parcours" in part and "Retirer mon accord" in part
+    # Another person's carnet cannot withdraw it.
+    other = LearnerFactory(structure=structure_a)
+    other_code = carnet_issue(user=rich["counsellor"], learner=other)
+    stranger = Client()
+    _post_code(stranger, other_code)
+    stranger.post(url)
+    assert has_consent(counsellor_b, learner)
+    response = client.post(url)
+    assert response.status_code == 303
+    assert response["Location"] == f"{URL}?accord=retire#qui-m-accompagne"
+    assert not has_consent(counsellor_b, learner)
+    assert "ne voit plus que ce qu'elle a elle-même noté" in _text(client.get(response["Location"]))

@@ -1,0 +1,344 @@
+"""The one rule for joining a person to a structure, used by every path that may find an
+existing person: the "nouvelle personne" form, the sheet's quick add, the people and
+attendance imports, and the coordination's merge.
+
+- A structure may be shown, with their name, only records it already follows
+  (`LearnerStructure`); the coordination sees every record.
+- Another structure's record is never opened nor attached on a name match. The matcher
+  says only « une personne née en 1953 est déjà suivie par une autre structure du
+  réseau », and only for a description precise enough not to enumerate people
+  (`identity_is_precise`: first name, birth year, and the last name or the commune).
+- The person decides: showing their carnet code to the counsellor links the record AND
+  records their consent to share it with that structure (`learner_link_with_carnet_code`);
+  only the person holds the code. Otherwise the counsellor asks the coordination
+  (`learner_link_request`), creating their own record meanwhile; the coordination joins
+  the two records with the merge tool, which gives neither structure the other's history.
+- A consent can also be recorded by a counsellor with the person present
+  (`sharing_consent_record`), and is withdrawn by the person from their carnet or on
+  request (`sharing_consent_revoke`). Everything here is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learners.choices import AuditAction
+from learners.codes import code_hash, code_normalize
+from learners.models import (
+    Carnet,
+    Commune,
+    ConsentMethod,
+    Learner,
+    LearnerStructure,
+    LinkRequest,
+    SharingConsent,
+)
+from learners.roles import counsellor_structure, is_coordinator
+from learners.scoping import can_access_learner, scope_structure_id
+from learners.text import fold
+
+from ._common import refuse
+from .activity import structure_links_refresh
+from .audit import audit_log_record
+
+
+def identity_is_precise(
+    *, first_name: str, last_name: str = "", birth_year: int | None, commune=None
+) -> bool:
+    """May a description be compared with other structures' records? A first name alone
+    (or with a birth year only) would let anyone list the people of the network: ask the
+    first name, the birth year, and the last name or the commune of residence (the
+    national record makes the last name optional, the commune is always asked)."""
+    if not fold(first_name) or birth_year is None:
+        return False
+    return bool(fold(last_name)) or commune is not None
+
+
+@dataclass(frozen=True)
+class LinkMatch:
+    """What the matcher found for a description. `own` are records the user's structure
+    follows (or, for the coordination, every record), safe to name. `other_ids` are
+    records of other structures only: server-side, never sent to a page; a page says
+    only how many and their birth years (`other_birth_years`)."""
+
+    own: list[Learner]
+    other_ids: list[int]
+    other_birth_years: list[int | None]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.own and not self.other_ids
+
+
+def learner_link_match(
+    *,
+    user,
+    first_name: str,
+    last_name: str = "",
+    birth_year: int | None = None,
+    commune: Commune | None = None,
+    structure_id: int | None = None,
+    limit: int = 10,
+) -> LinkMatch:
+    """Records that may be the person described. `structure_id` narrows a coordinator's
+    "own" records to one structure's (an import for that structure). An imprecise
+    description still finds the structure's own records by name, never the others'."""
+    from learners.selectors.people import learner_match_queryset
+
+    empty = LinkMatch(own=[], other_ids=[], other_birth_years=[])
+    scope = scope_structure_id(user)
+    if scope is None or not fold(first_name):
+        return empty
+    if scope is not True:
+        structure_id = scope
+    qs = learner_match_queryset(
+        first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
+    ).select_related("commune")
+    rows = list(qs[: limit * 5])
+    if structure_id is None:
+        followed = {row.pk for row in rows}
+    else:
+        followed = set(
+            LearnerStructure.objects.filter(
+                structure_id=structure_id, learner_id__in=[row.pk for row in rows]
+            ).values_list("learner_id", flat=True)
+        )
+    own = [row for row in rows if row.pk in followed][:limit]
+    others = []
+    if identity_is_precise(
+        first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
+    ):
+        others = [row for row in rows if row.pk not in followed][:limit]
+    return LinkMatch(
+        own=own,
+        other_ids=[row.pk for row in others],
+        other_birth_years=[row.birth_year for row in others],
+    )
+
+
+def _link_and_refresh(*, learner: Learner, structure_id: int) -> bool:
+    created = not LearnerStructure.objects.filter(
+        learner=learner, structure_id=structure_id
+    ).exists()
+    if created:
+        LearnerStructure.objects.bulk_create(
+            [LearnerStructure(learner=learner, structure_id=structure_id)],
+            ignore_conflicts=True,
+        )
+        structure_links_refresh(learner_ids=[learner.pk])
+    return created
+
+
+def _consent_give(*, user, learner: Learner, structure_id: int, method: str, given_at):
+    consent = SharingConsent.objects.filter(
+        learner=learner, structure_id=structure_id, revoked_at__isnull=True
+    ).first()
+    if consent is not None:
+        return consent
+    consent = SharingConsent(
+        learner=learner,
+        structure_id=structure_id,
+        method=method,
+        given_at=given_at,
+        given_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    consent.full_clean(validate_constraints=False)
+    consent.save()
+    return consent
+
+
+def _counsellor_structure_or_refuse(user):
+    structure = counsellor_structure(user)
+    if structure is None:
+        if is_coordinator(user):
+            raise ValidationError(_("La coordination voit déjà toutes les fiches."))
+        refuse(_("Vous n'avez pas accès au suivi des personnes."))
+    return structure
+
+
+def learner_link_with_carnet_code(*, user, code: str, candidate_ids=None) -> Learner:
+    """The person shows their carnet code: their record is linked to the counsellor's
+    structure and their consent to share it with that structure is recorded, at once.
+    With `candidate_ids` (the records the matcher found), the code must belong to one of
+    them. A wrong code, a revoked one, or one of someone else: the same refusal."""
+    structure = _counsellor_structure_or_refuse(user)
+    normalized = code_normalize(code)
+    carnet = None
+    if normalized is not None:
+        carnet = (
+            Carnet.objects.select_related("learner")
+            .filter(
+                code_hash=code_hash(normalized),
+                revoked_at__isnull=True,
+                learner__anonymized_at__isnull=True,
+            )
+            .first()
+        )
+    if carnet is None or (candidate_ids is not None and carnet.learner_id not in candidate_ids):
+        raise ValidationError(
+            _("Ce code ne correspond pas à la personne décrite : vérifiez-le avec elle.")
+        )
+    learner = carnet.learner
+    with transaction.atomic():
+        linked = _link_and_refresh(learner=learner, structure_id=structure.pk)
+        _consent_give(
+            user=user,
+            learner=learner,
+            structure_id=structure.pk,
+            method=ConsentMethod.CARNET_CODE,
+            given_at=timezone.now(),
+        )
+        audit_log_record(
+            user=user,
+            action=AuditAction.UPDATE,
+            learner=learner,
+            detail=(
+                f"structure {structure.pk} : "
+                + ("rattachement et " if linked else "")
+                + "accord de partage (code du carnet)"
+            ),
+        )
+    return learner
+
+
+def learner_link_request(
+    *, user, learner_ids, own_record: Learner | None = None, source: str = "formulaire"
+) -> list[LinkRequest]:
+    """Ask the coordination to check whether the person of `own_record` (the record the
+    counsellor's structure creates meanwhile) is one of `learner_ids` (other structures'
+    records the matcher found). Nothing is attached nor shown: one request per record,
+    written to the audit log of both."""
+    scope = scope_structure_id(user)
+    if scope is None:
+        refuse(_("Vous n'avez pas accès au suivi des personnes."))
+    structure_id = own_record.structure_id if own_record is not None else scope
+    if structure_id is True or structure_id is None:
+        raise ValidationError(_("Indiquez la structure qui demande le rattachement."))
+    existing = list(Learner.objects.filter(pk__in=set(learner_ids), anonymized_at__isnull=True))
+    requests = [
+        LinkRequest(
+            learner=learner,
+            own_record=own_record,
+            structure_id=structure_id,
+            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            source=source,
+        )
+        for learner in existing
+        if own_record is None or learner.pk != own_record.pk
+    ]
+    with transaction.atomic():
+        LinkRequest.objects.bulk_create(requests)
+        for request in requests:
+            audit_log_record(
+                user=user,
+                action=AuditAction.UPDATE,
+                learner=request.learner,
+                detail=f"demande de rattachement de la structure {structure_id} ({source})",
+            )
+    return requests
+
+
+def link_requests_record_many(*, user, pairs, source: str) -> int:
+    """Imports: one request per (own record, other structure's record ids), in bulk."""
+    requests = [
+        LinkRequest(
+            learner_id=other_id,
+            own_record=own,
+            structure_id=own.structure_id,
+            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            source=source,
+        )
+        for own, other_ids in pairs
+        for other_id in other_ids
+        if other_id != own.pk
+    ]
+    LinkRequest.objects.bulk_create(requests)
+    return len(requests)
+
+
+def link_request_close(*, user, request: LinkRequest, outcome: str) -> LinkRequest:
+    """The coordination closes a request (`outcome`: "fusionnées", "rattachée",
+    "différentes")."""
+    if not is_coordinator(user):
+        refuse(_("Seule la coordination traite les demandes de rattachement."))
+    if request.closed_at is None:
+        request.closed_at = timezone.now()
+        request.closed_by = user
+        request.outcome = outcome[:30]
+        request.save(update_fields=["closed_at", "closed_by", "outcome"])
+    return request
+
+
+def link_requests_close_for_merge(*, user, keep: Learner, removed_id: int) -> int:
+    """After a merge, the requests between the two records are answered."""
+    from django.db.models import Q
+
+    return (
+        LinkRequest.objects.filter(closed_at__isnull=True)
+        .filter(
+            Q(learner=keep, own_record_id=removed_id) | Q(learner_id=removed_id, own_record=keep)
+        )
+        .update(closed_at=timezone.now(), closed_by=user, outcome="fusionnées")
+    )
+
+
+def sharing_consent_record(
+    *, user, learner: Learner, given_on: datetime.date | None = None
+) -> SharingConsent:
+    """A counsellor records the person's consent, given in person, to share their whole
+    record with the counsellor's structure (which must already follow them)."""
+    structure = _counsellor_structure_or_refuse(user)
+    if not can_access_learner(user, learner) or learner.is_anonymized:
+        refuse()
+    today = timezone.localdate()
+    given_on = given_on or today
+    if given_on > today:
+        raise ValidationError(_("Cette date est dans le futur."))
+    given_at = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
+    with transaction.atomic():
+        consent = _consent_give(
+            user=user,
+            learner=learner,
+            structure_id=structure.pk,
+            method=ConsentMethod.IN_PERSON,
+            given_at=min(given_at, timezone.now()),
+        )
+        audit_log_record(
+            user=user,
+            action=AuditAction.UPDATE,
+            learner=learner,
+            detail=f"structure {structure.pk} : accord de partage recueilli en personne",
+        )
+    return consent
+
+
+def sharing_consent_revoke(*, consent: SharingConsent, user=None, carnet=None) -> SharingConsent:
+    """Withdraw a consent: by the person from their open carnet (`carnet`), or by a
+    counsellor of the structure that holds it, or the coordination (`user`). Idempotent."""
+    if carnet is not None:
+        if not carnet.is_active or carnet.learner_id != consent.learner_id:
+            refuse()
+    else:
+        scope = scope_structure_id(user)
+        if scope is None or (scope is not True and scope != consent.structure_id):
+            refuse()
+    if consent.revoked_at is None:
+        consent.revoked_at = timezone.now()
+        with transaction.atomic():
+            consent.save(update_fields=["revoked_at"])
+            audit_log_record(
+                user=user,
+                action=AuditAction.UPDATE,
+                learner=consent.learner,
+                detail=(
+                    f"structure {consent.structure_id} : accord de partage retiré"
+                    + (" depuis le carnet" if carnet is not None else "")
+                ),
+            )
+    return consent
