@@ -1,0 +1,79 @@
+"""Content-Security-Policy and Permissions-Policy on every page: public pages allow no inline
+script but the text-size one (by its hash), nothing from other hosts; the admin allows
+inline styles only."""
+
+import base64
+import hashlib
+import re
+
+import pytest
+
+from tests.factories.learners import counsellor_user
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = ["/", "/recherche/?q=impots", "/carnet/", "/cette-page-n-existe-pas/"]
+
+
+def policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def inline_scripts(html: str) -> list[str]:
+    return [
+        body
+        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+        if "src=" not in attrs and "application/json" not in attrs
+    ]
+
+
+def sha256(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_pages_allow_no_inline_script_but_known_hashes(client, url):
+    response = client.get(url)
+    csp = policy(response)
+    assert "'unsafe-inline'" not in csp["script-src"]
+    assert "'unsafe-eval'" not in csp["script-src"]
+    assert csp["object-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in csp["style-src"]
+    assert not re.search(r"https?:|\*", response["Content-Security-Policy"])
+    html = response.content.decode()
+    for source in inline_scripts(html):
+        assert sha256(source) in csp["script-src"], source[:80]
+    assert not re.search(r"\son[a-z]+=", html), "gestionnaire d'événement en ligne"
+    assert not re.search(r'\sstyle="', html), "attribut style en ligne"
+
+
+def test_page_cache_hits_carry_the_headers(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    client.get("/")
+    hit = client.get("/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert "script-src" in hit["Content-Security-Policy"]
+    assert "camera=()" in hit["Permissions-Policy"]
+
+
+def test_admin_policy_keeps_scripts_strict(client):
+    client.force_login(counsellor_user())
+    response = client.get("/admin/")
+    csp = policy(response)
+    assert csp["script-src"] == ["'self'", *[v for v in csp["script-src"] if v != "'self'"]]
+    assert "'unsafe-inline'" not in csp["script-src"]
+    assert "'unsafe-eval'" not in csp["script-src"]
+    assert "'unsafe-inline'" in csp["style-src"]
+    assert csp["frame-ancestors"] == ["'self'"]
+    assert not re.search(r"https?:|\*", response["Content-Security-Policy"])
+
+
+def test_permissions_policy_turns_devices_off(client):
+    header = client.get("/")["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in header
