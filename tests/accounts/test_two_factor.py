@@ -165,3 +165,16 @@ def test_regenerating_recovery_codes_voids_the_old_ones(client, two_factor_requi
     client.logout()
     client.force_login(user)
     assert client.post(VERIFY, {"code": old[0]}).status_code == 400
+
+
+def test_reset_command_removes_the_devices(client, two_factor_required):
+    from django.core.management import call_command
+
+    user = coordinator_user()
+    client.force_login(user)
+    enrol(client, user)
+    call_command("reset_two_factor", user.username)
+    assert not twofactor.two_factor_enabled(user)
+    client.logout()
+    client.force_login(user)
+    assert client.get("/admin/")["Location"].startswith(ENROL)
