@@ -12,6 +12,9 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts import admin_csp
+
+        admin_csp.patch()
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.twofactor import session_remember_device

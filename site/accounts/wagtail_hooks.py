@@ -1,6 +1,8 @@
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 
 from accounts import views
 
@@ -25,3 +27,9 @@ def two_factor_account_item(request):
         "label": _("Sécurité du compte"),
         "help_text": _("Validation en deux étapes et codes de secours."),
     }
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_without_inline_scripts():
+    """Starts what Wagtail's inline scripts would (see static/accounts/admin-init.js)."""
+    return format_html('<script src="{}"></script>', versioned_static("accounts/admin-init.js"))

@@ -77,3 +77,30 @@ def test_permissions_policy_turns_devices_off(client):
     header = client.get("/")["Permissions-Policy"]
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in header
+
+
+def _inline_scripts_in(client, url) -> tuple[str, list[str]]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    return html, inline_scripts(html)
+
+
+def test_admin_editors_write_no_inline_script(client):
+    """Wagtail's date pickers and inline panels are started from a static file
+    (accounts/static/accounts/admin-init.js), not from inline scripts."""
+    from tests.factories.learners import coordinator_user
+    from tests.factories.workshops import AtelierPageFactory, atelier_index_page
+
+    user = coordinator_user()
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    atelier = AtelierPageFactory(parent=atelier_index_page())
+    html, scripts = _inline_scripts_in(client, f"/admin/pages/{atelier.pk}/edit/")
+    assert scripts == []
+    assert 'data-pap-init="InlinePanel"' in html
+    assert 'data-pap-init="initDateTimeChooser"' in html
+    assert "accounts/admin-init.js" in html
+    html, scripts = _inline_scripts_in(client, f"/admin/pages/{atelier.get_parent().pk}/")
+    assert scripts == [] and 'data-pap-init="initDateChooser"' in html

@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
 ]
 # Logins, two-factor sign-in and security headers (README "Logins, 2FA and headers").
-INSTALLED_APPS += ["accounts", "axes", "django_otp", "django_otp.plugins.otp_totp"]
+# `accounts` first: its templates replace Wagtail's inline-script ones (CSP).
+INSTALLED_APPS.insert(0, "accounts")
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
 INSTALLED_APPS += ["django_otp.plugins.otp_static"]
 
 MIDDLEWARE = [
