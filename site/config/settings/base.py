@@ -298,7 +298,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "home.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"  # French page, accounts/lockout.html
-AXES_RESET_ON_SUCCESS = True
+# Not reset by a success: with its own account, an insider could otherwise clear the
+# address's count every 4 guesses at someone else's password.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Wagtail's login form labels its password field from the field name ("Password"), outside
