@@ -104,3 +104,17 @@ def test_admin_editors_write_no_inline_script(client):
     assert "accounts/admin-init.js" in html
     html, scripts = _inline_scripts_in(client, f"/admin/pages/{atelier.get_parent().pk}/")
     assert scripts == [] and 'data-pap-init="initDateChooser"' in html
+
+
+def test_documents_keep_wagtails_stricter_policy(client):
+    """Wagtail serves documents with "default-src 'none'" (no script inside a PDF or an
+    HTML file uploaded as a document); django-csp leaves an existing header alone."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(
+        title="Support", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="support.pdf")
+    )
+    response = client.get(document.url)
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert "camera=()" in response["Permissions-Policy"]
