@@ -23,6 +23,54 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Content-Security-Policy (and Permissions-Policy) violations seen in any page of any
+# context: Chromium reports each on the console, and every context also logs the page's
+# `securitypolicyviolation` events. `_no_policy_violations` fails a browser test that saw one.
+POLICY_VIOLATIONS: list[str] = []
+POLICY_MARKERS = ("Content Security Policy", "CSP violation", "Permissions-Policy")
+REPORT_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', e => console.error("
+    "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile"
+    " + ':' + e.lineNumber))"
+)
+
+
+def _record_violation(message) -> None:
+    text = message.text
+    if any(marker in text for marker in POLICY_MARKERS):
+        POLICY_VIOLATIONS.append(f"{message.page.url if message.page else ''}: {text}")
+
+
+class _WatchedBrowser:
+    """The Playwright browser, whose new contexts report policy violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", _record_violation)
+        return context
+
+
+@pytest.fixture(autouse=True)
+def _no_policy_violations(request):
+    """Browser tests (those using Chromium) fail on any CSP or Permissions-Policy violation,
+    on public pages and on the admin pages they visit."""
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    POLICY_VIOLATIONS.clear()
+    yield
+    seen = list(POLICY_VIOLATIONS)
+    POLICY_VIOLATIONS.clear()
+    assert seen == [], "violations de la politique de sécurité :\n" + "\n".join(seen)
+
+
 @pytest.fixture(scope="session")
 def chromium(django_db_setup):
     if not CHROMIUM.exists():
@@ -44,7 +92,7 @@ def chromium(django_db_setup):
             if contents is not None:
                 connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
+        yield _WatchedBrowser(browser)
         browser.close()
 
 

@@ -6,12 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from home import media, routing
 from home import views as home_views
 from learners.views import carnet as carnet_views
 from workshops.views import feedback as feedback_views
 
 urlpatterns = [
+    # Before Wagtail's: a GET asks for confirmation, only a POST logs out (accounts/views.py).
+    path("admin/logout/", accounts_views.logout),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", home_views.search, name="search"),

@@ -4,6 +4,7 @@ Safe by default: DEBUG is off, no secret key, no allowed host. `dev` and `test` 
 embedded defaults; `production` refuses to start without its required variables.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -61,6 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
 ]
+# Logins, two-factor sign-in and security headers (README "Logins, 2FA and headers").
+# `accounts` first: its templates replace Wagtail's inline-script ones (CSP).
+INSTALLED_APPS.insert(0, "accounts")
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+INSTALLED_APPS += ["django_otp.plugins.otp_static"]
 
 MIDDLEWARE = [
     # First: answers load balancers before host checks and HTTPS redirects.
@@ -78,6 +84,23 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+# Security headers on every answer, cache hits included (so outside the page cache).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("home.pagecache.PageCacheMiddleware"),
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("home.pagecache.PageCacheMiddleware"),
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+)
+# Second factor: django-otp marks the verified session, ours asks for it on /admin/.
+_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_AUTH + 1 : _AUTH + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.AdminTwoFactorMiddleware",
+]
+# Failed-login throttling (django-axes): last, as its documentation asks.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -119,6 +142,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-axes must see every authentication attempt first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -287,6 +316,73 @@ WAGTAILSEARCH_BACKENDS = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- Logins, two-factor sign-in, security headers (accounts/; README section) ---
+# Failed logins (django-axes): locked after AXES_FAILURE_LIMIT failures on one account
+# (from anywhere) OR from one address (on any account), for AXES_COOLOFF_MINUTES. The
+# address is the one home.clients reads behind the local reverse proxy.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "home.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"  # French page, accounts/lockout.html
+# Not reset by a success: with its own account, an insider could otherwise clear the
+# address's count every 4 guesses at someone else's password.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Wagtail's login form labels its password field from the field name ("Password"), outside
+# gettext: ours gives French labels.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"
+# Two-factor sign-in (django-otp): required for coordinators before they use the admin,
+# optional for everyone else (accounts/middleware.py).
+ADMIN_2FA_REQUIRED_FOR_COORDINATORS = True
+OTP_TOTP_ISSUER = "Pas à pas"
+# Content-Security-Policy (django-csp 4). Public pages: nothing inline but the text-size
+# script of base.html, allowed by its hash (a hash, not a nonce: anonymous pages are served
+# from the page cache, and a cached nonce would be the same for every visitor). The admin
+# gets CSP_ADMIN_OVERRIDES (accounts/middleware.py). Nothing is loaded from other hosts.
+CSP_TEXT_SCALE_SCRIPT_HASH = "'sha256-kVMpAlKvPwXWFRhEsu3LGKN5hBlLQhHFiTdXF6RJLJg='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_TEXT_SCALE_SCRIPT_HASH],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin (and its previews) writes inline styles and style attributes and
+# frames its own previews; its scripts are files, so 'unsafe-inline' stays out of scripts.
+CSP_ADMIN_OVERRIDES = {
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Browser features nobody here needs, off for every page (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -302,3 +398,5 @@ LOGGING = {
     # One line per Wagtail background task is noise, not information.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+# django-axes: one warning per failed login and lock-out (names masked), no INFO chatter.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"pasapas-test-{os.getpid()}.sqlite3")
     }
+
+# Coordinators logged in with force_login would otherwise be sent to the 2FA enrolment page
+# by every admin test; the tests of two-factor sign-in turn it on with `settings`.
+ADMIN_2FA_REQUIRED_FOR_COORDINATORS = False

@@ -1,0 +1,42 @@
+"""Wagtail 8's chooser widgets (page, image, document, snippet) start with an inline
+`<script>new XChooser(id, options)</script>` written in Python (BaseChooser.render), which the
+admin's Content-Security-Policy refuses. Patched at start-up to write the same call as data
+attributes on a hidden element, which static/accounts/admin-init.js runs. A widget with its
+own `render_js_init` (the workflow chooser) keeps Wagtail's rendering.
+
+The date pickers and inline panels are the other inline scripts: their templates are
+overridden in templates/wagtailadmin/. Remove all this once Wagtail drops inline scripts.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.html import format_html
+from wagtail.admin.widgets.chooser import BaseChooser
+
+_original_render = BaseChooser.render
+
+
+def _render_without_inline_script(self, name, value, attrs=None, renderer=None):
+    if type(self).render_js_init is not BaseChooser.render_js_init:
+        return _original_render(self, name, value, attrs, renderer)
+    try:
+        id_ = attrs["id"]
+    except (KeyError, TypeError) as e:
+        raise TypeError("BaseChooser cannot be rendered without an 'id' attribute") from e
+    value_data = self.get_value_data(value)
+    widget_html = self.render_html(name, value_data, attrs)
+    options = self.get_js_init_options(id_, name, value_data)
+    return format_html(
+        '{}<span hidden data-pap-init="chooser" data-pap-constructor="{}" '
+        'data-pap-target="{}" data-pap-options="{}"></span>',
+        widget_html,
+        self.js_constructor,
+        id_,
+        json.dumps(options),
+    )
+
+
+def patch() -> None:
+    BaseChooser.render = _render_without_inline_script
