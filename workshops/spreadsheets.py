@@ -4,11 +4,14 @@ Neutral on purpose (no model, no app logic): `workshops` uses it for competence 
 and `learners` (which may import `workshops`, never the reverse) for people, sessions and
 venues.
 
-Reading (`spreadsheet_read`):
-- the format is checked from the file name's extension AND from the content (a PNG renamed
-  `.csv`, a text file renamed `.xlsx` or a truncated workbook get a French message);
+Reading (`upload_check`, then `RowReader` or `spreadsheet_read`):
+- one check of every upload (`upload_check`): size, then the format from the file name's
+  extension AND from the content (a PNG renamed `.csv`, a text file renamed `.xlsx`, a
+  truncated workbook, a zip or XML bomb get a French message; see "XLSX container");
+- files are read as streams within limits (see "Rows"): any damaged or hostile file ends
+  in one SpreadsheetError with a plain French message, never another exception;
 - CSV: separator `;`, `,` or tab, sniffed from the header line; UTF-8 with or without BOM,
-  else Windows-1252 (what French spreadsheet software saves);
+  UTF-16 with a BOM, else Windows-1252 (what French spreadsheet software saves);
 - XLSX: the first sheet, cached values (never formulas); numbers that are whole become
   "1950", dates become ISO text ("2024-03-25", "2024-03-25 14:30"), times "14:30";
 - every cell comes back as stripped text; empty lines are dropped; the line number of each
@@ -659,17 +662,22 @@ def _xlsx_rows(content: bytes, *, max_rows: int):
         if not worksheets:
             raise SpreadsheetError(_("Le fichier est vide."))
         sheet = worksheets[0]
-        # Rows are padded by openpyxl to `max_col` cells: the sheet's declared width, at
-        # most MAX_COLUMNS + 1 (to see a row too wide); the physical lines read are bounded
+        # openpyxl pads every row to `max_col` cells: MAX_COLUMNS + 1 (to see a row too
+        # wide), whatever the sheet declares (a declared "A1:XFD1048576" would pad each
+        # row to 16,384 cells; a declared width too small would cut data). Cells further
+        # right are not read: no header can name them. The physical lines read are bounded
         # too (data lines + empty lines + the header).
-        declared = sheet.max_column if isinstance(sheet.max_column, int) else MAX_COLUMNS + 1
-        width = max(1, min(declared, MAX_COLUMNS + 1))
+        width = MAX_COLUMNS + 1
         last = max_rows + BLANK_ROWS_MAX + 2
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             rows = sheet.iter_rows(max_col=width, max_row=last, values_only=True)
             for number, values in enumerate(rows, start=1):
-                yield number, _trimmed([cell_text(v) for v in values], number)
+                end = len(values)
+                while end and values[end - 1] is None:
+                    end -= 1
+                texts = [cell_text(values[index]) for index in range(end)]
+                yield number, _trimmed(texts, number)
     except XLSX_ERRORS as exc:
         raise SpreadsheetError(damaged_xlsx_message()) from exc
     finally:
