@@ -201,6 +201,8 @@ def _is_workbook(content: bytes) -> bool:
 # - XML: no `<!DOCTYPE` or `<!ENTITY` in any member read (an .xlsx never has one; that is
 #   how "billion laughs" and quadratic blow-up files work). defusedxml (which openpyxl uses
 #   whenever it is installed) refuses them as well, as a second line.
+# - parts: found as openpyxl finds them (`_package_parts`); every XML part that openpyxl
+#   parses whole (workbook, relationships, styles...) is at most XLSX_MAX_PART_BYTES.
 # - the worksheet: openpyxl's read-only mode parses one `<row>` element at a time, but
 #   builds that element whole, and keeps what lies outside the rows; so no row may take
 #   more than XLSX_MAX_ROW_BYTES of XML and the rest of the sheet at most
@@ -221,12 +223,13 @@ XLSX_MAX_ROW_BYTES = 256 * 1024
 XLSX_MAX_OUTSIDE_BYTES = 4 * 1024 * 1024
 XLSX_MAX_SHARED_STRINGS = 1_000_000
 XLSX_EMPTY_ROWS_MAX = 10_000
+XLSX_MAX_PART_BYTES = 16 * 1024 * 1024
 _SCAN_CHUNK = 1024 * 1024
 _NESTED_ARCHIVES = (".zip", ".xlsx", ".xlsm", ".docx", ".jar", ".gz", ".7z", ".rar")
 _SHEET_MARK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]|</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s>/]")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_RELS = "_rels/.rels"
 
 
 def _bomb_message() -> str:
@@ -244,17 +247,25 @@ def xlsx_container_check(content: bytes, *, max_rows: int | None = None) -> None
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
             _members_check(members)
-            names = {member.filename for member in members}
-            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-                raise SpreadsheetError(damaged_xlsx_message())
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     _dtd_check(archive, member)
-            sheet = _first_sheet_path(archive, names)
-            if sheet is not None:
-                _worksheet_scan(archive, sheet, max_rows=max_rows)
-            if "xl/sharedStrings.xml" in names:
-                _shared_strings_scan(archive, "xl/sharedStrings.xml")
+            sheets, strings = _package_parts(archive)
+            if not sheets:
+                raise SpreadsheetError(_("Le fichier est vide."))
+            streamed = {*sheets, strings}
+            for member in members:
+                if (
+                    member.filename.endswith((".xml", ".rels"))
+                    and member.filename not in streamed
+                    and member.file_size > XLSX_MAX_PART_BYTES
+                ):
+                    raise SpreadsheetError(_bomb_message())
+            _worksheet_scan(archive, sheets[0], max_rows=max_rows)
+            for other in sheets[1:]:
+                _worksheet_head_check(archive, other)
+            if strings is not None:
+                _shared_strings_scan(archive, strings)
     except SpreadsheetError:
         raise
     except XLSX_ERRORS as exc:
@@ -300,34 +311,50 @@ def _dtd_check(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         raise SpreadsheetError(damaged_xlsx_message())
 
 
-def _first_sheet_path(archive: zipfile.ZipFile, names: set[str]) -> str | None:
-    """The part name of the workbook's first worksheet, as openpyxl will find it (the
-    first `<sheet>` of xl/workbook.xml, through xl/_rels/workbook.xml.rels)."""
-    from defusedxml.ElementTree import fromstring
+def _part_size_check(archive: zipfile.ZipFile, name: str) -> None:
+    if archive.getinfo(name).file_size > XLSX_MAX_PART_BYTES:
+        raise SpreadsheetError(_bomb_message())
 
-    rels_name = "xl/_rels/workbook.xml.rels"
-    if rels_name not in names:
-        return None
-    for name in ("xl/workbook.xml", rels_name):
-        if archive.getinfo(name).file_size > XLSX_MAX_OUTSIDE_BYTES:
-            raise SpreadsheetError(_bomb_message())
-    workbook = fromstring(archive.read("xl/workbook.xml"))
-    rels = fromstring(archive.read(rels_name))
-    targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in rels
-        if rel.tag.endswith("Relationship") and rel.get("Type", "").endswith("/worksheet")
-    }
-    for element in workbook.iter():
-        if not element.tag.endswith("}sheet"):
-            continue
-        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-        target = targets.get(rid)
-        if target:
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            path = path.replace("xl/./", "xl/")
-            return path if path in names else None
-    return None
+
+def _package_parts(archive: zipfile.ZipFile) -> tuple[list[str], str | None]:
+    """(worksheet part names in the workbook's order, shared strings part name or None),
+    found exactly as openpyxl finds them ([Content_Types].xml, then the workbook part and
+    its relationships), so that the scans below look at what openpyxl will read. The parts
+    read here are parsed whole (through defusedxml): their size is checked first."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+
+    names = set(archive.namelist())
+    _part_size_check(archive, ARC_CONTENT_TYPES)
+    package = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+    workbook = _find_workbook_part(package).PartName[1:]
+    _part_size_check(archive, workbook)
+    rels = get_rels_path(workbook)
+    if rels in names:
+        _part_size_check(archive, rels)
+    parser = WorkbookParser(archive, workbook)
+    parser.parse()
+    sheets = [
+        rel.target
+        for _sheet, rel in parser.find_sheets()
+        if rel.target in names and "chartsheet" not in (rel.Type or "")
+    ]
+    strings = package.find(SHARED_STRINGS)
+    strings_name = strings.PartName[1:] if strings is not None else None
+    return sheets, strings_name if strings_name in names else None
+
+
+def _worksheet_head_check(archive: zipfile.ZipFile, name: str) -> None:
+    """openpyxl reads the start of every sheet (up to `<sheetData>`) when it opens a
+    workbook: that start is at most XLSX_MAX_OUTSIDE_BYTES."""
+    with archive.open(name) as stream:
+        head = stream.read(XLSX_MAX_OUTSIDE_BYTES + 1)
+    if len(head) > XLSX_MAX_OUTSIDE_BYTES and not _SHEET_DATA.search(head):
+        raise SpreadsheetError(_bomb_message())
 
 
 def _worksheet_scan(archive: zipfile.ZipFile, name: str, *, max_rows: int | None) -> None:
