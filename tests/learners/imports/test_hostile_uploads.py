@@ -201,3 +201,26 @@ def test_a_damaged_workbook_at_confirm_time_writes_nothing(client, counsellor_a,
     assert job.status == ImportStatus.FAILED
     assert job.errors[0]["message"] == spreadsheets.damaged_xlsx_message()
     assert Learner.objects.count() == 0
+
+
+def test_a_relocated_sheet_is_scanned_where_openpyxl_reads_it():
+    """The sheet found through the workbook's relationships, not by its usual name."""
+    wide = hostile_files.wide_row_xlsx(60_000, random.Random(5))
+    members = dict(hostile_files.zip_members(wide))
+    members["xl/feuilles/cachee.xml"] = members.pop("xl/worksheets/sheet1.xml")
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"feuilles/cachee.xml"
+    )
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"/xl/worksheets/sheet1.xml", b"/xl/feuilles/cachee.xml"
+    )
+    content = hostile_files.zip_build(list(members.items()))
+    with pytest.raises(SpreadsheetError) as caught:
+        upload_check(content, filename="cachee.xlsx", max_bytes=MAX_IMPORT_BYTES)
+    assert "bien trop volumineux" in caught.value.message
+    # The same relocation of a sound sheet still reads.
+    members["xl/feuilles/cachee.xml"] = dict(
+        hostile_files.zip_members(hostile_files.seeds()["xlsx"][1])
+    )["xl/worksheets/sheet1.xml"]
+    table = spreadsheet_read(hostile_files.zip_build(list(members.items())), "xlsx")
+    assert table.header == hostile_files.HEADER and len(table.rows) == 6
