@@ -19,6 +19,7 @@ import csv
 import functools
 import io
 import random
+import warnings
 import zipfile
 from collections.abc import Iterator
 
@@ -98,9 +99,11 @@ def zip_members(content: bytes) -> list[tuple[str, bytes]]:
 
 def zip_build(members, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
-        for name, data in members:
-            archive.writestr(name, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # duplicate names are on purpose
+        with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
     return buffer.getvalue()
 
 
