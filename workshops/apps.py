@@ -10,6 +10,13 @@ class WorkshopsConfig(AppConfig):
 
         signals.connect()
 
+        # Pillow's decompression-bomb guard at the upload limit, for every image it opens
+        # (renditions included): a warning above it, an error above twice it.
+        from django.conf import settings
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+
         # Role groups, permissions and the review workflow, after every migrate (idempotent).
         from django.db.models.signals import post_migrate
 

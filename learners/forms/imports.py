@@ -1,4 +1,4 @@
-"""Upload form of the spreadsheet imports: size, extension AND content are checked."""
+"""Upload form of the spreadsheet imports (the file is checked by the service)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from learners.imports import MAX_IMPORT_BYTES
 from learners.models import Structure
 from learners.roles import is_coordinator
-from workshops.spreadsheets import SpreadsheetError, format_sniff
+from workshops.spreadsheets import upload_read
 
 MAX_MB = MAX_IMPORT_BYTES // (1024 * 1024)
 
@@ -41,15 +41,8 @@ class ImportUploadForm(forms.Form):
             del self.fields["structure"]
 
     def clean_file(self):
+        """Only reads the file (at most MAX_IMPORT_BYTES + 1 bytes): its size, format and
+        content are checked in one place, `import_job_create` (`upload_check`)."""
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("Le fichier est trop lourd (%(max)d Mo au maximum).") % {"max": MAX_MB}
-            )
-        content = upload.read()
-        try:
-            self.cleaned_data["format"] = format_sniff(content, filename=upload.name)
-        except SpreadsheetError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        self.cleaned_data["content"] = content
+        self.cleaned_data["content"] = upload_read(upload, max_bytes=MAX_IMPORT_BYTES)
         return upload

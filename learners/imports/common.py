@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from learners.models import Structure
 from learners.text import fold
-from workshops.spreadsheets import SpreadsheetError, Table, spreadsheet_read
+from workshops.spreadsheets import RowReader, SpreadsheetError
 
 from .values import CellError
 
@@ -131,16 +131,26 @@ class ImportFileError(Exception):
 
 
 def records_read(*, content: bytes, format: str, columns: Columns, max_rows: int) -> ReadResult:
-    """Read and map the columns; ImportFileError when the file cannot be used at all."""
+    """Read (as a stream, within the reader's limits) and map the columns; ImportFileError
+    when the file cannot be used at all."""
     try:
-        table: Table = spreadsheet_read(content, format)
+        reader = RowReader(content, format, max_rows=max_rows)
     except SpreadsheetError as exc:
         raise ImportFileError(exc.message) from exc
+    try:
+        return _records_map(reader, columns)
+    except SpreadsheetError as exc:
+        raise ImportFileError(exc.message) from exc
+    finally:
+        reader.close()
+
+
+def _records_map(reader: RowReader, columns: Columns) -> ReadResult:
     lookup = columns.lookup()
     positions: list[tuple[int, str]] = []
     headers: dict[str, str] = {}
     unknown, duplicated = [], []
-    for index, header in enumerate(table.header):
+    for index, header in enumerate(reader.header):
         if not header:
             continue
         key = lookup.get(fold(header))
@@ -169,17 +179,10 @@ def records_read(*, content: bytes, format: str, columns: Columns, max_rows: int
             )
             % {"columns": ", ".join(names)}
         )
-    if len(table.rows) > max_rows:
-        raise ImportFileError(
-            _("Le fichier a trop de lignes (%(count)d ; %(max)d au maximum).")
-            % {"count": len(table.rows), "max": max_rows}
-        )
-    if not table.rows:
-        raise ImportFileError(_("Le fichier ne contient aucune ligne à importer."))
     records = []
-    width = len(table.header)
-    for line, values in table.rows:
-        if len(values) > width and any(values[width:]):
+    width = len(reader.header)
+    for line, values in reader.rows():
+        if len(values) > width:  # rows come without their trailing empty cells
             raise ImportFileError(
                 _("Ligne %(line)d : plus de valeurs que de colonnes (séparateur mal choisi ?).")
                 % {"line": line}
@@ -192,6 +195,8 @@ def records_read(*, content: bytes, format: str, columns: Columns, max_rows: int
                 },
             )
         )
+    if not records:
+        raise ImportFileError(_("Le fichier ne contient aucune ligne à importer."))
     notices = []
     if unknown:
         notices.append(

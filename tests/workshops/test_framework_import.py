@@ -242,7 +242,7 @@ def test_model_validation_error_names_the_row_and_rolls_back(coordinator):
             "Le fichier CSV est mal formé",
         ),
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "csv", "n'est pas un fichier CSV"),
-        (b"not a zip", "xlsx", "n'est pas un classeur Excel"),
+        (b"not a zip", "xlsx", "n'est pas un vrai classeur Excel"),
         (b"", "csv", "Le fichier est vide."),
         ("Nom;Prénom\nMartin;Camille\n".encode(), "csv", "Colonnes non reconnues"),
         ("Référentiel;Code compétence\ncrcn;1.1\n".encode(), "csv", "Colonne(s) manquante(s)"),

@@ -34,6 +34,7 @@ from workshops.resources import (
 )
 from workshops.spreadsheets import (
     SpreadsheetError,
+    content_check,
     csv_write,
     formula_unescape,
     spreadsheet_read,
@@ -176,7 +177,8 @@ def framework_file_read(*, content: bytes, format: str) -> tuple[str, list[str],
         )
     if len(content) > MAX_IMPORT_BYTES:
         raise FrameworkFileError(_("Le fichier est trop lourd (5 Mo au maximum)."))
-    table = spreadsheet_read(content, format)
+    content_check(content, format)
+    table = spreadsheet_read(content, format, max_rows=MAX_ROWS)
     header, rows = table.header, table.rows
     header = _canonical_headers(header)
     kind = _detect_kind(header)
@@ -191,10 +193,6 @@ def framework_file_read(*, content: bytes, format: str) -> tuple[str, list[str],
         raise FrameworkFileError(
             _("Colonne(s) en double : %(columns)s.")
             % {"columns": ", ".join(f"« {c} »" for c in duplicated)}
-        )
-    if len(rows) > MAX_ROWS:
-        raise FrameworkFileError(
-            _("Le fichier a trop de lignes (%(max)d au maximum).") % {"max": MAX_ROWS}
         )
     records = []
     for line, values in rows:

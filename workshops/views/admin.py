@@ -33,6 +33,7 @@ from workshops.services.frameworks import (
     framework_export,
     framework_import,
 )
+from workshops.spreadsheets import SpreadsheetError, upload_check, upload_read
 
 PREVIEW_TIMEOUT = 3600
 EXPORT_PERMISSIONS = {
@@ -83,15 +84,14 @@ class FrameworkImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in FORMATS:
-            raise forms.ValidationError(
-                _("Choisissez un fichier .csv ou .xlsx (le fichier envoyé : %(name)s).")
-                % {"name": upload.name}
+        content = upload_read(upload, max_bytes=MAX_IMPORT_BYTES)
+        try:
+            self.cleaned_data["format"] = upload_check(
+                content, filename=upload.name, max_bytes=MAX_IMPORT_BYTES
             )
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("Le fichier est trop lourd (5 Mo au maximum)."))
-        self.cleaned_data["format"] = extension
+        except SpreadsheetError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        self.cleaned_data["content"] = content
         return upload
 
 
@@ -155,7 +155,7 @@ class FrameworkImportView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
-        content = upload.read()
+        content = form.cleaned_data["content"]
         fmt = form.cleaned_data["format"]
         result = framework_import(
             user=request.user, framework=self.framework, content=content, format=fmt, dry_run=True

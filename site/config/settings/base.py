@@ -307,7 +307,12 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "ods", "xlsx", "csv", "txt", "png", "jpg"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# 25 megapixels: guides show phone screenshots (about 3 MP), computer screenshots (4K: 8 MP)
+# and photos (12 MP; an iPhone's default 24 MP); decoding 25 MP takes at most 100 MB, where
+# a 4.9 KB PNG of 6300 x 6300 (40 MP) took a worker from 150 to 500 MB. Also Pillow's own
+# bomb limit (WorkshopsConfig.ready). Every upload form checks files with workshops.images.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "workshops.images.ImageForm"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

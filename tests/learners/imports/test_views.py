@@ -58,7 +58,7 @@ def test_upload_preview_confirm_and_my_imports(client, counsellor_a, roche):
     ("content", "name", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "tableau.csv", "n'est pas un fichier CSV"),
-        (b"Prenom;Nom\nA;B\n", "tableau.xlsx", "n'est pas un classeur Excel"),
+        (b"Prenom;Nom\nA;B\n", "tableau.xlsx", "n'est pas un vrai classeur Excel"),
         (b"MZ\x90\x00\x03", "programme.exe", "Choisissez un fichier .csv ou .xlsx"),
         (b"PK\x03\x04garbage", "tableau.csv", "n'est pas un fichier CSV"),
     ],

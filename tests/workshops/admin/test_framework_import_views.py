@@ -133,7 +133,7 @@ def test_bad_file_shows_french_errors_and_no_confirm_button(client, coordinator,
     ("name", "content", "message"),
     [
         ("notes.pdf", b"%PDF-1.4", "Choisissez un fichier .csv ou .xlsx"),
-        ("faux.xlsx", b"pas un classeur", "n'est pas un classeur Excel (.xlsx) lisible"),
+        ("faux.xlsx", b"pas un classeur", "n'est pas un vrai classeur Excel (.xlsx)"),
         ("casse.csv", b'"crcn;1\n', "Le fichier CSV est mal formé vers la ligne 1"),
         ("noms.csv", b"Nom;Prenom\nMartin;Camille\n", "Colonnes non reconnues"),
     ],
