@@ -445,7 +445,9 @@ def test_new_person_shows_another_structure_s_record_as_a_birth_year_only(
     # Nothing else: no name, no initial, no commune, no contact, no notes, no id.
     for secret in ("Durand", "Hélène D.", "Landeronde</", "0600000000", "NOTE-PRIVEE"):
         assert secret not in html, secret
-    assert f'value="{helene.pk}"' not in html
+    # The only way to add a known person is by their id: never offered for this record.
+    assert f'name="add_learner" value="{helene.pk}"' not in html
+    assert 'name="add_learner"' not in html
     assert not Learner.objects.filter(structure=structure_b).exists()
     # A first name alone gives no hint about other structures at all.
     alone = client.post(new_person_url(session_b), {"first_name": "helene"})
