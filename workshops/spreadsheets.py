@@ -524,7 +524,17 @@ class RowReader:
 
 
 def _trimmed(values: list[str], line: int) -> list[str]:
-    """Values without trailing empty cells ([] for an empty line); too wide: refused."""
+    """Values without trailing empty cells ([] for an empty line); too wide, or holding a
+    NUL character (a damaged file; PostgreSQL cannot store it in text): refused."""
+    if any("\x00" in value for value in values):
+        raise SpreadsheetError(
+            _(
+                "La ligne %(line)d contient un caractère invalide (caractère nul) : le "
+                "fichier est sans doute endommagé. Enregistrez-le de nouveau depuis votre "
+                "tableur, puis réessayez."
+            )
+            % {"line": line}
+        )
     end = len(values)
     while end and not values[end - 1]:
         end -= 1

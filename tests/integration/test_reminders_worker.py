@@ -149,7 +149,9 @@ class TestRunInPieces:
             time.sleep(0.2)
         recipients = sorted(message["To"] for message in _mails(tmp_path / "mail"))
         assert recipients == sorted(learner.email for learner in expected)
-        assert JobRun.objects.filter(name="reminders").count() >= 3  # pieces of ~4 messages
+        # A piece sends while under its 1 s budget: at most 4 messages of 0.3 s, so the 8
+        # reminders take at least two pieces (a third may find nothing left to send).
+        assert JobRun.objects.filter(name="reminders").count() >= 2
 
 
 def _people_for_tomorrow_extra(i: int):

@@ -188,6 +188,15 @@ def test_utf16_with_a_bom_is_read_and_without_one_gets_a_plain_message():
     assert "CSV UTF-8" in caught.value.message
 
 
+def test_a_nul_character_in_a_cell_is_refused_with_its_line():
+    """UTF-16 can carry U+0000, which PostgreSQL cannot store in text (a preview holding it
+    failed with a DataError, i.e. a 500, on PostgreSQL only)."""
+    text = "Prénom;Nom\r\nZoé;Noël\r\nRo\x00se;Martin\r\n"
+    with pytest.raises(SpreadsheetError) as caught:
+        spreadsheet_read(text.encode("utf-16"), "csv")
+    assert "La ligne 3 contient un caractère invalide (caractère nul)" in caught.value.message
+
+
 def test_a_damaged_workbook_at_confirm_time_writes_nothing(client, counsellor_a, roche):
     """The file is read again at confirm: if it cannot be (here: damaged in storage), the
     job fails with a French message and nothing is written."""
