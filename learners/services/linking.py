@@ -126,24 +126,28 @@ def learner_link_match(
     )
 
 
+def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -> bool:
+    """Does the precise part of a description match another structure's record in the
+    record itself, not through a tolerance of the matcher: its full name (a record
+    without a last name would match any last name typed), or its birth year and its
+    commune of residence among `nearby` (INSEE codes; the matcher's "same département"
+    is the whole network, and a record without commune matches any commune). Otherwise
+    a first name, a year and a made-up last name or any commune of the département
+    would list the network's people with their birth years. Used by every path."""
+    first, last = fold(first_name), fold(last_name)
+    if last and row.normalized_name in {first + last, last + first}:
+        return True
+    return row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby
+
+
 def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) -> list:
-    """Keep the other structures' records that the precise part of the description
-    matches in the record itself, not through a tolerance of the matcher: the full name
-    (a record without a last name matches any last name typed), or a birth year and a
-    commune of residence within `NEARBY_KM` (the matcher's "same département" is the
-    whole network, and a record without commune matches any commune). Otherwise a first
-    name, a year and a made-up last name or any commune of the département would list
-    the network's people with their birth years."""
     from learners.selectors.people import communes_nearby
 
-    first, last = fold(first_name), fold(last_name)
-    full_names = {first + last, last + first} if last else set()
     nearby = set(communes_nearby(commune)) if commune is not None else set()
     return [
         row
         for row in rows
-        if row.normalized_name in full_names
-        or (row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby)
+        if other_record_is_described(row, first_name=first_name, last_name=last_name, nearby=nearby)
     ]
 
 

@@ -300,3 +300,30 @@ def test_coordination_pages_refused_to_a_counsellor(client, colette, counsellor_
     assert response.status_code in (302, 403, 404)
     if response.status_code != 404:
         assert_refused(response)
+
+
+def test_a_people_import_is_no_enumeration_oracle(counsellor_b, structure_a):
+    """The import's "suivie par une autre structure" flag follows the same rule as the
+    hints: a first name, a year and a commune of A's person without a last name is
+    flagged only when the commune is hers."""
+    from learners.imports import import_run
+    from tests.learners.imports.conftest import csv_bytes
+
+    hers = CommuneFactory(insee_code="85191", name="La Roche-sur-Yon")
+    other = CommuneFactory(insee_code="85194", name="Les Sables-d'Olonne")
+    rose = LearnerFactory(
+        structure=structure_a, first_name="Rose", last_name="", birth_year=1940, commune=hers
+    )
+    header = ["Prénom", "Nom", "Année de naissance", "Code INSEE"]
+
+    def flagged(row) -> bool:
+        plan = import_run(
+            user=counsellor_b, kind="people", content=csv_bytes([header, row]), format="csv"
+        )
+        assert plan.ok, [str(e) for e in plan.errors]
+        return any("autre structure" in " ".join(line.flags) for line in plan.flagged)
+
+    assert not flagged(["Rose", "", "1940", other.pk])
+    assert not flagged(["Rose", "Inventé", "1940", other.pk])
+    assert flagged(["Rose", "", "1940", hers.pk])
+    assert not LinkRequest.objects.filter(learner=rose).exists()  # previews write nothing
