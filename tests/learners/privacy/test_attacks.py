@@ -327,3 +327,25 @@ def test_a_people_import_is_no_enumeration_oracle(counsellor_b, structure_a):
     assert not flagged(["Rose", "Inventé", "1940", other.pk])
     assert flagged(["Rose", "", "1940", hers.pk])
     assert not LinkRequest.objects.filter(learner=rose).exists()  # previews write nothing
+
+
+def test_b_cannot_tell_whether_a_shared_person_has_a_carnet(
+    client, colette, counsellor_a, counsellor_b, structure_b
+):
+    """The carnet is held by the structure that created the record: B, which follows the
+    person without their consent, gets the same answer whether A issued a carnet or not,
+    and revokes nothing."""
+    from learners.models import Carnet
+    from learners.services import carnet_issue
+
+    LearnerStructure.objects.create(learner=colette, structure=structure_b)
+    client.force_login(counsellor_b)
+    url = reverse("learners_carnet_revoke", args=[colette.pk])
+    without = client.post(url)
+    carnet_issue(user=counsellor_a, learner=colette)
+    with_carnet = client.post(url)
+    assert (with_carnet.status_code, with_carnet.get("Location")) == (
+        without.status_code,
+        without.get("Location"),
+    )
+    assert Carnet.objects.filter(learner=colette, revoked_at__isnull=True).count() == 1
