@@ -349,3 +349,27 @@ def test_b_cannot_tell_whether_a_shared_person_has_a_carnet(
         without.get("Location"),
     )
     assert Carnet.objects.filter(learner=colette, revoked_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("role", ["partner_editor", "anonymous"])
+def test_outsiders_get_no_person_data_from_any_tracking_path(client, request, colette, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    urls = [
+        reverse("learners_person_lookup") + "?q=Colette",
+        reverse("learners_people") + "?q=Colette",
+        reverse("learners_attendance_sheet", args=[colette.session_a.pk]),
+        reverse("learners_attendance_new_person", args=[colette.session_a.pk]),
+        reverse("learners_export", args=["people"]),
+        reverse("learners_export", args=["attendances"]),
+        reverse("learners_statistics"),
+        reverse("learners_imports"),
+        reverse("learners_dashboard"),
+        reverse("learners_link_requests"),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        if response.status_code == 302:
+            assert response["Location"].startswith(("/admin/login/", "/admin/")), url
+        _no_secret(response)
