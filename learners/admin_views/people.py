@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +51,7 @@ from learners.selectors.people import (
 )
 from learners.services import audit_log_record, audit_log_record_many, learner_create
 from learners.services.linking import (
+    IN_PERSON_CONSENT_MAX_DAYS,
     learner_link_request,
     learner_link_with_carnet_code,
     sharing_consent_record,
@@ -516,9 +518,18 @@ class PersonDetailView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
             if self.progress.holds_record
             else None,
             is_coordinator=is_coordinator(user),
+            consent_errors=self.request.session.pop(CONSENT_ERRORS_KEY, {}),
+            consent_min_date=timezone.localdate()
+            - datetime.timedelta(days=IN_PERSON_CONSENT_MAX_DAYS),
+            consent_max_date=timezone.localdate(),
             **sharing_consents_for_page(user=user, learner=self.learner),
         )
         return context
+
+
+CONSENT_ERRORS_KEY = "learners_consent_errors"
+CONSENT_FIELDS = ("given_on", "carnet_code")
+CONSENT_CODE_INPUT_MAX = 40
 
 
 class PersonConsentView(TrackingAccessMixin, TemplateView):
@@ -536,10 +547,15 @@ class PersonConsentView(TrackingAccessMixin, TemplateView):
                 try:
                     given_on = datetime.date.fromisoformat(raw) if raw else None
                 except ValueError:
-                    raise ValidationError(_("Indiquez la date de l'accord.")) from None
+                    raise ValidationError(
+                        _("Indiquez la date de l'accord."), code="given_on"
+                    ) from None
                 if given_on is None:
-                    raise ValidationError(_("Indiquez la date de l'accord."))
-                sharing_consent_record(user=request.user, learner=learner, given_on=given_on)
+                    raise ValidationError(_("Indiquez la date de l'accord."), code="given_on")
+                code = request.POST.get("carnet_code", "")[:CONSENT_CODE_INPUT_MAX]
+                sharing_consent_record(
+                    user=request.user, learner=learner, given_on=given_on, code=code
+                )
                 messages.success(
                     request,
                     _("Accord enregistré : votre structure voit maintenant toute la fiche."),
@@ -551,6 +567,10 @@ class PersonConsentView(TrackingAccessMixin, TemplateView):
                 messages.success(request, _("Accord retiré."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            if self.action == "record":
+                # Shown again next to the field it concerns, once, on the person's page.
+                field = error.code if error.code in CONSENT_FIELDS else "given_on"
+                request.session[CONSENT_ERRORS_KEY] = {field: " ".join(error.messages)}
         except PermissionDenied as refusal:
             messages.error(request, str(refusal))
         return back_to_person(learner.pk)

@@ -53,7 +53,11 @@ from learners.roles import counsellor_profile
 from learners.scoping import learners_visible
 from learners.services.activity import structure_links_refresh
 from learners.services.audit import audit_log_record_many
-from learners.services.linking import identity_is_precise, link_requests_record_many
+from learners.services.linking import (
+    identity_is_precise,
+    link_requests_record_many,
+    other_record_is_described,
+)
 from learners.services.people import learners_attendance_refresh
 from learners.text import fold
 from workshops.choices import WorkshopLevel
@@ -1011,7 +1015,15 @@ def _resolve_person(
     if identity_is_precise(
         first_name=first_name, last_name=last_name, birth_year=year, commune=p.get("commune")
     ):
-        others = [lr.pk for lr in matches if (lr.pk, structure.pk) not in readable]
+        nearby = {p["commune"].pk} if p.get("commune") else set()
+        others = [
+            lr.pk
+            for lr in matches
+            if (lr.pk, structure.pk) not in readable
+            and other_record_is_described(
+                lr, first_name=first_name, last_name=last_name, nearby=nearby
+            )
+        ]
     label = label_of(first_name, last_name, year)
     if len(visible) > 1:
         plan.error(

@@ -28,7 +28,11 @@ from learners.models import Commune, Learner, LearnerStructure
 from learners.resources import LearnerResource
 from learners.scoping import learners_visible
 from learners.services.audit import audit_log_record_many
-from learners.services.linking import identity_is_precise, link_requests_record_many
+from learners.services.linking import (
+    identity_is_precise,
+    link_requests_record_many,
+    other_record_is_described,
+)
 from learners.text import fold
 
 from . import values as v
@@ -392,7 +396,15 @@ def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structu
                 birth_year=year,
                 commune=parsed.get("commune"),
             ):
-                others = [lr.pk for lr in matches if (lr.pk, structure.pk) not in readable]
+                nearby = {parsed["commune"].pk} if parsed.get("commune") else set()
+                others = [
+                    lr.pk
+                    for lr in matches
+                    if (lr.pk, structure.pk) not in readable
+                    and other_record_is_described(
+                        lr, first_name=first_name, last_name=last_name, nearby=nearby
+                    )
+                ]
             if len(visible) > 1:
                 plan.add(
                     PlanLine(

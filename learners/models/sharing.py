@@ -6,7 +6,9 @@ record; it gives that structure nothing of what the others recorded. A `SharingC
 the person's agreement that one structure may read the whole record (the other structures'
 sessions, observations, contact details and notes). The person controls it: it is given by
 showing the carnet code to the counsellor, or recorded by a counsellor with the person
-present, and it is withdrawn from the carnet or on request (`revoked_at`).
+present, and it is withdrawn from the carnet or on request (`revoked_at`). A consent the
+person withdrew from their carnet (`revoked_from_carnet`) can only be given again to that
+structure with the carnet code (`learners.services.linking.sharing_consent_record`).
 
 A `LinkRequest` is what a counsellor asks when the person they are about to register seems
 to be followed already by another structure and cannot show their carnet: the coordination
@@ -47,6 +49,9 @@ class SharingConsent(models.Model):
         verbose_name=_("enregistré par"),
     )
     revoked_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    revoked_from_carnet = models.BooleanField(
+        _("retiré par la personne depuis son carnet"), default=False
+    )
 
     class Meta:
         verbose_name = _("accord de partage")

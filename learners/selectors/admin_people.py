@@ -24,7 +24,7 @@ from learners.models import (
     Structure,
 )
 from learners.roles import is_coordinator
-from learners.scoping import learners_visible, scope_structure_id
+from learners.scoping import consented_learner_ids, learners_visible, scope_structure_id
 from learners.text import fold
 from workshops.models import Level
 
@@ -118,12 +118,18 @@ def _last_seen_expression(user):
 
 def carnet_active_for_learner(*, user, learner_id: int) -> Carnet | None:
     """The person's active carnet (who issued it is loaded), or None; None too when the
-    person is out of the user's scope."""
+    person is out of the user's scope, or when the user's structure does not hold the
+    record (`learners.scoping.holds_record`): the carnet is the holder's, and another
+    structure must not learn from any page whether the person has one."""
+    holders = learners_visible(user)
+    scope = scope_structure_id(user)
+    if scope is not True and scope is not None:
+        holders = holders.filter(Q(structure_id=scope) | Q(pk__in=consented_learner_ids(scope)))
     return (
         Carnet.objects.filter(
             learner_id=learner_id,
             revoked_at__isnull=True,
-            learner__in=learners_visible(user).values("pk"),
+            learner__in=holders.values("pk"),
         )
         .select_related("created_by")
         .first()

@@ -14,8 +14,10 @@ attendance imports, and the coordination's merge.
   (`learner_link_request`), creating their own record meanwhile; the coordination joins
   the two records with the merge tool, which gives neither structure the other's history.
 - A consent can also be recorded by a counsellor with the person present
-  (`sharing_consent_record`), and is withdrawn by the person from their carnet or on
-  request (`sharing_consent_revoke`). Everything here is written to the audit log.
+  (`sharing_consent_record`): dated within the last week, with the carnet code when the
+  person holds an active carnet or withdrew that consent from it, and is withdrawn by the
+  person from their carnet or on request (`sharing_consent_revoke`). Everything here is
+  written to the audit log.
 """
 
 from __future__ import annotations
@@ -114,12 +116,41 @@ def learner_link_match(
     if identity_is_precise(
         first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
     ):
-        others = [row for row in rows if row.pk not in followed][:limit]
+        others = [row for row in rows if row.pk not in followed]
+        if others:
+            others = _confirmed_by_the_record(
+                others, first_name=first_name, last_name=last_name, commune=commune
+            )[:limit]
     return LinkMatch(
         own=own,
         other_ids=[row.pk for row in others],
         other_birth_years=[row.birth_year for row in others],
     )
+
+
+def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -> bool:
+    """Does the precise part of a description match another structure's record in the
+    record itself, not through a tolerance of the matcher: its full name (a record
+    without a last name would match any last name typed), or its birth year and its
+    commune of residence among `nearby` (INSEE codes; the matcher's "same département"
+    is the whole network, and a record without commune matches any commune). Otherwise
+    a first name, a year and a made-up last name or any commune of the département
+    would list the network's people with their birth years. Used by every path."""
+    first, last = fold(first_name), fold(last_name)
+    if last and row.normalized_name in {first + last, last + first}:
+        return True
+    return row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby
+
+
+def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) -> list:
+    from learners.selectors.people import communes_nearby
+
+    nearby = set(communes_nearby(commune)) if commune is not None else set()
+    return [
+        row
+        for row in rows
+        if other_record_is_described(row, first_name=first_name, last_name=last_name, nearby=nearby)
+    ]
 
 
 def _link_and_refresh(*, learner: Learner, structure_id: int) -> bool:
@@ -162,24 +193,30 @@ def _counsellor_structure_or_refuse(user):
     return structure
 
 
+def _carnet_for_code(code: str) -> Carnet | None:
+    """The active carnet of a person not erased whose code this is, or None. The one code
+    check of every path where the person shows their code to a counsellor."""
+    normalized = code_normalize(code)
+    if normalized is None:
+        return None
+    return (
+        Carnet.objects.select_related("learner")
+        .filter(
+            code_hash=code_hash(normalized),
+            revoked_at__isnull=True,
+            learner__anonymized_at__isnull=True,
+        )
+        .first()
+    )
+
+
 def learner_link_with_carnet_code(*, user, code: str, candidate_ids=None) -> Learner:
     """The person shows their carnet code: their record is linked to the counsellor's
     structure and their consent to share it with that structure is recorded, at once.
     With `candidate_ids` (the records the matcher found), the code must belong to one of
     them. A wrong code, a revoked one, or one of someone else: the same refusal."""
     structure = _counsellor_structure_or_refuse(user)
-    normalized = code_normalize(code)
-    carnet = None
-    if normalized is not None:
-        carnet = (
-            Carnet.objects.select_related("learner")
-            .filter(
-                code_hash=code_hash(normalized),
-                revoked_at__isnull=True,
-                learner__anonymized_at__isnull=True,
-            )
-            .first()
-        )
+    carnet = _carnet_for_code(code)
     if carnet is None or (candidate_ids is not None and carnet.learner_id not in candidate_ids):
         raise ValidationError(
             _("Ce code ne correspond pas à la personne décrite : vérifiez-le avec elle.")
@@ -288,32 +325,90 @@ def link_requests_close_for_merge(*, user, keep: Learner, removed_id: int) -> in
     )
 
 
+# An in-person consent is recorded while the person is there, or within days when the
+# counsellor writes up a session afterwards: never an agreement dated back to open a whole
+# history the person never saw shared.
+IN_PERSON_CONSENT_MAX_DAYS = 7
+
+
 def sharing_consent_record(
-    *, user, learner: Learner, given_on: datetime.date | None = None
+    *, user, learner: Learner, given_on: datetime.date | None = None, code: str = ""
 ) -> SharingConsent:
     """A counsellor records the person's consent, given in person, to share their whole
-    record with the counsellor's structure (which must already follow them)."""
+    record with the counsellor's structure (which must already follow them).
+
+    The person stays in control, since another structure's history is opened by it:
+    - the date is today or one of the last `IN_PERSON_CONSENT_MAX_DAYS` days: the consent
+      is recorded with the person present, not backdated to any day of the past;
+    - when the person holds an active carnet, their code (`code`, which they show) is
+      required: the same check as `learner_link_with_carnet_code`, and the consent is then
+      recorded as given with the code. Without a carnet (the person may have none) the
+      counsellor's word is enough; it is logged, and the carnet lists it as soon as one is
+      issued, with its « Retirer mon accord » button;
+    - once the person withdrew that structure's consent from their carnet, only their
+      code gives it again, whether they hold an active carnet or not.
+    Every refusal raises `ValidationError` with `code="carnet_code"` or `"given_on"` (the
+    form field it concerns) and writes nothing. The answer tells a structure that follows
+    the person whether they hold a carnet; the person is present and can say so anyway."""
     structure = _counsellor_structure_or_refuse(user)
     if not can_access_learner(user, learner) or learner.is_anonymized:
         refuse()
     today = timezone.localdate()
     given_on = given_on or today
     if given_on > today:
-        raise ValidationError(_("Cette date est dans le futur."))
+        raise ValidationError(_("Cette date est dans le futur."), code="given_on")
+    if given_on < today - datetime.timedelta(days=IN_PERSON_CONSENT_MAX_DAYS):
+        raise ValidationError(
+            _(
+                "L'accord se recueille avec la personne présente : indiquez une date des "
+                "%(days)s derniers jours."
+            )
+            % {"days": IN_PERSON_CONSENT_MAX_DAYS},
+            code="given_on",
+        )
+    shown = bool(code.strip())
+    if shown:
+        carnet = _carnet_for_code(code)
+        if carnet is None or carnet.learner_id != learner.pk:
+            raise ValidationError(
+                _("Ce code ne correspond pas à cette personne : vérifiez-le avec elle."),
+                code="carnet_code",
+            )
+    elif SharingConsent.objects.filter(
+        learner=learner, structure=structure, revoked_from_carnet=True
+    ).exists():
+        raise ValidationError(
+            _(
+                "La personne a retiré cet accord depuis son carnet : pour le redonner, "
+                "elle doit vous montrer le code de son carnet."
+            ),
+            code="carnet_code",
+        )
+    elif Carnet.objects.filter(learner=learner, revoked_at__isnull=True).exists():
+        raise ValidationError(
+            _(
+                "Cette personne a un carnet : saisissez le code qu'elle vous montre pour "
+                "enregistrer son accord."
+            ),
+            code="carnet_code",
+        )
     given_at = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
     with transaction.atomic():
         consent = _consent_give(
             user=user,
             learner=learner,
             structure_id=structure.pk,
-            method=ConsentMethod.IN_PERSON,
+            method=ConsentMethod.CARNET_CODE if shown else ConsentMethod.IN_PERSON,
             given_at=min(given_at, timezone.now()),
         )
         audit_log_record(
             user=user,
             action=AuditAction.UPDATE,
             learner=learner,
-            detail=f"structure {structure.pk} : accord de partage recueilli en personne",
+            detail=(
+                f"structure {structure.pk} : accord de partage recueilli en personne"
+                + (" (code du carnet)" if shown else " (sans carnet)")
+            ),
         )
     return consent
 
@@ -330,8 +425,9 @@ def sharing_consent_revoke(*, consent: SharingConsent, user=None, carnet=None) -
             refuse()
     if consent.revoked_at is None:
         consent.revoked_at = timezone.now()
+        consent.revoked_from_carnet = carnet is not None
         with transaction.atomic():
-            consent.save(update_fields=["revoked_at"])
+            consent.save(update_fields=["revoked_at", "revoked_from_carnet"])
             audit_log_record(
                 user=user,
                 action=AuditAction.UPDATE,

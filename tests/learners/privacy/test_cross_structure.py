@@ -68,6 +68,18 @@ def page(learner):
 A_SECRETS = ("Atelier A", "Vient avec sa voisine", "0611223344")
 
 
+def assert_b_sees_nothing_of_a(client, counsellor_b, learner) -> str:
+    """B, which follows the person without her consent: her page and her progress hold
+    none of A's history. Returns the page's content."""
+    client.force_login(counsellor_b)
+    content = client.get(page(learner)).content.decode()
+    for secret in A_SECRETS:
+        assert secret not in content, secret
+    progress = progress_for_learner(user=counsellor_b, learner_id=learner.pk)
+    assert not progress.shared and progress.attendances == []
+    return content
+
+
 def test_b_sees_identity_but_nothing_of_a(client, andree, counsellor_b, structure_a, socle):
     client.force_login(counsellor_b)
     response = client.get(page(andree))
@@ -414,3 +426,112 @@ def test_b_list_shows_b_last_attendance_not_a_s(
     assert not row["Dernière présence"]
     data = json.loads(client.get(reverse("learners_person_data_json", args=[andree.pk])).content)
     assert data["identite"]["derniere_presence"] is None
+
+
+# --- Issue 12: an in-person consent stays the person's act --------------------------------
+
+
+def _record(client, learner, **data):
+    return client.post(reverse("learners_person_consent_record", args=[learner.pk]), data)
+
+
+def test_an_in_person_consent_is_dated_within_the_last_week(client, andree, counsellor_b):
+    client.force_login(counsellor_b)
+    for day in (TODAY + datetime.timedelta(days=1), TODAY - datetime.timedelta(days=8)):
+        with pytest.raises(ValidationError) as refusal:
+            sharing_consent_record(user=counsellor_b, learner=andree, given_on=day)
+        assert refusal.value.code == "given_on"
+        assert _record(client, andree, given_on=day.isoformat()).status_code == 302
+    assert not SharingConsent.objects.filter(learner=andree).exists()
+    content = assert_b_sees_nothing_of_a(client, counsellor_b, andree)
+    # The error is shown once, next to the date, and the field says it is wrong.
+    assert 'id="id_given_on_error"' in content and "7 derniers jours" in content
+    assert 'aria-invalid="true"' in content
+    assert 'id="id_given_on_error"' not in client.get(page(andree)).content.decode()
+    # A week ago, the person present at B's session then: recorded.
+    consent = sharing_consent_record(
+        user=counsellor_b, learner=andree, given_on=TODAY - datetime.timedelta(days=7)
+    )
+    assert consent.method == "en_personne"
+
+
+def test_the_consent_form_asks_the_carnet_code(client, andree, counsellor_b):
+    client.force_login(counsellor_b)
+    content = client.get(page(andree)).content.decode()
+    assert '<label for="id_carnet_code">Code du carnet (si la personne en a un)</label>' in content
+    assert 'name="carnet_code" id="id_carnet_code"' in content
+
+
+def test_a_person_with_a_carnet_consents_in_person_only_by_showing_its_code(
+    client, andree, counsellor_a, counsellor_b, structure_a
+):
+    code = carnet_issue(user=counsellor_a, learner=andree)
+    someone = LearnerFactory(structure=structure_a)
+    someone_code = carnet_issue(user=counsellor_a, learner=someone)
+    for typed in ("", "AAAA-BBBB-CCCC", someone_code):
+        with pytest.raises(ValidationError) as refusal:
+            sharing_consent_record(user=counsellor_b, learner=andree, code=typed)
+        assert refusal.value.code == "carnet_code"
+    client.force_login(counsellor_b)
+    _record(client, andree, given_on=TODAY.isoformat())
+    assert not SharingConsent.objects.filter(learner=andree).exists()
+    content = assert_b_sees_nothing_of_a(client, counsellor_b, andree)
+    assert 'id="id_carnet_code_error"' in content
+    assert "saisissez le code qu&#x27;elle vous montre" in content
+    # She shows it: recorded as given with her code.
+    _record(client, andree, given_on=TODAY.isoformat(), carnet_code=code.lower())
+    consent = SharingConsent.objects.get(learner=andree, revoked_at__isnull=True)
+    assert consent.method == "carnet" and consent.structure == counsellor_b.counsellor.structure
+    content = client.get(page(andree)).content.decode()
+    for secret in A_SECRETS:
+        assert secret in content
+
+
+def test_without_a_carnet_the_in_person_consent_is_logged_and_shown_on_a_later_carnet(
+    andree, counsellor_a, counsellor_b, structure_b
+):
+    from learners.selectors.carnets import carnet_structures
+
+    consent = sharing_consent_record(user=counsellor_b, learner=andree)
+    assert consent.method == "en_personne"
+    assert AuditLog.objects.filter(
+        learner=andree, user=counsellor_b, detail__contains="en personne (sans carnet)"
+    ).exists()
+    carnet_issue(user=counsellor_a, learner=andree)
+    carnet = andree.carnets.get(revoked_at__isnull=True)
+    [row_b] = [row for row in carnet_structures(carnet=carnet) if row.name == structure_b.name]
+    assert row_b.consent_id == consent.pk  # with its « Retirer mon accord » button
+
+
+def test_after_a_withdrawal_from_the_carnet_only_the_code_gives_the_consent_again(
+    client, andree, counsellor_a, counsellor_b, structure_b
+):
+    from learners.services import carnet_revoke
+
+    code = carnet_issue(user=counsellor_a, learner=andree)
+    learner_link_with_carnet_code(user=counsellor_b, code=code)
+    consent = SharingConsent.objects.get(learner=andree, structure=structure_b)
+    sharing_consent_revoke(consent=consent, carnet=andree.carnets.get(revoked_at__isnull=True))
+    consent.refresh_from_db()
+    assert consent.revoked_from_carnet
+    # Even once her carnet is revoked (no active carnet), B's word is not enough.
+    carnet_revoke(user=counsellor_a, carnet=andree.carnets.get(revoked_at__isnull=True))
+    with pytest.raises(ValidationError, match="elle doit vous montrer le code de son carnet"):
+        sharing_consent_record(user=counsellor_b, learner=andree)
+    client.force_login(counsellor_b)
+    _record(client, andree, given_on=TODAY.isoformat())
+    assert not SharingConsent.objects.filter(learner=andree, revoked_at__isnull=True).exists()
+    content = assert_b_sees_nothing_of_a(client, counsellor_b, andree)
+    assert "elle doit vous montrer le code de son carnet" in content
+    # Her new code gives it again.
+    new_code = carnet_issue(user=counsellor_a, learner=andree)
+    assert sharing_consent_record(user=counsellor_b, learner=andree, code=new_code).is_active
+    assert progress_for_learner(user=counsellor_b, learner_id=andree.pk).shared
+
+
+def test_a_withdrawal_on_request_does_not_need_the_code_again(andree, counsellor_b):
+    consent = sharing_consent_record(user=counsellor_b, learner=andree)
+    sharing_consent_revoke(consent=consent, user=counsellor_b)
+    consent.refresh_from_db()
+    assert consent.revoked_at is not None and not consent.revoked_from_carnet
+    assert sharing_consent_record(user=counsellor_b, learner=andree).is_active

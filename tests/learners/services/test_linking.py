@@ -126,3 +126,27 @@ def test_consent_in_person_needs_a_link_and_is_revocable_by_its_structure(
     sharing_consent_revoke(consent=consent, user=counsellor_a)
     assert not has_consent(counsellor_a, josiane)
     assert AuditLog.objects.filter(learner=josiane, detail__contains="retiré").exists()
+
+
+def test_migration_0009_marks_the_consents_withdrawn_from_a_carnet(
+    counsellor_a, counsellor_b, structure_a, structure_b, josiane, code
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "learners.migrations.0009_sharing_consent_revoked_from_carnet"
+    )
+    LearnerStructure.objects.create(learner=josiane, structure=structure_a)
+    learner_link_with_carnet_code(user=counsellor_a, code=code)
+    from_carnet = SharingConsent.objects.get(learner=josiane, structure=structure_a)
+    sharing_consent_revoke(consent=from_carnet, carnet=josiane.carnets.get())
+    on_request = sharing_consent_record(user=counsellor_b, learner=josiane, code=code)
+    sharing_consent_revoke(consent=on_request, user=counsellor_b)
+    # As before the field existed: only the audit log tells the two apart.
+    SharingConsent.objects.update(revoked_from_carnet=False)
+    migration.mark_carnet_withdrawals(apps, None)
+    from_carnet.refresh_from_db()
+    on_request.refresh_from_db()
+    assert from_carnet.revoked_from_carnet and not on_request.revoked_from_carnet
