@@ -38,12 +38,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 WINDOW_SECONDS = 3600
 HOURS_PER_YEAR = 24 * 365
@@ -75,16 +77,23 @@ class CarnetRateLimited(Exception):
     def __init__(self, *, scope: str, retry_after: int):
         self.scope = scope
         self.retry_after = retry_after
+        # The counters are per hour-long window: the wait is what is left of this one.
+        minutes = max(1, math.ceil(retry_after / 60))
+        wait = ngettext(
+            "patientez %(minutes)d minute avant de réessayer.",
+            "patientez %(minutes)d minutes avant de réessayer.",
+            minutes,
+        ) % {"minutes": minutes}
         if scope == "client":
             message = _(
-                "Vous avez essayé beaucoup de codes en peu de temps. Pour protéger les carnets, "
-                "patientez une heure avant de réessayer."
-            )
+                "Vous avez essayé beaucoup de codes en peu de temps. Pour protéger les "
+                "carnets, %(wait)s"
+            ) % {"wait": wait}
         else:
             message = _(
                 "Beaucoup de codes ont été essayés depuis votre réseau en peu de temps. Pour "
-                "protéger les carnets, patientez une heure avant de réessayer."
-            )
+                "protéger les carnets, %(wait)s"
+            ) % {"wait": wait}
         super().__init__(message)
         self.message = message
 

@@ -43,3 +43,11 @@ class TokenForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class EnrolTokenForm(TokenForm):
+    """The first code, which confirms the app: recovery codes do not exist yet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("Les 6 chiffres affichés par votre application.")

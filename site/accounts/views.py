@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.views.account import LogoutView
 
 from accounts import twofactor
-from accounts.forms import TokenForm
+from accounts.forms import EnrolTokenForm, TokenForm
 
 
 def _next_url(request) -> str:
@@ -108,7 +108,7 @@ def two_factor_enrol(request):
     if twofactor.two_factor_enabled(user) and not user.is_verified():
         return redirect_to_login(request.get_full_path(), reverse("accounts_2fa_verify"))
     device = twofactor.totp_device_pending(user=user)
-    form = TokenForm(request.POST or None)
+    form = EnrolTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not device.verify_is_allowed()[0]:
         form.add_error("code", _("Trop de codes erronés. Patientez un instant puis réessayez."))
     elif request.method == "POST" and form.is_valid():

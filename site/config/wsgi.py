@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn: `gunicorn config.wsgi --chdir site`."""
+"""WSGI entry point for gunicorn, from the project root:
+`gunicorn --config deploy/gunicorn.conf.py` (the file names this module)."""
 
 import os
 import sys

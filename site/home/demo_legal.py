@@ -188,6 +188,10 @@ def privacy_policy() -> dict:
         "après votre dernière venue, elles sont rendues anonymes automatiquement : votre "
         "prénom, votre nom et vos coordonnées sont effacés ; il ne reste que des chiffres qui "
         "ne permettent pas de vous reconnaître.</p>"
+        # README « Backups »: 12 monthly copies at most, so an erasure reaches them in a year.
+        "<p>Le site est copié chaque nuit, pour pouvoir le réparer en cas de panne. Une "
+        "information effacée ou rendue anonyme reste dans ces copies de sauvegarde un an au "
+        "plus, le temps qu'elles soient détruites ; elles ne servent qu'à réparer le site.</p>"
         "<h2>Qui voit vos informations</h2>"
         "<ul><li>La structure qui vous accompagne voit ce qu'elle a noté elle-même.</li>"
         "<li>Si vous allez dans une autre structure du réseau, elle ne voit rien de votre "

@@ -15,6 +15,8 @@ def test_get_asks_for_confirmation_and_keeps_the_session(client):
     assert response.status_code == 200
     assert "déconnecté" not in html and "toujours connecté" in html
     assert 'method="post"' in html and "Me déconnecter" in html
+    # French typography: the « ? » never wraps alone onto the next line of a phone screen.
+    assert "Se déconnecter\u00a0?" in html
     assert "sessionid" not in response.cookies or response.cookies["sessionid"].value
     # The session still works, and no « logged out » message waits on the next page.
     page = client.get("/admin/")

@@ -44,6 +44,8 @@ def test_enrolment_page_draws_the_qr_code_itself(client, two_factor_required):
     # Nothing loaded from elsewhere (Wagtail's <noscript> help link is only a link).
     assert not re.search(r"""src=["']https?://|<link[^>]+href=["']https?://""", html)
     assert "otpauth://" not in html  # the secret is in the drawing and the typed key only
+    # Only the app's code confirms it: no recovery code exists yet.
+    assert "code de secours" not in html
 
 
 def test_wrong_first_code_does_not_enrol(client, two_factor_required):
@@ -61,8 +63,15 @@ def test_wrong_first_code_does_not_enrol(client, two_factor_required):
 def test_enrolment_shows_ten_recovery_codes_once_then_the_admin_opens(client, two_factor_required):
     user = coordinator_user()
     client.force_login(user)
-    codes = enrol(client, user)
-    assert len(codes) == 10 and len(set(codes)) == 10
+    page = client.get(ENROL)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(ENROL, {"code": totp_now(device), "next": "/admin/"})
+    html = response.content.decode()
+    codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", html)
+    assert page.status_code == 200 and len(codes) == 10 and len(set(codes)) == 10
+    # A first enrolment has no older codes to void.
+    assert "La validation en deux étapes est activée" in html
+    assert "anciens codes" not in html
     assert client.get("/admin/").status_code == 200
     # Shown once: no page shows them again.
     security = client.get("/admin/deux-facteurs/").content.decode()
@@ -162,6 +171,7 @@ def test_regenerating_recovery_codes_voids_the_old_ones(client, two_factor_requi
     response = client.post("/admin/deux-facteurs/", {"action": "codes"})
     new = re.findall(r"<li><code>([a-z2-7]+)</code></li>", response.content.decode())
     assert len(new) == 10 and not set(old) & set(new)
+    assert "Les anciens codes ne fonctionnent plus." in response.content.decode()
     client.logout()
     client.force_login(user)
     assert client.post(VERIFY, {"code": old[0]}).status_code == 400

@@ -173,6 +173,8 @@ def test_demo_pages_say_what_a_french_public_site_must_say(settings):
         "aucun cookie de publicité",
         "« carnet »",
         "protection des données",
+        # README « Backups »: erased people stay in older backups, which the policy says.
+        "copies de sauvegarde un an au plus",
     ):
         assert expected in privacy, expected
     # The operator's facts are never invented: each is marked as an example to replace.

@@ -25,6 +25,15 @@ def test_home_page_renders_in_french_with_landmarks(client):
     assert "https://" not in html.split("<body")[0]
 
 
+def test_pages_name_an_icon_served_by_the_site(client):
+    """Otherwise every browser asks for /favicon.ico and gets the whole 404 page."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("img/favicon.svg")
+
+
 def test_home_page_keeps_one_instance():
     from wagtail.test.utils import WagtailTestUtils  # noqa: F401
 

@@ -212,8 +212,13 @@ def test_rate_limit_per_client(client, rich, settings):
     limited = _post_code(client, "ABCDE-FGHJK")
     assert limited.status_code == 429
     html = _text(limited)
-    assert "Trop d'essais" in html and "patientez une heure" in html
-    assert 0 < int(limited["Retry-After"]) <= 3600
+    assert "Trop d'essais" in html
+    # The wait announced is the one Retry-After gives, in whole minutes.
+    retry_after = int(limited["Retry-After"])
+    assert 0 < retry_after <= 3600
+    minutes = -(-retry_after // 60)
+    unit = "minute" if minutes == 1 else "minutes"
+    assert f"patientez {minutes} {unit} avant de réessayer" in html
     _assert_private(limited)
     # Even the right code is not looked up while the client is limited…
     assert _post_code(client, rich["code"]).status_code == 429

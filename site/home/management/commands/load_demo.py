@@ -1,8 +1,10 @@
 import os
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.twofactor import two_factor_required
 from home import demo as home_demo
 from learners import demo as learners_demo
 from learners.codes import code_format
@@ -26,6 +28,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  - {role} : identifiant « {username} », mot de passe « {password} »"
             )
+        notice = two_factor_notice([username for _role, username, _password in logins])
+        if notice:
+            self.stdout.write(notice)
         holder, counsellor = learners_demo.demo_carnet_holder()
         self.stdout.write(
             # bin/run serves on $PORT (8000 by default).
@@ -33,3 +38,22 @@ class Command(BaseCommand):
             f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/carnet/ et saisissez le code "
             f"{code_format(carnet_code)}"
         )
+
+
+def two_factor_notice(usernames: list[str]) -> str:
+    """One line telling a newcomer which demo logins must enrol an authenticator app at
+    their first login (coordinators, when `ADMIN_2FA_REQUIRED_FOR_COORDINATORS` is on), so
+    the enrolment page that follows the password is expected; empty when none must."""
+    users = get_user_model().objects.filter(username__in=usernames)
+    required = sorted(user.username for user in users if two_factor_required(user))
+    if not required:
+        return ""
+    quoted = [f"« {name} »" for name in required]
+    names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " et " + quoted[-1]
+    verb, their = ("doit", "son") if len(quoted) == 1 else ("doivent", "leur")
+    return (
+        "Validation en deux étapes obligatoire pour la coordination : à la première "
+        f"connexion, {names} {verb} installer une application d'authentification sur "
+        f"{their} téléphone (FreeOTP, Aegis, Google Authenticator…), scanner le QR code "
+        f"affiché et noter {'ses' if len(quoted) == 1 else 'leurs'} codes de secours."
+    )
