@@ -112,3 +112,13 @@ def carnet_structures(*, carnet: Carnet) -> list[StructureFollowing]:
             )
         )
     return rows
+
+
+def carnet_consent_active(*, carnet: Carnet, consent_id: int):
+    """An active sharing consent of the carnet's holder, or None (another person's id, or
+    one already withdrawn: the same answer)."""
+    from learners.models import SharingConsent
+
+    return SharingConsent.objects.filter(
+        pk=consent_id, learner_id=carnet.learner_id, revoked_at__isnull=True
+    ).first()

@@ -50,10 +50,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from home.clients import client_ip
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
-from learners.models import Carnet, SharingConsent
+from learners.models import Carnet
 from learners.selectors import carnet_overview
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
-from learners.selectors.carnets import carnet_structures
+from learners.selectors.carnets import carnet_consent_active, carnet_structures
 from learners.services import carnet_mark_guide_read
 from learners.services.carnet_limits import CarnetRateLimited
 from learners.services.carnet_opening import (
@@ -440,9 +440,7 @@ def carnet_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpRespon
         response = _redirect(f"erreur={ERROR_EXPIRED}")
         _forget_cookie(response)
         return response
-    consent = SharingConsent.objects.filter(
-        pk=consent_id, learner_id=opened.learner_id, revoked_at__isnull=True
-    ).first()
+    consent = carnet_consent_active(carnet=opened, consent_id=consent_id)
     if consent is not None:
         sharing_consent_revoke(consent=consent, carnet=opened)
     return _redirect("accord=retire", fragment="qui-m-accompagne")
