@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from learners.choices import Gender, SocialStatus
 from learners.models import Learner, LearnerStructure, Session
 from learners.scoping import learners_visible
-from learners.services.linking import identity_is_precise, other_record_is_described
 from learners.text import fold
 
 from ..common import CHUNK, CREATE, UNCHANGED, ImportPlan, PlanLine, chunked, fetch_in
-from ..people import label_of
+from ..people import label_of, name_matches, others_described
 from .ops import AttendanceOps, PersonRef
 from .parse import LEARNER_CLEAN_EXCLUDE, Context, natural_key, parse_person
 
@@ -138,15 +137,6 @@ class KnownPeople:
             )
         }
 
-    def name_matches(self, first_name: str, last_name: str, year) -> list[Learner]:
-        first, last = fold(first_name), fold(last_name)
-        return [
-            lr
-            for name in {first + last, last + first}
-            for lr in self.candidates.get(name, [])
-            if year is None or lr.birth_year is None or lr.birth_year == year
-        ]
-
 
 def plan_people(ctx: Context, ops: AttendanceOps, row_sessions) -> None:
     """Each row's person: an existing learner or a new one (ops.people by row and key)."""
@@ -230,9 +220,9 @@ def _resolve_by_name(plan, ops, known: KnownPeople, line, p, structure) -> Perso
         )
         return None
     year = p.get("birth_year")
-    matches = known.name_matches(first_name, last_name, year)
+    matches = name_matches(known.candidates, first_name, last_name, year)
     visible = [lr for lr in matches if (lr.pk, structure.pk) in known.readable]
-    others = _others_described(known, p, matches, structure)
+    others = others_described(p, matches, structure_id=structure.pk, readable=known.readable)
     label = label_of(first_name, last_name, year)
     if len(visible) > 1:
         plan.error(
@@ -251,25 +241,6 @@ def _resolve_by_name(plan, ops, known: KnownPeople, line, p, structure) -> Perso
         return None
     _plan_new_person(plan, ops, line, label, learner, others)
     return PersonRef(learner, True, line)
-
-
-def _others_described(known: KnownPeople, p: dict, matches, structure) -> list[int]:
-    """Other structures' records a precise description names (never attached)."""
-    first_name, last_name = p.get("first_name", ""), p.get("last_name", "")
-    if not identity_is_precise(
-        first_name=first_name,
-        last_name=last_name,
-        birth_year=p.get("birth_year"),
-        commune=p.get("commune"),
-    ):
-        return []
-    nearby = {p["commune"].pk} if p.get("commune") else set()
-    return [
-        lr.pk
-        for lr in matches
-        if (lr.pk, structure.pk) not in known.readable
-        and other_record_is_described(lr, first_name=first_name, last_name=last_name, nearby=nearby)
-    ]
 
 
 def _attach(plan, line, label, learner) -> PersonRef:
