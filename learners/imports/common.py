@@ -146,24 +146,33 @@ def records_read(*, content: bytes, format: str, columns: Columns, max_rows: int
 
 
 def _records_map(reader: RowReader, columns: Columns) -> ReadResult:
+    positions, headers, unknown = _header_positions(reader, columns)
+    records = _records_of(reader, positions)
+    notices = []
+    if unknown:
+        notices.append(
+            _("Colonne(s) non reconnue(s), ignorée(s) : %(columns)s.")
+            % {"columns": ", ".join(f"« {c} »" for c in unknown)}
+        )
+    return ReadResult(records, headers, notices)
+
+
+def _header_positions(reader: RowReader, columns: Columns):
+    """([(cell index, key)], {key: header}, [unknown headers]); a duplicated or missing
+    column stops the import."""
     lookup = columns.lookup()
     positions: list[tuple[int, str]] = []
     headers: dict[str, str] = {}
     unknown, duplicated = [], []
     for index, header in enumerate(reader.header):
-        if not header:
-            continue
-        key = lookup.get(fold(header))
+        key = lookup.get(fold(header)) if header else ""
         if key is None:
             unknown.append(header)
-            continue
-        if key == "":
-            continue
-        if key in headers:
+        elif key and key in headers:
             duplicated.append(header)
-            continue
-        headers[key] = header
-        positions.append((index, key))
+        elif key:
+            headers[key] = header
+            positions.append((index, key))
     if duplicated:
         raise ImportFileError(
             _("Colonne(s) en double : %(columns)s.")
@@ -179,6 +188,10 @@ def _records_map(reader: RowReader, columns: Columns) -> ReadResult:
             )
             % {"columns": ", ".join(names)}
         )
+    return positions, headers, unknown
+
+
+def _records_of(reader: RowReader, positions: list[tuple[int, str]]) -> list[Record]:
     records = []
     width = len(reader.header)
     for line, values in reader.rows():
@@ -197,13 +210,7 @@ def _records_map(reader: RowReader, columns: Columns) -> ReadResult:
         )
     if not records:
         raise ImportFileError(_("Le fichier ne contient aucune ligne à importer."))
-    notices = []
-    if unknown:
-        notices.append(
-            _("Colonne(s) non reconnue(s), ignorée(s) : %(columns)s.")
-            % {"columns": ", ".join(f"« {c} »" for c in unknown)}
-        )
-    return ReadResult(records, headers, notices)
+    return records
 
 
 class ImportPlan:

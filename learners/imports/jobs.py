@@ -320,24 +320,19 @@ def import_job_run(*, job_id) -> ImportJob | None:
         job.finished_at = timezone.now()
         job.save()
         return job
+    return _job_write(job=job, user=user, plan=plan, ops=ops, progress=progress)
+
+
+def _job_write(*, job: ImportJob, user, plan: ImportPlan, ops, progress) -> ImportJob:
+    """Write an analysed job in one transaction, under a lock on its row (a job cancelled
+    or finished meanwhile is left as it is)."""
     try:
         with transaction.atomic():
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.status != ImportStatus.RUNNING:
                 return locked
             result = KINDS[job.kind].apply(user=user, ops=ops, progress=progress)
-            summary = plan.summary()
-            summary["result"] = result
-            locked.summary = summary
-            locked.status = ImportStatus.DONE
-            locked.processed_rows = plan.total_rows
-            locked.total_rows = plan.total_rows
-            locked.content = b""
-            locked.preview = {"flagged": plan.preview()["flagged"]}
-            locked.errors = []
-            locked.error_count = 0
-            locked.finished_at = timezone.now()
-            locked.save()
+            _job_done(locked, plan=plan, result=result)
     except IntegrityError:
         logger.warning("Import job %s: data changed during the import", job.pk, exc_info=True)
         import_job_fail(
@@ -351,3 +346,18 @@ def import_job_run(*, job_id) -> ImportJob | None:
         return job
     cache.delete(PROGRESS_KEY.format(job.pk))
     return locked
+
+
+def _job_done(locked: ImportJob, *, plan: ImportPlan, result: dict) -> None:
+    summary = plan.summary()
+    summary["result"] = result
+    locked.summary = summary
+    locked.status = ImportStatus.DONE
+    locked.processed_rows = plan.total_rows
+    locked.total_rows = plan.total_rows
+    locked.content = b""
+    locked.preview = {"flagged": plan.preview()["flagged"]}
+    locked.errors = []
+    locked.error_count = 0
+    locked.finished_at = timezone.now()
+    locked.save()

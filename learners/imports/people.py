@@ -274,12 +274,51 @@ def _model_errors(exc: ValidationError, line: int, plan: ImportPlan) -> None:
             plan.error(line, key, str(message))
 
 
+def name_matches(candidates: dict, first_name: str, last_name: str, year) -> list[Learner]:
+    """The candidates whose name (either order) and birth year (when both are known) match."""
+    first, last = fold(first_name), fold(last_name)
+    return [
+        lr
+        for key in {first + last, last + first}
+        for lr in candidates.get(key, [])
+        if year is None or lr.birth_year is None or lr.birth_year == year
+    ]
+
+
+def others_described(parsed: dict, matches, *, structure_id: int, readable: set) -> list[int]:
+    """Ids of other structures' records that a precise description names: never attached,
+    a link request for the coordination (`learners.services.linking`)."""
+    first_name, last_name = parsed.get("first_name", ""), parsed.get("last_name", "")
+    if not identity_is_precise(
+        first_name=first_name,
+        last_name=last_name,
+        birth_year=parsed.get("birth_year"),
+        commune=parsed.get("commune"),
+    ):
+        return []
+    nearby = {parsed["commune"].pk} if parsed.get("commune") else set()
+    return [
+        lr.pk
+        for lr in matches
+        if (lr.pk, structure_id) not in readable
+        and other_record_is_described(lr, first_name=first_name, last_name=last_name, nearby=nearby)
+    ]
+
+
 def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structures):
     communes = CommuneResolver(records, "commune", "commune_name")
     rows = [(record, parse_person(record, plan, communes)) for record in records]
-    has_structure_column = "structure" in plan.headers
+    row_structure = _row_structures(rows, plan, structures)
+    known = _KnownPeople(user, rows, row_structure)
+    planner = _PeoplePlanner(plan=plan, scope=scope, known=known)
+    for record, parsed in rows:
+        planner.plan_row(record.line, parsed, row_structure.get(record.line))
+    return planner.ops
 
-    # Structures of the rows that are not identified by a network id.
+
+def _row_structures(rows, plan: ImportPlan, structures) -> dict[int, object]:
+    """Structures of the rows that are not identified by a network id."""
+    has_structure_column = "structure" in plan.headers
     row_structure: dict[int, object] = {}
     for record, parsed in rows:
         if parsed.get("network_id"):
@@ -288,172 +327,186 @@ def plan_people(*, user, records: list[Record], plan: ImportPlan, scope, structu
             row_structure[record.line] = structures.resolve(record.values.get("structure", ""))
         except v.CellError as exc:
             plan.cell_error(record.line, "structure" if has_structure_column else "", exc)
+    return row_structure
 
-    by_network = {
-        lr.network_id: lr
-        for lr in fetch_in(
-            learners_visible(user, include_anonymized=True).select_related("commune"),
-            "network_id",
-            [p.get("network_id") for _r, p in rows],
-        )
-    }
-    ext_ids = {p["external_id"] for _r, p in rows if p.get("external_id")}
-    by_external = {
-        (lr.structure_id, lr.external_id): lr
-        for lr in fetch_in(
-            Learner.objects.filter(
-                structure_id__in={s.pk for s in row_structure.values()}
-            ).select_related("commune"),
-            "external_id",
-            ext_ids,
-        )
-    }
-    # Name matches across the network, for the rows that are not identified.
-    name_keys = set()
-    for _record, parsed in rows:
-        if parsed.get("network_id"):
-            continue
-        first, last = fold(parsed.get("first_name", "")), fold(parsed.get("last_name", ""))
-        if first:
-            name_keys.update({first + last, last + first})
-    candidates: dict[str, list[Learner]] = defaultdict(list)
-    for learner in fetch_in(
-        Learner.objects.filter(anonymized_at__isnull=True).select_related("commune"),
-        "normalized_name",
-        name_keys,
-    ):
-        candidates[learner.normalized_name].append(learner)
-    candidate_ids = {lr.pk for group in candidates.values() for lr in group}
-    # A name match only joins a record the row's structure already follows, for the
-    # coordination too (`learners.services.linking`): never another structure's record.
-    readable = {
-        (link.learner_id, link.structure_id)
-        for link in fetch_in(
-            LearnerStructure.objects.filter(
-                structure_id__in={s.pk for s in row_structure.values()}
-            ),
-            "learner_id",
-            candidate_ids,
-        )
-    }
 
-    ops = PeopleOps()
-    seen_learner: dict[int, int] = {}
-    seen_new: dict[tuple, int] = {}
-    seen_external: dict[tuple, int] = {}
-    now = timezone.now()
-    for record, parsed in rows:
-        line = record.line
-        learner = None
+class _KnownPeople:
+    """The existing records the rows may name, loaded in bulk."""
+
+    def __init__(self, user, rows, row_structure: dict[int, object]):
+        structure_ids = {s.pk for s in row_structure.values()}
+        self.by_network = {
+            lr.network_id: lr
+            for lr in fetch_in(
+                learners_visible(user, include_anonymized=True).select_related("commune"),
+                "network_id",
+                [p.get("network_id") for _r, p in rows],
+            )
+        }
+        ext_ids = {p["external_id"] for _r, p in rows if p.get("external_id")}
+        self.by_external = {
+            (lr.structure_id, lr.external_id): lr
+            for lr in fetch_in(
+                Learner.objects.filter(structure_id__in=structure_ids).select_related("commune"),
+                "external_id",
+                ext_ids,
+            )
+        }
+        self.candidates = self._name_candidates(rows)
+        # A name match only joins a record the row's structure already follows, for the
+        # coordination too (`learners.services.linking`): never another structure's record.
+        candidate_ids = {lr.pk for group in self.candidates.values() for lr in group}
+        self.readable = {
+            (link.learner_id, link.structure_id)
+            for link in fetch_in(
+                LearnerStructure.objects.filter(structure_id__in=structure_ids),
+                "learner_id",
+                candidate_ids,
+            )
+        }
+
+    @staticmethod
+    def _name_candidates(rows) -> dict[str, list[Learner]]:
+        """Name matches across the network, for the rows that are not identified."""
+        name_keys = set()
+        for _record, parsed in rows:
+            if parsed.get("network_id"):
+                continue
+            first, last = fold(parsed.get("first_name", "")), fold(parsed.get("last_name", ""))
+            if first:
+                name_keys.update({first + last, last + first})
+        candidates: dict[str, list[Learner]] = defaultdict(list)
+        for learner in fetch_in(
+            Learner.objects.filter(anonymized_at__isnull=True).select_related("commune"),
+            "normalized_name",
+            name_keys,
+        ):
+            candidates[learner.normalized_name].append(learner)
+        return candidates
+
+
+class _PeoplePlanner:
+    """Each row: an existing record to update, a new one, or an error; a person, an
+    external id or a new name appears once in the file."""
+
+    def __init__(self, *, plan: ImportPlan, scope, known: _KnownPeople):
+        self.plan, self.scope, self.known = plan, scope, known
+        self.ops = PeopleOps()
+        self.seen_learner: dict[int, int] = {}
+        self.seen_new: dict[tuple, int] = {}
+        self.seen_external: dict[tuple, int] = {}
+        self.now = timezone.now()
+
+    def plan_row(self, line: int, parsed: dict, structure) -> None:
+        found, learner = self._identified(line, parsed, structure)
+        if not found or not self._external_first_seen(line, parsed, structure):
+            return
         match_flag = ""
+        if learner is None:
+            learner, match_flag = self._by_name(line, parsed, structure)
+            if learner is None:
+                return
+        if learner.pk in self.seen_learner:
+            self.plan.error(
+                line,
+                "network_id" if parsed.get("network_id") else "first_name",
+                _("cette personne apparaît déjà ligne %(other)d.")
+                % {"other": self.seen_learner[learner.pk]},
+            )
+            return
+        self.seen_learner[learner.pk] = line
+        held = self.scope is True or learner.structure_id == self.scope
+        _plan_update(
+            self.ops,
+            self.plan,
+            line,
+            learner,
+            parsed,
+            structure,
+            self.now,
+            match_flag=match_flag,
+            held=held,
+        )
+
+    def _identified(self, line: int, parsed: dict, structure):
+        """(go on, record named by the network id or the external id, if any)."""
+        plan = self.plan
         network_id = parsed.get("network_id")
-        structure = row_structure.get(line)
         if network_id:
-            learner = by_network.get(network_id)
+            learner = self.known.by_network.get(network_id)
             if learner is None:
                 plan.error(line, "network_id", _("identifiant réseau inconnu dans votre suivi."))
-                continue
+                return False, None
             if learner.is_anonymized:
                 plan.error(line, "network_id", _("cette fiche a été anonymisée."))
-                continue
-        elif structure is None:
-            continue
-        elif parsed.get("external_id"):
-            learner = by_external.get((structure.pk, parsed["external_id"]))
-            if learner is not None and learner.is_anonymized:
-                plan.error(line, "external_id", _("cette fiche a été anonymisée."))
-                continue
-        if structure is not None and parsed.get("external_id"):
-            key = (structure.pk, parsed["external_id"])
-            if key in seen_external:
-                plan.error(
-                    line,
-                    "external_id",
-                    _("cet identifiant apparaît déjà ligne %(other)d.")
-                    % {"other": seen_external[key]},
-                )
-                continue
-            seen_external[key] = line
-        if learner is None:
-            first_name = parsed.get("first_name", "")
-            if not fold(first_name):
-                plan.error(line, "first_name", _("indiquez un prénom."))
-                continue
-            last_name = parsed.get("last_name", "")
-            year = parsed.get("birth_year")
-            first, last = fold(first_name), fold(last_name)
-            matches = [
-                lr
-                for key in {first + last, last + first}
-                for lr in candidates.get(key, [])
-                if year is None or lr.birth_year is None or lr.birth_year == year
-            ]
-            visible = [lr for lr in matches if (lr.pk, structure.pk) in readable]
-            others = []
-            if identity_is_precise(
-                first_name=first_name,
-                last_name=last_name,
-                birth_year=year,
-                commune=parsed.get("commune"),
-            ):
-                nearby = {parsed["commune"].pk} if parsed.get("commune") else set()
-                others = [
-                    lr.pk
-                    for lr in matches
-                    if (lr.pk, structure.pk) not in readable
-                    and other_record_is_described(
-                        lr, first_name=first_name, last_name=last_name, nearby=nearby
-                    )
-                ]
-            if len(visible) > 1:
-                plan.add(
-                    PlanLine(
-                        line,
-                        ENTITY,
-                        SKIP,
-                        label_of(first_name, last_name, year),
-                        flags=[
-                            _(
-                                "plusieurs fiches existantes correspondent : ligne ignorée. "
-                                "Ajoutez la colonne « Identifiant réseau » pour choisir."
-                            )
-                        ],
-                    )
-                )
-                continue
-            if len(visible) == 1:
-                learner = visible[0]
-                match_flag = _(
-                    "même personne qu'une fiche existante (%(label)s) : rattachée, pas de "
-                    "doublon ; seuls ses champs vides sont complétés."
-                ) % {"label": label_of(learner.first_name, learner.last_name, learner.birth_year)}
-            else:
-                new_key = (first + last, year)
-                if new_key in seen_new:
-                    plan.error(
-                        line,
-                        "first_name",
-                        _("cette personne apparaît déjà ligne %(other)d.")
-                        % {"other": seen_new[new_key]},
-                    )
-                    continue
-                seen_new[new_key] = line
-                _plan_create(ops, plan, line, parsed, structure, now, other_ids=others)
-                continue
-        if learner.pk in seen_learner:
+                return False, None
+            return True, learner
+        if structure is None:
+            return False, None
+        if not parsed.get("external_id"):
+            return True, None
+        learner = self.known.by_external.get((structure.pk, parsed["external_id"]))
+        if learner is not None and learner.is_anonymized:
+            plan.error(line, "external_id", _("cette fiche a été anonymisée."))
+            return False, None
+        return True, learner
+
+    def _external_first_seen(self, line: int, parsed: dict, structure) -> bool:
+        if structure is None or not parsed.get("external_id"):
+            return True
+        key = (structure.pk, parsed["external_id"])
+        if key in self.seen_external:
+            self.plan.error(
+                line,
+                "external_id",
+                _("cet identifiant apparaît déjà ligne %(other)d.")
+                % {"other": self.seen_external[key]},
+            )
+            return False
+        self.seen_external[key] = line
+        return True
+
+    def _by_name(self, line: int, parsed: dict, structure):
+        """(record the name matches, its flag); (None, "") when the row is skipped, wrong
+        or a new person (planned here)."""
+        plan, known = self.plan, self.known
+        first_name = parsed.get("first_name", "")
+        if not fold(first_name):
+            plan.error(line, "first_name", _("indiquez un prénom."))
+            return None, ""
+        last_name, year = parsed.get("last_name", ""), parsed.get("birth_year")
+        matches = name_matches(known.candidates, first_name, last_name, year)
+        visible = [lr for lr in matches if (lr.pk, structure.pk) in known.readable]
+        others = others_described(
+            parsed, matches, structure_id=structure.pk, readable=known.readable
+        )
+        if len(visible) > 1:
+            flag = _(
+                "plusieurs fiches existantes correspondent : ligne ignorée. "
+                "Ajoutez la colonne « Identifiant réseau » pour choisir."
+            )
+            label = label_of(first_name, last_name, year)
+            plan.add(PlanLine(line, ENTITY, SKIP, label, flags=[flag]))
+            return None, ""
+        if len(visible) == 1:
+            learner = visible[0]
+            match_flag = _(
+                "même personne qu'une fiche existante (%(label)s) : rattachée, pas de "
+                "doublon ; seuls ses champs vides sont complétés."
+            ) % {"label": label_of(learner.first_name, learner.last_name, learner.birth_year)}
+            return learner, match_flag
+        new_key = (fold(first_name) + fold(last_name), year)
+        if new_key in self.seen_new:
             plan.error(
                 line,
-                "network_id" if network_id else "first_name",
+                "first_name",
                 _("cette personne apparaît déjà ligne %(other)d.")
-                % {"other": seen_learner[learner.pk]},
+                % {"other": self.seen_new[new_key]},
             )
-            continue
-        seen_learner[learner.pk] = line
-        held = scope is True or learner.structure_id == scope
-        _plan_update(
-            ops, plan, line, learner, parsed, structure, now, match_flag=match_flag, held=held
-        )
-    return ops
+            return None, ""
+        self.seen_new[new_key] = line
+        _plan_create(self.ops, plan, line, parsed, structure, self.now, other_ids=others)
+        return None, ""
 
 
 def _plan_create(ops, plan, line, parsed, structure, now, *, other_ids: list[int]) -> None:
@@ -512,32 +565,7 @@ def _is_blank(learner: Learner, field: str) -> bool:
 def _plan_update(
     ops, plan, line, learner, parsed, structure, now, *, match_flag: str, held: bool = True
 ) -> None:
-    changed: dict[str, tuple] = {}
-    for field in UPDATABLE:
-        if field not in parsed:
-            continue
-        if not held and field in HELD_FIELDS:
-            # Contact details, notes and external id are the creating structure's: another
-            # structure neither reads them (in this preview) nor changes them.
-            continue
-        new = parsed[field]
-        if field == "external_id" and (structure is None or learner.structure_id != structure.pk):
-            # An external id belongs to the structure that created the record.
-            if new and new != learner.external_id and learner.external_id:
-                continue
-        if match_flag and (
-            field in ("contact_consent", "phone", "email") or not _is_blank(learner, field)
-        ):
-            # A name match only completes what the record lacks; contact details need the
-            # person's consent, recorded on their own record.
-            continue
-        old = getattr(learner, field)
-        if field == "commune":
-            if (old.pk if old else None) == (new.pk if new else None):
-                continue
-        elif old == new:
-            continue
-        changed[field] = (old, new)
+    changed = _update_changes(learner, parsed, structure, match_flag=match_flag, held=held)
     flags = [match_flag] if match_flag else []
     label = label_of(learner.first_name, learner.last_name, learner.birth_year)
     if not changed:
@@ -546,18 +574,7 @@ def _plan_update(
     for field, (_old, new) in changed.items():
         setattr(learner, field, new)
     touched = set(changed)
-    if "contact_consent" in changed and not learner.contact_consent:
-        # Withdrawn consent: no contact details are kept (as `learner_update` does).
-        for field in ("phone", "email"):
-            if getattr(learner, field) and field not in parsed:
-                changed[field] = (getattr(learner, field), "")
-                setattr(learner, field, "")
-                touched.add(field)
-        learner.contact_consent_at = None
-        touched.add("contact_consent_at")
-    elif learner.contact_consent and learner.contact_consent_at is None:
-        learner.contact_consent_at = now
-        touched.add("contact_consent_at")
+    _consent_follow(learner, parsed, changed, touched, now)
     if {"first_name", "last_name"} & touched:
         learner.normalize_names()
         touched |= {"normalized_first_name", "normalized_last_name", "normalized_name"}
@@ -575,6 +592,56 @@ def _plan_update(
         for field, (old, new) in changed.items()
     ]
     plan.add(PlanLine(line, ENTITY, UPDATE, label, changes=changes, flags=flags))
+
+
+def _update_changes(learner, parsed, structure, *, match_flag: str, held: bool) -> dict:
+    """{field: (old, new)} for the file's columns this row may change."""
+    changed: dict[str, tuple] = {}
+    for field in UPDATABLE:
+        if field not in parsed or not _may_change(
+            learner, field, parsed[field], structure, match_flag=match_flag, held=held
+        ):
+            continue
+        old, new = getattr(learner, field), parsed[field]
+        if field == "commune":
+            if (old.pk if old else None) == (new.pk if new else None):
+                continue
+        elif old == new:
+            continue
+        changed[field] = (old, new)
+    return changed
+
+
+def _may_change(learner, field: str, new, structure, *, match_flag: str, held: bool) -> bool:
+    if not held and field in HELD_FIELDS:
+        # Contact details, notes and external id are the creating structure's: another
+        # structure neither reads them (in this preview) nor changes them.
+        return False
+    if field == "external_id" and (structure is None or learner.structure_id != structure.pk):
+        # An external id belongs to the structure that created the record.
+        if new and new != learner.external_id and learner.external_id:
+            return False
+    # A name match only completes what the record lacks; contact details need the
+    # person's consent, recorded on their own record.
+    return not match_flag or (
+        field not in ("contact_consent", "phone", "email") and _is_blank(learner, field)
+    )
+
+
+def _consent_follow(learner, parsed, changed: dict, touched: set, now) -> None:
+    """Withdrawn consent: no contact details are kept (as `learner_update` does); given
+    consent: its date."""
+    if "contact_consent" in changed and not learner.contact_consent:
+        for field in ("phone", "email"):
+            if getattr(learner, field) and field not in parsed:
+                changed[field] = (getattr(learner, field), "")
+                setattr(learner, field, "")
+                touched.add(field)
+        learner.contact_consent_at = None
+        touched.add("contact_consent_at")
+    elif learner.contact_consent and learner.contact_consent_at is None:
+        learner.contact_consent_at = now
+        touched.add("contact_consent_at")
 
 
 def external_conflicts(ops: PeopleOps, plan: ImportPlan) -> None:

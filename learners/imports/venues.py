@@ -122,6 +122,39 @@ def _same(field: str, old, new) -> bool:
 
 
 def plan_venues(*, user, records: list[Record], plan: ImportPlan, scope, structures) -> VenueOps:
+    rows = _venue_rows(records, plan, structures)
+    by_external, by_name = _known_venues(rows)
+    ops = VenueOps()
+    seen: dict[object, int] = {}
+    for record, parsed, structure in rows:
+        line = record.line
+        found, venue = _existing_venue(plan, line, parsed, structure, scope, by_external, by_name)
+        if not found or (structure is None and venue is None):
+            continue
+        key = (
+            venue.pk
+            if venue is not None
+            else (
+                structure.pk,
+                fold(parsed.get("name", "")),
+                getattr(parsed.get("commune"), "pk", None),
+            )
+        )
+        if key in seen:
+            plan.error(
+                line, "name", _("ce lieu apparaît déjà ligne %(other)d.") % {"other": seen[key]}
+            )
+            continue
+        seen[key] = line
+        if venue is None:
+            _plan_create(ops, plan, line, parsed, structure)
+        else:
+            _plan_update(ops, plan, line, venue, parsed)
+    return ops
+
+
+def _venue_rows(records: list[Record], plan: ImportPlan, structures) -> list[tuple]:
+    """[(record, parsed cells, structure or None)]; errors go to the plan."""
     communes = CommuneResolver(records, "commune", "commune_name")
     rows = []
     for record in records:
@@ -141,7 +174,11 @@ def plan_venues(*, user, records: list[Record], plan: ImportPlan, scope, structu
             plan.cell_error(record.line, "structure" if "structure" in plan.headers else "", exc)
             structure = None
         rows.append((record, parsed, structure))
+    return rows
 
+
+def _known_venues(rows: list[tuple]):
+    """({external id: venue}, {(structure, folded name, commune): [venues]})."""
     by_external = {
         venue.external_id: venue
         for venue in fetch_in(
@@ -155,54 +192,38 @@ def plan_venues(*, user, records: list[Record], plan: ImportPlan, scope, structu
         structure_id__in={s.pk for _r, _p, s in rows if s is not None}
     ).select_related("commune"):
         by_name[(venue.structure_id, fold(venue.name), venue.commune_id)].append(venue)
+    return by_external, by_name
 
-    ops = VenueOps()
-    seen: dict[object, int] = {}
-    for record, parsed, structure in rows:
-        line = record.line
-        venue = None
-        external_id = parsed.get("external_id")
-        if external_id:
-            venue = by_external.get(external_id)
-            if venue is not None and scope is not True and venue.structure_id != scope:
-                plan.error(
-                    line,
-                    "external_id",
-                    _("ce lieu appartient à une autre structure : vous ne pouvez pas le modifier."),
-                )
-                continue
-        if structure is None and venue is None:
-            continue
-        commune = parsed.get("commune")
-        if venue is None and structure is not None and commune is not None:
-            same = by_name.get((structure.pk, fold(parsed.get("name", "")), commune.pk), [])
-            if len(same) > 1:
-                plan.error(
-                    line,
-                    "name",
-                    _(
-                        "plusieurs lieux de la structure portent ce nom dans cette commune : "
-                        "ajoutez la colonne « Identifiant lieu »."
-                    ),
-                )
-                continue
-            venue = same[0] if same else None
-        key = (
-            venue.pk
-            if venue is not None
-            else (structure.pk, fold(parsed.get("name", "")), getattr(commune, "pk", None))
-        )
-        if key in seen:
+
+def _existing_venue(plan, line, parsed, structure, scope, by_external, by_name):
+    """(go on, the existing venue the row names, if any): by external id (one the user's
+    structure holds), else by structure, name and commune."""
+    venue = None
+    external_id = parsed.get("external_id")
+    if external_id:
+        venue = by_external.get(external_id)
+        if venue is not None and scope is not True and venue.structure_id != scope:
             plan.error(
-                line, "name", _("ce lieu apparaît déjà ligne %(other)d.") % {"other": seen[key]}
+                line,
+                "external_id",
+                _("ce lieu appartient à une autre structure : vous ne pouvez pas le modifier."),
             )
-            continue
-        seen[key] = line
-        if venue is None:
-            _plan_create(ops, plan, line, parsed, structure)
-        else:
-            _plan_update(ops, plan, line, venue, parsed)
-    return ops
+            return False, None
+    commune = parsed.get("commune")
+    if venue is not None or structure is None or commune is None:
+        return True, venue
+    same = by_name.get((structure.pk, fold(parsed.get("name", "")), commune.pk), [])
+    if len(same) > 1:
+        plan.error(
+            line,
+            "name",
+            _(
+                "plusieurs lieux de la structure portent ce nom dans cette commune : "
+                "ajoutez la colonne « Identifiant lieu »."
+            ),
+        )
+        return False, None
+    return True, same[0] if same else None
 
 
 def _clean(venue: Venue, line: int, plan: ImportPlan) -> bool:

@@ -200,6 +200,35 @@ def learner_match_pairs(
         commune=commune,
         limit=limit,
     )
+    own = _own_candidates(
+        match.own,
+        first_name=first_name,
+        last_name=last_name,
+        birth_year=birth_year,
+        commune=commune,
+    )
+    others = [
+        (
+            MatchCandidate(
+                first_name="",
+                last_initial="",
+                birth_year=year,
+                commune_name="",
+                learner_id=None,
+                score=0,
+                other_structure=True,
+            ),
+            pk,
+        )
+        for pk, year in zip(match.other_ids, match.other_birth_years, strict=True)
+    ]
+    return (own + others)[:limit]
+
+
+def _own_candidates(
+    rows, *, first_name: str, last_name: str, birth_year: int | None, commune: Commune | None
+) -> list[tuple[MatchCandidate, int]]:
+    """The records the user's structure follows, named, the closest description first."""
     first, last = fold(first_name), fold(last_name)
 
     def score(row) -> int:
@@ -220,25 +249,10 @@ def learner_match_pairs(
             ),
             row.pk,
         )
-        for row in match.own
+        for row in rows
     ]
     own.sort(key=lambda pair: (-pair[0].score, pair[0].first_name, pair[0].last_initial))
-    others = [
-        (
-            MatchCandidate(
-                first_name="",
-                last_initial="",
-                birth_year=year,
-                commune_name="",
-                learner_id=None,
-                score=0,
-                other_structure=True,
-            ),
-            pk,
-        )
-        for pk, year in zip(match.other_ids, match.other_birth_years, strict=True)
-    ]
-    return (own + others)[:limit]
+    return own
 
 
 @dataclass

@@ -353,6 +353,33 @@ def sharing_consent_record(
     structure = _counsellor_structure_or_refuse(user)
     if not can_access_learner(user, learner) or learner.is_anonymized:
         refuse()
+    given_on = _consent_date_check(given_on)
+    shown = bool(code.strip())
+    _consent_code_check(learner=learner, structure=structure, code=code, shown=shown)
+    given_at = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
+    with transaction.atomic():
+        consent = _consent_give(
+            user=user,
+            learner=learner,
+            structure_id=structure.pk,
+            method=ConsentMethod.CARNET_CODE if shown else ConsentMethod.IN_PERSON,
+            given_at=min(given_at, timezone.now()),
+        )
+        audit_log_record(
+            user=user,
+            action=AuditAction.UPDATE,
+            learner=learner,
+            detail=(
+                f"structure {structure.pk} : accord de partage recueilli en personne"
+                + (" (code du carnet)" if shown else " (sans carnet)")
+            ),
+        )
+    return consent
+
+
+def _consent_date_check(given_on: datetime.date | None) -> datetime.date:
+    """The consent's date: today by default, never in the future nor backdated beyond
+    `IN_PERSON_CONSENT_MAX_DAYS`."""
     today = timezone.localdate()
     given_on = given_on or today
     if given_on > today:
@@ -366,7 +393,12 @@ def sharing_consent_record(
             % {"days": IN_PERSON_CONSENT_MAX_DAYS},
             code="given_on",
         )
-    shown = bool(code.strip())
+    return given_on
+
+
+def _consent_code_check(*, learner: Learner, structure, code: str, shown: bool) -> None:
+    """The carnet code, when shown, must be the person's; it is required when they hold an
+    active carnet or withdrew this structure's consent from their carnet."""
     if shown:
         carnet = _carnet_for_code(code)
         if carnet is None or carnet.learner_id != learner.pk:
@@ -392,25 +424,6 @@ def sharing_consent_record(
             ),
             code="carnet_code",
         )
-    given_at = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
-    with transaction.atomic():
-        consent = _consent_give(
-            user=user,
-            learner=learner,
-            structure_id=structure.pk,
-            method=ConsentMethod.CARNET_CODE if shown else ConsentMethod.IN_PERSON,
-            given_at=min(given_at, timezone.now()),
-        )
-        audit_log_record(
-            user=user,
-            action=AuditAction.UPDATE,
-            learner=learner,
-            detail=(
-                f"structure {structure.pk} : accord de partage recueilli en personne"
-                + (" (code du carnet)" if shown else " (sans carnet)")
-            ),
-        )
-    return consent
 
 
 def sharing_consent_revoke(*, consent: SharingConsent, user=None, carnet=None) -> SharingConsent:

@@ -226,78 +226,12 @@ def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
         keep, remove = locked[keep.pk], locked[remove.pk]
         if keep.is_anonymized or remove.is_anonymized:
             raise ValidationError(_("Une fiche anonymisée ne peut pas être fusionnée."))
-
-        # Attendance: move, or combine when both records attended the same session.
-        kept_by_session = {a.session_id: a for a in Attendance.objects.filter(learner=keep)}
-        removed = list(Attendance.objects.filter(learner=remove))
-        combined, duplicate_ids = [], []
-        for attendance in removed:
-            twin = kept_by_session.get(attendance.session_id)
-            if twin is None:
-                continue
-            duplicate_ids.append(attendance.pk)
-            richer = _richer(twin, attendance)
-            other = attendance if richer is twin else twin
-            twin.status = richer.status
-            for field in ("equipment", "autonomy", "referred_to"):
-                setattr(twin, field, getattr(richer, field) or getattr(other, field))
-            combined.append(twin)
-        if combined:
-            Attendance.objects.bulk_update(
-                combined, ["status", "equipment", "autonomy", "referred_to"]
-            )
-        Attendance.objects.filter(pk__in=duplicate_ids).delete()
-        moved_attendance = Attendance.objects.filter(learner=remove).update(learner=keep)
-
+        moved_attendance, combined = _merge_attendance(keep=keep, remove=remove)
         moved_observations = Observation.objects.filter(learner=remove).update(learner=keep)
         CompetenceSummary.objects.filter(learner=remove).delete()
-
-        # Carnets: keep at most one active.
-        if Carnet.objects.filter(learner=keep, revoked_at__isnull=True).exists():
-            Carnet.objects.filter(learner=remove, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
-        Carnet.objects.filter(learner=remove).update(learner=keep)
-        read_by_keep = GuideRead.objects.filter(learner=keep).values("guide_id")
-        GuideRead.objects.filter(learner=remove).exclude(guide_id__in=read_by_keep).update(
-            learner=keep
-        )
-        GuideRead.objects.filter(learner=remove).delete()
-
-        linked = LearnerStructure.objects.filter(learner=keep).values("structure_id")
-        LearnerStructure.objects.filter(learner=remove).exclude(structure_id__in=linked).update(
-            learner=keep
-        )
-        LearnerStructure.objects.filter(learner=remove).delete()
-        AuditLog.objects.filter(learner=remove).update(learner=keep)
-        # Consents are the person's: they follow; one active per structure.
-        consenting = SharingConsent.objects.filter(learner=keep, revoked_at__isnull=True).values(
-            "structure_id"
-        )
-        SharingConsent.objects.filter(learner=remove, structure_id__in=consenting).filter(
-            revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        SharingConsent.objects.filter(learner=remove).update(learner=keep)
-        closed_requests = link_requests_close_for_merge(user=user, keep=keep, removed_id=remove.pk)
-        LinkRequest.objects.filter(learner=remove).update(learner=keep)
-        LinkRequest.objects.filter(own_record=remove).update(own_record=keep)
-
-        # Identity: fill what `keep` lacks.
-        for field in ("last_name", "birth_year", "commune_id", "information_given_at"):
-            if not getattr(keep, field) and getattr(remove, field):
-                setattr(keep, field, getattr(remove, field))
-        # Notes and contact details are held by the structure that created the record
-        # (`learners.scoping.holds_record`): another structure's never pass to it.
-        same_holder = remove.structure_id == keep.structure_id
-        if same_holder and remove.notes and remove.notes not in keep.notes:
-            keep.notes = "\n".join(filter(None, (keep.notes, remove.notes)))[:500]
-        for field, unknown in (("gender", Gender.UNKNOWN), ("social_status", SocialStatus.UNKNOWN)):
-            if getattr(keep, field) == unknown:
-                setattr(keep, field, getattr(remove, field))
-        if same_holder and not keep.contact_consent and remove.contact_consent:
-            keep.contact_consent = True
-            keep.contact_consent_at = remove.contact_consent_at
-            keep.phone, keep.email = remove.phone, remove.email
+        _merge_carnets_and_reads(keep=keep, remove=remove)
+        closed_requests = _merge_links(user=user, keep=keep, remove=remove)
+        _merge_identity(keep=keep, remove=remove)
         keep.last_activity_at = timezone.now()
         remove_network_id = remove.network_id
         remove.delete()
@@ -311,8 +245,86 @@ def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
             learner=keep,
             detail=(
                 f"fiche {remove_network_id} fusionnée : {moved_attendance} présences déplacées, "
-                f"{len(duplicate_ids)} combinées, {moved_observations} observations, "
+                f"{combined} combinées, {moved_observations} observations, "
                 f"{closed_requests} demande(s) de rattachement traitée(s)"
             ),
         )
     return keep
+
+
+def _merge_attendance(*, keep: Learner, remove: Learner) -> tuple[int, int]:
+    """(moved, combined): attendance moves, or is combined with `keep`'s when both
+    records attended the same session."""
+    kept_by_session = {a.session_id: a for a in Attendance.objects.filter(learner=keep)}
+    removed = list(Attendance.objects.filter(learner=remove))
+    combined, duplicate_ids = [], []
+    for attendance in removed:
+        twin = kept_by_session.get(attendance.session_id)
+        if twin is None:
+            continue
+        duplicate_ids.append(attendance.pk)
+        richer = _richer(twin, attendance)
+        other = attendance if richer is twin else twin
+        twin.status = richer.status
+        for field in ("equipment", "autonomy", "referred_to"):
+            setattr(twin, field, getattr(richer, field) or getattr(other, field))
+        combined.append(twin)
+    if combined:
+        Attendance.objects.bulk_update(combined, ["status", "equipment", "autonomy", "referred_to"])
+    Attendance.objects.filter(pk__in=duplicate_ids).delete()
+    moved = Attendance.objects.filter(learner=remove).update(learner=keep)
+    return moved, len(duplicate_ids)
+
+
+def _merge_carnets_and_reads(*, keep: Learner, remove: Learner) -> None:
+    # Carnets: keep at most one active.
+    if Carnet.objects.filter(learner=keep, revoked_at__isnull=True).exists():
+        Carnet.objects.filter(learner=remove, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    Carnet.objects.filter(learner=remove).update(learner=keep)
+    read_by_keep = GuideRead.objects.filter(learner=keep).values("guide_id")
+    GuideRead.objects.filter(learner=remove).exclude(guide_id__in=read_by_keep).update(learner=keep)
+    GuideRead.objects.filter(learner=remove).delete()
+
+
+def _merge_links(*, user, keep: Learner, remove: Learner) -> int:
+    """Structures following, audit history, consents and link requests pass to `keep`;
+    returns the number of link requests closed."""
+    linked = LearnerStructure.objects.filter(learner=keep).values("structure_id")
+    LearnerStructure.objects.filter(learner=remove).exclude(structure_id__in=linked).update(
+        learner=keep
+    )
+    LearnerStructure.objects.filter(learner=remove).delete()
+    AuditLog.objects.filter(learner=remove).update(learner=keep)
+    # Consents are the person's: they follow; one active per structure.
+    consenting = SharingConsent.objects.filter(learner=keep, revoked_at__isnull=True).values(
+        "structure_id"
+    )
+    SharingConsent.objects.filter(learner=remove, structure_id__in=consenting).filter(
+        revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    SharingConsent.objects.filter(learner=remove).update(learner=keep)
+    closed_requests = link_requests_close_for_merge(user=user, keep=keep, removed_id=remove.pk)
+    LinkRequest.objects.filter(learner=remove).update(learner=keep)
+    LinkRequest.objects.filter(own_record=remove).update(own_record=keep)
+    return closed_requests
+
+
+def _merge_identity(*, keep: Learner, remove: Learner) -> None:
+    """Fill what `keep` lacks from `remove` (in memory; the caller saves)."""
+    for field in ("last_name", "birth_year", "commune_id", "information_given_at"):
+        if not getattr(keep, field) and getattr(remove, field):
+            setattr(keep, field, getattr(remove, field))
+    # Notes and contact details are held by the structure that created the record
+    # (`learners.scoping.holds_record`): another structure's never pass to it.
+    same_holder = remove.structure_id == keep.structure_id
+    if same_holder and remove.notes and remove.notes not in keep.notes:
+        keep.notes = "\n".join(filter(None, (keep.notes, remove.notes)))[:500]
+    for field, unknown in (("gender", Gender.UNKNOWN), ("social_status", SocialStatus.UNKNOWN)):
+        if getattr(keep, field) == unknown:
+            setattr(keep, field, getattr(remove, field))
+    if same_holder and not keep.contact_consent and remove.contact_consent:
+        keep.contact_consent = True
+        keep.contact_consent_at = remove.contact_consent_at
+        keep.phone, keep.email = remove.phone, remove.email

@@ -137,15 +137,7 @@ def observation_record(
         level=level,
         source=source,
         session=session,
-        # Who recorded it decides who reads it (`learners.scoping`): the session's
-        # structure, else the counsellor's; a self-assessment is the person's own (None).
-        structure_id=(
-            session.structure_id
-            if session is not None
-            else getattr(counsellor_structure(user), "pk", None)
-            if user is not None and source != ObservationSource.SELF
-            else None
-        ),
+        structure_id=_observation_structure_id(user=user, source=source, session=session),
         observed_on=observed_on,
         author=user if user is not None else None,
     )
@@ -158,23 +150,7 @@ def observation_record(
             .first()
         )
         observation.save()
-        if summary is None:
-            state = summary_step(None, level_id=level.pk, rank=level.rank, observed_on=observed_on)
-            CompetenceSummary.objects.create(
-                learner=learner, competence=competence, **state.as_fields()
-            )
-        elif observed_on >= summary.last_observed_on:
-            state = summary_step(
-                _state_from_summary(summary),
-                level_id=level.pk,
-                rank=level.rank,
-                observed_on=observed_on,
-            )
-            for field, value in state.as_fields().items():
-                setattr(summary, field, value)
-            summary.save()
-        else:
-            summaries_refresh(pairs=[(learner.pk, competence.pk)], links=False)
+        _summary_follow(summary=summary, observation=observation)
         structure_links_refresh(learner_ids=[learner.pk])
         Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
         audit_log_record(
@@ -184,6 +160,40 @@ def observation_record(
             detail=f"observation {competence.code} (compétence {competence.pk})",
         )
     return observation
+
+
+def _observation_structure_id(*, user, source: str, session: Session | None) -> int | None:
+    # Who recorded it decides who reads it (`learners.scoping`): the session's
+    # structure, else the counsellor's; a self-assessment is the person's own (None).
+    if session is not None:
+        return session.structure_id
+    if user is not None and source != ObservationSource.SELF:
+        return getattr(counsellor_structure(user), "pk", None)
+    return None
+
+
+def _summary_follow(*, summary: CompetenceSummary | None, observation: Observation) -> None:
+    """Step the pair's summary (locked by the caller) with a new observation; a backdated
+    one recomputes it from all the pair's observations."""
+    learner, competence, level = observation.learner, observation.competence, observation.level
+    observed_on = observation.observed_on
+    if summary is None:
+        state = summary_step(None, level_id=level.pk, rank=level.rank, observed_on=observed_on)
+        CompetenceSummary.objects.create(
+            learner=learner, competence=competence, **state.as_fields()
+        )
+    elif observed_on >= summary.last_observed_on:
+        state = summary_step(
+            _state_from_summary(summary),
+            level_id=level.pk,
+            rank=level.rank,
+            observed_on=observed_on,
+        )
+        for field, value in state.as_fields().items():
+            setattr(summary, field, value)
+        summary.save()
+    else:
+        summaries_refresh(pairs=[(learner.pk, competence.pk)], links=False)
 
 
 def summary_rebuild(*, learner: Learner | None = None) -> int:

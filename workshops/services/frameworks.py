@@ -217,56 +217,16 @@ def _check_rows(kind: str, framework: Framework, records: list) -> list[ImportIs
     seen_keys: dict[str, int] = {}
     domain_names: dict[str, tuple[str, int]] = {}
     for line, row in records:
-        if not row.get(FRAMEWORK):
-            row[FRAMEWORK] = framework.slug
-        elif row[FRAMEWORK] != framework.slug:
-            errors.append(
-                ImportIssue(
-                    _("cette ligne concerne le référentiel « %(other)s », pas « %(slug)s ».")
-                    % {"other": row[FRAMEWORK], "slug": framework.slug},
-                    line,
-                    FRAMEWORK,
-                )
-            )
-        for column in REQUIRED[kind]:
-            if not row.get(column):
-                errors.append(ImportIssue(_("valeur manquante."), line, column))
-        for column, max_length in MAX_LENGTHS.items():
-            if len(row.get(column, "")) > max_length:
-                errors.append(
-                    ImportIssue(
-                        _("%(length)d caractères, %(max)d au maximum.")
-                        % {"length": len(row[column]), "max": max_length},
-                        line,
-                        column,
-                    )
-                )
+        errors.extend(_check_cells(kind, framework, line, row))
         if kind == "levels":
-            key = row.get(RANK, "")
+            key, key_column = row.get(RANK, ""), RANK
             if key and not (key.isdigit() and int(key) <= 1000):
                 errors.append(
                     ImportIssue(_("le rang doit être un nombre entier (0, 1, 2…)."), line, RANK)
                 )
-            key_column = RANK
         else:
-            key = row.get(COMPETENCE_CODE, "")
-            key_column = COMPETENCE_CODE
-            code, name = row.get(DOMAIN_CODE, ""), row.get(DOMAIN_NAME, "")
-            if code and name:
-                if code in domain_names and domain_names[code][0] != name:
-                    errors.append(
-                        ImportIssue(
-                            _("le domaine « %(code)s » s'appelle « %(name)s » ligne %(other)d.")
-                            % {
-                                "code": code,
-                                "name": domain_names[code][0],
-                                "other": domain_names[code][1],
-                            },
-                            line,
-                            DOMAIN_NAME,
-                        )
-                    )
-                domain_names.setdefault(code, (name, line))
+            key, key_column = row.get(COMPETENCE_CODE, ""), COMPETENCE_CODE
+            errors.extend(_check_domain(line, row, domain_names))
         if key:
             if key in seen_keys:
                 errors.append(
@@ -278,6 +238,55 @@ def _check_rows(kind: str, framework: Framework, records: list) -> list[ImportIs
                     )
                 )
             seen_keys.setdefault(key, line)
+    return errors
+
+
+def _check_cells(kind: str, framework: Framework, line: int, row: dict) -> list[ImportIssue]:
+    """The row's framework (blank: the one imported into), required and too long cells."""
+    errors = []
+    if not row.get(FRAMEWORK):
+        row[FRAMEWORK] = framework.slug
+    elif row[FRAMEWORK] != framework.slug:
+        errors.append(
+            ImportIssue(
+                _("cette ligne concerne le référentiel « %(other)s », pas « %(slug)s ».")
+                % {"other": row[FRAMEWORK], "slug": framework.slug},
+                line,
+                FRAMEWORK,
+            )
+        )
+    for column in REQUIRED[kind]:
+        if not row.get(column):
+            errors.append(ImportIssue(_("valeur manquante."), line, column))
+    for column, max_length in MAX_LENGTHS.items():
+        if len(row.get(column, "")) > max_length:
+            errors.append(
+                ImportIssue(
+                    _("%(length)d caractères, %(max)d au maximum.")
+                    % {"length": len(row[column]), "max": max_length},
+                    line,
+                    column,
+                )
+            )
+    return errors
+
+
+def _check_domain(line: int, row: dict, domain_names: dict) -> list[ImportIssue]:
+    """A domain code keeps the name its first row gives it."""
+    code, name = row.get(DOMAIN_CODE, ""), row.get(DOMAIN_NAME, "")
+    if not (code and name):
+        return []
+    errors = []
+    if code in domain_names and domain_names[code][0] != name:
+        errors.append(
+            ImportIssue(
+                _("le domaine « %(code)s » s'appelle « %(name)s » ligne %(other)d.")
+                % {"code": code, "name": domain_names[code][0], "other": domain_names[code][1]},
+                line,
+                DOMAIN_NAME,
+            )
+        )
+    domain_names.setdefault(code, (name, line))
     return errors
 
 
@@ -373,42 +382,48 @@ def framework_import(
             use_transactions=True,
             rollback_on_validation_errors=True,
         )
-        for number, row_result in enumerate(outcome.rows, start=1):
-            line = lines[number - 1]
-            if row_result.import_type in (
-                RowResult.IMPORT_TYPE_NEW,
-                RowResult.IMPORT_TYPE_UPDATE,
-                RowResult.IMPORT_TYPE_SKIP,
-            ):
-                record = records[number - 1][1]
-                key = record[RANK] if kind == "levels" else record[COMPETENCE_CODE]
-                changes = tuple(
-                    _("%(column)s : « %(old)s » → « %(new)s »")
-                    % {"column": column, "old": old, "new": record.get(column, old)}
-                    for column, old in before.get(key, {}).items()
-                    if column in record and record[column] != old
-                )
-                label = (
-                    f"{key}. {record[LEVEL_NAME]}"
-                    if kind == "levels"
-                    else f"{key} {record[COMPETENCE_NAME]}"
-                )
-                result.rows.append(ImportedRow(line, row_result.import_type, label, changes))
-        for invalid in outcome.invalid_rows:
-            result.errors.extend(_validation_issues(kind, lines[invalid.number - 1], invalid.error))
-        for number, errors in outcome.row_errors():
-            for error in errors:
-                result.errors.append(
-                    ImportIssue(
-                        _("ligne impossible à importer (%(error)s).") % {"error": error.error},
-                        lines[number - 1],
-                    )
-                )
-        for error in outcome.base_errors:
-            result.errors.append(ImportIssue(str(error.error)))
+        _outcome_rows(kind, outcome, records, before, result)
+        _outcome_errors(kind, outcome, lines, result)
         if dry_run or result.errors:
             transaction.set_rollback(True)
     return result
+
+
+def _outcome_rows(kind: str, outcome, records: list, before: dict, result) -> None:
+    """What each imported row created or changed (column: old → new), for the preview."""
+    shown = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP)
+    for number, row_result in enumerate(outcome.rows, start=1):
+        if row_result.import_type not in shown:
+            continue
+        line, record = records[number - 1]
+        key = record[RANK] if kind == "levels" else record[COMPETENCE_CODE]
+        changes = tuple(
+            _("%(column)s : « %(old)s » → « %(new)s »")
+            % {"column": column, "old": old, "new": record.get(column, old)}
+            for column, old in before.get(key, {}).items()
+            if column in record and record[column] != old
+        )
+        label = (
+            f"{key}. {record[LEVEL_NAME]}"
+            if kind == "levels"
+            else f"{key} {record[COMPETENCE_NAME]}"
+        )
+        result.rows.append(ImportedRow(line, row_result.import_type, label, changes))
+
+
+def _outcome_errors(kind: str, outcome, lines: list[int], result) -> None:
+    for invalid in outcome.invalid_rows:
+        result.errors.extend(_validation_issues(kind, lines[invalid.number - 1], invalid.error))
+    for number, errors in outcome.row_errors():
+        for error in errors:
+            result.errors.append(
+                ImportIssue(
+                    _("ligne impossible à importer (%(error)s).") % {"error": error.error},
+                    lines[number - 1],
+                )
+            )
+    for error in outcome.base_errors:
+        result.errors.append(ImportIssue(str(error.error)))
 
 
 # --- Exporting -------------------------------------------------------------------------
