@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
@@ -58,12 +57,14 @@ from learners.services import (
     attendance_register,
     attendance_remove,
     attendance_sheet_save,
-    learner_create,
-    session_anonymous_participants_set,
     session_create,
     session_update,
 )
-from learners.services.linking import learner_link_request, learner_link_with_carnet_code
+from learners.services.intake import (
+    RegistrationRefused,
+    learner_create_and_register,
+    learner_link_with_code_and_register,
+)
 from learners.text import fold
 from workshops.models import AtelierPage
 
@@ -256,11 +257,7 @@ class SessionFormView(TrackingTemplateView):
         form = self.get_form(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    session = self.save(form)
-                    session_anonymous_participants_set(
-                        user=request.user, session=session, counts=form.anonymous_counts()
-                    )
+                session = self.save(form)
             except ValidationError as exc:
                 apply_service_errors(form, exc, SESSION_ERROR_FIELDS)
             else:
@@ -328,7 +325,11 @@ class SessionCreateView(SessionFormView):
         return form
 
     def save(self, form: SessionForm) -> Session:
-        return session_create(user=self.request.user, **form.service_kwargs())
+        return session_create(
+            user=self.request.user,
+            anonymous_counts=form.anonymous_counts(),
+            **form.service_kwargs(),
+        )
 
     def saved(self, session: Session):
         messages.success(
@@ -362,7 +363,12 @@ class SessionEditView(SessionFormView):
         ]
 
     def save(self, form: SessionForm) -> Session:
-        return session_update(user=self.request.user, session=self.session, data=form.update_data())
+        return session_update(
+            user=self.request.user,
+            session=self.session,
+            data=form.update_data(),
+            anonymous_counts=form.anonymous_counts(),
+        )
 
     def saved(self, session: Session):
         messages.success(self.request, _("Séance enregistrée."))
@@ -645,39 +651,29 @@ class NewPersonView(TrackingTemplateView):
                         step="matches",
                     )
                 )
-        waitlist = request.POST.get("waitlist") == "1"
         try:
-            with transaction.atomic():
-                learner = learner_create(
-                    user=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_year=data["birth_year"],
-                    commune=data["commune"],
-                    information_given_at=timezone.localdate() if data["informed"] else None,
-                    structure=self.session.structure,
-                )
-                if request_link and others:
-                    learner_link_request(
-                        user=request.user,
-                        learner_ids=others,
-                        own_record=learner,
-                        source="feuille de présence",
-                    )
-                try:
-                    attendance = attendance_register(
-                        user=request.user, session=self.session, learner=learner, waitlist=waitlist
-                    )
-                except ValidationError as exc:
-                    raise _CapacityRefused(" ".join(error_messages(exc))) from exc
-        except _CapacityRefused as refusal:
+            registration = learner_create_and_register(
+                user=request.user,
+                session=self.session,
+                details={
+                    "first_name": data["first_name"],
+                    "last_name": data["last_name"],
+                    "birth_year": data["birth_year"],
+                    "commune": data["commune"],
+                    "information_given_at": timezone.localdate() if data["informed"] else None,
+                },
+                waitlist=request.POST.get("waitlist") == "1",
+                linked_ids=others if request_link and others else (),
+            )
+        except RegistrationRefused as refusal:
             return self.render_to_response(
-                self.get_context_data(form=form, step="full", capacity_message=str(refusal))
+                self.get_context_data(form=form, step="full", capacity_message=refusal.message)
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"commune": "commune_q"})
             return self.render_to_response(self.get_context_data(form=form))
         request.session.pop(QUICK_MATCH_SESSION_KEY, None)
+        learner, attendance = registration.learner, registration.attendance
         name = learner.display_name
         if request_link and others:
             messages.info(
@@ -704,11 +700,9 @@ class NewPersonView(TrackingTemplateView):
             form.add_error(None, _("Cette proposition a expiré : vérifiez à nouveau."))
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            with transaction.atomic():
-                learner = learner_link_with_carnet_code(
-                    user=self.request.user, code=code, candidate_ids=others
-                )
-                attendance_register(user=self.request.user, session=self.session, learner=learner)
+            learner = learner_link_with_code_and_register(
+                user=self.request.user, session=self.session, code=code, candidate_ids=others
+            )
         except (ValidationError, PermissionDenied) as exc:
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             form.add_error(None, message)
@@ -723,10 +717,6 @@ class NewPersonView(TrackingTemplateView):
         )
         url = reverse("learners_attendance_sheet", args=[self.session.pk])
         return redirect(f"{url}#ligne-{learner.pk}")
-
-
-class _CapacityRefused(Exception):
-    pass
 
 
 urlpatterns = [

@@ -85,11 +85,58 @@ def session_create(
     capacity: int | None = None,
     level: str | None = None,
     title: str = "",
+    anonymous_counts: Mapping[tuple[str, str], int] | None = None,
 ) -> Session:
     """Schedule a session. From an atelier curriculum, what is not given is pre-filled:
     kind "atelier", title, duration, level, capacity (its maximum group size), themes and
     competences. `structure` defaults to the counsellor's; `counsellors` to the user's own
-    counsellor profile."""
+    counsellor profile. `anonymous_counts`, if given, are set in the same transaction
+    (`session_anonymous_participants_set`)."""
+    structure = _creation_structure(user, structure)
+    values = _SessionValues(
+        kind=kind or "",
+        title=title,
+        duration_minutes=duration_minutes,
+        level=level,
+        capacity=capacity,
+        themes=themes,
+        competences=competences,
+    )
+    if atelier is not None:
+        atelier = atelier.specific
+        values = _filled_from_atelier(values, atelier)
+    if not values.kind:
+        raise ValidationError({"kind": _("Choisissez le type de séance.")})
+    if counsellors is None:
+        profile = counsellor_profile(user)
+        counsellors = [profile] if profile is not None else []
+    session = Session(
+        kind=values.kind,
+        title=values.title.strip(),
+        atelier=atelier,
+        structure=structure,
+        place_type=place_type,
+        venue=venue,
+        start=start,
+        duration_minutes=values.duration_minutes or 60,
+        capacity=values.capacity,
+        level=values.level or "",
+        created_by=user,
+    )
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        session.counsellors.set(list(counsellors))
+        session.themes.set(list(values.themes or []))
+        session.competences.set(list(values.competences or []))
+        if anonymous_counts is not None:
+            session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
+    return session
+
+
+def _creation_structure(user, structure: Structure | None) -> Structure:
+    """The structure a new session belongs to: the one given (a counsellor's own only),
+    else the counsellor's; a coordinator must choose one."""
     if structure is None:
         structure = counsellor_structure(user)
         if structure is None:
@@ -100,45 +147,47 @@ def session_create(
         counsellor_structure(user), "pk", None
     ):
         refuse(_("Vous ne pouvez créer une séance que pour votre structure."))
-    if atelier is not None:
-        atelier = atelier.specific
-        kind = kind or SessionKind.WORKSHOP
-        title = title or atelier.title
-        duration_minutes = duration_minutes or atelier.duration_minutes
-        level = atelier.level if level is None else level
-        capacity = atelier.group_size_max if capacity is None else capacity
-        themes = list(atelier.themes.all()) if themes is None else themes
-        competences = list(atelier.competences.all()) if competences is None else competences
-    if not kind:
-        raise ValidationError({"kind": _("Choisissez le type de séance.")})
-    if counsellors is None:
-        profile = counsellor_profile(user)
-        counsellors = [profile] if profile is not None else []
-    session = Session(
-        kind=kind,
-        title=title.strip(),
-        atelier=atelier,
-        structure=structure,
-        place_type=place_type,
-        venue=venue,
-        start=start,
-        duration_minutes=duration_minutes or 60,
-        capacity=capacity,
-        level=level or "",
-        created_by=user,
+    return structure
+
+
+@dataclass(frozen=True)
+class _SessionValues:
+    """What a curriculum may fill in on a new session (None: not given)."""
+
+    kind: str
+    title: str
+    duration_minutes: int | None
+    level: str | None
+    capacity: int | None
+    themes: Iterable[Theme] | None
+    competences: Iterable[Competence] | None
+
+
+def _filled_from_atelier(values: _SessionValues, atelier: AtelierPage) -> _SessionValues:
+    """`values` with what was not given taken from the curriculum."""
+    return _SessionValues(
+        kind=values.kind or SessionKind.WORKSHOP,
+        title=values.title or atelier.title,
+        duration_minutes=values.duration_minutes or atelier.duration_minutes,
+        level=atelier.level if values.level is None else values.level,
+        capacity=atelier.group_size_max if values.capacity is None else values.capacity,
+        themes=list(atelier.themes.all()) if values.themes is None else values.themes,
+        competences=(
+            list(atelier.competences.all()) if values.competences is None else values.competences
+        ),
     )
-    session.full_clean()
-    with transaction.atomic():
-        session.save()
-        session.counsellors.set(list(counsellors))
-        session.themes.set(list(themes or []))
-        session.competences.set(list(competences or []))
-    return session
 
 
-def session_update(*, user, session: Session, data: Mapping) -> Session:
+def session_update(
+    *,
+    user,
+    session: Session,
+    data: Mapping,
+    anonymous_counts: Mapping[tuple[str, str], int] | None = None,
+) -> Session:
     """Change fields (SESSION_FIELDS) and/or the sets `counsellors`, `themes`, `competences`.
-    A capacity below the places already taken is refused."""
+    A capacity below the places already taken is refused. `anonymous_counts`, if given,
+    are set in the same transaction (`session_anonymous_participants_set`)."""
     if not can_access_session(user, session):
         refuse(_("Vous ne pouvez modifier que les séances de votre structure."))
     data = dict(data)
@@ -171,6 +220,8 @@ def session_update(*, user, session: Session, data: Mapping) -> Session:
             # Moved: the last attendance date of the people present may change.
             present = session.attendances.filter(status=AttendanceStatus.PRESENT)
             learners_attendance_refresh(learner_ids=present.values_list("learner_id", flat=True))
+        if anonymous_counts is not None:
+            session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
     return session
 
 
