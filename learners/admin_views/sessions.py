@@ -41,7 +41,6 @@ from learners.forms.sessions import (
     SessionForm,
     SessionStructureChoiceForm,
     atelier_defaults,
-    live_ateliers,
 )
 from learners.models import Learner, Session
 from learners.roles import can_use_tracking, counsellor_structure
@@ -53,6 +52,7 @@ from learners.selectors import (
     session_get_for_user,
     sessions_for_user,
 )
+from learners.selectors.session_choices import live_ateliers
 from learners.services import (
     attendance_register,
     attendance_remove,
