@@ -94,13 +94,7 @@ def session_create(
     (`session_anonymous_participants_set`)."""
     structure = _creation_structure(user, structure)
     values = _SessionValues(
-        kind=kind or "",
-        title=title,
-        duration_minutes=duration_minutes,
-        level=level,
-        capacity=capacity,
-        themes=themes,
-        competences=competences,
+        kind or "", title, duration_minutes, level, capacity, themes, competences
     )
     if atelier is not None:
         atelier = atelier.specific
@@ -108,8 +102,7 @@ def session_create(
     if not values.kind:
         raise ValidationError({"kind": _("Choisissez le type de séance.")})
     if counsellors is None:
-        profile = counsellor_profile(user)
-        counsellors = [profile] if profile is not None else []
+        counsellors = [profile] if (profile := counsellor_profile(user)) is not None else []
     session = Session(
         kind=values.kind,
         title=values.title.strip(),
