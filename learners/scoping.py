@@ -33,6 +33,7 @@ from learners.models import (
     Observation,
     Session,
     SharingConsent,
+    Structure,
     Venue,
 )
 from learners.roles import user_roles
@@ -180,6 +181,15 @@ def venues_visible(user) -> QuerySet[Venue]:
     if scope_structure_id(user) is None:
         return Venue.objects.none()
     return Venue.objects.all()
+
+
+def structures_choosable(user) -> QuerySet[Structure]:
+    """The structures a form lets the user choose for what they create (a session, an
+    import's default structure): every one, by name, for the coordination; none for
+    anyone else, whose records always go to their own structure."""
+    if scope_structure_id(user) is True:
+        return Structure.objects.order_by("name")
+    return Structure.objects.none()
 
 
 def can_access_learner(user, learner: Learner) -> bool:

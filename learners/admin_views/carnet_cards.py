@@ -151,9 +151,9 @@ class CarnetCardView(CarnetActionView):
         code = code_normalize(request.POST.get("code", ""))
         valid = (
             code is not None
-            and Carnet.objects.filter(
-                learner=self.learner, revoked_at__isnull=True, code_hash=code_hash(code)
-            ).exists()
+            and Carnet.objects.active()
+            .filter(learner=self.learner, code_hash=code_hash(code))
+            .exists()
         )
         if not valid:
             messages.error(

@@ -32,8 +32,9 @@ from learners.imports import (
     import_job_create,
     import_job_progress,
 )
-from learners.models import ImportJob, ImportKind, ImportStatus
+from learners.models import ImportKind, ImportStatus
 from learners.roles import can_use_tracking, is_coordinator
+from learners.selectors.imports import import_job_get_for_user, import_jobs_for_user
 from learners.services.exports import KIND_LABELS
 
 ENTITY_LABELS = {
@@ -107,9 +108,7 @@ class ImportsIndexView(TrackingImportMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         show_all = is_coordinator(user) and self.request.GET.get("tous") == "1"
-        jobs = ImportJob.objects.select_related("created_by").defer("content", "preview")
-        if not show_all:
-            jobs = jobs.filter(created_by=user)
+        jobs = import_jobs_for_user(user=user, show_all=show_all)
         context.update(
             exports=[
                 (kind, label, _export_links(kind))
@@ -183,12 +182,7 @@ class ImportJobView(TrackingImportMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not can_use_tracking(request.user):
             raise PermissionDenied
-        job = ImportJob.objects.select_related("created_by", "structure").filter(
-            pk=kwargs["job_id"]
-        )
-        if not is_coordinator(request.user):
-            job = job.filter(created_by=request.user)
-        self.job = job.first()
+        self.job = import_job_get_for_user(user=request.user, job_id=kwargs["job_id"])
         if self.job is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -49,10 +48,10 @@ from learners.selectors.people import (
     sharing_consent_own,
     sharing_consents_for_page,
 )
-from learners.services import audit_log_record, audit_log_record_many, learner_create
+from learners.services import audit_log_record, audit_log_record_many
+from learners.services.intake import learner_create_with_link_request
 from learners.services.linking import (
     IN_PERSON_CONSENT_MAX_DAYS,
-    learner_link_request,
     learner_link_with_carnet_code,
     sharing_consent_record,
     sharing_consent_revoke,
@@ -220,12 +219,9 @@ class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
         structure = form.cleaned_data.get("structure")
         others = self._stored().get("others") or [] if request_link else []
         try:
-            with transaction.atomic():
-                learner = learner_create(user=self.request.user, structure=structure, **data)
-                if others:
-                    learner_link_request(
-                        user=self.request.user, learner_ids=others, own_record=learner
-                    )
+            learner = learner_create_with_link_request(
+                user=self.request.user, details=data, structure=structure, linked_ids=others
+            )
         except ValidationError as error:
             _add_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form))

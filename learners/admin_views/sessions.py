@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
@@ -42,7 +41,6 @@ from learners.forms.sessions import (
     SessionForm,
     SessionStructureChoiceForm,
     atelier_defaults,
-    live_ateliers,
 )
 from learners.models import Learner, Session
 from learners.roles import can_use_tracking, counsellor_structure
@@ -54,16 +52,19 @@ from learners.selectors import (
     session_get_for_user,
     sessions_for_user,
 )
+from learners.selectors.session_choices import live_ateliers
 from learners.services import (
     attendance_register,
     attendance_remove,
     attendance_sheet_save,
-    learner_create,
-    session_anonymous_participants_set,
     session_create,
     session_update,
 )
-from learners.services.linking import learner_link_request, learner_link_with_carnet_code
+from learners.services.intake import (
+    RegistrationRefused,
+    learner_create_and_register,
+    learner_link_with_code_and_register,
+)
 from learners.text import fold
 from workshops.models import AtelierPage
 
@@ -256,11 +257,7 @@ class SessionFormView(TrackingTemplateView):
         form = self.get_form(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    session = self.save(form)
-                    session_anonymous_participants_set(
-                        user=request.user, session=session, counts=form.anonymous_counts()
-                    )
+                session = self.save(form)
             except ValidationError as exc:
                 apply_service_errors(form, exc, SESSION_ERROR_FIELDS)
             else:
@@ -328,7 +325,11 @@ class SessionCreateView(SessionFormView):
         return form
 
     def save(self, form: SessionForm) -> Session:
-        return session_create(user=self.request.user, **form.service_kwargs())
+        return session_create(
+            user=self.request.user,
+            anonymous_counts=form.anonymous_counts(),
+            **form.service_kwargs(),
+        )
 
     def saved(self, session: Session):
         messages.success(
@@ -362,7 +363,12 @@ class SessionEditView(SessionFormView):
         ]
 
     def save(self, form: SessionForm) -> Session:
-        return session_update(user=self.request.user, session=self.session, data=form.update_data())
+        return session_update(
+            user=self.request.user,
+            session=self.session,
+            data=form.update_data(),
+            anonymous_counts=form.anonymous_counts(),
+        )
 
     def saved(self, session: Session):
         messages.success(self.request, _("Séance enregistrée."))
@@ -480,23 +486,31 @@ class AttendanceSheetView(TrackingTemplateView):
         if remove_id:
             return self.remove(remove_id, saved=bool(rows))
         if result is not None:
-            present = sum(1 for row in rows if row["status"] == AttendanceStatus.PRESENT)
-            messages.success(
-                request,
-                _(
-                    "Feuille enregistrée : %(people)d personne(s) mise(s) à jour dont "
-                    "%(present)d présente(s), %(levels)d niveau(x) noté(s)."
-                )
-                % {"people": len(rows), "present": present, "levels": result.observations},
+            self.saved_message(rows, result)
+        return self.after_save(query, saved=result is not None)
+
+    def saved_message(self, rows: list[dict], result) -> None:
+        present = sum(1 for row in rows if row["status"] == AttendanceStatus.PRESENT)
+        messages.success(
+            self.request,
+            _(
+                "Feuille enregistrée : %(people)d personne(s) mise(s) à jour dont "
+                "%(present)d présente(s), %(levels)d niveau(x) noté(s)."
             )
-        if request.POST.get("new_person"):
+            % {"people": len(rows), "present": present, "levels": result.observations},
+        )
+
+    def after_save(self, query: str, *, saved: bool):
+        """Where the button pressed leads once the marks are saved: the "nouvelle personne"
+        form, the search results, or the sheet again."""
+        if self.request.POST.get("new_person"):
             return redirect(self.new_person_url(query))
-        if request.POST.get("search"):
+        if self.request.POST.get("search"):
             if not query:
                 return redirect(self.sheet_url("ajouter"))
             return redirect(f"{self.sheet_url()}?{urlencode({'q': query})}#ajouter")
-        if result is None:
-            messages.info(request, _("Aucun changement à enregistrer."))
+        if not saved:
+            messages.info(self.request, _("Aucun changement à enregistrer."))
         return redirect(self.sheet_url())
 
     def register(self, add_id: str, *, waitlist: bool, saved: bool):
@@ -608,78 +622,89 @@ class NewPersonView(TrackingTemplateView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("search_commune"):
-            # No-JavaScript commune search: the same form again, nothing checked or saved,
-            # with the commune select filtered by what was typed.
-            initial = {name: request.POST[name] for name in self.FIELDS if name in request.POST}
-            initial.pop("commune", None)
-            form = QuickLearnerForm(initial=initial)
-            return self.render_to_response(self.get_context_data(form=form))
+            return self._commune_search()
         form = QuickLearnerForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        data = form.cleaned_data
         stored = request.session.get(QUICK_MATCH_SESSION_KEY) or {}
         others = stored.get("others") if stored.get("user") == request.user.pk else None
         if request.POST.get("link_code") == "1":
             return self._link_with_code(form, request.POST.get("carnet_code", ""), others)
         request_link = request.POST.get("create_and_request") == "1"
         if request.POST.get("confirm") != "1" and not request_link:
-            pairs = learner_match_pairs(
-                user=request.user,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_year=data["birth_year"],
-                commune=data["commune"],
+            matches = self._matches(form)
+            if matches is not None:
+                return matches
+        return self._create_and_register(form, others if request_link and others else [])
+
+    def _commune_search(self):
+        """No-JavaScript commune search: the same form again, nothing checked or saved,
+        with the commune select filtered by what was typed."""
+        post = self.request.POST
+        initial = {name: post[name] for name in self.FIELDS if name in post}
+        initial.pop("commune", None)
+        form = QuickLearnerForm(initial=initial)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def _matches(self, form):
+        """The page of possible matches, or None when nobody matches."""
+        data = form.cleaned_data
+        pairs = learner_match_pairs(
+            user=self.request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_year=data["birth_year"],
+            commune=data["commune"],
+        )
+        if not pairs:
+            return None
+        self.request.session[QUICK_MATCH_SESSION_KEY] = {
+            "user": self.request.user.pk,
+            "others": [pk for c, pk in pairs if c.other_structure],
+        }
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                candidates=[c for c, _pk in pairs if not c.other_structure],
+                others=[c for c, _pk in pairs if c.other_structure],
+                can_link=counsellor_structure(self.request.user) is not None,
+                step="matches",
             )
-            if pairs:
-                request.session[QUICK_MATCH_SESSION_KEY] = {
-                    "user": request.user.pk,
-                    "others": [pk for c, pk in pairs if c.other_structure],
-                }
-                return self.render_to_response(
-                    self.get_context_data(
-                        form=form,
-                        candidates=[c for c, _pk in pairs if not c.other_structure],
-                        others=[c for c, _pk in pairs if c.other_structure],
-                        can_link=counsellor_structure(request.user) is not None,
-                        step="matches",
-                    )
-                )
-        waitlist = request.POST.get("waitlist") == "1"
+        )
+
+    def _create_and_register(self, form, linked_ids: list[int]):
+        """Create the record (asking to link it to `linked_ids`) and register it."""
+        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                learner = learner_create(
-                    user=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_year=data["birth_year"],
-                    commune=data["commune"],
-                    information_given_at=timezone.localdate() if data["informed"] else None,
-                    structure=self.session.structure,
-                )
-                if request_link and others:
-                    learner_link_request(
-                        user=request.user,
-                        learner_ids=others,
-                        own_record=learner,
-                        source="feuille de présence",
-                    )
-                try:
-                    attendance = attendance_register(
-                        user=request.user, session=self.session, learner=learner, waitlist=waitlist
-                    )
-                except ValidationError as exc:
-                    raise _CapacityRefused(" ".join(error_messages(exc))) from exc
-        except _CapacityRefused as refusal:
+            registration = learner_create_and_register(
+                user=self.request.user,
+                session=self.session,
+                details={
+                    "first_name": data["first_name"],
+                    "last_name": data["last_name"],
+                    "birth_year": data["birth_year"],
+                    "commune": data["commune"],
+                    "information_given_at": timezone.localdate() if data["informed"] else None,
+                },
+                waitlist=self.request.POST.get("waitlist") == "1",
+                linked_ids=linked_ids,
+            )
+        except RegistrationRefused as refusal:
             return self.render_to_response(
-                self.get_context_data(form=form, step="full", capacity_message=str(refusal))
+                self.get_context_data(form=form, step="full", capacity_message=refusal.message)
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"commune": "commune_q"})
             return self.render_to_response(self.get_context_data(form=form))
-        request.session.pop(QUICK_MATCH_SESSION_KEY, None)
-        name = learner.display_name
-        if request_link and others:
+        self.request.session.pop(QUICK_MATCH_SESSION_KEY, None)
+        self._registered_messages(registration, link_requested=bool(linked_ids))
+        url = reverse("learners_attendance_sheet", args=[self.session.pk])
+        return redirect(f"{url}#ligne-{registration.learner.pk}")
+
+    def _registered_messages(self, registration, *, link_requested: bool) -> None:
+        request = self.request
+        name = registration.learner.display_name
+        if link_requested:
             messages.info(
                 request,
                 _(
@@ -687,7 +712,7 @@ class NewPersonView(TrackingTemplateView):
                     "personne et réunira les deux fiches."
                 ),
             )
-        if attendance.status == AttendanceStatus.WAITING:
+        if registration.attendance.status == AttendanceStatus.WAITING:
             messages.warning(
                 request, _("Fiche créée : %(name)s est sur la liste d'attente.") % {"name": name}
             )
@@ -695,8 +720,6 @@ class NewPersonView(TrackingTemplateView):
             messages.success(
                 request, _("Fiche créée : %(name)s est inscrit(e) à la séance.") % {"name": name}
             )
-        url = reverse("learners_attendance_sheet", args=[self.session.pk])
-        return redirect(f"{url}#ligne-{learner.pk}")
 
     def _link_with_code(self, form, code: str, others):
         """The person shows their carnet code: link with consent, then register."""
@@ -704,11 +727,9 @@ class NewPersonView(TrackingTemplateView):
             form.add_error(None, _("Cette proposition a expiré : vérifiez à nouveau."))
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            with transaction.atomic():
-                learner = learner_link_with_carnet_code(
-                    user=self.request.user, code=code, candidate_ids=others
-                )
-                attendance_register(user=self.request.user, session=self.session, learner=learner)
+            learner = learner_link_with_code_and_register(
+                user=self.request.user, session=self.session, code=code, candidate_ids=others
+            )
         except (ValidationError, PermissionDenied) as exc:
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             form.add_error(None, message)
@@ -723,10 +744,6 @@ class NewPersonView(TrackingTemplateView):
         )
         url = reverse("learners_attendance_sheet", args=[self.session.pk])
         return redirect(f"{url}#ligne-{learner.pk}")
-
-
-class _CapacityRefused(Exception):
-    pass
 
 
 urlpatterns = [

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from learners.imports import MAX_IMPORT_BYTES
 from learners.models import Structure
 from learners.roles import is_coordinator
+from learners.scoping import structures_choosable
 from workshops.spreadsheets import upload_read
 
 MAX_MB = MAX_IMPORT_BYTES // (1024 * 1024)
@@ -35,8 +36,9 @@ class ImportUploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = (
             ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
+        # The coordination chooses a default structure; a counsellor's is their own.
         if is_coordinator(user):
-            self.fields["structure"].queryset = Structure.objects.order_by("name")
+            self.fields["structure"].queryset = structures_choosable(user)
         else:
             del self.fields["structure"]
 

@@ -24,8 +24,15 @@ from learners.choices import (
     SessionKind,
 )
 from learners.forms import widgets
-from learners.models import Counsellor, Session, Structure, Venue
-from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
+from learners.models import Counsellor, Session, Structure
+from learners.roles import counsellor_profile, is_coordinator
+from learners.scoping import structures_choosable
+from learners.selectors.session_choices import (
+    session_atelier_choices,
+    session_counsellor_choices,
+    session_structure_chosen,
+    session_venue_choices,
+)
 from learners.selectors.sessions import AttendanceSheet, SheetLine
 from workshops.choices import WorkshopLevel
 from workshops.models import AtelierPage, Competence, Theme
@@ -64,17 +71,40 @@ def atelier_defaults(atelier: AtelierPage) -> dict:
     }
 
 
-def live_ateliers():
-    return AtelierPage.objects.live().order_by("title").prefetch_related("themes", "competences")
+def _theme_choices() -> list:
+    """Top themes, then each theme's sub-themes as a group."""
+    themes = list(Theme.objects.select_related("parent").order_by("sort_order", "name"))
+    top = [(t.pk, t.name) for t in themes if t.parent_id is None]
+    groups: dict[str, list] = {}
+    for t in themes:
+        if t.parent_id is not None:
+            groups.setdefault(t.parent.name, []).append((t.pk, t.name))
+    return [
+        (_("Thématiques"), top),
+        *((_("%(theme)s : précisions") % {"theme": name}, items) for name, items in groups.items()),
+    ]
 
 
-def structure_lookup(value) -> Structure | None:
-    """The structure whose id is `value` (a query-string or form value), else None:
-    malformed and unknown ids are ignored."""
-    value = str(value or "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        return None
-    return Structure.objects.filter(pk=int(value)).first()
+def _competence_choices() -> list:
+    """Competences grouped by framework."""
+    by_framework: dict[str, list] = {}
+    for c in Competence.objects.select_related("framework").order_by(
+        "framework__name", "sort_order", "code"
+    ):
+        by_framework.setdefault(c.framework.name, []).append((c.pk, f"{c.code} {c.name}"))
+    return list(by_framework.items())
+
+
+def _anonymous_count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=999,
+        widget=widgets.NumberInput(
+            attrs={"inputmode": "numeric", "aria-label": label, "class": "pap-anon-input"}
+        ),
+    )
 
 
 class SessionForm(forms.Form):
@@ -207,47 +237,38 @@ class SessionForm(forms.Form):
         self.user = user
         self.session = session
         self.coordinator = is_coordinator(user)
-        own_structure = counsellor_structure(user)
-        # The structure whose venues and counsellors are offered: the session's; for a
-        # coordinator's creation the POSTed `structure`, else `?structure=` (the
-        # `structure_param` the view passes), else their own; a counsellor's own.
+        # The structure whose venues and counsellors are offered (`session_structure_chosen`).
+        self.chosen_structure = session_structure_chosen(
+            user=user,
+            session=session,
+            posted=self.data.get("structure") if self.is_bound else None,
+            requested=structure_param,
+        )
+        self.fields["atelier"].queryset = session_atelier_choices(session=session)
+        self._setup_structure_field()
+        self._setup_place_field()
+        self.fields["counsellors"].queryset = session_counsellor_choices(
+            structure=self.chosen_structure
+        )
+        self.fields["themes"].choices = _theme_choices()
+        self.fields["competences"].choices = _competence_choices()
+        self._add_anonymous_fields()
         if session is not None:
-            structure = session.structure
-        elif self.coordinator:
-            structure = (
-                (structure_lookup(self.data.get("structure")) if self.is_bound else None)
-                or structure_lookup(structure_param)
-                or own_structure
-            )
+            self._initial_from_session(session)
         else:
-            structure = own_structure
-        self.chosen_structure = structure
+            profile = self._own_profile_here()
+            self.fields["counsellors"].initial = [profile.pk] if profile else []
 
-        self.fields["atelier"].queryset = live_ateliers()
-        if session is not None and session.atelier_id:
-            self.fields["atelier"].queryset = AtelierPage.objects.filter(
-                pk__in=[*live_ateliers().values_list("pk", flat=True), session.atelier_id]
-            ).order_by("title")
-
-        if session is None and self.coordinator:
-            self.fields["structure"].queryset = Structure.objects.all()
-            self.fields["structure"].initial = structure.pk if structure else None
+    def _setup_structure_field(self) -> None:
+        """Only a coordinator's creation carries the (hidden) structure chosen above."""
+        if self.session is None and self.coordinator:
+            self.fields["structure"].queryset = structures_choosable(self.user)
+            self.fields["structure"].initial = self.structure_pk
         else:
             del self.fields["structure"]
 
-        venues = []
-        if structure is not None:
-            venues = list(
-                Venue.objects.filter(is_active=True, structure=structure)
-                .select_related("commune")
-                .order_by("name")
-            )
-        if (
-            session is not None
-            and session.venue_id
-            and session.venue_id not in {v.pk for v in venues}
-        ):
-            venues.insert(0, session.venue)
+    def _setup_place_field(self) -> None:
+        venues = session_venue_choices(structure=self.chosen_structure, session=self.session)
         self.venues = {v.pk: v for v in venues}
         self.fields["place"].choices = [
             ("", _("— Choisir —")),
@@ -261,63 +282,18 @@ class SessionForm(forms.Form):
             (PlaceType.OTHER.value, PlaceType.OTHER.label),
         ]
 
-        counsellors = Counsellor.objects.select_related("user", "structure")
-        counsellors = (
-            counsellors.filter(structure=structure) if structure is not None else counsellors.none()
-        )
-        self.fields["counsellors"].queryset = counsellors.order_by(
-            "user__first_name", "user__last_name"
-        )
-
-        themes = list(Theme.objects.select_related("parent").order_by("sort_order", "name"))
-        top = [(t.pk, t.name) for t in themes if t.parent_id is None]
-        groups: dict[str, list] = {}
-        for t in themes:
-            if t.parent_id is not None:
-                groups.setdefault(t.parent.name, []).append((t.pk, t.name))
-        self.fields["themes"].choices = [
-            (_("Thématiques"), top),
-            *(
-                (_("%(theme)s : précisions") % {"theme": name}, items)
-                for name, items in groups.items()
-            ),
-        ]
-
-        by_framework: dict[str, list] = {}
-        for c in Competence.objects.select_related("framework").order_by(
-            "framework__name", "sort_order", "code"
-        ):
-            by_framework.setdefault(c.framework.name, []).append((c.pk, f"{c.code} {c.name}"))
-        self.fields["competences"].choices = list(by_framework.items())
-
+    def _add_anonymous_fields(self) -> None:
+        """One number per age band and gender, for the participants not registered."""
         self.anonymous_rows = []
         for band in AgeBand:
             row = []
             for gender in ANONYMOUS_GENDERS:
                 name = anonymous_field_name(band.value, gender.value)
-                self.fields[name] = forms.IntegerField(
-                    label=f"{band.label}, {gender.label}",
-                    required=False,
-                    min_value=0,
-                    max_value=999,
-                    widget=widgets.NumberInput(
-                        attrs={
-                            "inputmode": "numeric",
-                            "aria-label": f"{band.label}, {gender.label}",
-                            "class": "pap-anon-input",
-                        }
-                    ),
-                )
+                self.fields[name] = _anonymous_count_field(f"{band.label}, {gender.label}")
                 row.append(name)
             self.anonymous_rows.append((band.label, row))
         # (short heading shown on a phone, full label for screen readers)
         self.anonymous_genders = [(ANONYMOUS_GENDER_SHORT[g], g.label) for g in ANONYMOUS_GENDERS]
-
-        if session is not None:
-            self._initial_from_session(session)
-        else:
-            profile = self._own_profile_here()
-            self.fields["counsellors"].initial = [profile.pk] if profile else []
 
     @property
     def structure_pk(self) -> int | None:
@@ -392,30 +368,43 @@ class SessionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_kind(cleaned)
+        cleaned["duration_minutes"] = self._clean_duration(cleaned)
+        self._clean_place(cleaned)
+        if cleaned.get("date") and cleaned.get("time"):
+            cleaned["start"] = timezone.make_aware(
+                datetime.datetime.combine(cleaned["date"], cleaned["time"])
+            )
+        self._clean_structure(cleaned)
+        self._clean_anonymous(cleaned)
+        return cleaned
+
+    def _clean_kind(self, cleaned: dict) -> None:
         if not cleaned.get("kind"):
             if cleaned.get("atelier") is not None:
                 cleaned["kind"] = SessionKind.WORKSHOP
             elif "kind" not in self.errors:
                 self.add_error("kind", _("Choisissez le type de séance."))
+
+    def _clean_duration(self, cleaned: dict) -> int | None:
+        """A preset, or « Autre » with its minutes (a custom value alone counts too)."""
         duration = cleaned.get("duration")
         custom = cleaned.get("duration_custom")
         if duration == DURATION_OTHER:
             if custom is None and "duration_custom" not in self.errors:
                 self.add_error("duration_custom", _("Indiquez la durée en minutes."))
-            cleaned["duration_minutes"] = custom
-        elif duration:
-            cleaned["duration_minutes"] = int(duration)
-        elif custom is not None:
-            cleaned["duration_minutes"] = custom
-        else:
-            cleaned["duration_minutes"] = None
+            return custom
+        if duration:
+            return int(duration)
+        return custom
 
+    def _clean_place(self, cleaned: dict) -> None:
+        """`venue` and `place_type` from the one « Lieu » select."""
         place = cleaned.get("place") or ""
         cleaned["venue"] = None
         if place.startswith(VENUE_PREFIX):
-            venue = self.venues.get(
-                int(place[len(VENUE_PREFIX) :]) if place[len(VENUE_PREFIX) :].isdigit() else 0
-            )
+            venue_id = place[len(VENUE_PREFIX) :]
+            venue = self.venues.get(int(venue_id) if venue_id.isdigit() else 0)
             if venue is None:
                 self.add_error("place", _("Choisissez un lieu de la liste."))
             cleaned["venue"] = venue
@@ -423,31 +412,26 @@ class SessionForm(forms.Form):
         elif place:
             cleaned["place_type"] = place
 
-        if cleaned.get("date") and cleaned.get("time"):
-            cleaned["start"] = timezone.make_aware(
-                datetime.datetime.combine(cleaned["date"], cleaned["time"])
-            )
-
-        # The venues and counsellors offered (hence accepted) are the chosen structure's.
+    def _clean_structure(self, cleaned: dict) -> None:
+        """The venues and counsellors offered (hence accepted) are the chosen structure's."""
         structure = self.chosen_structure
         if self.session is None and self.coordinator and "structure" not in self.errors:
             if structure is None:
                 self.add_error("structure", _("Choisissez la structure de la séance."))
         cleaned["structure_obj"] = structure
-        if structure is not None:
-            strangers = [
-                c for c in cleaned.get("counsellors") or [] if c.structure_id != structure.pk
-            ]
-            if strangers:
-                self.add_error(
-                    "counsellors",
-                    _("%(names)s ne fait pas partie de la structure de la séance.")
-                    % {"names": ", ".join(str(c) for c in strangers)},
-                )
+        if structure is None:
+            return
+        strangers = [c for c in cleaned.get("counsellors") or [] if c.structure_id != structure.pk]
+        if strangers:
+            self.add_error(
+                "counsellors",
+                _("%(names)s ne fait pas partie de la structure de la séance.")
+                % {"names": ", ".join(str(c) for c in strangers)},
+            )
 
-        counts = self.anonymous_counts()
+    def _clean_anonymous(self, cleaned: dict) -> None:
         kind = cleaned.get("kind")
-        if kind and kind not in COLLECTIVE_KINDS and any(counts.values()):
+        if kind and kind not in COLLECTIVE_KINDS and any(self.anonymous_counts().values()):
             self.add_error(
                 None,
                 _(
@@ -455,7 +439,6 @@ class SessionForm(forms.Form):
                     "ou un temps d'échange."
                 ),
             )
-        return cleaned
 
     def anonymous_counts(self) -> dict[tuple[str, str], int]:
         counts = {}
@@ -610,6 +593,45 @@ def line_prefix(learner_id: int) -> str:
     return f"p{learner_id}"
 
 
+@dataclass(frozen=True)
+class _SheetLabels:
+    """Labels and choices translated once for the whole sheet (lazy ones would be
+    translated again in every line's widgets)."""
+
+    marks: list[tuple]
+    mark_values: set[str]
+    equipment: list[tuple]
+    autonomy: list[tuple]
+    not_observed: str
+    equipment_label: str
+    autonomy_label: str
+    referred_label: str
+    referred_hint: str
+    levels: dict[int, list[tuple]]
+
+    @classmethod
+    def build(cls, sheet: AttendanceSheet) -> _SheetLabels:
+        not_observed = str(_("— Non observé —"))
+        return cls(
+            marks=_translated(MARK_CHOICES),
+            mark_values={value for value, _label in MARK_CHOICES},
+            equipment=_translated([("", _("— Matériel —")), *Equipment.choices]),
+            autonomy=_translated([("", _("— Autonomie —")), *Autonomy.choices]),
+            not_observed=not_observed,
+            equipment_label=str(_("Matériel utilisé")),
+            autonomy_label=str(_("Autonomie")),
+            referred_label=str(_("Orientée vers")),
+            referred_hint=str(_("CAF, France Travail…")),
+            levels={
+                framework_id: [("", not_observed), *((lv.pk, _level_label(lv)) for lv in levels)]
+                for framework_id, levels in sheet.levels_by_framework.items()
+            },
+        )
+
+    def level_choices(self, framework_id: int) -> list[tuple]:
+        return self.levels.get(framework_id, [("", self.not_observed)])
+
+
 class AttendanceSheetForm(forms.Form):
     """One form for the whole sheet: per person a status (présent / absent / excusé; left
     unchosen, the status stays as it is: inscrit or liste d'attente), equipment, autonomy,
@@ -622,82 +644,73 @@ class AttendanceSheetForm(forms.Form):
     def __init__(self, *args, sheet: AttendanceSheet, **kwargs):
         super().__init__(*args, **kwargs)
         self.sheet = sheet
-        self.line_fields: list[LineFields] = []
-        # Labels translated once for the whole sheet (lazy ones would be translated again
-        # in every line's widgets).
-        mark_choices = _translated(MARK_CHOICES)
-        mark_values = {value for value, _label in MARK_CHOICES}
-        equipment_choices = _translated([("", _("— Matériel —")), *Equipment.choices])
-        autonomy_choices = _translated([("", _("— Autonomie —")), *Autonomy.choices])
-        not_observed = str(_("— Non observé —"))
-        equipment_label, autonomy_label = str(_("Matériel utilisé")), str(_("Autonomie"))
-        referred_label, referred_hint = str(_("Orientée vers")), str(_("CAF, France Travail…"))
-        level_choices = {
-            framework_id: [("", not_observed), *((lv.pk, _level_label(lv)) for lv in levels)]
-            for framework_id, levels in sheet.levels_by_framework.items()
-        }
+        labels = _SheetLabels.build(sheet)
         for line in sheet.lines:
-            attendance = line.attendance
-            name = line.learner.display_name
-            p = line_prefix(attendance.learner_id)
-            self.fields[f"{p}-status"] = forms.ChoiceField(
-                label=_("Présence de %(name)s") % {"name": name},
-                choices=mark_choices,
-                required=False,
-                widget=widgets.RadioSelect(attrs={"class": "pap-seg__input"}),
-                initial=attendance.status if attendance.status in mark_values else "",
-            )
-            self.fields[f"{p}-equipment"] = forms.ChoiceField(
-                label=equipment_label,
-                choices=equipment_choices,
+            self._add_line(line, labels)
+        self.line_fields: list[LineFields] = [self._bound_line(line) for line in sheet.lines]
+
+    def _add_line(self, line: SheetLine, labels: _SheetLabels) -> None:
+        """The fields of one person's line: presence, equipment, autonomy, referral, and a
+        level per competence of the session."""
+        attendance = line.attendance
+        p = line_prefix(attendance.learner_id)
+        self.fields[f"{p}-status"] = forms.ChoiceField(
+            label=_("Présence de %(name)s") % {"name": line.learner.display_name},
+            choices=labels.marks,
+            required=False,
+            widget=widgets.RadioSelect(attrs={"class": "pap-seg__input"}),
+            initial=attendance.status if attendance.status in labels.mark_values else "",
+        )
+        self.fields[f"{p}-equipment"] = forms.ChoiceField(
+            label=labels.equipment_label,
+            choices=labels.equipment,
+            required=False,
+            widget=widgets.Select,
+            initial=attendance.equipment,
+        )
+        self.fields[f"{p}-autonomy"] = forms.ChoiceField(
+            label=labels.autonomy_label,
+            choices=labels.autonomy,
+            required=False,
+            widget=widgets.Select,
+            initial=attendance.autonomy,
+        )
+        self.fields[f"{p}-referred_to"] = forms.CharField(
+            label=labels.referred_label,
+            max_length=200,
+            required=False,
+            initial=attendance.referred_to,
+            widget=widgets.TextInput(attrs={"placeholder": labels.referred_hint}),
+        )
+        for competence in self.sheet.competences:
+            recorded = line.levels.get(competence.pk)
+            self.fields[f"{p}-c{competence.pk}"] = forms.TypedChoiceField(
+                label=f"{competence.code} {competence.name}",
+                choices=labels.level_choices(competence.framework_id),
+                coerce=int,
+                empty_value=None,
                 required=False,
                 widget=widgets.Select,
-                initial=attendance.equipment,
+                initial=recorded.pk if recorded else "",
             )
-            self.fields[f"{p}-autonomy"] = forms.ChoiceField(
-                label=autonomy_label,
-                choices=autonomy_choices,
-                required=False,
-                widget=widgets.Select,
-                initial=attendance.autonomy,
-            )
-            self.fields[f"{p}-referred_to"] = forms.CharField(
-                label=referred_label,
-                max_length=200,
-                required=False,
-                initial=attendance.referred_to,
-                widget=widgets.TextInput(attrs={"placeholder": referred_hint}),
-            )
-            for competence in sheet.competences:
-                recorded = line.levels.get(competence.pk)
-                self.fields[f"{p}-c{competence.pk}"] = forms.TypedChoiceField(
-                    label=f"{competence.code} {competence.name}",
-                    choices=level_choices.get(competence.framework_id, [("", not_observed)]),
-                    coerce=int,
-                    empty_value=None,
-                    required=False,
-                    widget=widgets.Select,
-                    initial=recorded.pk if recorded else "",
+
+    def _bound_line(self, line: SheetLine) -> LineFields:
+        p = line_prefix(line.attendance.learner_id)
+        return LineFields(
+            line=line,
+            status=self[f"{p}-status"],
+            equipment=self[f"{p}-equipment"],
+            autonomy=self[f"{p}-autonomy"],
+            referred_to=self[f"{p}-referred_to"],
+            levels=[
+                LevelCell(
+                    competence=c,
+                    field=self[f"{p}-c{c.pk}"],
+                    current=line.current_levels.get(c.pk),
                 )
-        for line in sheet.lines:
-            p = line_prefix(line.attendance.learner_id)
-            self.line_fields.append(
-                LineFields(
-                    line=line,
-                    status=self[f"{p}-status"],
-                    equipment=self[f"{p}-equipment"],
-                    autonomy=self[f"{p}-autonomy"],
-                    referred_to=self[f"{p}-referred_to"],
-                    levels=[
-                        LevelCell(
-                            competence=c,
-                            field=self[f"{p}-c{c.pk}"],
-                            current=line.current_levels.get(c.pk),
-                        )
-                        for c in sheet.competences
-                    ],
-                )
-            )
+                for c in self.sheet.competences
+            ],
+        )
 
     def posted_learner_ids(self) -> set[int]:
         if not self.is_bound:

@@ -21,12 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from learners.choices import SessionKind
 from learners.models import Commune, Counsellor, Structure, Venue
-from learners.selectors.statistics import (
-    MAX_PERIOD_DAYS,
-    SCOPE_COUNSELLOR,
-    SCOPE_NETWORK,
-    StatisticsFilters,
-    StatisticsScope,
+from learners.selectors.statistics import MAX_PERIOD_DAYS, StatisticsFilters, StatisticsScope
+from learners.selectors.statistics_choices import (
+    statistics_counsellor_choices,
+    statistics_structure_choices,
+    statistics_venue_choices,
 )
 from learners.text import fold
 from workshops.models import Theme
@@ -133,21 +132,17 @@ class StatisticsFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.scope = scope
         self.commune_obj: Commune | None = None
-        counsellors = Counsellor.objects.select_related("user", "structure").order_by(
-            "user__last_name", "user__first_name", "pk"
-        )
-        venues = Venue.objects.select_related("commune").order_by("name", "pk")
-        if scope.level == SCOPE_NETWORK:
-            self.fields["structure"].queryset = Structure.objects.order_by("name")
-        else:
+        structures = statistics_structure_choices(scope=scope)
+        if structures is None:
             del self.fields["structure"]
-            counsellors = counsellors.filter(structure_id=scope.structure_id)
-            venues = venues.filter(structure_id=scope.structure_id)
-        if scope.level == SCOPE_COUNSELLOR:
+        else:
+            self.fields["structure"].queryset = structures
+        counsellors = statistics_counsellor_choices(scope=scope)
+        if counsellors is None:
             del self.fields["conseiller"]
         else:
             self.fields["conseiller"].queryset = counsellors
-        self.fields["lieu"].queryset = venues
+        self.fields["lieu"].queryset = statistics_venue_choices(scope=scope)
         self._narrow_long_lists()
 
     def _narrow_long_lists(self) -> None:

@@ -126,11 +126,8 @@ def carnet_active_for_learner(*, user, learner_id: int) -> Carnet | None:
     if scope is not True and scope is not None:
         holders = holders.filter(Q(structure_id=scope) | Q(pk__in=consented_learner_ids(scope)))
     return (
-        Carnet.objects.filter(
-            learner_id=learner_id,
-            revoked_at__isnull=True,
-            learner__in=holders.values("pk"),
-        )
+        Carnet.objects.active()
+        .filter(learner_id=learner_id, learner__in=holders.values("pk"))
         .select_related("created_by")
         .first()
     )

@@ -12,6 +12,13 @@ from workshops.models import GuidePage
 from .progress import CompetenceProgress, competence_progress_list, summaries_with_levels
 
 
+def carnet_openable_get(*, carnet_id: int) -> Carnet | None:
+    """The carnet a signed cookie names, with its `learner`, while it still opens (not
+    revoked, its person not anonymised); None otherwise. Re-read on every request, so a
+    revoked code closes the carnet whatever the cookie says."""
+    return Carnet.objects.openable().select_related("learner").filter(pk=carnet_id).first()
+
+
 @dataclass(frozen=True)
 class AtelierAttended:
     title: str

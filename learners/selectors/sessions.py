@@ -113,9 +113,10 @@ def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
     people."""
     session = session_get_for_user(user=user, session_id=session_id)
     competences = list(session.competences.select_related("framework").order_by("sort_order"))
-    framework_ids = {c.framework_id for c in competences}
     levels_by_framework: dict[int, list[Level]] = defaultdict(list)
-    for level in Level.objects.filter(framework_id__in=framework_ids).order_by("rank"):
+    for level in Level.objects.filter(
+        framework_id__in={c.framework_id for c in competences}
+    ).order_by("rank"):
         levels_by_framework[level.framework_id].append(level)
     levels_by_id = {lv.pk: lv for levels in levels_by_framework.values() for lv in levels}
     attendances = list(
@@ -124,7 +125,29 @@ def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
         )
     )
     learner_ids = [a.learner_id for a in attendances]
-    competence_ids = [c.pk for c in competences]
+    recorded = _levels_recorded_here(session, learner_ids, levels_by_id)
+    current = _current_levels(user, session, learner_ids, [c.pk for c in competences], levels_by_id)
+    lines = [
+        SheetLine(
+            attendance=a,
+            levels=recorded.get(a.learner_id, {}),
+            current_levels=current.get(a.learner_id, {}),
+        )
+        for a in attendances
+    ]
+    return AttendanceSheet(
+        session=session,
+        competences=competences,
+        levels_by_framework=dict(levels_by_framework),
+        lines=lines,
+        anonymous_participants=list(session.anonymous_participants.all()),
+    )
+
+
+def _levels_recorded_here(
+    session: Session, learner_ids: list[int], levels_by_id: dict[int, Level]
+) -> dict[int, dict[int, Level]]:
+    """{learner id: {competence id: the level recorded in this session (the latest)}}."""
     recorded: dict[int, dict[int, Level]] = defaultdict(dict)
     for learner_id, competence_id, level_id in (
         Observation.objects.filter(session=session, learner_id__in=learner_ids)
@@ -133,10 +156,20 @@ def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
     ):
         if level_id in levels_by_id:
             recorded[learner_id][competence_id] = levels_by_id[level_id]
+    return recorded
+
+
+def _current_levels(
+    user,
+    session: Session,
+    learner_ids: list[int],
+    competence_ids: list[int],
+    levels_by_id: dict[int, Level],
+) -> dict[int, dict[int, Level]]:
+    """{learner id: {competence id: current level}}. The person's own (their summaries)
+    for the coordination and for the people who consented to share with the session's
+    structure; otherwise the last level this structure recorded itself (`learners.scoping`)."""
     current: dict[int, dict[int, Level]] = defaultdict(dict)
-    # Current levels: the person's (their summaries) for the coordination and for the
-    # people who consented to share with the session's structure; otherwise the last level
-    # this structure recorded itself (`learners.scoping`).
     shared = set(learner_ids)
     if scope_structure_id(user) is not True:
         shared = set(
@@ -162,21 +195,7 @@ def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
     ).values_list("learner_id", "competence_id", "current_level_id"):
         if level_id in levels_by_id:
             current[learner_id][competence_id] = levels_by_id[level_id]
-    lines = [
-        SheetLine(
-            attendance=a,
-            levels=recorded.get(a.learner_id, {}),
-            current_levels=current.get(a.learner_id, {}),
-        )
-        for a in attendances
-    ]
-    return AttendanceSheet(
-        session=session,
-        competences=competences,
-        levels_by_framework=dict(levels_by_framework),
-        lines=lines,
-        anonymous_participants=list(session.anonymous_participants.all()),
-    )
+    return current
 
 
 def sessions_with_free_places(qs: QuerySet[Session]) -> QuerySet[Session]:

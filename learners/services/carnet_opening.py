@@ -81,12 +81,9 @@ class CarnetOpening:
 def carnet_find(*, code: str) -> Carnet | None:
     """The active carnet of a normalised code, with its `learner`, or None."""
     return (
-        Carnet.objects.select_related("learner")
-        .filter(
-            code_hash=code_hash(code),
-            revoked_at__isnull=True,
-            learner__anonymized_at__isnull=True,
-        )
+        Carnet.objects.openable()
+        .select_related("learner")
+        .filter(code_hash=code_hash(code))
         .first()
     )
 
@@ -138,9 +135,20 @@ def carnet_open_attempt(*, code: str, first_name: str = "", client_address: str)
     )
 
 
-def carnet_opening_form_state(*, client_address: str):
-    """For the empty form: whether this client is refused now, or must give a first name."""
-    return carnet_limit_state(ip_address=client_address)
+@dataclass(frozen=True)
+class CarnetFormState:
+    """What the empty form must do for this client: refuse (`limited`), or ask the first
+    name. The counters' keys stay inside this module."""
+
+    limited: CarnetRateLimited | None
+    first_name_required: bool
+
+
+def carnet_opening_form_state(*, client_address: str) -> CarnetFormState:
+    """For the empty form: whether this client is refused now, or must give a first name
+    (reads the counters, counts nothing)."""
+    state = carnet_limit_state(ip_address=client_address)
+    return CarnetFormState(limited=state.limited, first_name_required=state.first_name_required)
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,7 @@ def carnet_issue(*, user, learner: Learner) -> str:
     if learner.is_anonymized:
         refuse(_("Cette fiche a été anonymisée."))
     with transaction.atomic():
-        replaced = Carnet.objects.filter(learner=learner, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        replaced = Carnet.objects.active().filter(learner=learner).update(revoked_at=timezone.now())
         for _attempt in range(ISSUE_ATTEMPTS):
             code = code_generate()
             try:

@@ -129,7 +129,7 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     )
     ids = list(old_ids)
     structure_links_refresh(learner_ids=ids)
-    Carnet.objects.filter(learner_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    Carnet.objects.active().filter(learner_id__in=ids).update(revoked_at=now)
     AuditLog.objects.filter(learner_id__in=ids).update(learner=None)
     # The anonymisation row names the record by its old network id, detached like the rest.
     authenticated = user is not None and getattr(user, "is_authenticated", False)

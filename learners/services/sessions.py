@@ -85,11 +85,51 @@ def session_create(
     capacity: int | None = None,
     level: str | None = None,
     title: str = "",
+    anonymous_counts: Mapping[tuple[str, str], int] | None = None,
 ) -> Session:
     """Schedule a session. From an atelier curriculum, what is not given is pre-filled:
     kind "atelier", title, duration, level, capacity (its maximum group size), themes and
     competences. `structure` defaults to the counsellor's; `counsellors` to the user's own
-    counsellor profile."""
+    counsellor profile. `anonymous_counts`, if given, are set in the same transaction
+    (`session_anonymous_participants_set`)."""
+    structure = _creation_structure(user, structure)
+    values = _SessionValues(
+        kind or "", title, duration_minutes, level, capacity, themes, competences
+    )
+    if atelier is not None:
+        atelier = atelier.specific
+        values = _filled_from_atelier(values, atelier)
+    if not values.kind:
+        raise ValidationError({"kind": _("Choisissez le type de séance.")})
+    if counsellors is None:
+        counsellors = [profile] if (profile := counsellor_profile(user)) is not None else []
+    session = Session(
+        kind=values.kind,
+        title=values.title.strip(),
+        atelier=atelier,
+        structure=structure,
+        place_type=place_type,
+        venue=venue,
+        start=start,
+        duration_minutes=values.duration_minutes or 60,
+        capacity=values.capacity,
+        level=values.level or "",
+        created_by=user,
+    )
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        session.counsellors.set(list(counsellors))
+        session.themes.set(list(values.themes or []))
+        session.competences.set(list(values.competences or []))
+        if anonymous_counts is not None:
+            session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
+    return session
+
+
+def _creation_structure(user, structure: Structure | None) -> Structure:
+    """The structure a new session belongs to: the one given (a counsellor's own only),
+    else the counsellor's; a coordinator must choose one."""
     if structure is None:
         structure = counsellor_structure(user)
         if structure is None:
@@ -100,45 +140,47 @@ def session_create(
         counsellor_structure(user), "pk", None
     ):
         refuse(_("Vous ne pouvez créer une séance que pour votre structure."))
-    if atelier is not None:
-        atelier = atelier.specific
-        kind = kind or SessionKind.WORKSHOP
-        title = title or atelier.title
-        duration_minutes = duration_minutes or atelier.duration_minutes
-        level = atelier.level if level is None else level
-        capacity = atelier.group_size_max if capacity is None else capacity
-        themes = list(atelier.themes.all()) if themes is None else themes
-        competences = list(atelier.competences.all()) if competences is None else competences
-    if not kind:
-        raise ValidationError({"kind": _("Choisissez le type de séance.")})
-    if counsellors is None:
-        profile = counsellor_profile(user)
-        counsellors = [profile] if profile is not None else []
-    session = Session(
-        kind=kind,
-        title=title.strip(),
-        atelier=atelier,
-        structure=structure,
-        place_type=place_type,
-        venue=venue,
-        start=start,
-        duration_minutes=duration_minutes or 60,
-        capacity=capacity,
-        level=level or "",
-        created_by=user,
+    return structure
+
+
+@dataclass(frozen=True)
+class _SessionValues:
+    """What a curriculum may fill in on a new session (None: not given)."""
+
+    kind: str
+    title: str
+    duration_minutes: int | None
+    level: str | None
+    capacity: int | None
+    themes: Iterable[Theme] | None
+    competences: Iterable[Competence] | None
+
+
+def _filled_from_atelier(values: _SessionValues, atelier: AtelierPage) -> _SessionValues:
+    """`values` with what was not given taken from the curriculum."""
+    return _SessionValues(
+        kind=values.kind or SessionKind.WORKSHOP,
+        title=values.title or atelier.title,
+        duration_minutes=values.duration_minutes or atelier.duration_minutes,
+        level=atelier.level if values.level is None else values.level,
+        capacity=atelier.group_size_max if values.capacity is None else values.capacity,
+        themes=list(atelier.themes.all()) if values.themes is None else values.themes,
+        competences=(
+            list(atelier.competences.all()) if values.competences is None else values.competences
+        ),
     )
-    session.full_clean()
-    with transaction.atomic():
-        session.save()
-        session.counsellors.set(list(counsellors))
-        session.themes.set(list(themes or []))
-        session.competences.set(list(competences or []))
-    return session
 
 
-def session_update(*, user, session: Session, data: Mapping) -> Session:
+def session_update(
+    *,
+    user,
+    session: Session,
+    data: Mapping,
+    anonymous_counts: Mapping[tuple[str, str], int] | None = None,
+) -> Session:
     """Change fields (SESSION_FIELDS) and/or the sets `counsellors`, `themes`, `competences`.
-    A capacity below the places already taken is refused."""
+    A capacity below the places already taken is refused. `anonymous_counts`, if given,
+    are set in the same transaction (`session_anonymous_participants_set`)."""
     if not can_access_session(user, session):
         refuse(_("Vous ne pouvez modifier que les séances de votre structure."))
     data = dict(data)
@@ -171,6 +213,8 @@ def session_update(*, user, session: Session, data: Mapping) -> Session:
             # Moved: the last attendance date of the people present may change.
             present = session.attendances.filter(status=AttendanceStatus.PRESENT)
             learners_attendance_refresh(learner_ids=present.values_list("learner_id", flat=True))
+        if anonymous_counts is not None:
+            session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
     return session
 
 
@@ -336,140 +380,15 @@ def attendance_sheet_save(
     learner_ids = [row.learner_id for row in rows]
     if len(set(learner_ids)) != len(learner_ids):
         raise ValidationError(_("Une même personne apparaît deux fois sur la feuille."))
-
-    competence_framework = dict(session.competences.values_list("id", "framework_id"))
-    level_ids = {lv for row in rows for lv in row.levels.values() if lv is not None}
-    levels = {lv.pk: lv for lv in Level.objects.filter(pk__in=level_ids)}
-    for index, row in enumerate(rows, start=1):
-        errors = []
-        if row.status not in AttendanceStatus.values:
-            errors.append(_("présence inconnue"))
-        if row.equipment and row.equipment not in Equipment.values:
-            errors.append(_("matériel inconnu"))
-        if row.autonomy and row.autonomy not in Autonomy.values:
-            errors.append(_("autonomie inconnue"))
-        if len(row.referred_to) > 200:
-            errors.append(_("orientation trop longue (200 caractères au plus)"))
-        recorded = {c: lv for c, lv in row.levels.items() if lv is not None}
-        if recorded and row.status != AttendanceStatus.PRESENT:
-            errors.append(_("un niveau ne se note que pour une personne présente"))
-        for competence_id, level_id in recorded.items():
-            if competence_id not in competence_framework:
-                errors.append(_("compétence non travaillée dans cette séance"))
-            elif level_id not in levels:
-                errors.append(_("niveau inconnu"))
-            elif levels[level_id].framework_id != competence_framework[competence_id]:
-                errors.append(_("niveau d'un autre référentiel que la compétence"))
-        if errors:
-            raise ValidationError(
-                _("Ligne %(row)d : %(errors)s.") % {"row": index, "errors": ", ".join(errors)}
-            )
+    _sheet_rows_check(session, rows)
 
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
-        learners = {
-            lr.pk: lr
-            for lr in learners_visible(user, include_anonymized=True).filter(pk__in=learner_ids)
-        }
-        for index, row in enumerate(rows, start=1):
-            learner = learners.get(row.learner_id)
-            if learner is None or learner.is_anonymized:
-                raise ValidationError(_("Ligne %(row)d : personne introuvable.") % {"row": index})
+        learners = _sheet_learners(user, rows)
         existing = {a.learner_id: a for a in session.attendances.all()}
-        if session.capacity is not None:
-            by_row = {row.learner_id: row.status for row in rows}
-            taken = sum(
-                1
-                for learner_id, a in existing.items()
-                if by_row.get(learner_id, a.status) in SEAT_TAKING_STATUSES
-            ) + sum(
-                1
-                for row in rows
-                if row.learner_id not in existing and row.status in SEAT_TAKING_STATUSES
-            )
-            newly_registered = [
-                row
-                for row in rows
-                if row.status == AttendanceStatus.REGISTERED
-                and getattr(existing.get(row.learner_id), "status", None)
-                not in SEAT_TAKING_STATUSES
-            ]
-            if newly_registered and taken > session.capacity:
-                raise ValidationError(_full_message(session.capacity))
-
-        # New and changed lines in one upsert on (learner, session): far less work than an
-        # UPDATE of CASE clauses. A changed line replaces the fields below; the row keeps
-        # its id and creation date.
-        created = updated = 0
-        to_write = []
-        for row in rows:
-            attendance = existing.get(row.learner_id)
-            values = {
-                "status": row.status,
-                "equipment": row.equipment,
-                "autonomy": row.autonomy,
-                "referred_to": row.referred_to.strip(),
-            }
-            if attendance is None:
-                created += 1
-            elif any(getattr(attendance, k) != v for k, v in values.items()):
-                updated += 1
-            else:
-                continue
-            to_write.append(
-                Attendance(session=session, learner_id=row.learner_id, recorded_by=user, **values)
-            )
-        Attendance.objects.bulk_create(
-            to_write,
-            update_conflicts=True,
-            unique_fields=["learner", "session"],
-            update_fields=[
-                "status",
-                "equipment",
-                "autonomy",
-                "referred_to",
-                "recorded_by",
-                "updated_at",
-            ],
-        )
-        LearnerStructure.objects.bulk_create(
-            [
-                LearnerStructure(learner_id=learner_id, structure_id=session.structure_id)
-                for learner_id in learner_ids
-            ],
-            ignore_conflicts=True,
-        )
-
-        # Levels: append an observation unless this session already has the same level.
-        latest_here: dict[tuple[int, int], int] = {}
-        for learner_id, competence_id, level_id in (
-            Observation.objects.filter(session=session, learner_id__in=learner_ids)
-            .order_by("id")
-            .values_list("learner_id", "competence_id", "level_id")
-        ):
-            latest_here[(learner_id, competence_id)] = level_id
-        observed_on = session.local_date
-        observations = [
-            Observation(
-                learner_id=row.learner_id,
-                competence_id=competence_id,
-                level_id=level_id,
-                source=ObservationSource.COUNSELLOR,
-                session=session,
-                structure_id=session.structure_id,
-                observed_on=observed_on,
-                author=user,
-            )
-            for row in rows
-            for competence_id, level_id in row.levels.items()
-            if level_id is not None and latest_here.get((row.learner_id, competence_id)) != level_id
-        ]
-        Observation.objects.bulk_create(observations)
-        # Structure links once, with the attendance dates just below.
-        summaries_refresh(
-            pairs={(o.learner_id, o.competence_id) for o in observations}, links=False
-        )
-
+        _sheet_capacity_check(session, rows, existing)
+        created, updated = _sheet_attendances_write(user, session, rows, existing)
+        observations = _sheet_observations_write(user, session, rows)
         learners_attendance_refresh(learner_ids=learner_ids, touch=True)
         audit_log_record_many(
             user=user,
@@ -477,4 +396,164 @@ def attendance_sheet_save(
             learners=[learners[learner_id] for learner_id in learner_ids],
             detail=f"feuille de présence séance {session.pk}",
         )
-    return SheetSaveResult(created=created, updated=updated, observations=len(observations))
+    return SheetSaveResult(created=created, updated=updated, observations=observations)
+
+
+def _sheet_rows_check(session: Session, rows: list[SheetRow]) -> None:
+    """Refuse the first row with an unknown value or a level that does not fit (a French
+    ValidationError naming the row). Two queries, whatever the number of rows."""
+    competence_framework = dict(session.competences.values_list("id", "framework_id"))
+    level_ids = {lv for row in rows for lv in row.levels.values() if lv is not None}
+    levels = {lv.pk: lv for lv in Level.objects.filter(pk__in=level_ids)}
+    for index, row in enumerate(rows, start=1):
+        errors = _sheet_row_errors(row, competence_framework, levels)
+        if errors:
+            raise ValidationError(
+                _("Ligne %(row)d : %(errors)s.") % {"row": index, "errors": ", ".join(errors)}
+            )
+
+
+def _sheet_row_errors(
+    row: SheetRow, competence_framework: dict[int, int], levels: dict[int, Level]
+) -> list[str]:
+    errors = []
+    if row.status not in AttendanceStatus.values:
+        errors.append(_("présence inconnue"))
+    if row.equipment and row.equipment not in Equipment.values:
+        errors.append(_("matériel inconnu"))
+    if row.autonomy and row.autonomy not in Autonomy.values:
+        errors.append(_("autonomie inconnue"))
+    if len(row.referred_to) > 200:
+        errors.append(_("orientation trop longue (200 caractères au plus)"))
+    recorded = {c: lv for c, lv in row.levels.items() if lv is not None}
+    if recorded and row.status != AttendanceStatus.PRESENT:
+        errors.append(_("un niveau ne se note que pour une personne présente"))
+    for competence_id, level_id in recorded.items():
+        if competence_id not in competence_framework:
+            errors.append(_("compétence non travaillée dans cette séance"))
+        elif level_id not in levels:
+            errors.append(_("niveau inconnu"))
+        elif levels[level_id].framework_id != competence_framework[competence_id]:
+            errors.append(_("niveau d'un autre référentiel que la compétence"))
+    return errors
+
+
+def _sheet_learners(user, rows: list[SheetRow]) -> dict[int, Learner]:
+    """The rows' people, {id: Learner}; a person out of scope or anonymised refuses the
+    row (the same words as a missing one)."""
+    learners = {
+        lr.pk: lr
+        for lr in learners_visible(user, include_anonymized=True).filter(
+            pk__in=[row.learner_id for row in rows]
+        )
+    }
+    for index, row in enumerate(rows, start=1):
+        learner = learners.get(row.learner_id)
+        if learner is None or learner.is_anonymized:
+            raise ValidationError(_("Ligne %(row)d : personne introuvable.") % {"row": index})
+    return learners
+
+
+def _sheet_capacity_check(
+    session: Session, rows: list[SheetRow], existing: dict[int, Attendance]
+) -> None:
+    """A new "inscrit" beyond the capacity is refused; people marked present always are
+    recorded (they came)."""
+    if session.capacity is None:
+        return
+    by_row = {row.learner_id: row.status for row in rows}
+    taken = sum(
+        1
+        for learner_id, a in existing.items()
+        if by_row.get(learner_id, a.status) in SEAT_TAKING_STATUSES
+    ) + sum(
+        1 for row in rows if row.learner_id not in existing and row.status in SEAT_TAKING_STATUSES
+    )
+    newly_registered = [
+        row
+        for row in rows
+        if row.status == AttendanceStatus.REGISTERED
+        and getattr(existing.get(row.learner_id), "status", None) not in SEAT_TAKING_STATUSES
+    ]
+    if newly_registered and taken > session.capacity:
+        raise ValidationError(_full_message(session.capacity))
+
+
+def _sheet_attendances_write(
+    user, session: Session, rows: list[SheetRow], existing: dict[int, Attendance]
+) -> tuple[int, int]:
+    """New and changed lines in one upsert on (learner, session): far less work than an
+    UPDATE of CASE clauses. A changed line replaces the fields below; the row keeps its id
+    and creation date. Returns (created, updated)."""
+    created = updated = 0
+    to_write = []
+    for row in rows:
+        attendance = existing.get(row.learner_id)
+        values = {
+            "status": row.status,
+            "equipment": row.equipment,
+            "autonomy": row.autonomy,
+            "referred_to": row.referred_to.strip(),
+        }
+        if attendance is None:
+            created += 1
+        elif any(getattr(attendance, k) != v for k, v in values.items()):
+            updated += 1
+        else:
+            continue
+        to_write.append(
+            Attendance(session=session, learner_id=row.learner_id, recorded_by=user, **values)
+        )
+    Attendance.objects.bulk_create(
+        to_write,
+        update_conflicts=True,
+        unique_fields=["learner", "session"],
+        update_fields=[
+            "status",
+            "equipment",
+            "autonomy",
+            "referred_to",
+            "recorded_by",
+            "updated_at",
+        ],
+    )
+    LearnerStructure.objects.bulk_create(
+        [
+            LearnerStructure(learner_id=row.learner_id, structure_id=session.structure_id)
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return created, updated
+
+
+def _sheet_observations_write(user, session: Session, rows: list[SheetRow]) -> int:
+    """Levels: append an observation unless this session already has the same level, then
+    refresh the summaries (structure links once, with the attendance dates just after).
+    Returns the number of observations recorded."""
+    latest_here: dict[tuple[int, int], int] = {}
+    for learner_id, competence_id, level_id in (
+        Observation.objects.filter(session=session, learner_id__in=[row.learner_id for row in rows])
+        .order_by("id")
+        .values_list("learner_id", "competence_id", "level_id")
+    ):
+        latest_here[(learner_id, competence_id)] = level_id
+    observed_on = session.local_date
+    observations = [
+        Observation(
+            learner_id=row.learner_id,
+            competence_id=competence_id,
+            level_id=level_id,
+            source=ObservationSource.COUNSELLOR,
+            session=session,
+            structure_id=session.structure_id,
+            observed_on=observed_on,
+            author=user,
+        )
+        for row in rows
+        for competence_id, level_id in row.levels.items()
+        if level_id is not None and latest_here.get((row.learner_id, competence_id)) != level_id
+    ]
+    Observation.objects.bulk_create(observations)
+    summaries_refresh(pairs={(o.learner_id, o.competence_id) for o in observations}, links=False)
+    return len(observations)

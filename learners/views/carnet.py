@@ -53,9 +53,12 @@ from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_
 from learners.models import Carnet
 from learners.selectors import carnet_overview
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
-from learners.selectors.carnets import carnet_consent_active, carnet_structures
+from learners.selectors.carnets import (
+    carnet_consent_active,
+    carnet_openable_get,
+    carnet_structures,
+)
 from learners.services import carnet_mark_guide_read
-from learners.services.carnet_limits import CarnetRateLimited
 from learners.services.carnet_opening import (
     FIRST_NAME_INPUT_MAX,
     CarnetOpening,
@@ -208,11 +211,7 @@ def _cookie_state(request: HttpRequest) -> tuple[Carnet | None, bool]:
         carnet_id = int(value)
     except (signing.BadSignature, ValueError):
         return None, True
-    carnet = (
-        Carnet.objects.select_related("learner")
-        .filter(pk=carnet_id, revoked_at__isnull=True, learner__anonymized_at__isnull=True)
-        .first()
-    )
+    carnet = carnet_openable_get(carnet_id=carnet_id)
     return carnet, carnet is None
 
 
@@ -249,14 +248,14 @@ def _form(
     )
 
 
-def _rate_limited(request, exc: CarnetRateLimited) -> HttpResponse:
+def _rate_limited(request, *, message: str, retry_after: int) -> HttpResponse:
     response = _render(
         request,
         "rate_limited.html",
-        {"page_title": _("Trop d'essais"), "message": exc.message},
+        {"page_title": _("Trop d'essais"), "message": message},
         status=429,
     )
-    response["Retry-After"] = str(exc.retry_after)
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -271,7 +270,9 @@ def _after_post(request: HttpRequest, raw: str, first_name: str, result: CarnetO
     if result.outcome is Outcome.OPENED:
         return _opened(request, result.carnet)
     if result.outcome is Outcome.LIMITED:
-        return _rate_limited(request, result.limited)
+        return _rate_limited(
+            request, message=result.limited.message, retry_after=result.limited.retry_after
+        )
     if result.outcome is Outcome.FIRST_NAME_NEEDED:
         return _form(
             request,
@@ -302,51 +303,64 @@ def carnet(request: HttpRequest) -> HttpResponse:
     """The code form, or the open carnet. A code comes typed (POST) or in the card's QR
     code link (GET ?code=); either way the answer is a redirect to /carnet/ without it."""
     if request.method == "POST":
-        raw = request.POST.get("code", "")[:CODE_INPUT_MAX]
-        first_name = _typed_first_name(request.POST)
-        result = carnet_open_attempt(
-            code=raw, first_name=first_name, client_address=client_ip(request)
-        )
-        return _after_post(request, raw, first_name, result)
-
+        return _code_typed(request)
     if "code" in request.GET:
-        raw = request.GET.get("code", "")[:CODE_INPUT_MAX]
-        result = carnet_open_attempt(code=raw, client_address=client_ip(request))
-        if result.outcome is Outcome.OPENED:
-            return _opened(request, result.carnet)
-        if result.outcome is Outcome.FIRST_NAME_NEEDED:
-            response = _redirect(ASK_FIRST_NAME + "=1")
-            _set_pending(request, response, code_normalize(raw))
-            return response
-        return _redirect(
-            f"erreur={ERROR_LIMIT if result.outcome is Outcome.LIMITED else ERROR_WRONG}"
-        )
-
+        return _code_from_link(request)
     opened, stale = _cookie_state(request)
     if opened is not None:
         response = _carnet_page(request, opened)
         _set_cookie(request, response, opened)  # renews the idle delay
         return response
+    return _code_form_page(request, stale=stale)
 
+
+def _code_typed(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("code", "")[:CODE_INPUT_MAX]
+    first_name = _typed_first_name(request.POST)
+    result = carnet_open_attempt(code=raw, first_name=first_name, client_address=client_ip(request))
+    return _after_post(request, raw, first_name, result)
+
+
+def _code_from_link(request: HttpRequest) -> HttpResponse:
+    """The QR code's ?code= link: opened, or back to the form (asking the first name, with
+    the code kept aside, during a flood)."""
+    raw = request.GET.get("code", "")[:CODE_INPUT_MAX]
+    result = carnet_open_attempt(code=raw, client_address=client_ip(request))
+    if result.outcome is Outcome.OPENED:
+        return _opened(request, result.carnet)
+    if result.outcome is Outcome.FIRST_NAME_NEEDED:
+        response = _redirect(ASK_FIRST_NAME + "=1")
+        _set_pending(request, response, code_normalize(raw))
+        return response
+    return _redirect(f"erreur={ERROR_LIMIT if result.outcome is Outcome.LIMITED else ERROR_WRONG}")
+
+
+def _form_notice(request: HttpRequest, *, stale: bool, error: str) -> str:
+    if request.GET.get("ferme"):
+        return _("Votre carnet est fermé. À bientôt !")
+    if stale or error == ERROR_EXPIRED:
+        return _(
+            "Votre carnet s'est fermé après un moment sans activité. Saisissez à nouveau "
+            "votre code pour le rouvrir."
+        )
+    return ""
+
+
+def _code_form_page(request: HttpRequest, *, stale: bool) -> HttpResponse:
+    """The empty code form, with the message a redirect asked for (?erreur=, ?ferme=)."""
     error = request.GET.get("erreur", "")
     state = carnet_opening_form_state(client_address=client_ip(request))
     if error == ERROR_LIMIT:
         if state.limited is not None:
-            return _rate_limited(request, state.limited)
+            return _rate_limited(
+                request, message=state.limited.message, retry_after=state.limited.retry_after
+            )
         error = ""
     pending = _pending_code(request) if request.GET.get(ASK_FIRST_NAME) else ""
-    notice = ""
-    if request.GET.get("ferme"):
-        notice = _("Votre carnet est fermé. À bientôt !")
-    elif stale or error == ERROR_EXPIRED:
-        notice = _(
-            "Votre carnet s'est fermé après un moment sans activité. Saisissez à nouveau "
-            "votre code pour le rouvrir."
-        )
     response = _form(
         request,
         error=_wrong_code_message() if error == ERROR_WRONG else "",
-        notice=notice,
+        notice=_form_notice(request, stale=stale, error=error),
         typed=pending,
         ask_first_name=state.first_name_required or bool(pending),
     )
