@@ -200,12 +200,9 @@ def _carnet_for_code(code: str) -> Carnet | None:
     if normalized is None:
         return None
     return (
-        Carnet.objects.select_related("learner")
-        .filter(
-            code_hash=code_hash(normalized),
-            revoked_at__isnull=True,
-            learner__anonymized_at__isnull=True,
-        )
+        Carnet.objects.openable()
+        .select_related("learner")
+        .filter(code_hash=code_hash(normalized))
         .first()
     )
 
@@ -416,7 +413,7 @@ def _consent_code_check(*, learner: Learner, structure, code: str, shown: bool) 
             ),
             code="carnet_code",
         )
-    elif Carnet.objects.filter(learner=learner, revoked_at__isnull=True).exists():
+    elif Carnet.objects.active().filter(learner=learner).exists():
         raise ValidationError(
             _(
                 "Cette personne a un carnet : saisissez le code qu'elle vous montre pour "

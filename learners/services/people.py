@@ -278,10 +278,8 @@ def _merge_attendance(*, keep: Learner, remove: Learner) -> tuple[int, int]:
 
 def _merge_carnets_and_reads(*, keep: Learner, remove: Learner) -> None:
     # Carnets: keep at most one active.
-    if Carnet.objects.filter(learner=keep, revoked_at__isnull=True).exists():
-        Carnet.objects.filter(learner=remove, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+    if Carnet.objects.active().filter(learner=keep).exists():
+        Carnet.objects.active().filter(learner=remove).update(revoked_at=timezone.now())
     Carnet.objects.filter(learner=remove).update(learner=keep)
     read_by_keep = GuideRead.objects.filter(learner=keep).values("guide_id")
     GuideRead.objects.filter(learner=remove).exclude(guide_id__in=read_by_keep).update(learner=keep)
