@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from numbers import Number
 
 from django.utils.html import format_html, format_html_join
@@ -223,6 +224,205 @@ def _nice_ticks(low: float, high: float, count: int = 4) -> list[tuple[float, st
         value += step
 
 
+def _categories(split: list) -> list[str]:
+    """The x labels of all series, in order of first appearance."""
+    labels: list[str] = []
+    for _name, points in split:
+        for label, _value, _shown in points:
+            if label not in labels:
+                labels.append(label)
+    return labels
+
+
+def _y_range(
+    values: list[float],
+    y_min: float | None,
+    y_max: float | None,
+    y_ticks: Sequence[tuple[float, str]] | None,
+) -> tuple[float, float, Sequence[tuple[float, str]]]:
+    """(low, high, ticks) of the y axis: given ticks, or round numbers around the values."""
+    if y_ticks:
+        tick_values = [value for value, _label in y_ticks]
+        low = min(tick_values) if y_min is None else y_min
+        high = max(tick_values) if y_max is None else y_max
+    else:
+        low = y_min if y_min is not None else min(0, min(values, default=0))
+        high = y_max if y_max is not None else max(values, default=1)
+        y_ticks = _nice_ticks(low, high)
+        high = max(high, y_ticks[-1][0])
+    if high == low:
+        high = low + 1
+    return low, high, y_ticks
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where the plotting area is, and how categories and values map onto it."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    low: float
+    high: float
+    labels: list[str]
+
+    def x_of(self, index: int) -> float:
+        if len(self.labels) <= 1:
+            return self.left + self.width / 2
+        return self.left + self.width * index / (len(self.labels) - 1)
+
+    def y_of(self, value: float) -> float:
+        return self.top + self.height - self.height * (value - self.low) / (self.high - self.low)
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+
+def _legend(split: list, colors: Sequence[str]) -> list[str]:
+    """A sample of each line (dash and marker) with its name."""
+    parts = []
+    for index, (name, _points) in enumerate(split):
+        y = 6 + index * (FONT_SIZE + 8) + FONT_SIZE / 2
+        col = colors[index % len(colors)]
+        parts.append(
+            format_html(
+                '<line x1="0" y1="{}" x2="28" y2="{}" stroke="{}" stroke-width="2.5" '
+                'stroke-dasharray="{}"></line>',
+                _num(y),
+                _num(y),
+                col,
+                DASHES[index % len(DASHES)],
+            )
+        )
+        parts.append(_marker(MARKERS[index % len(MARKERS)], 14, y, col))
+        parts.append(
+            format_html(
+                '<text x="36" y="{}" fill="currentColor">{}</text>',
+                _num(y + FONT_SIZE / 2 - 2),
+                name,
+            )
+        )
+    return parts
+
+
+def _y_grid(plot: _Plot, y_ticks: Sequence[tuple[float, str]]) -> list[str]:
+    """Horizontal grid lines and y labels."""
+    parts = []
+    for value, label in y_ticks:
+        y = plot.y_of(value)
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" '
+                'stroke-opacity="0.2"></line>',
+                _num(plot.left),
+                _num(y),
+                _num(plot.left + plot.width),
+                _num(y),
+            )
+        )
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="currentColor">{}</text>',
+                _num(plot.left - 6),
+                _num(y + FONT_SIZE / 2 - 2),
+                label,
+            )
+        )
+    return parts
+
+
+def _shown_x_labels(labels: list[str], plot_width: float) -> list[int]:
+    """Indexes of the x labels to write, thinned so that they never overlap (first and
+    last always shown)."""
+    widest = max((_text_width(label) for label in labels), default=0) + 8
+    capacity = max(int(plot_width // widest), 1) if widest else len(labels)
+    every = max(-(-len(labels) // capacity), 1)
+    last = len(labels) - 1
+    return [
+        index
+        for index in range(len(labels))
+        if index in (0, last) or not (index % every or last - index < every)
+    ]
+
+
+def _x_axis(plot: _Plot) -> list[str]:
+    """The x labels and the axis line."""
+    labels = plot.labels
+    parts = []
+    for index in _shown_x_labels(labels, plot.width):
+        anchor = "middle"
+        if len(labels) > 1 and index == 0:
+            anchor = "start"
+        elif len(labels) > 1 and index == len(labels) - 1:
+            anchor = "end"
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="{}" fill="currentColor">{}</text>',
+                _num(plot.x_of(index)),
+                _num(plot.bottom + FONT_SIZE + 8),
+                anchor,
+                labels[index],
+            )
+        )
+    parts.append(
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" '
+            'stroke-opacity="0.6"></line>',
+            _num(plot.left),
+            _num(plot.bottom),
+            _num(plot.left + plot.width),
+            _num(plot.bottom),
+        )
+    )
+    return parts
+
+
+def _segments(plot: _Plot, points: list) -> list[list[tuple[float, float]]]:
+    """The series' points as runs of coordinates, broken at each gap (None value)."""
+    position = {label: index for index, label in enumerate(plot.labels)}
+    segments: list[list[tuple[float, float]]] = [[]]
+    for label, value, _shown in points:
+        if value is None:
+            segments.append([])
+            continue
+        segments[-1].append((plot.x_of(position[label]), plot.y_of(value)))
+    return segments
+
+
+def _polyline(segment: list[tuple[float, float]], *, step: bool, color: str, dash: str) -> str:
+    coords: list[tuple[float, float]] = [segment[0]]
+    for x, y in segment[1:]:
+        if step:
+            coords.append((x, coords[-1][1]))
+        coords.append((x, y))
+    return format_html(
+        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5" '
+        'stroke-dasharray="{}" stroke-linejoin="round"></polyline>',
+        " ".join(f"{_num(x)},{_num(y)}" for x, y in coords),
+        color,
+        dash,
+    )
+
+
+def _series(plot: _Plot, split: list, *, colors: Sequence[str], step: bool) -> list[str]:
+    """Each series: its lines (a gap breaks them), then a marker on every point."""
+    parts = []
+    for index, (_name, points) in enumerate(split):
+        col = colors[index % len(colors)]
+        segments = _segments(plot, points)
+        dash = DASHES[index % len(DASHES)]
+        parts += [
+            _polyline(segment, step=step, color=col, dash=dash)
+            for segment in segments
+            if len(segment) >= 2
+        ]
+        shape = MARKERS[index % len(MARKERS)]
+        parts += [_marker(shape, x, y, col) for segment in segments for x, y in segment]
+    return parts
+
+
 def lines_chart(
     series: Sequence[tuple[str, Sequence[Point]]],
     *,
@@ -242,150 +442,27 @@ def lines_chart(
     that has them, in order). Gaps (None values) break the line."""
     uid = _uid(chart_id)
     split = [(name, [_split(point) for point in points]) for name, points in series]
-    labels: list[str] = []
-    for _name, points in split:
-        for label, _value, _shown in points:
-            if label not in labels:
-                labels.append(label)
     values = [v for _n, points in split for _l, v, _s in points if v is not None]
-    if y_ticks:
-        tick_values = [value for value, _label in y_ticks]
-        low = min(tick_values) if y_min is None else y_min
-        high = max(tick_values) if y_max is None else y_max
-    else:
-        low = y_min if y_min is not None else min(0, min(values, default=0))
-        high = y_max if y_max is not None else max(values, default=1)
-        y_ticks = _nice_ticks(low, high)
-        high = max(high, y_ticks[-1][0])
-    if high == low:
-        high = low + 1
-
+    low, high, y_ticks = _y_range(values, y_min, y_max, y_ticks)
     legend_rows = len(split) if legend and len(split) > 1 else 0
-    legend_height = legend_rows * (FONT_SIZE + 8)
     left = max((_text_width(label) for _v, label in y_ticks), default=10) + 10
-    right = 16
-    top = 10 + legend_height
+    top = 10 + legend_rows * (FONT_SIZE + 8)
     bottom = FONT_SIZE + 14
-    plot_w = max(width - left - right, 40)
-    plot_h = max(height - top - bottom, 40)
-    total_height = top + plot_h + bottom
-
-    def x_of(index: int) -> float:
-        if len(labels) <= 1:
-            return left + plot_w / 2
-        return left + plot_w * index / (len(labels) - 1)
-
-    def y_of(value: float) -> float:
-        return top + plot_h - plot_h * (value - low) / (high - low)
-
-    parts = [_svg_open(uid, width, total_height, title, description)]
-    # Legend: a sample of each line (dash and marker) with its name.
-    if legend_rows:
-        for index, (name, _points) in enumerate(split):
-            y = 6 + index * (FONT_SIZE + 8) + FONT_SIZE / 2
-            col = colors[index % len(colors)]
-            parts.append(
-                format_html(
-                    '<line x1="0" y1="{}" x2="28" y2="{}" stroke="{}" stroke-width="2.5" '
-                    'stroke-dasharray="{}"></line>',
-                    _num(y),
-                    _num(y),
-                    col,
-                    DASHES[index % len(DASHES)],
-                )
-            )
-            parts.append(_marker(MARKERS[index % len(MARKERS)], 14, y, col))
-            parts.append(
-                format_html(
-                    '<text x="36" y="{}" fill="currentColor">{}</text>',
-                    _num(y + FONT_SIZE / 2 - 2),
-                    name,
-                )
-            )
-    # Horizontal grid and y labels.
-    for value, label in y_ticks:
-        y = y_of(value)
-        parts.append(
-            format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" '
-                'stroke-opacity="0.2"></line>',
-                _num(left),
-                _num(y),
-                _num(left + plot_w),
-                _num(y),
-            )
-        )
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" fill="currentColor">{}</text>',
-                _num(left - 6),
-                _num(y + FONT_SIZE / 2 - 2),
-                label,
-            )
-        )
-    # X labels, thinned so that they never overlap (first and last always shown).
-    widest = max((_text_width(label) for label in labels), default=0) + 8
-    capacity = max(int(plot_w // widest), 1) if widest else len(labels)
-    every = max(-(-len(labels) // capacity), 1)
-    for index, label in enumerate(labels):
-        is_end = index in (0, len(labels) - 1)
-        if not is_end and (index % every or len(labels) - 1 - index < every):
-            continue
-        anchor = "middle"
-        if len(labels) > 1 and index == 0:
-            anchor = "start"
-        elif len(labels) > 1 and index == len(labels) - 1:
-            anchor = "end"
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="{}" fill="currentColor">{}</text>',
-                _num(x_of(index)),
-                _num(top + plot_h + FONT_SIZE + 8),
-                anchor,
-                label,
-            )
-        )
-    parts.append(
-        format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" '
-            'stroke-opacity="0.6"></line>',
-            _num(left),
-            _num(top + plot_h),
-            _num(left + plot_w),
-            _num(top + plot_h),
-        )
+    plot = _Plot(
+        left=left,
+        top=top,
+        width=max(width - left - 16, 40),  # 16: room on the right
+        height=max(height - top - bottom, 40),
+        low=low,
+        high=high,
+        labels=_categories(split),
     )
-    # The series.
-    position = {label: index for index, label in enumerate(labels)}
-    for index, (_name, points) in enumerate(split):
-        col = colors[index % len(colors)]
-        segments: list[list[tuple[float, float]]] = [[]]
-        for label, value, _shown in points:
-            if value is None:
-                segments.append([])
-                continue
-            segments[-1].append((x_of(position[label]), y_of(value)))
-        for segment in segments:
-            if len(segment) < 2:
-                continue
-            coords: list[tuple[float, float]] = [segment[0]]
-            for x, y in segment[1:]:
-                if step:
-                    coords.append((x, coords[-1][1]))
-                coords.append((x, y))
-            parts.append(
-                format_html(
-                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5" '
-                    'stroke-dasharray="{}" stroke-linejoin="round"></polyline>',
-                    " ".join(f"{_num(x)},{_num(y)}" for x, y in coords),
-                    col,
-                    DASHES[index % len(DASHES)],
-                )
-            )
-        shape = MARKERS[index % len(MARKERS)]
-        for segment in segments:
-            for x, y in segment:
-                parts.append(_marker(shape, x, y, col))
+    parts = [_svg_open(uid, width, top + plot.height + bottom, title, description)]
+    if legend_rows:
+        parts += _legend(split, colors)
+    parts += _y_grid(plot, y_ticks)
+    parts += _x_axis(plot)
+    parts += _series(plot, split, colors=colors, step=step)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece went through format_html
 

@@ -11,13 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners.imports import import_job_fail, import_job_run
-from learners.services.jobs import (
-    TRANSIENT_ERRORS,
-    logged_job,
-    reminders_send,
-    weekly_digests_send,
-)
+from learners.services.digests import weekly_digests_send
+from learners.services.job_log import TRANSIENT_ERRORS, logged_job
 from learners.services.privacy import retention_run
+from learners.services.reminders import reminders_send
 
 # --- Spreadsheet imports (issue 5) ---------------------------------------------------
 
@@ -73,7 +70,7 @@ def import_job_run_task(self, job_id: str) -> str:
 
 
 # --- Reminders, weekly digest, retention (issue 5, helper H10) ---------------------------
-# Each is idempotent (see learners.services.jobs), logged in JobRun by `logged_job`, retried
+# Each is idempotent (see learners.services.sending), logged in JobRun by `logged_job`, retried
 # with exponential backoff on transient errors (mail server or database unreachable), and
 # scheduled in CELERY_BEAT_SCHEDULE (config/settings/base.py). `today` is an ISO date, for
 # reruns and tests; by default the worker's local date.

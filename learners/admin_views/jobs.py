@@ -21,7 +21,7 @@ from learners.selectors.jobs import (
     job_run_is_stale,
     job_runs_for_user,
 )
-from learners.services.jobs import JOB_LABELS, job_label
+from learners.services.job_log import JOB_LABELS, job_label
 
 from .people import TrackingAccessMixin
 

@@ -4,11 +4,11 @@
 run of a periodic job (a Celery task delivery and its retries share one row, keyed by the
 task id; a management command run is a row of its own). It never holds personal data: the
 summary is counts, the error is scrubbed of e-mail addresses and phone numbers
-(`learners.services.jobs`).
+(`learners.services.job_log`).
 
 `ReminderSent` and `DigestSent` make sending idempotent: a row is claimed (inserted under a
 unique constraint) before the message leaves, so a second run, a retry or a concurrent
-worker never sends it again. See `learners.services.jobs` for the at-most-once choice.
+worker never sends it again. See `learners.services.sending` for the at-most-once choice.
 """
 
 from django.db import models

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from learners.models import JobRun, JobStatus
 from learners.roles import is_coordinator
-from learners.services.jobs import JOB_LABELS, STALE_AFTER, job_label
+from learners.services.job_log import JOB_LABELS, STALE_AFTER, job_label
 
 RECENT_FAILURE_DAYS = 7
 

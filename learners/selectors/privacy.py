@@ -24,6 +24,7 @@ A constant number of queries (about twelve) whatever the amount of data.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -35,6 +36,7 @@ from learners.models import (
     Carnet,
     CompetenceSummary,
     GuideRead,
+    Learner,
     LearnerStructure,
     ReminderSent,
     SharingConsent,
@@ -79,19 +81,28 @@ def _actor(entry: AuditLog) -> str:
     return "la coordination du réseau"
 
 
-def learner_data_export(*, user, learner_id: int) -> dict:
-    """See the module docstring. Raises `Learner.DoesNotExist` when out of scope."""
-    learner = learner_get_for_user(user=user, learner_id=learner_id)
-    learner = type(learner).objects.select_related("commune", "structure").get(pk=learner.pk)
-    scope = scope_structure_id(user)
-    complete = scope is True
-    consent = has_consent(user, learner)
-    holds = holds_record(user, learner, consent=consent)
-    links = LearnerStructure.objects.filter(learner=learner)
-    if not complete:
-        links = links.filter(structure_id=scope)
+@dataclass(frozen=True)
+class _Reader:
+    """Who reads the record and what of it they may see."""
 
-    structures = [
+    user: object
+    learner: Learner
+    scope: int | bool  # `scope_structure_id`: True for the coordination
+    consent: bool  # the person agreed to share with the reader's structure
+    holds: bool  # the reader's structure holds the record
+
+    @property
+    def complete(self) -> bool:
+        return self.scope is True
+
+    def scoped(self, queryset):
+        """`queryset` limited to the reader's structure, unless the export is complete."""
+        return queryset if self.complete else queryset.filter(structure_id=self.scope)
+
+
+def _structures(reader: _Reader) -> list[dict]:
+    links = reader.scoped(LearnerStructure.objects.filter(learner=reader.learner))
+    return [
         {
             "nom": link.structure.name,
             "type": link.structure.get_kind_display(),
@@ -100,78 +111,91 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         for link in links.select_related("structure").order_by("created_at", "id")
     ]
 
+
+def _attendance_item(attendance, reminder_sent_at: datetime.datetime | None) -> dict:
+    session = attendance.session
+    venue = session.venue
+    return {
+        "date": _dt(session.start),
+        "seance": session.display_title,
+        "type_seance": session.get_kind_display(),
+        "duree_minutes": session.duration_minutes,
+        "type_lieu": session.get_place_type_display(),
+        "lieu": venue.name if venue else "",
+        "commune_du_lieu": venue.commune.name if venue else "",
+        "structure": session.structure.name,
+        "thematiques": [theme.name for theme in session.themes.all()],
+        "presence": attendance.get_status_display(),
+        "materiel": _label(attendance, "equipment"),
+        "autonomie": _label(attendance, "autonomy"),
+        "orientee_vers": attendance.referred_to,
+        "rappel_envoye_le": _dt(reminder_sent_at),
+    }
+
+
+def _attendances(reader: _Reader) -> list[dict]:
+    learner = reader.learner
     reminders = dict(
         ReminderSent.objects.filter(attendance__learner=learner, sent_at__isnull=False).values_list(
             "attendance_id", "sent_at"
         )
     )
-    attendances = []
-    for attendance in (
-        attendances_of_learner(user, learner, consent=consent)
-        .select_related("session__venue__commune", "session__structure", "session__atelier")
-        .prefetch_related(Prefetch("session__themes", queryset=Theme.objects.order_by("name")))
-        .order_by("session__start", "id")
-    ):
-        session = attendance.session
-        venue = session.venue
-        attendances.append(
-            {
-                "date": _dt(session.start),
-                "seance": session.display_title,
-                "type_seance": session.get_kind_display(),
-                "duree_minutes": session.duration_minutes,
-                "type_lieu": session.get_place_type_display(),
-                "lieu": venue.name if venue else "",
-                "commune_du_lieu": venue.commune.name if venue else "",
-                "structure": session.structure.name,
-                "thematiques": [theme.name for theme in session.themes.all()],
-                "presence": attendance.get_status_display(),
-                "materiel": _label(attendance, "equipment"),
-                "autonomie": _label(attendance, "autonomy"),
-                "orientee_vers": attendance.referred_to,
-                "rappel_envoye_le": _dt(reminders.get(attendance.pk)),
-            }
+    return [
+        _attendance_item(attendance, reminders.get(attendance.pk))
+        for attendance in (
+            attendances_of_learner(reader.user, learner, consent=reader.consent)
+            .select_related("session__venue__commune", "session__structure", "session__atelier")
+            .prefetch_related(Prefetch("session__themes", queryset=Theme.objects.order_by("name")))
+            .order_by("session__start", "id")
         )
+    ]
 
+
+def _observation_item(o) -> dict:
+    return {
+        "date": _d(o.observed_on),
+        "referentiel": o.competence.framework.name,
+        "competence": f"{o.competence.code} {o.competence.name}",
+        "niveau": o.level.name,
+        "source": o.get_source_display(),
+        "seance_du": _dt(o.session.start) if o.session_id else None,
+    }
+
+
+def _summary_item(s) -> dict:
+    return {
+        "referentiel": s.competence.framework.name,
+        "competence": f"{s.competence.code} {s.competence.name}",
+        "premier_niveau": s.first_level.name,
+        "niveau_actuel": s.current_level.name,
+        "meilleur_niveau": s.best_level.name,
+        "nombre_observations": s.observation_count,
+        "premiere_observation": _d(s.first_observed_on),
+        "derniere_observation": _d(s.last_observed_on),
+    }
+
+
+def _progress(reader: _Reader) -> tuple[list[dict], list[dict]]:
+    """(observations, summaries per competence): with consent, the stored summaries (every
+    structure's observations); otherwise summaries of the observations the reader sees."""
     readable = list(
-        observations_of_learner(user, learner, consent=consent)
+        observations_of_learner(reader.user, reader.learner, consent=reader.consent)
         .select_related("competence__framework", "competence__domain", "level", "session")
         .order_by("observed_on", "id")
     )
-    if consent:
+    if reader.consent:
         stored = (
-            CompetenceSummary.objects.filter(learner=learner)
+            CompetenceSummary.objects.filter(learner=reader.learner)
             .select_related("competence__framework", "first_level", "current_level", "best_level")
             .order_by("competence__framework__name", "competence__sort_order", "competence__code")
         )
     else:
         stored = _summaries_from(readable)
-    present = [a["date"] for a in attendances if a["presence"] == _present_label()]
-    last_seen = present[-1][:10] if present else None
-    observations = [
-        {
-            "date": _d(o.observed_on),
-            "referentiel": o.competence.framework.name,
-            "competence": f"{o.competence.code} {o.competence.name}",
-            "niveau": o.level.name,
-            "source": o.get_source_display(),
-            "seance_du": _dt(o.session.start) if o.session_id else None,
-        }
-        for o in readable
-    ]
-    summaries = [
-        {
-            "referentiel": s.competence.framework.name,
-            "competence": f"{s.competence.code} {s.competence.name}",
-            "premier_niveau": s.first_level.name,
-            "niveau_actuel": s.current_level.name,
-            "meilleur_niveau": s.best_level.name,
-            "nombre_observations": s.observation_count,
-            "premiere_observation": _d(s.first_observed_on),
-            "derniere_observation": _d(s.last_observed_on),
-        }
-        for s in stored
-    ]
+    return [_observation_item(o) for o in readable], [_summary_item(s) for s in stored]
+
+
+def _carnets(reader: _Reader) -> list[dict]:
+    # The query runs even when the reader does not hold the record: a constant count.
     carnets = [
         {
             "remis_le": _dt(c.created_at),
@@ -180,20 +204,24 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "derniere_ouverture": _dt(c.last_opened_at),
             "nombre_ouvertures": c.open_count,
         }
-        for c in Carnet.objects.filter(learner=learner).order_by("created_at", "id")
-        if holds
+        for c in Carnet.objects.filter(learner=reader.learner).order_by("created_at", "id")
     ]
+    return carnets if reader.holds else []
+
+
+def _guides(reader: _Reader) -> list[dict]:
     guides = [
         {"titre": read.guide.title, "adresse": read.guide.url or "", "lue_le": _dt(read.read_at)}
-        for read in GuideRead.objects.filter(learner=learner)
+        for read in GuideRead.objects.filter(learner=reader.learner)
         .select_related("guide")
         .order_by("read_at", "id")
-        if holds
     ]
-    entries = AuditLog.objects.filter(learner=learner)
-    if not complete:
-        entries = entries.filter(structure_id=scope)
-    audit = [
+    return guides if reader.holds else []
+
+
+def _audit(reader: _Reader) -> list[dict]:
+    entries = reader.scoped(AuditLog.objects.filter(learner=reader.learner))
+    return [
         {
             "date": _dt(entry.created_at),
             "action": entry.get_action_display(),
@@ -205,56 +233,93 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         )
     ]
 
+
+def _sharing_consents(reader: _Reader) -> list[dict]:
+    return [
+        {
+            "structure": c.structure.name,
+            "donne_le": _dt(c.given_at),
+            "comment": c.get_method_display(),
+            "retire_le": _dt(c.revoked_at),
+        }
+        for c in reader.scoped(SharingConsent.objects.filter(learner=reader.learner))
+        .select_related("structure")
+        .order_by("given_at", "id")
+    ]
+
+
+def _perimeter_text(*, complete: bool, consent: bool) -> str:
+    """What the export covers, in French."""
+    if complete:
+        return "toutes les données du réseau"
+    return (
+        "données enregistrées par la structure qui a produit cet export"
+        + (" et, avec votre accord, celles des autres structures" if consent else "")
+        + " ; la coordination du réseau peut fournir l'export complet"
+    )
+
+
+def _identity(reader: _Reader, *, last_seen: str | None) -> dict:
+    learner, holds = reader.learner, reader.holds
     commune = learner.commune
+    return {
+        "prenom": learner.first_name,
+        "nom": learner.last_name,
+        "annee_de_naissance": learner.birth_year,
+        "commune_de_residence": (
+            f"{commune.name} ({commune.insee_code})" if commune is not None else ""
+        ),
+        "genre": learner.get_gender_display(),
+        "statut": learner.get_social_status_display(),
+        "remarques": learner.notes if holds else "",
+        "identifiant_reseau": learner.network_id,
+        "identifiant_externe": learner.external_id if holds else "",
+        "structure_d_accueil": learner.structure.name if holds else "",
+        "fiche_creee_le": _dt(learner.created_at),
+        "fiche_modifiee_le": _dt(learner.updated_at),
+        "derniere_activite": _dt(learner.last_activity_at),
+        "derniere_presence": _d(learner.last_attended_on) if reader.consent else last_seen,
+    }
+
+
+def _information(reader: _Reader) -> dict:
+    learner, holds = reader.learner, reader.holds
+    return {
+        "base_legale": learner.get_legal_basis_display(),
+        "personne_informee_le": _d(learner.information_given_at),
+        "accepte_d_etre_contactee": learner.contact_consent if holds else None,
+        "accord_recueilli_le": _dt(learner.contact_consent_at) if holds else None,
+        "telephone": learner.phone if holds else "",
+        "courriel": learner.email if holds else "",
+    }
+
+
+def _reader(*, user, learner_id: int) -> _Reader:
+    learner = learner_get_for_user(user=user, learner_id=learner_id)
+    learner = type(learner).objects.select_related("commune", "structure").get(pk=learner.pk)
+    scope = scope_structure_id(user)
+    consent = has_consent(user, learner)
+    holds = holds_record(user, learner, consent=consent)
+    return _Reader(user=user, learner=learner, scope=scope, consent=consent, holds=holds)
+
+
+def learner_data_export(*, user, learner_id: int) -> dict:
+    """See the module docstring. Raises `Learner.DoesNotExist` when out of scope."""
+    reader = _reader(user=user, learner_id=learner_id)
+    learner = reader.learner
+    structures = _structures(reader)
+    attendances = _attendances(reader)
+    observations, summaries = _progress(reader)
+    present = [a["date"] for a in attendances if a["presence"] == _present_label()]
+    carnets, guides, audit = _carnets(reader), _guides(reader), _audit(reader)
     return {
         "document": "Données personnelles enregistrées dans Pas à pas",
         "format": EXPORT_FORMAT_VERSION,
         "genere_le": _dt(timezone.now()),
-        "perimetre": (
-            "toutes les données du réseau"
-            if complete
-            else "données enregistrées par la structure qui a produit cet export"
-            + (" et, avec votre accord, celles des autres structures" if consent else "")
-            + " ; la coordination du réseau peut fournir l'export complet"
-        ),
-        "identite": {
-            "prenom": learner.first_name,
-            "nom": learner.last_name,
-            "annee_de_naissance": learner.birth_year,
-            "commune_de_residence": (
-                f"{commune.name} ({commune.insee_code})" if commune is not None else ""
-            ),
-            "genre": learner.get_gender_display(),
-            "statut": learner.get_social_status_display(),
-            "remarques": learner.notes if holds else "",
-            "identifiant_reseau": learner.network_id,
-            "identifiant_externe": learner.external_id if holds else "",
-            "structure_d_accueil": learner.structure.name if holds else "",
-            "fiche_creee_le": _dt(learner.created_at),
-            "fiche_modifiee_le": _dt(learner.updated_at),
-            "derniere_activite": _dt(learner.last_activity_at),
-            "derniere_presence": _d(learner.last_attended_on) if consent else last_seen,
-        },
-        "information_et_consentement": {
-            "base_legale": learner.get_legal_basis_display(),
-            "personne_informee_le": _d(learner.information_given_at),
-            "accepte_d_etre_contactee": learner.contact_consent if holds else None,
-            "accord_recueilli_le": _dt(learner.contact_consent_at) if holds else None,
-            "telephone": learner.phone if holds else "",
-            "courriel": learner.email if holds else "",
-        },
-        "accords_de_partage": [
-            {
-                "structure": c.structure.name,
-                "donne_le": _dt(c.given_at),
-                "comment": c.get_method_display(),
-                "retire_le": _dt(c.revoked_at),
-            }
-            for c in SharingConsent.objects.filter(learner=learner)
-            .filter(**({} if complete else {"structure_id": scope}))
-            .select_related("structure")
-            .order_by("given_at", "id")
-        ],
+        "perimetre": _perimeter_text(complete=reader.complete, consent=reader.consent),
+        "identite": _identity(reader, last_seen=present[-1][:10] if present else None),
+        "information_et_consentement": _information(reader),
+        "accords_de_partage": _sharing_consents(reader),
         "conservation": {
             "duree_sans_activite_en_mois": settings.RETENTION_MONTHS,
             "anonymisation_prevue_a_partir_du": _d(_retention_day(learner.last_activity_at)),

@@ -27,7 +27,7 @@ from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from workshops.models import Competence, Level
 
-from .jobs import french_plural
+from .french_text import french_plural
 
 CHUNK = 5000
 

@@ -13,7 +13,7 @@ Partner editors and anyone without a tracking role get PermissionDenied.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -222,86 +222,68 @@ def _session_base(session: Session, *, collective: bool) -> dict:
     }
 
 
-def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
-    """Rows of the national activity record, for the sessions `user` sees that took place.
+@dataclass
+class _CollectiveFigures:
+    """What the rows of collective sessions hold, per session id."""
 
-    Column mapping (our data → La Coop de la médiation numérique's activity fields):
+    counts: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(_empty_counts))
+    participants: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    equipment: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    referrals: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    - "Type d'accompagnement": "Collectif" for ateliers and temps d'échange (one row per
-      session), "Individuel" for permanences and individual appointments (one row per person
-      marked present, plus one per anonymous participant counted);
-    - "Date": the session's local date; "Durée (minutes)": `duration_minutes` (presets 15,
-      30, 45, 60, 90, 120 or a custom duration);
-    - "Type de lieu": lieu d'activité, à domicile, à distance, autre; "Lieu" and "Code
-      INSEE du lieu": the venue's name and its commune's INSEE code (venue sessions only);
-    - "Matériel": individual, the equipment recorded on the attendance; collective, every
-      equipment recorded for the session ("; "-joined);
-    - "Autonomie": individual rows only (entièrement accompagné, partiellement autonome,
-      autonome);
-    - "Thématiques": the national digital themes; "Sous-thématiques administratives":
-      Papiers, Famille, Social-Santé… (their parent "Aide aux démarches administratives"
-      is added to the themes);
-    - "Niveau de l'atelier" (débutant, intermédiaire, avancé) and "Titre de l'atelier":
-      collective rows only;
-    - "Nombre de participants": individual 1; collective, the people marked present plus
-      the anonymous participants counted;
-    - "Âge : …" (current national bands, at the session date), "Genre : …", "Statut : …":
-      counts of those participants (anonymous participants have no status: "non
-      communiqué"); on an individual row exactly one 1 per group;
-    - "Orientation vers une structure": the referral recorded ("; "-joined for a
-      collective session);
-    - "Structure": the structure that ran the session; "N° de séance": our session number,
-      to find it again (never a person's identifier).
+    def add(self, session_id: int, *, band, gender, status, n: int) -> None:
+        c = self.counts[session_id]
+        c[f"age_{band}"] += n
+        c[f"genre_{gender}"] += n
+        c[f"statut_{status}"] += n
+        self.participants[session_id] += n
 
-    Sessions without anyone present are left out. The counts come from three grouped
-    queries, whatever the number of sessions.
-    """
-    sessions = list(activity_sessions_for_export(user=user, filters=filters))
-    if not sessions:
-        return []
-    collective_ids = [s.pk for s in sessions if s.kind in COLLECTIVE_KINDS]
-    present = Q(status=AttendanceStatus.PRESENT)
-    visible_sessions = activity_sessions_for_export(user=user, filters=filters).values("pk")
-    attendance = Attendance.objects.filter(present, session__in=visible_sessions)
-    anonymous = AnonymousParticipants.objects.filter(session__in=visible_sessions)
 
-    # Collective sessions: counts per session.
-    counts: dict[int, dict[str, int]] = defaultdict(_empty_counts)
-    participants: dict[int, int] = defaultdict(int)
-    equipment: dict[int, list[str]] = defaultdict(list)
-    referrals: dict[int, list[str]] = defaultdict(list)
-    collective = attendance.filter(session__kind__in=COLLECTIVE_KINDS)
+def _collective_attendance(collective, figures: _CollectiveFigures) -> None:
+    """People present at collective sessions: counts, then equipment and referrals."""
     for row in (
         collective.annotate(band=age_band_expression())
         .values("session_id", "band", "learner__gender", "learner__social_status")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        c = counts[row["session_id"]]
-        c[f"age_{row['band']}"] += row["n"]
-        c[f"genre_{row['learner__gender']}"] += row["n"]
-        c[f"statut_{row['learner__social_status']}"] += row["n"]
-        participants[row["session_id"]] += row["n"]
+        figures.add(
+            row["session_id"],
+            band=row["band"],
+            gender=row["learner__gender"],
+            status=row["learner__social_status"],
+            n=row["n"],
+        )
     for session_id, value, referral in (
         collective.values_list("session_id", "equipment", "referred_to").distinct().order_by()
     ):
         label = _label(Equipment, value)
-        if label and label not in equipment[session_id]:
-            equipment[session_id].append(label)
-        if referral and referral not in referrals[session_id]:
-            referrals[session_id].append(referral)
+        if label and label not in figures.equipment[session_id]:
+            figures.equipment[session_id].append(label)
+        if referral and referral not in figures.referrals[session_id]:
+            figures.referrals[session_id].append(referral)
+
+
+def _anonymous_participants(anonymous, figures: _CollectiveFigures) -> dict[int, list[dict]]:
+    """Anonymous participants: counted into collective sessions' figures; for individual
+    sessions, returned per session (one row each)."""
     anonymous_individual: dict[int, list[dict]] = defaultdict(list)
     for row in anonymous.values("session_id", "session__kind", "age_band", "gender", "count"):
         if row["session__kind"] in COLLECTIVE_KINDS:
-            c = counts[row["session_id"]]
-            c[f"age_{row['age_band']}"] += row["count"]
-            c[f"genre_{row['gender']}"] += row["count"]
-            c[f"statut_{SocialStatus.UNKNOWN}"] += row["count"]
-            participants[row["session_id"]] += row["count"]
+            figures.add(
+                row["session_id"],
+                band=row["age_band"],
+                gender=row["gender"],
+                status=SocialStatus.UNKNOWN,
+                n=row["count"],
+            )
         else:
             anonymous_individual[row["session_id"]].append(row)
+    return anonymous_individual
 
-    # Individual sessions: one row per person present.
+
+def _individual_attendance(attendance) -> dict[int, list[dict]]:
+    """People present at individual sessions, per session, in the order they were added."""
     individual: dict[int, list[dict]] = defaultdict(list)
     for row in (
         attendance.exclude(session__kind__in=COLLECTIVE_KINDS)
@@ -318,37 +300,105 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
         .order_by("id")
     ):
         individual[row["session_id"]].append(row)
+    return individual
 
+
+def _collective_row(session: Session, figures: _CollectiveFigures) -> dict:
+    row = _session_base(session, collective=True)
+    row.update(figures.counts[session.pk])
+    row["participants"] = figures.participants[session.pk]
+    row["equipment"] = THEME_SEPARATOR.join(figures.equipment.get(session.pk, []))
+    row["referral"] = THEME_SEPARATOR.join(figures.referrals.get(session.pk, []))
+    return row
+
+
+def _individual_row(session: Session, *, band, gender, status) -> dict:
+    """One participant of an individual session: a 1 in each group of counts."""
+    row = _session_base(session, collective=False)
+    row.update(_empty_counts())
+    row[f"age_{band}"] = 1
+    row[f"genre_{gender}"] = 1
+    row[f"statut_{status}"] = 1
+    row["participants"] = 1
+    return row
+
+
+def _individual_rows(session: Session, people: list[dict], anonymous: list[dict]) -> list[dict]:
+    rows = []
+    for person in people:
+        row = _individual_row(
+            session,
+            band=person["band"],
+            gender=person["learner__gender"],
+            status=person["learner__social_status"],
+        )
+        row["equipment"] = _label(Equipment, person["equipment"])
+        row["autonomy"] = _label(Autonomy, person["autonomy"])
+        row["referral"] = person["referred_to"]
+        rows.append(row)
+    for group in anonymous:
+        rows += [
+            _individual_row(
+                session, band=group["age_band"], gender=group["gender"], status=SocialStatus.UNKNOWN
+            )
+            for _n in range(group["count"])
+        ]
+    return rows
+
+
+# Column mapping (our data → La Coop de la médiation numérique's activity fields):
+#
+# - "Type d'accompagnement": "Collectif" for ateliers and temps d'échange (one row per
+#   session), "Individuel" for permanences and individual appointments (one row per person
+#   marked present, plus one per anonymous participant counted);
+# - "Date": the session's local date; "Durée (minutes)": `duration_minutes` (presets 15,
+#   30, 45, 60, 90, 120 or a custom duration);
+# - "Type de lieu": lieu d'activité, à domicile, à distance, autre; "Lieu" and "Code
+#   INSEE du lieu": the venue's name and its commune's INSEE code (venue sessions only);
+# - "Matériel": individual, the equipment recorded on the attendance; collective, every
+#   equipment recorded for the session ("; "-joined);
+# - "Autonomie": individual rows only (entièrement accompagné, partiellement autonome,
+#   autonome);
+# - "Thématiques": the national digital themes; "Sous-thématiques administratives":
+#   Papiers, Famille, Social-Santé… (their parent "Aide aux démarches administratives"
+#   is added to the themes);
+# - "Niveau de l'atelier" (débutant, intermédiaire, avancé) and "Titre de l'atelier":
+#   collective rows only;
+# - "Nombre de participants": individual 1; collective, the people marked present plus
+#   the anonymous participants counted;
+# - "Âge : …" (current national bands, at the session date), "Genre : …", "Statut : …":
+#   counts of those participants (anonymous participants have no status: "non
+#   communiqué"); on an individual row exactly one 1 per group;
+# - "Orientation vers une structure": the referral recorded ("; "-joined for a
+#   collective session);
+# - "Structure": the structure that ran the session; "N° de séance": our session number,
+#   to find it again (never a person's identifier).
+
+
+def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
+    """Rows of the national activity record, for the sessions `user` sees that took place
+    (the column mapping is above). Sessions without anyone present are left out. The
+    figures come from four queries besides the sessions', whatever their number."""
+    sessions = list(activity_sessions_for_export(user=user, filters=filters))
+    if not sessions:
+        return []
+    visible_sessions = activity_sessions_for_export(user=user, filters=filters).values("pk")
+    attendance = Attendance.objects.filter(
+        Q(status=AttendanceStatus.PRESENT), session__in=visible_sessions
+    )
+    figures = _CollectiveFigures()
+    _collective_attendance(attendance.filter(session__kind__in=COLLECTIVE_KINDS), figures)
+    anonymous = _anonymous_participants(
+        AnonymousParticipants.objects.filter(session__in=visible_sessions), figures
+    )
+    individual = _individual_attendance(attendance)
     rows = []
     for session in sessions:
-        if session.pk in collective_ids:
-            if not participants.get(session.pk):
-                continue
-            row = _session_base(session, collective=True)
-            row.update(counts[session.pk])
-            row["participants"] = participants[session.pk]
-            row["equipment"] = THEME_SEPARATOR.join(equipment.get(session.pk, []))
-            row["referral"] = THEME_SEPARATOR.join(referrals.get(session.pk, []))
-            rows.append(row)
+        if session.kind in COLLECTIVE_KINDS:
+            if figures.participants.get(session.pk):
+                rows.append(_collective_row(session, figures))
             continue
-        for person in individual.get(session.pk, []):
-            row = _session_base(session, collective=False)
-            row.update(_empty_counts())
-            row[f"age_{person['band']}"] = 1
-            row[f"genre_{person['learner__gender']}"] = 1
-            row[f"statut_{person['learner__social_status']}"] = 1
-            row["participants"] = 1
-            row["equipment"] = _label(Equipment, person["equipment"])
-            row["autonomy"] = _label(Autonomy, person["autonomy"])
-            row["referral"] = person["referred_to"]
-            rows.append(row)
-        for group in anonymous_individual.get(session.pk, []):
-            for _n in range(group["count"]):
-                row = _session_base(session, collective=False)
-                row.update(_empty_counts())
-                row[f"age_{group['age_band']}"] = 1
-                row[f"genre_{group['gender']}"] = 1
-                row[f"statut_{SocialStatus.UNKNOWN}"] = 1
-                row["participants"] = 1
-                rows.append(row)
+        rows += _individual_rows(
+            session, individual.get(session.pk, []), anonymous.get(session.pk, [])
+        )
     return rows

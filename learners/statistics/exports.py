@@ -25,9 +25,10 @@ from openpyxl.utils import get_column_letter
 
 from workshops.spreadsheets import formula_escape, looks_like_formula
 
-from .report import DECIMAL, HOURS, PERCENT, Report, Table
+from .report import DECIMAL, HOURS, PERCENT, Column, Report, Table
 
 SHEET_TITLE_MAX = 31
+_BOLD = Font(bold=True)
 
 
 def neutralise(text) -> str:
@@ -90,53 +91,64 @@ def _put(cell, value) -> None:
         cell.value = value
 
 
+def _format_value_cell(cell, value, column: Column) -> None:
+    """Numbers as numbers in the column's format; texts ("< 5", "—") right-aligned."""
+    if not isinstance(value, (int, float)):
+        cell.alignment = Alignment(horizontal="right")
+    elif column.kind in (HOURS, DECIMAL):
+        cell.number_format = "0.0"
+    elif column.kind == PERCENT:
+        cell.value = value / 100
+        cell.number_format = "0%"
+    else:
+        cell.number_format = "0"
+
+
+def _write_matrix(sheet, table: Table, *, header_row: int) -> int:
+    """The header and the rows from `header_row` on; returns the first row after them."""
+    row_index = header_row
+    for values in _table_matrix(table):
+        is_header = row_index == header_row
+        for col_index, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_index, column=col_index)
+            _put(cell, value)
+            if is_header:
+                cell.font = _BOLD
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif col_index > 1:
+                _format_value_cell(cell, value, table.columns[col_index - 2])
+        row_index += 1
+    for row_offset, row in enumerate(table.rows, start=header_row + 1):
+        if row.is_total:
+            for col_index in range(1, len(table.columns) + 2):
+                sheet.cell(row=row_offset, column=col_index).font = _BOLD
+    return row_index
+
+
+def _write_sheet(sheet, table: Table, *, heading: Sequence[str]) -> None:
+    row_index = 1
+    for line in heading:
+        _put(sheet.cell(row=row_index, column=1), line)
+        row_index += 1
+    _put(sheet.cell(row=row_index, column=1), table.caption)
+    sheet.cell(row=row_index, column=1).font = Font(bold=True, size=13)
+    header_row = row_index + 2
+    row_index = _write_matrix(sheet, table, header_row=header_row)
+    if table.note:
+        _put(sheet.cell(row=row_index + 1, column=1), table.note)
+    sheet.column_dimensions["A"].width = 42
+    for col_index in range(2, len(table.columns) + 2):
+        sheet.column_dimensions[get_column_letter(col_index)].width = 16
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+
+
 def report_xlsx(report: Report, *, heading: Sequence[str]) -> bytes:
     """The report as an XLSX workbook, one sheet per table."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    bold = Font(bold=True)
     for table in report.tables:
-        sheet = workbook.create_sheet(_sheet_title(table, used))
-        row_index = 1
-        for line in heading:
-            _put(sheet.cell(row=row_index, column=1), line)
-            row_index += 1
-        _put(sheet.cell(row=row_index, column=1), table.caption)
-        sheet.cell(row=row_index, column=1).font = Font(bold=True, size=13)
-        row_index += 2
-        header_row = row_index
-        for values in _table_matrix(table):
-            is_header = row_index == header_row
-            for col_index, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row_index, column=col_index)
-                _put(cell, value)
-                if is_header:
-                    cell.font = bold
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                elif col_index > 1:
-                    column = table.columns[col_index - 2]
-                    if isinstance(value, (int, float)):
-                        if column.kind in (HOURS, DECIMAL):
-                            cell.number_format = "0.0"
-                        elif column.kind == PERCENT:
-                            cell.value = value / 100
-                            cell.number_format = "0%"
-                        else:
-                            cell.number_format = "0"
-                    else:
-                        cell.alignment = Alignment(horizontal="right")
-            row_index += 1
-        for row_offset, row in enumerate(table.rows, start=header_row + 1):
-            if row.is_total:
-                for col_index in range(1, len(table.columns) + 2):
-                    sheet.cell(row=row_offset, column=col_index).font = bold
-        if table.note:
-            _put(sheet.cell(row=row_index + 1, column=1), table.note)
-        sheet.column_dimensions["A"].width = 42
-        for col_index in range(2, len(table.columns) + 2):
-            sheet.column_dimensions[get_column_letter(col_index)].width = 16
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+        _write_sheet(workbook.create_sheet(_sheet_title(table, used)), table, heading=heading)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

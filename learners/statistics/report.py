@@ -201,13 +201,20 @@ class _TableSpec:
         self.rows.append((str(key), str(label), cells, total))
 
 
-def report_build(data: dict, *, threshold: int | None = None) -> Report:
-    """The published tables of `data` (raw figures), with suppression applied."""
-    if threshold is None:
-        threshold = suppression_threshold()
-    b = _Builder()
-    specs: list[_TableSpec] = []
+@dataclass(frozen=True)
+class _Totals:
+    """The whole-period cells that close most tables (their "Ensemble" row)."""
 
+    people: _Sensitive
+    new: _Sensitive
+    presences: _Sensitive
+    anonymous: _Sensitive
+    participations: _Sensitive
+    observed: _Sensitive
+    progressed: _Sensitive
+
+
+def _totals(b: _Builder, data: dict) -> _Totals:
     people = b.sensitive(("people",), data["people"])
     new = b.sensitive(("people", "new"), data["new_people"])
     b.sensitive(("people", "known"), data["people"] - data["new_people"])
@@ -221,35 +228,41 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
     progressed = b.sensitive(("progress", "progressed"), progress["progressed"])
     b.sensitive(("progress", "not"), progress["observed"] - progress["progressed"])
     b.constraint(("progress", "observed"), [("progress", "progressed"), ("progress", "not")])
+    return _Totals(people, new, presences, anonymous, participations, observed, progressed)
 
+
+def _headline_table(data: dict, t: _Totals) -> _TableSpec:
     headline = _TableSpec(
         "headline", _("Chiffres clés"), _("Indicateur"), [Column("value", _("Valeur"))]
     )
-    headline.add("people", _("Personnes accompagnées (distinctes)"), [people])
-    headline.add("new_people", _("dont nouvelles personnes"), [new])
+    headline.add("people", _("Personnes accompagnées (distinctes)"), [t.people])
+    headline.add("new_people", _("dont nouvelles personnes"), [t.new])
     headline.add("sessions", _("Séances"), [_Plain(data["sessions"])])
     headline.add("hours", _("Heures d'accompagnement"), [_Plain(_hours(data["minutes"]))])
-    headline.add("presences", _("Présences"), [presences])
-    headline.add("anonymous", _("Participants anonymes"), [anonymous])
-    headline.add("participations", _("Participations (présences + anonymes)"), [participations])
-    headline.add("observed", _("Personnes dont une compétence a été observée"), [observed])
-    headline.add("progressed", _("Personnes ayant gagné au moins un niveau"), [progressed])
-    specs.append(headline)
+    headline.add("presences", _("Présences"), [t.presences])
+    headline.add("anonymous", _("Participants anonymes"), [t.anonymous])
+    headline.add("participations", _("Participations (présences + anonymes)"), [t.participations])
+    headline.add("observed", _("Personnes dont une compétence a été observée"), [t.observed])
+    headline.add("progressed", _("Personnes ayant gagné au moins un niveau"), [t.progressed])
+    return headline
 
-    # Sessions by kind ---------------------------------------------------------------
-    kind_columns = [
-        Column("sessions", _("Séances")),
-        Column("hours", _("Heures"), HOURS),
-        Column("people", _("Personnes distinctes")),
-        Column("presences", _("Présences")),
-        Column("anonymous", _("Participants anonymes")),
-        Column("participations", _("Participations")),
-    ]
+
+# Sessions by kind -----------------------------------------------------------------------
+
+
+def _kinds_table(b: _Builder, data: dict, t: _Totals) -> _TableSpec:
     kinds = _TableSpec(
         "kinds",
         _("Séances, heures et participations par type de séance"),
         _("Type de séance"),
-        kind_columns,
+        [
+            Column("sessions", _("Séances")),
+            Column("hours", _("Heures"), HOURS),
+            Column("people", _("Personnes distinctes")),
+            Column("presences", _("Présences")),
+            Column("anonymous", _("Participants anonymes")),
+            Column("participations", _("Participations")),
+        ],
         note=_(
             "Une personne venue à deux types de séance compte dans chacun : la colonne "
             "« Personnes distinctes » ne s'additionne pas."
@@ -284,16 +297,20 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         [
             _Plain(data["sessions"]),
             _Plain(_hours(data["minutes"])),
-            people,
-            presences,
-            anonymous,
-            participations,
+            t.people,
+            t.presences,
+            t.anonymous,
+            t.participations,
         ],
         total=True,
     )
-    specs.append(kinds)
+    return kinds
 
-    # Monthly trend --------------------------------------------------------------------
+
+# Monthly trend ----------------------------------------------------------------------------
+
+
+def _monthly_table(b: _Builder, data: dict, t: _Totals) -> _TableSpec:
     monthly = _TableSpec(
         "monthly",
         _("Évolution mois par mois"),
@@ -322,11 +339,26 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
     for measure in ("presences", "anonymous"):
         b.constraint((measure,), [(measure, "month", r["month"]) for r in data["monthly"]])
     monthly.add(
-        "total", _("Ensemble"), [people, _Plain(data["sessions"]), presences, anonymous], True
+        "total",
+        _("Ensemble"),
+        [t.people, _Plain(data["sessions"]), t.presences, t.anonymous],
+        True,
     )
-    specs.append(monthly)
+    return monthly
 
-    # Themes ---------------------------------------------------------------------------
+
+# Themes -----------------------------------------------------------------------------------
+
+
+def _theme_label(row: dict) -> str:
+    if row["key"] is None:
+        return _("Sans thématique")
+    if row["parent"]:
+        return f"{row['parent']} › {row['name']}"
+    return row["name"]
+
+
+def _themes_table(b: _Builder, data: dict) -> _TableSpec:
     themes = _TableSpec(
         "themes",
         _("Participation par thématique"),
@@ -342,15 +374,9 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
     )
     for row in data["themes"]:
         key = "none" if row["key"] is None else str(row["key"])
-        if row["key"] is None:
-            label = _("Sans thématique")
-        elif row["parent"]:
-            label = f"{row['parent']} › {row['name']}"
-        else:
-            label = row["name"]
         themes.add(
             key,
-            label,
+            _theme_label(row),
             [
                 _Plain(row["sessions"]),
                 b.sensitive(("people", "theme", key), row["people"]),
@@ -358,11 +384,15 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
                 b.sensitive(("anonymous", "theme", key), row["anonymous"]),
             ],
         )
-    specs.append(themes)
+    return themes
 
-    # Commune of residence × age band (the partition of people by commune and by band) --
-    cube = data["people_cube"]
-    by = defaultdict(int)
+
+# Commune of residence × age band (the partition of people by commune and by band) --------
+
+
+def _people_by(cube) -> defaultdict:
+    """People counted by commune (× band), band, 2021 band, gender and social status."""
+    by: defaultdict = defaultdict(int)
     for bucket, band, band_2021, gender, social, _is_new, n in cube:
         by[("res", bucket, band)] += n
         by[("res", bucket)] += n
@@ -370,14 +400,15 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         by[("band21", band_2021)] += n
         by[("gender", gender)] += n
         by[("social", social)] += n
-    residence_rows = [(r["key"], r["name"]) for r in data["residence_top"]]
-    residence_rows += [(OTHER, _("Autres communes")), (NONE, _("Non renseignée"))]
-    bands = list(AgeBand)
-    residence = _TableSpec(
+    return by
+
+
+def _residence_spec(data: dict) -> _TableSpec:
+    return _TableSpec(
         "residence",
         _("Personnes par commune de résidence et tranche d'âge"),
         _("Commune de résidence"),
-        [Column(band.value, band.label) for band in bands]
+        [Column(band.value, band.label) for band in AgeBand]
         + [Column("people", _("Ensemble")), Column("presences", _("Présences"))],
         note=_(
             "Chaque personne compte une fois, dans sa tranche d'âge à la date de sa première "
@@ -388,6 +419,13 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         chart=Chart("bar", ("people",), _("Personnes par commune de résidence")),
         wide=True,
     )
+
+
+def _residence_table(b: _Builder, data: dict, t: _Totals, by: defaultdict) -> _TableSpec:
+    residence_rows = [(r["key"], r["name"]) for r in data["residence_top"]]
+    residence_rows += [(OTHER, _("Autres communes")), (NONE, _("Non renseignée"))]
+    bands = list(AgeBand)
+    residence = _residence_spec(data)
     presences_by_residence = data["residence_presences"]
     for code, name in residence_rows:
         residence.add(
@@ -417,103 +455,150 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
     residence.add(
         "total",
         _("Ensemble"),
-        [_Sensitive(("people", "band", band.value)) for band in bands] + [people, presences],
+        [_Sensitive(("people", "band", band.value)) for band in bands] + [t.people, t.presences],
         total=True,
     )
-    specs.append(residence)
+    return residence
 
-    # Age bands, gender (with anonymous participants), 2021 bands, social status ----------
-    def with_anonymous(key, caption, header, choices, dimension, anonymous_counts, chart_title):
-        spec = _TableSpec(
-            key,
-            caption,
-            header,
-            [
-                Column("people", _("Personnes")),
-                Column("anonymous", _("Participants anonymes")),
-                Column("all", _("Ensemble")),
-            ],
-            note=_(
-                "« Ensemble » ajoute aux personnes les participants anonymes des séances "
-                "collectives, comme le compte national d'activité."
-            ),
-            chart=Chart("bar", ("people",), chart_title),
-        )
-        for choice in choices:
-            v = choice.value
-            count_people = by[(dimension, v)]
-            count_anonymous = anonymous_counts.get(v, 0)
-            spec.add(
-                v,
-                choice.label,
-                [
-                    b.sensitive(("people", dimension, v), count_people),
-                    b.sensitive(("anonymous", dimension, v), count_anonymous),
-                    b.sensitive(("all", dimension, v), count_people + count_anonymous),
-                ],
-            )
-            b.constraint(
-                ("all", dimension, v), [("people", dimension, v), ("anonymous", dimension, v)]
-            )
-        b.sensitive(("all", dimension), data["people"] + data["anonymous"])
-        b.constraint(("all", dimension), [("people",), ("anonymous",)])
-        b.constraint(("people",), [("people", dimension, c.value) for c in choices])
-        b.constraint(("anonymous",), [("anonymous", dimension, c.value) for c in choices])
-        b.constraint(("all", dimension), [("all", dimension, c.value) for c in choices])
-        spec.add("total", _("Ensemble"), [people, anonymous, _Sensitive(("all", dimension))], True)
-        return spec
 
-    specs.append(
-        with_anonymous(
-            "age_bands",
-            _("Personnes par tranche d'âge (à la date de la séance)"),
-            _("Tranche d'âge"),
-            bands,
-            "band",
-            data["anonymous_by_band"],
-            _("Personnes par tranche d'âge"),
-        )
-    )
-    simple = [
-        (
-            "age_bands_2021",
-            _("Tranches d'âge 2021-2024 (pour comparaison)"),
-            _("Tranche d'âge"),
-            list(AgeBand2021),
-            "band21",
+# Age bands, gender (with anonymous participants), 2021 bands, social status --------------
+
+
+@dataclass(frozen=True)
+class _Dimension:
+    """A partition of people shown as its own table."""
+
+    key: str  # the table's key
+    caption: str
+    header: str
+    choices: list
+    name: str  # the dimension's name in the sensitive keys and in `_people_by`
+
+
+def _with_anonymous_table(
+    b: _Builder,
+    data: dict,
+    t: _Totals,
+    by: defaultdict,
+    *,
+    dimension: _Dimension,
+    anonymous_counts: dict,
+    chart_title: str,
+) -> _TableSpec:
+    spec = _TableSpec(
+        dimension.key,
+        dimension.caption,
+        dimension.header,
+        [
+            Column("people", _("Personnes")),
+            Column("anonymous", _("Participants anonymes")),
+            Column("all", _("Ensemble")),
+        ],
+        note=_(
+            "« Ensemble » ajoute aux personnes les participants anonymes des séances "
+            "collectives, comme le compte national d'activité."
         ),
-    ]
-    specs.append(
-        with_anonymous(
-            "gender",
-            _("Personnes par genre"),
-            _("Genre"),
-            list(Gender),
-            "gender",
-            data["anonymous_by_gender"],
-            _("Personnes par genre"),
-        )
+        chart=Chart("bar", ("people",), chart_title),
     )
-    simple.append(("social", _("Personnes par statut"), _("Statut"), list(SocialStatus), "social"))
-    for key, caption, header, choices, dimension in simple:
-        spec = _TableSpec(
-            key,
-            caption,
-            header,
-            [Column("people", _("Personnes"))],
-            chart=Chart("bar", ("people",), caption),
+    name, choices = dimension.name, dimension.choices
+    for choice in choices:
+        v = choice.value
+        count_people = by[(name, v)]
+        count_anonymous = anonymous_counts.get(v, 0)
+        spec.add(
+            v,
+            choice.label,
+            [
+                b.sensitive(("people", name, v), count_people),
+                b.sensitive(("anonymous", name, v), count_anonymous),
+                b.sensitive(("all", name, v), count_people + count_anonymous),
+            ],
         )
-        for choice in choices:
-            spec.add(
-                choice.value,
-                choice.label,
-                [b.sensitive(("people", dimension, choice.value), by[(dimension, choice.value)])],
-            )
-        b.constraint(("people",), [("people", dimension, c.value) for c in choices])
-        spec.add("total", _("Ensemble"), [people], True)
-        specs.append(spec)
+        b.constraint(("all", name, v), [("people", name, v), ("anonymous", name, v)])
+    b.sensitive(("all", name), data["people"] + data["anonymous"])
+    b.constraint(("all", name), [("people",), ("anonymous",)])
+    b.constraint(("people",), [("people", name, c.value) for c in choices])
+    b.constraint(("anonymous",), [("anonymous", name, c.value) for c in choices])
+    b.constraint(("all", name), [("all", name, c.value) for c in choices])
+    spec.add("total", _("Ensemble"), [t.people, t.anonymous, _Sensitive(("all", name))], True)
+    return spec
 
-    # Venue communes -------------------------------------------------------------------
+
+def _people_only_table(
+    b: _Builder, t: _Totals, by: defaultdict, dimension: _Dimension
+) -> _TableSpec:
+    spec = _TableSpec(
+        dimension.key,
+        dimension.caption,
+        dimension.header,
+        [Column("people", _("Personnes"))],
+        chart=Chart("bar", ("people",), dimension.caption),
+    )
+    name, choices = dimension.name, dimension.choices
+    for choice in choices:
+        spec.add(
+            choice.value,
+            choice.label,
+            [b.sensitive(("people", name, choice.value), by[(name, choice.value)])],
+        )
+    b.constraint(("people",), [("people", name, c.value) for c in choices])
+    spec.add("total", _("Ensemble"), [t.people], True)
+    return spec
+
+
+def _people_tables(b: _Builder, data: dict, t: _Totals, by: defaultdict) -> list[_TableSpec]:
+    age_bands = _Dimension(
+        "age_bands",
+        _("Personnes par tranche d'âge (à la date de la séance)"),
+        _("Tranche d'âge"),
+        list(AgeBand),
+        "band",
+    )
+    gender = _Dimension("gender", _("Personnes par genre"), _("Genre"), list(Gender), "gender")
+    bands_2021 = _Dimension(
+        "age_bands_2021",
+        _("Tranches d'âge 2021-2024 (pour comparaison)"),
+        _("Tranche d'âge"),
+        list(AgeBand2021),
+        "band21",
+    )
+    social = _Dimension(
+        "social", _("Personnes par statut"), _("Statut"), list(SocialStatus), "social"
+    )
+    return [
+        _with_anonymous_table(
+            b,
+            data,
+            t,
+            by,
+            dimension=age_bands,
+            anonymous_counts=data["anonymous_by_band"],
+            chart_title=_("Personnes par tranche d'âge"),
+        ),
+        _with_anonymous_table(
+            b,
+            data,
+            t,
+            by,
+            dimension=gender,
+            anonymous_counts=data["anonymous_by_gender"],
+            chart_title=_("Personnes par genre"),
+        ),
+        _people_only_table(b, t, by, bands_2021),
+        _people_only_table(b, t, by, social),
+    ]
+
+
+# Venue communes ---------------------------------------------------------------------------
+
+
+def _venue_label(code, name: str) -> str:
+    return {OTHER: _("Autres communes"), NONE: _("Sans lieu (à domicile, à distance…)")}.get(
+        code, name
+    )
+
+
+def _venues_table(b: _Builder, data: dict, t: _Totals) -> _TableSpec:
     venues = _TableSpec(
         "venue_communes",
         _("Activité par commune du lieu de la séance"),
@@ -534,12 +619,9 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
     venue_rows = data["venue_communes"]["rows"]
     for row in venue_rows:
         code = row["key"]
-        label = {OTHER: _("Autres communes"), NONE: _("Sans lieu (à domicile, à distance…)")}.get(
-            code, row["name"]
-        )
         venues.add(
             code,
-            label,
+            _venue_label(code, row["name"]),
             [
                 _Plain(row["sessions"]),
                 _Plain(_hours(row["minutes"])),
@@ -556,15 +638,19 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         [
             _Plain(data["sessions"]),
             _Plain(_hours(data["minutes"])),
-            people,
-            presences,
-            anonymous,
+            t.people,
+            t.presences,
+            t.anonymous,
         ],
         total=True,
     )
-    specs.append(venues)
+    return venues
 
-    # Progression by competence ----------------------------------------------------------
+
+# Progression by competence ----------------------------------------------------------------
+
+
+def _progress_table(b: _Builder, data: dict, t: _Totals) -> _TableSpec:
     progress_spec = _TableSpec(
         "progress",
         _("Progression par compétence"),
@@ -581,7 +667,7 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         ),
         chart=Chart("bar", ("progressed",), _("Personnes en progrès par compétence")),
     )
-    for row in progress["rows"]:
+    for row in data["progress"]["rows"]:
         cid = str(row["key"])
         gains = tuple(sorted((int(g), n) for g, n in row["gains"].items()))
         count_observed = sum(n for _g, n in gains)
@@ -601,13 +687,19 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
             [("progress", "progressed", cid), ("progress", "not", cid)],
         )
     progress_spec.add(
-        "total", _("Ensemble (personnes distinctes)"), [observed, progressed, _Plain(None)], True
+        "total",
+        _("Ensemble (personnes distinctes)"),
+        [t.observed, t.progressed, _Plain(None)],
+        True,
     )
-    specs.append(progress_spec)
+    return progress_spec
 
-    # Atelier cycles ---------------------------------------------------------------------
-    retention = data["retention"]
-    retention_spec = _TableSpec(
+
+# Atelier cycles ---------------------------------------------------------------------------
+
+
+def _retention_spec() -> _TableSpec:
+    return _TableSpec(
         "retention",
         _("Cycles d'ateliers : présence de la première à la dernière séance"),
         _("Déroulé d'atelier"),
@@ -623,6 +715,11 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         ),
         chart=Chart("bar", ("rate",), _("Taux de maintien par déroulé (%)")),
     )
+
+
+def _retention_table(b: _Builder, data: dict) -> _TableSpec:
+    retention = data["retention"]
+    retention_spec = _retention_spec()
     for row in retention["rows"]:
         aid = str(row["key"])
         b.sensitive(("retention", "dropped", aid), row["started"] - row["retained"])
@@ -658,57 +755,100 @@ def report_build(data: dict, *, threshold: int | None = None) -> Report:
         ],
         total=True,
     )
-    specs.append(retention_spec)
+    return retention_spec
 
-    hidden = suppress(b.values, b.constraints, threshold=threshold)
-    label = suppressed_label(threshold)
 
-    def materialise(spec_cell, column: Column) -> Cell:
+# From specifications to published tables ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Materialiser:
+    """Turns cell specifications into published cells, once suppression has decided."""
+
+    values: dict[tuple, int]
+    hidden: set
+    label: str
+
+    def cell(self, spec_cell, column: Column) -> Cell:
         if isinstance(spec_cell, _Sensitive):
-            if spec_cell.key in hidden:
-                return Cell(None, label, suppressed=True)
-            value = b.values[spec_cell.key]
+            if spec_cell.key in self.hidden:
+                return self.suppressed()
+            value = self.values[spec_cell.key]
             return Cell(value, _fmt_number(value, column.kind))
         if isinstance(spec_cell, _Ratio):
-            if spec_cell.numerator in hidden or spec_cell.denominator in hidden:
-                return Cell(None, label, suppressed=True)
-            denominator = b.values[spec_cell.denominator]
-            if not denominator:
-                return Cell(None, "—")
-            value = round(100 * b.values[spec_cell.numerator] / denominator, 1)
-            return Cell(value, _fmt_number(value, PERCENT))
+            return self.ratio(spec_cell)
         if isinstance(spec_cell, _Median):
-            if spec_cell.population in hidden:
-                return Cell(None, label, suppressed=True)
+            if spec_cell.population in self.hidden:
+                return self.suppressed()
             value = _median(spec_cell.gains)
             return Cell(value, _fmt_number(value, DECIMAL))
         return Cell(spec_cell.value, _fmt_number(spec_cell.value, column.kind))
 
-    tables = []
-    for spec in specs:
+    def ratio(self, spec_cell: _Ratio) -> Cell:
+        if spec_cell.numerator in self.hidden or spec_cell.denominator in self.hidden:
+            return self.suppressed()
+        denominator = self.values[spec_cell.denominator]
+        if not denominator:
+            return Cell(None, "—")
+        value = round(100 * self.values[spec_cell.numerator] / denominator, 1)
+        return Cell(value, _fmt_number(value, PERCENT))
+
+    def suppressed(self) -> Cell:
+        return Cell(None, self.label, suppressed=True)
+
+    def table(self, spec: _TableSpec) -> Table:
         rows = [
             Row(
                 key=key,
                 label=label_text,
-                cells=[materialise(c, col) for c, col in zip(cells, spec.columns, strict=True)],
+                cells=[self.cell(c, col) for c, col in zip(cells, spec.columns, strict=True)],
                 is_total=total,
             )
             for key, label_text, cells, total in spec.rows
         ]
-        tables.append(
-            Table(
-                key=spec.key,
-                caption=str(spec.caption),
-                row_header=str(spec.row_header),
-                columns=[Column(c.key, str(c.label), c.kind) for c in spec.columns],
-                rows=rows,
-                note=str(spec.note),
-                chart=spec.chart,
-                wide=spec.wide,
-            )
+        return Table(
+            key=spec.key,
+            caption=str(spec.caption),
+            row_header=str(spec.row_header),
+            columns=[Column(c.key, str(c.label), c.kind) for c in spec.columns],
+            rows=rows,
+            note=str(spec.note),
+            chart=spec.chart,
+            wide=spec.wide,
         )
+
+
+def _table_specs(b: _Builder, data: dict) -> list[_TableSpec]:
+    """Every table in page order. The order of the calls is also the order in which
+    sensitive cells and constraints are registered: keep it."""
+    t = _totals(b, data)
+    specs = [
+        _headline_table(data, t),
+        _kinds_table(b, data, t),
+        _monthly_table(b, data, t),
+        _themes_table(b, data),
+    ]
+    by = _people_by(data["people_cube"])
+    specs.append(_residence_table(b, data, t, by))
+    specs += _people_tables(b, data, t, by)
+    specs += [
+        _venues_table(b, data, t),
+        _progress_table(b, data, t),
+        _retention_table(b, data),
+    ]
+    return specs
+
+
+def report_build(data: dict, *, threshold: int | None = None) -> Report:
+    """The published tables of `data` (raw figures), with suppression applied."""
+    if threshold is None:
+        threshold = suppression_threshold()
+    b = _Builder()
+    specs = _table_specs(b, data)
+    hidden = suppress(b.values, b.constraints, threshold=threshold)
+    materialiser = _Materialiser(b.values, hidden, suppressed_label(threshold))
     report = Report(
-        tables=tables,
+        tables=[materialiser.table(spec) for spec in specs],
         threshold=threshold,
         suppressed_count=len(hidden),
         suppression_inputs=(b.values, b.constraints, hidden),

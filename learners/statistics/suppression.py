@@ -189,13 +189,9 @@ def recover_by_subtraction(
     return recovered
 
 
-def linearly_determined(
-    values: Mapping[Key, int], constraints: Sequence[Constraint], hidden: Iterable[Key]
-) -> set[Key]:
-    """Hidden keys whose value follows from the shown figures by any linear combination of
-    the constraints (Gaussian elimination over the rationals: a hidden cell is determined
-    when the reduced row echelon form has a row naming it alone)."""
-    hidden = set(hidden)
+def _hidden_rows(constraints: Sequence[Constraint], hidden: set[Key]) -> list[dict[Key, Fraction]]:
+    """Each constraint as coefficients of its hidden keys only (total +1, parts −1), the
+    shown figures moving to the other side; constraints with no hidden key left out."""
     rows: list[dict[Key, Fraction]] = []
     for constraint in constraints:
         coefficients: dict[Key, Fraction] = {}
@@ -205,6 +201,29 @@ def linearly_determined(
         coefficients = {key: c for key, c in coefficients.items() if c != 0}
         if coefficients:
             rows.append(coefficients)
+    return rows
+
+
+def _eliminate(
+    collection: list[dict[Key, Fraction]], column: Key, pivot_row: dict[Key, Fraction]
+) -> None:
+    """Subtract the (normalised) pivot row from every row of `collection` naming `column`."""
+    for i, row in enumerate(collection):
+        c = row.get(column)
+        if c:
+            merged = dict(row)
+            for key, value in pivot_row.items():
+                merged[key] = merged.get(key, Fraction(0)) - c * value
+            collection[i] = {key: v for key, v in merged.items() if v != 0}
+
+
+def linearly_determined(
+    values: Mapping[Key, int], constraints: Sequence[Constraint], hidden: Iterable[Key]
+) -> set[Key]:
+    """Hidden keys whose value follows from the shown figures by any linear combination of
+    the constraints (Gaussian elimination over the rationals: a hidden cell is determined
+    when the reduced row echelon form has a row naming it alone)."""
+    rows = _hidden_rows(constraints, set(hidden))
     if not rows:
         return set()
     columns = sorted({key for row in rows for key in row}, key=repr)
@@ -217,14 +236,8 @@ def linearly_determined(
         pivot_row = rows.pop(index)
         factor = pivot_row[column]
         pivot_row = {key: c / factor for key, c in pivot_row.items()}
-        for collection in (rows, pivot_rows):
-            for i, row in enumerate(collection):
-                c = row.get(column)
-                if c:
-                    merged = dict(row)
-                    for key, value in pivot_row.items():
-                        merged[key] = merged.get(key, Fraction(0)) - c * value
-                    collection[i] = {key: v for key, v in merged.items() if v != 0}
+        _eliminate(rows, column, pivot_row)
+        _eliminate(pivot_rows, column, pivot_row)
         pivot_rows.append(pivot_row)
         pivots.append(column)
     return {pivot for pivot, row in zip(pivots, pivot_rows, strict=True) if len(row) == 1}

@@ -5,7 +5,7 @@ over once the broker's visibility timeout has passed (10 s here, CELERY_VISIBILI
 The run is one task (a budget long enough for all messages), so what resumes it is Redis
 handing the unacknowledged message out again, not a follow-up task. The person whose
 message was being sent at the kill is "claimed, never confirmed": by design (at most once,
-see learners.services.jobs) they get no second message; the job summary counts them.
+see learners.services.sending) they get no second message; the job summary counts them.
 """
 
 import datetime

@@ -6,7 +6,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learners.services.jobs import error_text, job_run_command
+from learners.services.job_log import error_text, job_run_command
 
 
 def parse_day(value: str) -> datetime.date:

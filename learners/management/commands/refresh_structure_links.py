@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from learners.services.activity import structure_links_check
-from learners.services.jobs import error_text, job_run_command
+from learners.services.job_log import error_text, job_run_command
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-from learners.services.jobs import reminders_send
+from learners.services.reminders import reminders_send
 
 from ._job_command import JobCommand
 

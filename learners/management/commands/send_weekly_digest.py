@@ -1,4 +1,4 @@
-from learners.services.jobs import weekly_digests_send
+from learners.services.digests import weekly_digests_send
 
 from ._job_command import JobCommand
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from learners.choices import AttendanceStatus
 from learners.models import DigestSent, Observation
-from learners.services.jobs import weekly_digests_send
+from learners.services.digests import weekly_digests_send
 from learners.services.progress import summary_rebuild
 from learners.tasks import weekly_digest_send_task
 from tests.factories.learners import (

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learners.models import JobRun, JobStatus
-from learners.services.jobs import error_text
+from learners.services.job_log import error_text
 from learners.tasks import reminders_send_task, retention_run_task
 from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from learners.choices import AttendanceStatus, PlaceType
 from learners.models import JobRun, JobStatus, ReminderSent
-from learners.services.jobs import reminders_send
 from learners.services.privacy import learner_anonymize
+from learners.services.reminders import reminders_send
 from learners.tasks import reminders_send_task
 from tests.factories.learners import (
     AttendanceFactory,
