@@ -11,7 +11,7 @@ Layout (read the docstrings for the details):
 - `learners.codes`: carnet code alphabet, normalisation, HMAC, entropy arithmetic;
 - `learners.age_bands`: national age bands at a session date, in Python and in SQL;
 - `learners.progress`: the rules of a competence summary;
-- `learners.text.fold`: the accent/case/hyphen-insensitive key used for matching.
+- `common.text.fold`: the accent/case/hyphen-insensitive key used for matching.
 
 Admin screens and public views are thin layers over services and selectors; personal data
 is never registered as a Wagtail snippet.

@@ -34,6 +34,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from common.text import fold
 from learners.choices import AttendanceStatus
 from learners.forms.people_quick import QuickLearnerForm
 from learners.forms.sessions import (
@@ -64,7 +65,6 @@ from learners.services import (
     session_update,
 )
 from learners.services.linking import learner_link_request, learner_link_with_carnet_code
-from learners.text import fold
 from workshops.models import AtelierPage
 
 SESSIONS_PER_PAGE = 30

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.choices import (
     SEAT_TAKING_STATUSES,
     AttendanceStatus,
@@ -59,7 +60,6 @@ from learners.services.linking import (
     other_record_is_described,
 )
 from learners.services.people import learners_attendance_refresh
-from learners.text import fold
 from workshops.choices import WorkshopLevel
 from workshops.models import Theme
 

@@ -38,9 +38,9 @@ from django.db.models.functions import Cast, Concat, Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import SpreadsheetError, spreadsheet_read
+from common.text import fold
 from learners.models import ImportJob, ImportStatus
-from learners.text import fold
-from workshops.spreadsheets import SpreadsheetError, spreadsheet_read
 
 from .common import Issue
 

@@ -18,11 +18,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import SpreadsheetError, upload_check
 from learners.models import ImportJob, ImportKind, ImportStatus, Structure
 from learners.models.imports import ACTIVE_STATUSES
 from learners.roles import is_coordinator
 from learners.scoping import scope_structure_id
-from workshops.spreadsheets import SpreadsheetError, upload_check
 
 from . import attendance, people, venues
 from .common import Columns, ImportFileError, ImportPlan, Issue, StructureResolver, records_read

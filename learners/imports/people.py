@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.choices import AuditAction, Gender, LegalBasis, SocialStatus
 from learners.models import Commune, Learner, LearnerStructure
 from learners.resources import LearnerResource
@@ -33,7 +34,6 @@ from learners.services.linking import (
     link_requests_record_many,
     other_record_is_described,
 )
-from learners.text import fold
 
 from . import values as v
 from .common import (

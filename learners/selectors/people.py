@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from common.text import fold
 from learners.models import (
     Attendance,
     AuditLog,
@@ -27,7 +28,6 @@ from learners.scoping import (
     observations_of_learner,
     scope_structure_id,
 )
-from learners.text import fold
 
 from .progress import CompetenceProgress, competence_progress_list, summaries_with_levels
 

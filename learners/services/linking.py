@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.choices import AuditAction
 from learners.codes import code_hash, code_normalize
 from learners.models import (
@@ -43,7 +44,6 @@ from learners.models import (
 )
 from learners.roles import counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, scope_structure_id
-from learners.text import fold
 
 from ._common import refuse
 from .activity import structure_links_refresh
