@@ -52,13 +52,10 @@ from learners.models import (
 from learners.resources import CAPACITY, AttendanceResource, SessionResource
 from learners.roles import counsellor_profile
 from learners.scoping import learners_visible
+from learners.selectors.people import identity_is_precise, other_record_is_described
 from learners.services.activity import structure_links_refresh
 from learners.services.audit import audit_log_record_many
-from learners.services.linking import (
-    identity_is_precise,
-    link_requests_record_many,
-    other_record_is_described,
-)
+from learners.services.linking import link_requests_record_many
 from learners.services.people import learners_attendance_refresh
 from workshops.choices import WorkshopLevel
 from workshops.models import Theme
