@@ -274,6 +274,7 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
     call_command("load_communes", verbosity=0)
     log(f"migrated and communes loaded ({time.monotonic() - started:.0f} s)")
 
+    from common.text import fold
     from learners.models import (
         AnonymousParticipants,
         Attendance,
@@ -288,7 +289,6 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
         Venue,
     )
     from learners.progress import summary_replay
-    from learners.text import fold
     from workshops.models import AtelierIndexPage, AtelierPage, Competence, Level, Theme
     from workshops.roles import COORDINATORS, COUNSELLORS
 

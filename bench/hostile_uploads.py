@@ -85,10 +85,10 @@ def maxrss_mb() -> float:
 
 
 def child_spreadsheet(path: str, filename: str) -> dict:
+    from common.spreadsheets import SpreadsheetError, upload_check
     from learners.imports import MAX_IMPORT_BYTES, MAX_ROWS
     from learners.imports.common import ImportFileError, records_read
     from learners.imports.people import COLUMNS
-    from workshops.spreadsheets import SpreadsheetError, upload_check
 
     before = rss_mb()
     started = time.perf_counter()
@@ -138,11 +138,11 @@ def child_image(path: str) -> dict:
 
 
 def child_mutants(count: int, seed: int) -> dict:
+    from common.spreadsheets import SpreadsheetError, upload_check
     from learners.imports import MAX_IMPORT_BYTES, MAX_ROWS
     from learners.imports.common import ImportFileError, records_read
     from learners.imports.people import COLUMNS
     from tests.factories.hostile_files import mutants
-    from workshops.spreadsheets import SpreadsheetError, upload_check
 
     before = rss_mb()
     outcomes = {"accepted": 0, "refused": 0, "unexpected": 0}

@@ -11,7 +11,10 @@ Layout (read the docstrings for the details):
 - `learners.codes`: carnet code alphabet, normalisation, HMAC, entropy arithmetic;
 - `learners.age_bands`: national age bands at a session date, in Python and in SQL;
 - `learners.progress`: the rules of a competence summary;
-- `learners.text.fold`: the accent/case/hyphen-insensitive key used for matching.
+- `learners.imports`: the spreadsheet import pipeline (above the services it calls);
+- `learners.tasks`: thin Celery tasks, above the services (which start them by name,
+  `common.background`);
+- `common.text.fold` (below the apps): the accent/case/hyphen-insensitive matching key.
 
 Admin screens and public views are thin layers over services and selectors; personal data
 is never registered as a Wagtail snippet.

@@ -7,4 +7,6 @@ class LearnersConfig(AppConfig):
     verbose_name = _("Suivi des personnes accompagnées")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        # The tasks register in Celery's registry, where the services look them up by name
+        # (common.background: the services sit below the tasks and never import them).
+        from . import checks, signals, tasks  # noqa: F401

@@ -649,7 +649,7 @@ def _people(rng: random.Random, today: datetime.date) -> list[Person]:
 
 
 def _ascii(text: str) -> str:
-    from learners.text import fold
+    from common.text import fold
 
     return fold(text).replace(" ", "-")
 

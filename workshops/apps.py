@@ -10,6 +10,18 @@ class WorkshopsConfig(AppConfig):
 
         signals.connect()
 
+        # The pages' context builders live above the models (see PAGE_CONTEXTS).
+        from workshops.models.pages import PAGE_CONTEXTS
+        from workshops.selectors import atelier_detail, guide_detail
+        from workshops.views.public import atelier_index_context, guide_index_context
+
+        PAGE_CONTEXTS.update(
+            guide_index=guide_index_context,
+            atelier_index=atelier_index_context,
+            guide_detail=guide_detail,
+            atelier_detail=atelier_detail,
+        )
+
         # Pillow's decompression-bomb guard at the upload limit, for every image it opens
         # (renditions included): a warning above it, an error above twice it.
         from django.conf import settings

@@ -28,10 +28,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import date_parse
 from learners.roles import can_use_tracking
 from learners.selectors.exports import ExportFilters
 from learners.services.exports import FORMATS, KINDS, ExportTooLarge, export_build
-from workshops.spreadsheets import date_parse
 
 
 class BadFilter(ValueError):

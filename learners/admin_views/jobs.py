@@ -16,12 +16,13 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learners.selectors.jobs import (
+    JOB_LABELS,
     job_failures_recent_count,
+    job_label,
     job_overview,
     job_run_is_stale,
     job_runs_for_user,
 )
-from learners.services.job_log import JOB_LABELS, job_label
 
 from .people import TrackingAccessMixin
 

@@ -17,11 +17,11 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.roles import can_use_tracking
 from learners.scoping import attendances_visible
 from learners.selectors import learners_for_user
 from learners.selectors.communes import commune_label, communes_search
-from learners.text import fold
 
 MAX_RESULTS = 10
 MIN_CHARS = 2

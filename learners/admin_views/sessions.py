@@ -33,6 +33,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from common.text import fold
 from learners.choices import AttendanceStatus
 from learners.forms.people_quick import QuickLearnerForm
 from learners.forms.sessions import (
@@ -65,7 +66,6 @@ from learners.services.intake import (
     learner_create_and_register,
     learner_link_with_code_and_register,
 )
-from learners.text import fold
 from workshops.models import AtelierPage
 
 SESSIONS_PER_PAGE = 30

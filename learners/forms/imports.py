@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.spreadsheets import upload_read
 from learners.imports import MAX_IMPORT_BYTES
 from learners.models import Structure
 from learners.roles import is_coordinator
 from learners.scoping import structures_choosable
-from workshops.spreadsheets import upload_read
 
 MAX_MB = MAX_IMPORT_BYTES // (1024 * 1024)
 

@@ -12,10 +12,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from learners.forms.people_quick import CommuneFieldsMixin
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.selectors.communes import commune_label, communes_search
-from learners.text import fold
 
 _LABELLED = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9AB]{2,5})\)\s*$")
 _INSEE = re.compile(r"^(\d[0-9AB]\d{3})$")

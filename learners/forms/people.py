@@ -14,11 +14,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from learners.choices import Gender, LegalBasis, SocialStatus
 from learners.forms.people_quick import CommuneFieldsMixin
 from learners.models import Learner, Structure
 from learners.models.people import BIRTH_YEAR_MIN
-from learners.text import fold
 
 NOTES_MAX = 500
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]

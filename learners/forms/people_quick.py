@@ -15,10 +15,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from learners.models import Commune
 from learners.models.people import BIRTH_YEAR_MIN
 from learners.selectors.communes import commune_label, communes_search
-from learners.text import fold
 
 
 class CommuneFieldsMixin:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from learners.choices import SessionKind
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.selectors.statistics import MAX_PERIOD_DAYS, StatisticsFilters, StatisticsScope
@@ -27,7 +28,6 @@ from learners.selectors.statistics_choices import (
     statistics_structure_choices,
     statistics_venue_choices,
 )
-from learners.text import fold
 from workshops.models import Theme
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]

@@ -4,9 +4,9 @@ Flow (admin views in `learners.admin_views.imports`):
 
 1. upload: the file (CSV with `;` or `,`, UTF-8 with or without BOM or Windows-1252, or
    XLSX; at most MAX_IMPORT_BYTES and MAX_ROWS) is checked by size, extension AND content
-   in one place (`workshops.spreadsheets.upload_check`, called by `import_job_create`; the
+   in one place (`common.spreadsheets.upload_check`, called by `import_job_create`; the
    form only reads the file) and kept in an `ImportJob` row, never on disk; it is read as
-   a stream that stops at the first limit passed (`workshops.spreadsheets.RowReader`);
+   a stream that stops at the first limit passed (`common.spreadsheets.RowReader`);
 2. preview (`import_job_create` → `import_analyse`): every row is parsed and checked,
    nothing is written; the job stores the counts (created, updated, unchanged, skipped,
    per entity), a sample of the lines, the flagged people (matched with an existing

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import RowReader, SpreadsheetError
+from common.text import fold
 from learners.models import Structure
-from learners.text import fold
-from workshops.spreadsheets import RowReader, SpreadsheetError
 
 from .values import CellError
 

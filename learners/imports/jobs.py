@@ -2,27 +2,28 @@
 
 Statuses: READY (preview shown, waiting for the user) or INVALID (errors: nothing can be
 confirmed) → QUEUED → RUNNING → DONE or FAILED; READY → CANCELLED. The file and the sample
-lines (personal data) are erased when a job ends, and from any job older than
-JOB_RETENTION (`import_jobs_expire`, run at each upload).
+lines (personal data) are erased when a job ends, and from any job older than a day
+(`learners.services.import_jobs.import_jobs_expire`, run at each upload).
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.background import background_task
+from common.spreadsheets import SpreadsheetError, upload_check
 from learners.models import ImportJob, ImportKind, ImportStatus, Structure
 from learners.models.imports import ACTIVE_STATUSES
 from learners.roles import is_coordinator
 from learners.scoping import scope_structure_id
-from workshops.spreadsheets import SpreadsheetError, upload_check
+from learners.services.import_jobs import import_jobs_expire
 
 from . import attendance, people, venues
 from .common import Columns, ImportFileError, ImportPlan, Issue, StructureResolver, records_read
@@ -35,7 +36,6 @@ logger = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 100_000
 ASYNC_THRESHOLD = 5000  # rows: larger files are imported by a Celery job
-JOB_RETENTION = datetime.timedelta(hours=24)
 PROGRESS_KEY = "learners:import-job:{}:progress"
 
 
@@ -131,36 +131,6 @@ def import_run(
     return plan
 
 
-# --- Jobs ----------------------------------------------------------------------------
-
-
-def import_jobs_expire(*, now: datetime.datetime | None = None) -> int:
-    """Erase the files, sample lines and error messages of jobs older than JOB_RETENTION
-    and replace their file names by a neutral « import-<id>.<format> » (a file name can
-    name a person); previews nobody confirmed become CANCELLED. The counts stay. Returns
-    the number of jobs touched. (Erasing a person scrubs younger jobs at once:
-    `learners.imports.erasure`.)"""
-    from .erasure import neutral_name_expression
-
-    limit = (now or timezone.now()) - JOB_RETENTION
-    old = ImportJob.objects.filter(created_at__lt=limit)
-    neutral = neutral_name_expression()
-    cancelled = old.filter(status__in=(ImportStatus.READY, ImportStatus.INVALID)).update(
-        status=ImportStatus.CANCELLED,
-        content=b"",
-        preview={},
-        errors=[],
-        original_name=neutral,
-        finished_at=timezone.now(),
-    )
-    erased = (
-        old.exclude(status__in=ACTIVE_STATUSES)
-        .filter(~Q(content=b"") | ~Q(preview={}) | ~Q(errors=[]) | ~Q(original_name=neutral))
-        .update(content=b"", preview={}, errors=[], original_name=neutral)
-    )
-    return cancelled + erased
-
-
 def _store_plan(job: ImportJob, plan: ImportPlan) -> None:
     job.total_rows = plan.total_rows
     job.summary = plan.summary()
@@ -221,9 +191,7 @@ def import_job_confirm(*, user, job: ImportJob) -> ImportJob:
     if not claimed:
         raise ValidationError(_("Cet import n'attend plus de confirmation."))
     if job.total_rows > ASYNC_THRESHOLD:
-        from learners.tasks import import_job_run_task
-
-        import_job_run_task.delay_on_commit(str(job.pk))
+        background_task("learners.import_job_run").delay_on_commit(str(job.pk))
     else:
         try:
             import_job_run(job_id=job.pk)

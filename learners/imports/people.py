@@ -23,17 +23,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.choices import AuditAction, Gender, LegalBasis, SocialStatus
 from learners.models import Commune, Learner, LearnerStructure
 from learners.resources import LearnerResource
 from learners.scoping import learners_visible
+from learners.selectors.people import identity_is_precise, other_record_is_described
 from learners.services.audit import audit_log_record_many
-from learners.services.linking import (
-    identity_is_precise,
-    link_requests_record_many,
-    other_record_is_described,
-)
-from learners.text import fold
+from learners.services.linking import link_requests_record_many
 
 from . import values as v
 from .common import (

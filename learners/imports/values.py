@@ -20,14 +20,14 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from learners.text import fold
-from workshops.spreadsheets import (
+from common.spreadsheets import (
     date_parse,
     datetime_split,
     decimal_parse,
     formula_unescape,
     time_parse,
 )
+from common.text import fold
 
 YES = frozenset({"oui", "o", "x", "1", "vrai", "true", "yes", "y"})
 NO = frozenset({"non", "n", "0", "faux", "false", "no", ""})

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.models import Venue
 from learners.resources import VenueResource
-from learners.text import fold
 
 from . import values as v
 from .common import (

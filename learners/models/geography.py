@@ -5,8 +5,8 @@ import math
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from learners.choices import CommuneType
-from learners.text import fold
 
 KM_PER_DEGREE_LATITUDE = 111.2
 

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from learners.choices import Gender, LegalBasis, SocialStatus
-from learners.text import fold
 
 BIRTH_YEAR_MIN = 1900
 
@@ -27,7 +27,7 @@ class Learner(models.Model):
     """A person accompanied. Never a full birth date; contact details only with consent.
 
     `normalized_first_name`, `normalized_last_name` and `normalized_name` (first + last) are
-    folded with `learners.text.fold` on every save, for matching across the network.
+    folded with `common.text.fold` on every save, for matching across the network.
     `structure` is the structure that created the record; the structures that may see the
     person are in `LearnerStructure` (the creator, plus every structure where the person
     attended a session, plus those of merged records).

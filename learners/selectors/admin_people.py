@@ -12,6 +12,7 @@ from django.db.models import Count, DateField, F, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from common.text import fold
 from learners.choices import AttendanceStatus
 from learners.models import (
     Attendance,
@@ -25,7 +26,6 @@ from learners.models import (
 )
 from learners.roles import is_coordinator
 from learners.scoping import consented_learner_ids, learners_visible, scope_structure_id
-from learners.text import fold
 from workshops.models import Level
 
 from .people import audit_logs_for_user, learners_for_user

@@ -8,8 +8,8 @@ import re
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
+from common.text import fold
 from learners.models import Commune
-from learners.text import fold
 
 MIN_NAME_CHARS = 2
 MIN_CODE_DIGITS = 2

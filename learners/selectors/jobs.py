@@ -7,12 +7,30 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from learners.models import JobRun, JobStatus
 from learners.roles import is_coordinator
-from learners.services.job_log import JOB_LABELS, STALE_AFTER, job_label
 
 RECENT_FAILURE_DAYS = 7
+# A run still "en cours" after this long was interrupted (worker killed, machine lost).
+STALE_AFTER = datetime.timedelta(hours=2)
+
+JOB_LABELS = {
+    "reminders": gettext_lazy("Rappels des séances du lendemain"),
+    "weekly_digest": gettext_lazy("Récapitulatif hebdomadaire des conseillers"),
+    "retention": gettext_lazy("Durée de conservation : anonymisation et purges"),
+    "import": gettext_lazy("Import de tableur"),
+    "statistics_refresh": gettext_lazy("Statistiques pré-calculées"),
+    "statistics_snapshot": gettext_lazy("Statistiques d'une sélection (calcul à la demande)"),
+    "structure_links_refresh": gettext_lazy(
+        "Tableaux de bord : personnes bloquées après un changement de niveaux"
+    ),
+}
+
+
+def job_label(name: str) -> str:
+    return str(JOB_LABELS.get(name, name))
 
 
 def job_runs_for_user(*, user, name: str = "", failed_only: bool = False) -> QuerySet[JobRun]:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from common.text import fold
 from learners.models import (
     Attendance,
     AuditLog,
     Commune,
     CompetenceSummary,
     Learner,
+    LearnerStructure,
     LinkRequest,
     Observation,
     SharingConsent,
@@ -27,7 +29,6 @@ from learners.scoping import (
     observations_of_learner,
     scope_structure_id,
 )
-from learners.text import fold
 
 from .progress import CompetenceProgress, competence_progress_list, summaries_with_levels
 
@@ -115,7 +116,7 @@ def learner_match_queryset(
 ) -> QuerySet[Learner]:
     """The records that may be the person described, across ALL structures: UNSCOPED, so
     never hand it to a template or an API. `learner_match_candidates` reduces it to safe
-    fields through `learners.services.linking.learner_link_match`, the one rule."""
+    fields through `learner_link_match`, the one rule."""
     first, last = fold(first_name), fold(last_name)
     if not first:
         return Learner.objects.none()
@@ -145,6 +146,110 @@ def learner_match_queryset(
             | Q(commune__isnull=True)
         )
     return qs
+
+
+# --- The linking rule: who a described person may already be ---------------------------
+# Read-only, so it lives with the other reads; the linking services, the quick creation
+# and the imports all call it (one rule for every path).
+
+
+def identity_is_precise(
+    *, first_name: str, last_name: str = "", birth_year: int | None, commune=None
+) -> bool:
+    """May a description be compared with other structures' records? A first name alone
+    (or with a birth year only) would let anyone list the people of the network: ask the
+    first name, the birth year, and the last name or the commune of residence (the
+    national record makes the last name optional, the commune is always asked)."""
+    if not fold(first_name) or birth_year is None:
+        return False
+    return bool(fold(last_name)) or commune is not None
+
+
+@dataclass(frozen=True)
+class LinkMatch:
+    """What the matcher found for a description. `own` are records the user's structure
+    follows (or, for the coordination, every record), safe to name. `other_ids` are
+    records of other structures only: server-side, never sent to a page; a page says
+    only how many and their birth years (`other_birth_years`)."""
+
+    own: list[Learner]
+    other_ids: list[int]
+    other_birth_years: list[int | None]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.own and not self.other_ids
+
+
+def learner_link_match(
+    *,
+    user,
+    first_name: str,
+    last_name: str = "",
+    birth_year: int | None = None,
+    commune: Commune | None = None,
+    structure_id: int | None = None,
+    limit: int = 10,
+) -> LinkMatch:
+    """Records that may be the person described. `structure_id` narrows a coordinator's
+    "own" records to one structure's (an import for that structure). An imprecise
+    description still finds the structure's own records by name, never the others'."""
+    empty = LinkMatch(own=[], other_ids=[], other_birth_years=[])
+    scope = scope_structure_id(user)
+    if scope is None or not fold(first_name):
+        return empty
+    if scope is not True:
+        structure_id = scope
+    qs = learner_match_queryset(
+        first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
+    ).select_related("commune")
+    rows = list(qs[: limit * 5])
+    if structure_id is None:
+        followed = {row.pk for row in rows}
+    else:
+        followed = set(
+            LearnerStructure.objects.filter(
+                structure_id=structure_id, learner_id__in=[row.pk for row in rows]
+            ).values_list("learner_id", flat=True)
+        )
+    own = [row for row in rows if row.pk in followed][:limit]
+    others = []
+    if identity_is_precise(
+        first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
+    ):
+        others = [row for row in rows if row.pk not in followed]
+        if others:
+            others = _confirmed_by_the_record(
+                others, first_name=first_name, last_name=last_name, commune=commune
+            )[:limit]
+    return LinkMatch(
+        own=own,
+        other_ids=[row.pk for row in others],
+        other_birth_years=[row.birth_year for row in others],
+    )
+
+
+def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -> bool:
+    """Does the precise part of a description match another structure's record in the
+    record itself, not through a tolerance of the matcher: its full name (a record
+    without a last name would match any last name typed), or its birth year and its
+    commune of residence among `nearby` (INSEE codes; the matcher's "same département"
+    is the whole network, and a record without commune matches any commune). Otherwise
+    a first name, a year and a made-up last name or any commune of the département
+    would list the network's people with their birth years. Used by every path."""
+    first, last = fold(first_name), fold(last_name)
+    if last and row.normalized_name in {first + last, last + first}:
+        return True
+    return row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby
+
+
+def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) -> list:
+    nearby = set(communes_nearby(commune)) if commune is not None else set()
+    return [
+        row
+        for row in rows
+        if other_record_is_described(row, first_name=first_name, last_name=last_name, nearby=nearby)
+    ]
 
 
 def learner_match_candidates(
@@ -179,7 +284,7 @@ def learner_match_pairs(
     commune: Commune | None = None,
     limit: int = 10,
 ) -> list[tuple[MatchCandidate, int]]:
-    """The match hints, by the one linking rule (`learners.services.linking`), each with
+    """The match hints, by the one linking rule (`learner_link_match`), each with
     its record's primary key for server-side use only (a view keeps the keys in the
     session, never in the page).
 
@@ -188,8 +293,6 @@ def learner_match_pairs(
     15 km (or unknown). Records the user's structure follows come first, named; other
     structures' records only for a precise description (`identity_is_precise`), with
     their birth year alone. Nothing for users without a tracking role."""
-    from learners.services.linking import learner_link_match
-
     if not can_use_tracking(user):
         return []
     match = learner_link_match(

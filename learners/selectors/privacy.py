@@ -338,10 +338,21 @@ def _present_label() -> str:
     return str(AttendanceStatus.PRESENT.label)
 
 
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier (the last day of a shorter month)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate_day in range(day.day, 0, -1):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 1 always exists
+
+
 def _retention_day(last_activity: datetime.datetime) -> datetime.date:
     """The first day the retention job anonymises the person (if nothing happens before)."""
-    from learners.services.privacy import months_before
-
     day = timezone.localdate(last_activity) + datetime.timedelta(days=1)
     # months_before with a negative count moves forward.
     return months_before(day, -settings.RETENTION_MONTHS)

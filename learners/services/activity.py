@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from common.background import background_task
 from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from workshops.models import Competence, Level
@@ -177,11 +178,10 @@ def structure_links_refresh_soon() -> None:
     (`learners.structure_links_refresh`), once however many changes asked for it before
     the job starts. For changes that move who is stuck network-wide: a framework's levels
     (its top level)."""
-    from learners.tasks import structure_links_refresh_task
 
     def queue() -> None:
         # The job clears the key when it starts: a change made after that queues again.
         if cache.add(REFRESH_QUEUED_KEY, True, timeout=3600):
-            structure_links_refresh_task.delay()
+            background_task("learners.structure_links_refresh").delay()
 
     transaction.on_commit(queue)

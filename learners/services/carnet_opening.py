@@ -12,7 +12,7 @@ Steps, in order:
    nothing is counted), the form asks for it;
 4. one failure is reserved on every counter, the code is looked up; it opens the carnet
    when it is active and, if a first name was given, the first name matches the holder's
-   (both folded with `learners.text.fold`: accents, case, spaces and hyphens do not
+   (both folded with `common.text.fold`: accents, case, spaces and hyphens do not
    matter); the reserved failure is then given back.
 
 **The odds** (`carnet_guess_odds`, asserted by tests/learners/services/test_carnet_opening.py
@@ -38,10 +38,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.text import fold
 from learners.choices import AuditAction
 from learners.codes import CODE_SPACE, code_hash, code_normalize, guess_probability
 from learners.models import Carnet
-from learners.text import fold
 
 from .audit import audit_log_record
 from .carnet_limits import (
@@ -110,7 +110,7 @@ def _first_name_matches(carnet: Carnet, first_name: str) -> bool:
 
 def carnet_open_attempt(*, code: str, first_name: str = "", client_address: str) -> CarnetOpening:
     """Try to open a carnet with what the visitor typed, from `client_address`
-    (`home.clients.client_ip`). See the module docstring for the steps."""
+    (`common.clients.client_ip`). See the module docstring for the steps."""
     first_name = (first_name or "")[:FIRST_NAME_INPUT_MAX].strip()
     state = carnet_limit_state(ip_address=client_address)
     normalized = code_normalize(code)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from learners.text import fold
+from common.text import fold
 
 COMMUNES_FILE = Path(__file__).resolve().parent.parent / "data" / "communes-2024.csv.gz"
 BATCH_SIZE = 2000

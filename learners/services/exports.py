@@ -3,7 +3,7 @@
 `export_build` checks the role, takes the rows from `learners.selectors.exports` (the
 lists' own selectors, so an export never holds more than the user sees on screen), maps
 them to French columns with the resources of `learners.resources`, writes the file with
-`workshops.spreadsheets` (numbers as numbers, dates as dates, formula-looking text
+`common.spreadsheets` (numbers as numbers, dates as dates, formula-looking text
 neutralised) and records one AuditLog row (action "export": kind, format and row count,
 never a name or what was typed in a search box).
 
@@ -23,6 +23,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_write, xlsx_write
 from learners.age_bands import AgeBand, age_band_expression
 from learners.choices import (
     COLLECTIVE_KINDS,
@@ -54,7 +55,6 @@ from learners.selectors.exports import (
     venues_for_export,
 )
 from workshops.choices import WorkshopLevel
-from workshops.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_write, xlsx_write
 
 from .audit import audit_log_record
 

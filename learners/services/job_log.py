@@ -9,13 +9,12 @@ the same row, keyed by the task id, and counts the attempt), or "échec" with th
 rather than Celery signals because it also covers management commands and eager runs, and
 it decides retry-or-fail with the task's own `autoretry_for` and `max_retries`. A worker
 killed outright cannot write anything: its row stays "en cours", and the admin page flags
-runs "en cours" for more than `STALE_AFTER` as interrupted (acks_late then redelivers the
-task, which updates the same row).
+runs "en cours" for more than `learners.selectors.jobs.STALE_AFTER` as interrupted
+(acks_late then redelivers the task, which updates the same row).
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
 import logging
 import re
@@ -24,7 +23,6 @@ from celery.exceptions import Retry
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from learners.models import JobRun, JobStatus
 
@@ -33,28 +31,9 @@ logger = logging.getLogger(__name__)
 # Errors worth retrying: the mail server or the database did not answer (smtplib's
 # errors are OSErrors too).
 TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
-# A run still "en cours" after this long was interrupted (worker killed, machine lost).
-STALE_AFTER = datetime.timedelta(hours=2)
-
-JOB_LABELS = {
-    "reminders": gettext_lazy("Rappels des séances du lendemain"),
-    "weekly_digest": gettext_lazy("Récapitulatif hebdomadaire des conseillers"),
-    "retention": gettext_lazy("Durée de conservation : anonymisation et purges"),
-    "import": gettext_lazy("Import de tableur"),
-    "statistics_refresh": gettext_lazy("Statistiques pré-calculées"),
-    "statistics_snapshot": gettext_lazy("Statistiques d'une sélection (calcul à la demande)"),
-    "structure_links_refresh": gettext_lazy(
-        "Tableaux de bord : personnes bloquées après un changement de niveaux"
-    ),
-}
-
 ERROR_MAX = 2000
 _EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 _PHONE_RE = re.compile(r"(?:\+33 ?|\b0)[1-9](?:[ .-]?\d{2}){4}\b|\b\d{9,}\b")
-
-
-def job_label(name: str) -> str:
-    return str(JOB_LABELS.get(name, name))
 
 
 def error_text(exc: BaseException) -> str:

@@ -7,7 +7,8 @@ attendance imports, and the coordination's merge.
 - Another structure's record is never opened nor attached on a name match. The matcher
   says only « une personne née en 1953 est déjà suivie par une autre structure du
   réseau », and only for a description precise enough not to enumerate people
-  (`identity_is_precise`: first name, birth year, and the last name or the commune).
+  (`identity_is_precise`: first name, birth year, and the last name or the commune). The
+  matching itself is a read (`learners.selectors.people.learner_link_match`).
 - The person decides: showing their carnet code to the counsellor links the record AND
   records their consent to share it with that structure (`learner_link_with_carnet_code`);
   only the person holds the code. Otherwise the counsellor asks the coordination
@@ -23,7 +24,6 @@ attendance imports, and the coordination's merge.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,7 +34,6 @@ from learners.choices import AuditAction
 from learners.codes import code_hash, code_normalize
 from learners.models import (
     Carnet,
-    Commune,
     ConsentMethod,
     Learner,
     LearnerStructure,
@@ -43,114 +42,10 @@ from learners.models import (
 )
 from learners.roles import counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, scope_structure_id
-from learners.text import fold
 
 from ._common import refuse
 from .activity import structure_links_refresh
 from .audit import audit_log_record
-
-
-def identity_is_precise(
-    *, first_name: str, last_name: str = "", birth_year: int | None, commune=None
-) -> bool:
-    """May a description be compared with other structures' records? A first name alone
-    (or with a birth year only) would let anyone list the people of the network: ask the
-    first name, the birth year, and the last name or the commune of residence (the
-    national record makes the last name optional, the commune is always asked)."""
-    if not fold(first_name) or birth_year is None:
-        return False
-    return bool(fold(last_name)) or commune is not None
-
-
-@dataclass(frozen=True)
-class LinkMatch:
-    """What the matcher found for a description. `own` are records the user's structure
-    follows (or, for the coordination, every record), safe to name. `other_ids` are
-    records of other structures only: server-side, never sent to a page; a page says
-    only how many and their birth years (`other_birth_years`)."""
-
-    own: list[Learner]
-    other_ids: list[int]
-    other_birth_years: list[int | None]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.own and not self.other_ids
-
-
-def learner_link_match(
-    *,
-    user,
-    first_name: str,
-    last_name: str = "",
-    birth_year: int | None = None,
-    commune: Commune | None = None,
-    structure_id: int | None = None,
-    limit: int = 10,
-) -> LinkMatch:
-    """Records that may be the person described. `structure_id` narrows a coordinator's
-    "own" records to one structure's (an import for that structure). An imprecise
-    description still finds the structure's own records by name, never the others'."""
-    from learners.selectors.people import learner_match_queryset
-
-    empty = LinkMatch(own=[], other_ids=[], other_birth_years=[])
-    scope = scope_structure_id(user)
-    if scope is None or not fold(first_name):
-        return empty
-    if scope is not True:
-        structure_id = scope
-    qs = learner_match_queryset(
-        first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
-    ).select_related("commune")
-    rows = list(qs[: limit * 5])
-    if structure_id is None:
-        followed = {row.pk for row in rows}
-    else:
-        followed = set(
-            LearnerStructure.objects.filter(
-                structure_id=structure_id, learner_id__in=[row.pk for row in rows]
-            ).values_list("learner_id", flat=True)
-        )
-    own = [row for row in rows if row.pk in followed][:limit]
-    others = []
-    if identity_is_precise(
-        first_name=first_name, last_name=last_name, birth_year=birth_year, commune=commune
-    ):
-        others = [row for row in rows if row.pk not in followed]
-        if others:
-            others = _confirmed_by_the_record(
-                others, first_name=first_name, last_name=last_name, commune=commune
-            )[:limit]
-    return LinkMatch(
-        own=own,
-        other_ids=[row.pk for row in others],
-        other_birth_years=[row.birth_year for row in others],
-    )
-
-
-def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -> bool:
-    """Does the precise part of a description match another structure's record in the
-    record itself, not through a tolerance of the matcher: its full name (a record
-    without a last name would match any last name typed), or its birth year and its
-    commune of residence among `nearby` (INSEE codes; the matcher's "same département"
-    is the whole network, and a record without commune matches any commune). Otherwise
-    a first name, a year and a made-up last name or any commune of the département
-    would list the network's people with their birth years. Used by every path."""
-    first, last = fold(first_name), fold(last_name)
-    if last and row.normalized_name in {first + last, last + first}:
-        return True
-    return row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby
-
-
-def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) -> list:
-    from learners.selectors.people import communes_nearby
-
-    nearby = set(communes_nearby(commune)) if commune is not None else set()
-    return [
-        row
-        for row in rows
-        if other_record_is_described(row, first_name=first_name, last_name=last_name, nearby=nearby)
-    ]
 
 
 def _link_and_refresh(*, learner: Learner, structure_id: int) -> bool:

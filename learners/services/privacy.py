@@ -12,7 +12,7 @@ are detached from the record (they keep the OLD network id, so "who saw this per
 record" can still be answered for the audit period, but they no longer point at the
 anonymous record); the anonymisation itself is logged the same way. Spreadsheet imports
 that mention the person lose their file, preview lines and file name
-(`learners.imports.erasure`).
+(`learners.services.import_jobs`).
 
 Kept, as statistical attributes: birth year, gender, social status, commune of residence,
 the structures that accompanied the person, sessions, attendance, observations, competence
@@ -50,9 +50,11 @@ from learners.models import (
 from learners.models.people import network_id_generate
 from learners.roles import is_coordinator
 from learners.scoping import can_access_learner, scope_structure_id
+from learners.selectors.privacy import months_before
 
 from ._common import refuse
 from .activity import structure_links_refresh
+from .import_jobs import import_jobs_expire, import_jobs_scrub
 
 logger = logging.getLogger(__name__)
 
@@ -83,19 +85,6 @@ ERASED_FIELDS = {
 RETAINED_FIELDS = ("birth_year", "gender", "social_status", "commune")
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months earlier (the last day of a shorter month)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate_day in range(day.day, 0, -1):
-        try:
-            return datetime.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 1 always exists
-
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -112,8 +101,6 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     """Anonymise these (locked, not yet anonymised) people in a few queries."""
     if not learners:
         return 0
-    from learners.imports.erasure import import_jobs_scrub
-
     import_jobs_scrub(learners=learners)  # before the names are erased: it looks for them
     now = timezone.now()
     old_ids = {learner.pk: learner.network_id for learner in learners}
@@ -310,8 +297,6 @@ def retention_run(
     and purge old job bookkeeping. Idempotent: a second run the same day does nothing.
     `budget` bounds the anonymisation (see `learners_anonymize_inactive`); `remaining`
     then says a follow-up run is needed."""
-    from learners.imports.jobs import import_jobs_expire
-
     imports_expired = import_jobs_expire()  # first: fewer jobs to look through below
     anonymized = learners_anonymize_inactive(today=today, budget=budget)
     audit_deleted = audit_log_purge(today=today)

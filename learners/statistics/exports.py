@@ -7,7 +7,7 @@ suppressed figures are the text "< 5", never the number).
   columns, decimal comma; the tables one after the other, each introduced by its title.
 
 Text cells starting with `=`, `+`, `-`, `@` (or a tab or carriage return) are neutralised
-the way the project's shared spreadsheet module does (`workshops.spreadsheets`): in CSV a
+the way the project's shared spreadsheet module does (`common.spreadsheets`): in CSV a
 leading apostrophe, in XLSX a text cell with Excel's "quote prefix" (value unchanged), never
 a formula (OWASP "CSV injection").
 """
@@ -23,7 +23,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from workshops.spreadsheets import formula_escape, looks_like_formula
+from common.spreadsheets import formula_escape, looks_like_formula
 
 from .report import DECIMAL, HOURS, PERCENT, Column, Report, Table
 

@@ -43,6 +43,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from common.background import background_task
 from learners.choices import AttendanceStatus
 from learners.models import Attendance, Session, StatisticsSnapshot
 from learners.selectors.statistics import (
@@ -53,6 +54,9 @@ from learners.selectors.statistics import (
     period_bounds,
     statistics_compute_for_scope,
 )
+
+# The Celery task computing one selection (`learners.tasks`, above this module).
+COMPUTE_TASK = "learners.statistics_snapshot_compute"
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +186,6 @@ def snapshot_request(*, scope: StatisticsScope, filters: StatisticsFilters) -> S
     """Ask a worker to compute this selection, once: while a job asked for less than 30
     minutes ago is running, asking again does nothing. A ready (older) snapshot stays
     readable meanwhile. The job starts after the current transaction commits."""
-    from learners.tasks import statistics_snapshot_compute
-
     key = snapshot_key(scope, filters)
     now = timezone.now()
     with transaction.atomic():
@@ -198,7 +200,7 @@ def snapshot_request(*, scope: StatisticsScope, filters: StatisticsFilters) -> S
             if snapshot.status == Status.FAILED:
                 snapshot.status = Status.PENDING
             snapshot.save(update_fields=["status", "requested_at"])
-        statistics_snapshot_compute.delay_on_commit(asdict(scope), filters.as_dict())
+        background_task(COMPUTE_TASK).delay_on_commit(asdict(scope), filters.as_dict())
     return snapshot
 
 
@@ -246,9 +248,8 @@ def snapshots_refresh(*, today: datetime.date | None = None, defer: bool = False
         for filters in candidates:
             if live_is_heavy(scope=network, filters=filters):
                 if defer:
-                    from learners.tasks import statistics_snapshot_compute
-
-                    statistics_snapshot_compute.delay_on_commit(asdict(network), filters.as_dict())
+                    task = background_task(COMPUTE_TASK)
+                    task.delay_on_commit(asdict(network), filters.as_dict())
                 else:
                     snapshot_compute(scope=network, filters=filters)
                 computed += 1

@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from home.clients import client_ip
+from common.clients import client_ip
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
 from learners.models import Carnet
 from learners.selectors import carnet_overview

@@ -19,7 +19,7 @@ WRONG = "mauvais"
 
 
 def attempt(client, username, password=WRONG, ip="81.250.113.7", **extra):
-    # Public addresses: home.clients trusts X-Forwarded-For from private ones (the proxy).
+    # Public addresses: common.clients trusts X-Forwarded-For from private ones (the proxy).
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
 
 
@@ -64,7 +64,7 @@ def test_one_address_trying_many_accounts_is_locked(client, claire):
 
 def test_forged_forwarded_for_does_not_escape_the_address_lock(client, claire):
     """A client talking to the server directly cannot choose its address with
-    X-Forwarded-For (read only from the local proxy, home/clients.py)."""
+    X-Forwarded-For (read only from the local proxy, common/clients.py)."""
     for index in range(5):
         attempt(
             client, f"inconnu{index}", ip="81.250.113.60", HTTP_X_FORWARDED_FOR=f"10.9.9.{index}"

@@ -23,7 +23,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 
-from workshops.spreadsheets import xlsx_write
+from common.spreadsheets import xlsx_write
 
 HEADER = ["Prénom", "Nom", "Année de naissance", "Code INSEE", "Informée le"]
 FIRST_NAMES = ["Hélène", "Marc", "Zoé", "André", "Léa", "Noël", "Françoise", "Éric"]

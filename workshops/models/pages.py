@@ -1,6 +1,7 @@
 """Wagtail pages: atelier curricula and step-by-step guides, each under its index."""
 
 import math
+from collections.abc import Callable
 from functools import partial
 
 from django.db import models
@@ -20,6 +21,18 @@ from workshops.choices import Licence, WorkshopLevel
 # Slow readers: 130 words a minute, plus time to look at each picture.
 WORDS_PER_MINUTE = 130
 SECONDS_PER_IMAGE = 12
+
+# What each page adds to its template context is read above the models: the selectors and
+# the index pages' filter forms import these models, so the models import neither (no
+# import cycle, `.importlinter`). The app fills this at start-up (`WorkshopsConfig.ready`):
+# "guide_index", "atelier_index" (filter form, listing, pagination) and "guide_detail",
+# "atelier_detail" (the article's related reads).
+PAGE_CONTEXTS: dict[str, Callable[..., object]] = {}
+
+
+def _lazy_context(name: str, **kwargs) -> SimpleLazyObject:
+    """Lazy: nothing is queried when the template serves the page from its render cache."""
+    return SimpleLazyObject(partial(PAGE_CONTEXTS[name], **kwargs))
 
 
 def _route_to_child(index: Page, child_model: type[Page], request, path_components):
@@ -48,11 +61,8 @@ class AtelierIndexPage(Page):
         verbose_name = _("liste des ateliers")
 
     def get_context(self, request, *args, **kwargs):
-        from workshops.views.public import atelier_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        # Lazy: not queried when the template serves the list from its render cache.
-        context["listing"] = SimpleLazyObject(partial(atelier_index_context, request, index=self))
+        context["listing"] = _lazy_context("atelier_index", request=request, index=self)
         return context
 
     def route(self, request, path_components):
@@ -71,11 +81,8 @@ class GuideIndexPage(Page):
         verbose_name = _("liste des fiches pratiques")
 
     def get_context(self, request, *args, **kwargs):
-        from workshops.views.public import guide_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        # Lazy: not queried when the template serves the list from its render cache.
-        context["listing"] = SimpleLazyObject(partial(guide_index_context, request, index=self))
+        context["listing"] = _lazy_context("guide_index", request=request, index=self)
         return context
 
     def route(self, request, path_components):
@@ -162,11 +169,8 @@ class GuidePage(Page):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from workshops.selectors import guide_detail
-
         context = super().get_context(request, *args, **kwargs)
-        # Lazy: not queried when the template serves the article from its render cache.
-        context["detail"] = SimpleLazyObject(partial(guide_detail, guide=self))
+        context["detail"] = _lazy_context("guide_detail", guide=self)
         return context
 
 
@@ -253,11 +257,8 @@ class AtelierPage(Page):
         return sum(block.value["duration_minutes"] for block in self.session_plan)
 
     def get_context(self, request, *args, **kwargs):
-        from workshops.selectors import atelier_detail
-
         context = super().get_context(request, *args, **kwargs)
-        # Lazy: not queried when the template serves the article from its render cache.
-        context["detail"] = SimpleLazyObject(partial(atelier_detail, atelier=self))
+        context["detail"] = _lazy_context("atelier_detail", atelier=self)
         return context
 
 

@@ -16,6 +16,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from common.spreadsheets import (
+    SpreadsheetError,
+    csv_write,
+    formula_unescape,
+    spreadsheet_read,
+    upload_check,
+    xlsx_write,
+)
 from workshops.models import Competence, Domain, Framework, Level
 from workshops.resources import (
     CAN_DO,
@@ -31,14 +39,6 @@ from workshops.resources import (
     RANK,
     CompetenceResource,
     LevelResource,
-)
-from workshops.spreadsheets import (
-    SpreadsheetError,
-    content_check,
-    csv_write,
-    formula_unescape,
-    spreadsheet_read,
-    xlsx_write,
 )
 
 FORMATS = ("csv", "xlsx")
@@ -169,15 +169,21 @@ def _detect_kind(header: list[str]) -> str:
     )
 
 
+def framework_upload_check(*, content: bytes, filename: str) -> str:
+    """THE check of an uploaded framework file, run once when it arrives: its size, then its
+    extension and content (`upload_check`). Returns "csv" or "xlsx"; a FrameworkFileError
+    (French) otherwise. `framework_import` then trusts the file: the reader still refuses
+    an unknown format and a hostile workbook itself."""
+    return upload_check(content, filename=filename, max_bytes=MAX_IMPORT_BYTES)
+
+
 def framework_file_read(*, content: bytes, format: str) -> tuple[str, list[str], list]:
-    """(kind, header, [(line, {column: value})]) or FrameworkFileError."""
+    """(kind, header, [(line, {column: value})]) or FrameworkFileError. The content has
+    passed `framework_upload_check`."""
     if format not in FORMATS:
         raise FrameworkFileError(
             _("Format non pris en charge : choisissez un fichier .csv ou .xlsx.")
         )
-    if len(content) > MAX_IMPORT_BYTES:
-        raise FrameworkFileError(_("Le fichier est trop lourd (5 Mo au maximum)."))
-    content_check(content, format)
     table = spreadsheet_read(content, format, max_rows=MAX_ROWS)
     header, rows = table.header, table.rows
     header = _canonical_headers(header)

@@ -24,16 +24,18 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
+from common.spreadsheets import upload_read
 from workshops.feedback_selectors import guide_feedback_by_version, guide_feedback_totals
 from workshops.models import Framework, GuidePage
 from workshops.services.frameworks import (
     FORMATS,
     KINDS,
     MAX_IMPORT_BYTES,
+    FrameworkFileError,
     framework_export,
     framework_import,
+    framework_upload_check,
 )
-from workshops.spreadsheets import SpreadsheetError, upload_check, upload_read
 
 PREVIEW_TIMEOUT = 3600
 EXPORT_PERMISSIONS = {
@@ -86,10 +88,10 @@ class FrameworkImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         content = upload_read(upload, max_bytes=MAX_IMPORT_BYTES)
         try:
-            self.cleaned_data["format"] = upload_check(
-                content, filename=upload.name, max_bytes=MAX_IMPORT_BYTES
+            self.cleaned_data["format"] = framework_upload_check(
+                content=content, filename=upload.name
             )
-        except SpreadsheetError as exc:
+        except FrameworkFileError as exc:
             raise forms.ValidationError(exc.message) from exc
         self.cleaned_data["content"] = content
         return upload

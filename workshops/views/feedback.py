@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from home.clients import client_ip
+from common.clients import client_ip
 from workshops.forms import GuideFeedbackForm
 from workshops.models import GuidePage
 from workshops.services.feedback import FeedbackRateLimited, guide_feedback_record

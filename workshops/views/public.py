@@ -1,5 +1,6 @@
-"""Context of the public index pages (called from the pages' `get_context`): the GET
-filter form, the filtered listing (a selector) and its pagination."""
+"""Context of the public index pages (called from the pages' `get_context`, through
+`workshops.models.pages.PAGE_CONTEXTS`): the GET filter form, the filtered listing (a
+selector) and its pagination."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.choices import (
     AttendanceStatus,
     Autonomy,
@@ -23,7 +24,6 @@ from learners.choices import (
 )
 from learners.models import Venue
 from learners.resources import CAPACITY, AttendanceResource, SessionResource
-from learners.text import fold
 from workshops.choices import WorkshopLevel
 from workshops.models import Theme
 

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from learners.choices import Gender, SocialStatus
 from learners.models import Learner, LearnerStructure, Session
 from learners.scoping import learners_visible
-from learners.text import fold
 
 from ..common import CHUNK, CREATE, UNCHANGED, ImportPlan, PlanLine, chunked, fetch_in
 from ..people import label_of, name_matches, others_described

@@ -324,11 +324,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- Logins, two-factor sign-in, security headers (accounts/; README section) ---
 # Failed logins (django-axes): locked after AXES_FAILURE_LIMIT failures on one account
 # (from anywhere) OR from one address (on any account), for AXES_COOLOFF_MINUTES. The
-# address is the one home.clients reads behind the local reverse proxy.
+# address is the one common.clients reads behind the local reverse proxy.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "home.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"  # French page, accounts/lockout.html
 # Not reset by a success: with its own account, an insider could otherwise clear the
 # address's count every 4 guesses at someone else's password.

@@ -19,11 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from common import spreadsheets
+from common.spreadsheets import SpreadsheetError, spreadsheet_read, upload_check
 from learners.imports import MAX_IMPORT_BYTES, MAX_ROWS, import_job_create
 from learners.models import ImportJob, ImportKind, ImportStatus, Learner
 from tests.factories import hostile_files
-from workshops import spreadsheets
-from workshops.spreadsheets import SpreadsheetError, spreadsheet_read, upload_check
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from learners.choices import AttendanceStatus
 from learners.models import Attendance, ImportJob, LearnerStructure, LinkRequest, SharingConsent
+from learners.selectors.people import learner_link_match
 from learners.services import observation_record
-from learners.services.linking import learner_link_match, sharing_consent_record
+from learners.services.linking import sharing_consent_record
 from tests.factories.learners import (
     AttendanceFactory,
     CommuneFactory,

@@ -15,9 +15,9 @@ from learners.choices import AttendanceStatus
 from learners.models import AuditLog, LearnerStructure, SharingConsent
 from learners.selectors import counsellor_dashboard, progress_for_learner
 from learners.selectors.exports import observations_for_export
+from learners.selectors.people import learner_link_match
 from learners.services import carnet_issue, learner_update, observation_record
 from learners.services.linking import (
-    learner_link_match,
     learner_link_with_carnet_code,
     sharing_consent_record,
     sharing_consent_revoke,

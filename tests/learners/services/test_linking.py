@@ -7,10 +7,9 @@ from django.utils import timezone
 from learners.choices import AuditAction
 from learners.models import AuditLog, LearnerStructure, LinkRequest, SharingConsent
 from learners.scoping import can_access_learner, has_consent
+from learners.selectors.people import identity_is_precise, learner_link_match
 from learners.services import carnet_issue, carnet_revoke
 from learners.services.linking import (
-    identity_is_precise,
-    learner_link_match,
     learner_link_request,
     learner_link_with_carnet_code,
     link_request_close,

@@ -1,4 +1,9 @@
-"""Import jobs when people are erased (anonymised on request or by the retention job).
+"""Import jobs when people are erased (anonymised on request or by the retention job), and
+when they are a day old.
+
+The stored jobs are cleaned up here, below the import pipeline (`learners.imports`, which
+calls the services): the privacy service erases people and runs the retention job, and
+needs both clean-ups without importing the pipeline.
 
 An `ImportJob` can mention a person in four places: the uploaded file (`content`, kept
 until the job ends), the preview lines and the flagged lines (`preview`), the error
@@ -28,6 +33,7 @@ at the end of the request.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from collections.abc import Iterable
@@ -38,13 +44,15 @@ from django.db.models.functions import Cast, Concat, Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import SpreadsheetError, spreadsheet_read
+from common.text import fold
 from learners.models import ImportJob, ImportStatus
-from learners.text import fold
-from workshops.spreadsheets import SpreadsheetError, spreadsheet_read
-
-from .common import Issue
+from learners.models.imports import ACTIVE_STATUSES
 
 logger = logging.getLogger(__name__)
+
+# Past this age a job keeps only its counts (`import_jobs_expire`).
+JOB_RETENTION = datetime.timedelta(hours=24)
 
 PENDING_STATUSES = (ImportStatus.READY, ImportStatus.INVALID, ImportStatus.QUEUED)
 MIN_NAME_LENGTH = 3  # a shorter folded last name alone would match too many file names
@@ -153,16 +161,12 @@ def import_jobs_scrub(*, learners: Iterable) -> int:
         if job.status in PENDING_STATUSES:
             job.status = ImportStatus.CANCELLED
             job.content = b""
-            job.errors = [
-                Issue(
-                    None,
-                    "",
-                    _(
-                        "Import annulé : une personne de ce fichier a été effacée entre-temps "
-                        "(droit à l'effacement). Déposez à nouveau le fichier, sans elle."
-                    ),
-                ).as_dict()
-            ]
+            # A file-level issue, as `learners.imports.Issue.as_dict` stores one.
+            message = _(
+                "Import annulé : une personne de ce fichier a été effacée entre-temps "
+                "(droit à l'effacement). Déposez à nouveau le fichier, sans elle."
+            )
+            job.errors = [{"line": None, "column": "", "message": message}]
             job.error_count = 1
             job.finished_at = now
             fields += ["status", "content", "error_count", "finished_at"]
@@ -171,3 +175,28 @@ def import_jobs_scrub(*, learners: Iterable) -> int:
     if changed:
         logger.info("import jobs scrubbed after an erasure: %d", changed)
     return changed
+
+
+def import_jobs_expire(*, now: datetime.datetime | None = None) -> int:
+    """Erase the files, sample lines and error messages of jobs older than JOB_RETENTION
+    and replace their file names by a neutral « import-<id>.<format> » (a file name can
+    name a person); previews nobody confirmed become CANCELLED. The counts stay. Returns
+    the number of jobs touched. (Erasing a person scrubs younger jobs at once:
+    `import_jobs_scrub`.)"""
+    limit = (now or timezone.now()) - JOB_RETENTION
+    old = ImportJob.objects.filter(created_at__lt=limit)
+    neutral = neutral_name_expression()
+    cancelled = old.filter(status__in=(ImportStatus.READY, ImportStatus.INVALID)).update(
+        status=ImportStatus.CANCELLED,
+        content=b"",
+        preview={},
+        errors=[],
+        original_name=neutral,
+        finished_at=timezone.now(),
+    )
+    erased = (
+        old.exclude(status__in=ACTIVE_STATUSES)
+        .filter(~Q(content=b"") | ~Q(preview={}) | ~Q(errors=[]) | ~Q(original_name=neutral))
+        .update(content=b"", preview={}, errors=[], original_name=neutral)
+    )
+    return cancelled + erased
