@@ -46,6 +46,7 @@ from learners.text import fold
 from .audit import audit_log_record
 from .carnet_limits import (
     HOURS_PER_YEAR,
+    CarnetLimitState,
     CarnetRateLimited,
     CarnetRateLimits,
     carnet_failure_release,
@@ -138,7 +139,7 @@ def carnet_open_attempt(*, code: str, first_name: str = "", client_address: str)
     )
 
 
-def carnet_opening_form_state(*, client_address: str):
+def carnet_opening_form_state(*, client_address: str) -> CarnetLimitState:
     """For the empty form: whether this client is refused now, or must give a first name."""
     return carnet_limit_state(ip_address=client_address)
 
