@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
 
-from learners.models import CompetenceSummary, Learner, LearnerStructure, Session
+from common.types import AnyUser
+from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from learners.scoping import (
     learners_visible,
@@ -20,7 +22,7 @@ from learners.scoping import (
 )
 from workshops.models import Competence, Level
 
-from .sessions import sessions_with_free_places
+from .sessions import SessionWithSeats, sessions_with_free_places
 
 STOPPED_AFTER_DAYS = 60
 # People who stopped coming longer ago than this are no longer listed (retention: a year).
@@ -54,12 +56,12 @@ class CounsellorDashboard:
     stuck_count: int
     stopped: list[Learner]
     stopped_count: int
-    upcoming_with_places: list[Session]
+    upcoming_with_places: list[SessionWithSeats]
 
 
 def counsellor_dashboard(
     *,
-    user,
+    user: AnyUser,
     today: datetime.date | None = None,
     now: datetime.datetime | None = None,
     limit: int = 20,
@@ -103,6 +105,7 @@ def counsellor_dashboard(
         anonymised = Learner.objects.filter(anonymized_at__isnull=False).values("pk")
         summaries = summaries_visible(user).exclude(learner_id__in=anonymised)
     else:
+        assert scope is not None  # links are only read for a structure
         # Only what the structure may read whole: a summary built with another
         # structure's observations shows only with the person's consent.
         summaries = CompetenceSummary.objects.filter(summaries_readable_filter(scope))
@@ -114,8 +117,8 @@ def counsellor_dashboard(
         progressed_count = progressed_qs.values("learner_id").distinct().count()
         # The rows are chosen on the index alone (summary_progress_idx covers the filter,
         # the order and the id), then only those are read with their relations.
-        chosen = progressed_qs.order_by("-last_progress_on", "learner_id", "competence_id")
-        chosen = Q(pk__in=chosen.values("pk")[: limit * 5])
+        ordered = progressed_qs.order_by("-last_progress_on", "learner_id", "competence_id")
+        chosen = Q(pk__in=ordered.values("pk")[: limit * 5])
     else:
         # A link's date is the person's latest progress: within the month, the person
         # progressed this month (maybe in another structure: the rows below keep only
@@ -142,7 +145,12 @@ def counsellor_dashboard(
     if links is not None:
         progressed_count = len({summary.learner_id for summary in progressed_rows})
     progressed_rows.sort(
-        key=lambda s: (-s.last_progress_on.toordinal(), s.learner_id, s.competence_id)
+        # Read within the month above: last_progress_on is never None here.
+        key=lambda s: (
+            -cast(datetime.date, s.last_progress_on).toordinal(),
+            s.learner_id,
+            s.competence_id,
+        )
     )
     # People in the order of their latest progress, each with the competences concerned.
     grouped: OrderedDict[int, ProgressedLearner] = OrderedDict()
@@ -198,8 +206,8 @@ def counsellor_dashboard(
         # The link's copy is empty once the person is anonymised: no join needed.
         stopped_links = links.filter(**stopped_range)
         stopped_count = stopped_links.count()
-        chosen = stopped_links.order_by("-last_attended_on", "learner_id")
-        stopped_qs = Learner.objects.filter(pk__in=chosen.values("learner_id")[:limit])
+        latest_links = stopped_links.order_by("-last_attended_on", "learner_id")
+        stopped_qs = Learner.objects.filter(pk__in=latest_links.values("learner_id")[:limit])
     else:
         stopped_qs = learners_visible(user).filter(**stopped_range)
         stopped_count = stopped_qs.count()

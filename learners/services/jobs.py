@@ -43,6 +43,7 @@ import re
 import smtplib
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from celery.exceptions import Retry
 from django.conf import settings
@@ -66,6 +67,9 @@ from learners.models import (
     Session,
 )
 from workshops.roles import COUNSELLORS
+
+if TYPE_CHECKING:
+    from learners.selectors.sessions import SessionWithSeats
 
 logger = logging.getLogger(__name__)
 
@@ -456,7 +460,7 @@ def reminders_send(
 
 @dataclass
 class DigestSession:
-    session: Session
+    session: SessionWithSeats
     places_left: int | None
 
 
