@@ -39,7 +39,7 @@ from learners.models import (
 from learners.roles import user_roles
 
 
-def scope_structure_id(user: AnyUser) -> int | None | bool:
+def scope_structure_id(user: AnyUser | None) -> int | None | bool:
     """True for network-wide access, a structure id for a counsellor, None for nothing."""
     roles = user_roles(user)
     if roles.is_coordinator:

@@ -23,13 +23,16 @@ attendance imports, and the coordination's merge.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.choices import AuditAction
 from learners.codes import code_hash, code_normalize
 from learners.models import (
@@ -40,6 +43,7 @@ from learners.models import (
     LearnerStructure,
     LinkRequest,
     SharingConsent,
+    Structure,
 )
 from learners.roles import counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, scope_structure_id
@@ -51,7 +55,7 @@ from .audit import audit_log_record
 
 
 def identity_is_precise(
-    *, first_name: str, last_name: str = "", birth_year: int | None, commune=None
+    *, first_name: str, last_name: str = "", birth_year: int | None, commune: Commune | None = None
 ) -> bool:
     """May a description be compared with other structures' records? A first name alone
     (or with a birth year only) would let anyone list the people of the network: ask the
@@ -80,7 +84,7 @@ class LinkMatch:
 
 def learner_link_match(
     *,
-    user,
+    user: AnyUser,
     first_name: str,
     last_name: str = "",
     birth_year: int | None = None,
@@ -128,7 +132,9 @@ def learner_link_match(
     )
 
 
-def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -> bool:
+def other_record_is_described(
+    row: Learner, *, first_name: str, last_name: str, nearby: Container[str]
+) -> bool:
     """Does the precise part of a description match another structure's record in the
     record itself, not through a tolerance of the matcher: its full name (a record
     without a last name would match any last name typed), or its birth year and its
@@ -142,7 +148,9 @@ def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -
     return row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby
 
 
-def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) -> list:
+def _confirmed_by_the_record(
+    rows: Iterable[Learner], *, first_name: str, last_name: str, commune: Commune | None
+) -> list[Learner]:
     from learners.selectors.people import communes_nearby
 
     nearby = set(communes_nearby(commune)) if commune is not None else set()
@@ -166,7 +174,14 @@ def _link_and_refresh(*, learner: Learner, structure_id: int) -> bool:
     return created
 
 
-def _consent_give(*, user, learner: Learner, structure_id: int, method: str, given_at):
+def _consent_give(
+    *,
+    user: AnyUser,
+    learner: Learner,
+    structure_id: int,
+    method: str,
+    given_at: datetime.datetime,
+) -> SharingConsent:
     consent = SharingConsent.objects.filter(
         learner=learner, structure_id=structure_id, revoked_at__isnull=True
     ).first()
@@ -177,14 +192,14 @@ def _consent_give(*, user, learner: Learner, structure_id: int, method: str, giv
         structure_id=structure_id,
         method=method,
         given_at=given_at,
-        given_by=user if getattr(user, "is_authenticated", False) else None,
+        given_by=user if user.is_authenticated else None,
     )
     consent.full_clean(validate_constraints=False)
     consent.save()
     return consent
 
 
-def _counsellor_structure_or_refuse(user):
+def _counsellor_structure_or_refuse(user: AnyUser) -> Structure:
     structure = counsellor_structure(user)
     if structure is None:
         if is_coordinator(user):
@@ -210,7 +225,9 @@ def _carnet_for_code(code: str) -> Carnet | None:
     )
 
 
-def learner_link_with_carnet_code(*, user, code: str, candidate_ids=None) -> Learner:
+def learner_link_with_carnet_code(
+    *, user: AnyUser, code: str, candidate_ids: Container[int] | None = None
+) -> Learner:
     """The person shows their carnet code: their record is linked to the counsellor's
     structure and their consent to share it with that structure is recorded, at once.
     With `candidate_ids` (the records the matcher found), the code must belong to one of
@@ -245,7 +262,11 @@ def learner_link_with_carnet_code(*, user, code: str, candidate_ids=None) -> Lea
 
 
 def learner_link_request(
-    *, user, learner_ids, own_record: Learner | None = None, source: str = "formulaire"
+    *,
+    user: AnyUser,
+    learner_ids: Iterable[int],
+    own_record: Learner | None = None,
+    source: str = "formulaire",
 ) -> list[LinkRequest]:
     """Ask the coordination to check whether the person of `own_record` (the record the
     counsellor's structure creates meanwhile) is one of `learner_ids` (other structures'
@@ -263,7 +284,7 @@ def learner_link_request(
             learner=learner,
             own_record=own_record,
             structure_id=structure_id,
-            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            requested_by=user if user.is_authenticated else None,
             source=source,
         )
         for learner in existing
@@ -281,14 +302,16 @@ def learner_link_request(
     return requests
 
 
-def link_requests_record_many(*, user, pairs, source: str) -> int:
+def link_requests_record_many(
+    *, user: AnyUser, pairs: Iterable[tuple[Learner, Iterable[int]]], source: str
+) -> int:
     """Imports: one request per (own record, other structure's record ids), in bulk."""
     requests = [
         LinkRequest(
             learner_id=other_id,
             own_record=own,
             structure_id=own.structure_id,
-            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            requested_by=user if user.is_authenticated else None,
             source=source,
         )
         for own, other_ids in pairs
@@ -299,7 +322,7 @@ def link_requests_record_many(*, user, pairs, source: str) -> int:
     return len(requests)
 
 
-def link_request_close(*, user, request: LinkRequest, outcome: str) -> LinkRequest:
+def link_request_close(*, user: User, request: LinkRequest, outcome: str) -> LinkRequest:
     """The coordination closes a request (`outcome`: "fusionnées", "rattachée",
     "différentes")."""
     if not is_coordinator(user):
@@ -312,7 +335,7 @@ def link_request_close(*, user, request: LinkRequest, outcome: str) -> LinkReque
     return request
 
 
-def link_requests_close_for_merge(*, user, keep: Learner, removed_id: int) -> int:
+def link_requests_close_for_merge(*, user: AnyUser, keep: Learner, removed_id: int) -> int:
     """After a merge, the requests between the two records are answered."""
     from django.db.models import Q
 
@@ -332,7 +355,7 @@ IN_PERSON_CONSENT_MAX_DAYS = 7
 
 
 def sharing_consent_record(
-    *, user, learner: Learner, given_on: datetime.date | None = None, code: str = ""
+    *, user: AnyUser, learner: Learner, given_on: datetime.date | None = None, code: str = ""
 ) -> SharingConsent:
     """A counsellor records the person's consent, given in person, to share their whole
     record with the counsellor's structure (which must already follow them).
@@ -413,7 +436,9 @@ def sharing_consent_record(
     return consent
 
 
-def sharing_consent_revoke(*, consent: SharingConsent, user=None, carnet=None) -> SharingConsent:
+def sharing_consent_revoke(
+    *, consent: SharingConsent, user: AnyUser | None = None, carnet: Carnet | None = None
+) -> SharingConsent:
     """Withdraw a consent: by the person from their open carnet (`carnet`), or by a
     counsellor of the structure that holds it, or the coordination (`user`). Idempotent."""
     if carnet is not None:
