@@ -24,13 +24,17 @@ A constant number of queries (about twelve) whatever the amount of data.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from common.types import AnyUser
 from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
+    Attendance,
     AuditLog,
     Carnet,
     CompetenceSummary,
@@ -61,7 +65,7 @@ def _d(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _label(instance, field: str) -> str:
+def _label(instance: Attendance, field: str) -> str:
     value = getattr(instance, field)
     if not value:
         return ""
@@ -79,7 +83,7 @@ def _actor(entry: AuditLog) -> str:
     return "la coordination du réseau"
 
 
-def learner_data_export(*, user, learner_id: int) -> dict:
+def learner_data_export(*, user: AnyUser, learner_id: int) -> dict[str, Any]:
     """See the module docstring. Raises `Learner.DoesNotExist` when out of scope."""
     learner = learner_get_for_user(user=user, learner_id=learner_id)
     learner = type(learner).objects.select_related("commune", "structure").get(pk=learner.pk)
@@ -89,7 +93,9 @@ def learner_data_export(*, user, learner_id: int) -> dict:
     holds = holds_record(user, learner, consent=consent)
     links = LearnerStructure.objects.filter(learner=learner)
     if not complete:
-        links = links.filter(structure_id=scope)
+        # scope is a structure id here (learner_get_for_user refused anyone else); the
+        # plugin's lookup types also refuse None, which Django reads as IS NULL.
+        links = links.filter(structure_id=scope)  # type: ignore[misc]
 
     structures = [
         {
@@ -105,7 +111,8 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "attendance_id", "sent_at"
         )
     )
-    attendances = []
+    # One JSON object per attendance (the export is a document, its keys French labels).
+    attendances: list[dict[str, Any]] = []
     for attendance in (
         attendances_of_learner(user, learner, consent=consent)
         .select_related("session__venue__commune", "session__structure", "session__atelier")
@@ -138,6 +145,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
         .select_related("competence__framework", "competence__domain", "level", "session")
         .order_by("observed_on", "id")
     )
+    stored: Iterable[CompetenceSummary]
     if consent:
         stored = (
             CompetenceSummary.objects.filter(learner=learner)
@@ -155,7 +163,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
             "competence": f"{o.competence.code} {o.competence.name}",
             "niveau": o.level.name,
             "source": o.get_source_display(),
-            "seance_du": _dt(o.session.start) if o.session_id else None,
+            "seance_du": _dt(o.session.start) if o.session is not None else None,
         }
         for o in readable
     ]
@@ -192,7 +200,7 @@ def learner_data_export(*, user, learner_id: int) -> dict:
     ]
     entries = AuditLog.objects.filter(learner=learner)
     if not complete:
-        entries = entries.filter(structure_id=scope)
+        entries = entries.filter(structure_id=scope)  # type: ignore[misc]  # as links above
     audit = [
         {
             "date": _dt(entry.created_at),
