@@ -42,8 +42,9 @@ import logging
 import re
 import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from celery.exceptions import Retry
 from django.conf import settings
@@ -69,7 +70,16 @@ from learners.models import (
 from workshops.roles import COUNSELLORS
 
 if TYPE_CHECKING:
+    from celery import Task
+    from django.core.mail.backends.base import BaseEmailBackend
+    from django.db.models import QuerySet
+
     from learners.selectors.sessions import SessionWithSeats
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+# The claim rows that make a sending loop idempotent.
+_Claim = TypeVar("_Claim", ReminderSent, DigestSent)
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +118,7 @@ def error_text(exc: BaseException) -> str:
     return text[:ERROR_MAX]
 
 
-def _summary_of(result) -> str:
+def _summary_of(result: object) -> str:
     if isinstance(result, dict):
         return str(result.get("summary", ""))[:500]
     if hasattr(result, "summary"):
@@ -118,7 +128,7 @@ def _summary_of(result) -> str:
     return ""
 
 
-def _reports_failure(result) -> bool:
+def _reports_failure(result: object) -> bool:
     """A task that handles its own final failure (the import task marks its job failed and
     returns "failed") is logged as failed."""
     if isinstance(result, dict):
@@ -126,7 +136,7 @@ def _reports_failure(result) -> bool:
     return result == "failed"
 
 
-def _safe_write(action, *args, **kwargs):
+def _safe_write(action: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
     """Job bookkeeping must never hide the job's own outcome: log and go on."""
     try:
         return action(*args, **kwargs)
@@ -168,7 +178,7 @@ def _job_run_end(run: JobRun, *, status: str, summary: str = "", error: str = ""
     run.save(update_fields=fields)
 
 
-def _will_retry(task, exc: BaseException) -> bool:
+def _will_retry(task: Task[Any, Any] | None, exc: BaseException) -> bool:
     """Would Celery's autoretry retry this task after `exc`? (Never for eager runs: there,
     `retry()` only raises, nothing runs again.)"""
     if task is None or task.request.is_eager:
@@ -181,7 +191,13 @@ def _will_retry(task, exc: BaseException) -> bool:
     return task.max_retries is None or task.request.retries < task.max_retries
 
 
-def job_run_track(*, name: str, func, task=None, origin: str = "celery"):
+def job_run_track(
+    *,
+    name: str,
+    func: Callable[[], _T],
+    task: Task[Any, Any] | None = None,
+    origin: str = "celery",
+) -> _T:
     """Run `func()` and log it as a `JobRun` named `name` (see the module docstring).
     `task` is the bound Celery task, if any. Returns what `func` returns; re-raises its
     exception after logging it."""
@@ -206,12 +222,16 @@ def job_run_track(*, name: str, func, task=None, origin: str = "celery"):
     return result
 
 
-def logged_job(name: str):
+# A bound task's function: the task itself first, then the task's arguments.
+_BoundTask = Callable[Concatenate["Task[Any, Any]", _P], _T]
+
+
+def logged_job(name: str) -> Callable[[_BoundTask[_P, _T]], _BoundTask[_P, _T]]:
     """Decorator for a bound Celery task: log every run in `JobRun` under `name`."""
 
-    def decorator(func):
+    def decorator(func: _BoundTask[_P, _T]) -> _BoundTask[_P, _T]:
         @functools.wraps(func)
-        def wrapper(self, *args, **kwargs):
+        def wrapper(self: Task[Any, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
             return job_run_track(name=name, task=self, func=lambda: func(self, *args, **kwargs))
 
         return wrapper
@@ -219,7 +239,7 @@ def logged_job(name: str):
     return decorator
 
 
-def job_run_command(*, name: str, func):
+def job_run_command(*, name: str, func: Callable[[], _T]) -> _T:
     """`job_run_track` for a management command (its own row, origin "commande")."""
     return job_run_track(name=name, func=func, origin="commande")
 
@@ -307,7 +327,7 @@ def french_duration(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-def _send(connection, message: EmailMessage) -> bool:
+def _send(connection: BaseEmailBackend, message: EmailMessage) -> bool:
     """Send one message; False when the mail server refused the address (permanent)."""
     try:
         connection.send_messages([message])
@@ -328,7 +348,7 @@ def _out_of_time(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def _claim(model, **key):
+def _claim(model: type[_Claim], **key: Any) -> _Claim | None:
     """Insert the claim row, or None when another run already has it."""
     try:
         with transaction.atomic():
@@ -340,7 +360,7 @@ def _claim(model, **key):
 # --- Reminders -----------------------------------------------------------------------------
 
 
-def reminders_due(*, today: datetime.date):
+def reminders_due(*, today: datetime.date) -> QuerySet[Attendance]:
     """Attendance "inscrit" at sessions starting tomorrow (local day), of people who agreed
     to be contacted and gave an e-mail, not yet claimed for that session date."""
     tomorrow = today + datetime.timedelta(days=1)
@@ -464,7 +484,7 @@ class DigestSession:
     places_left: int | None
 
 
-def _digest_counsellors(*, iso_year: int, iso_week: int):
+def _digest_counsellors(*, iso_year: int, iso_week: int) -> QuerySet[Counsellor]:
     claimed = DigestSent.objects.filter(
         counsellor_id=OuterRef("pk"), iso_year=iso_year, iso_week=iso_week
     )
