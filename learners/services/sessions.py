@@ -6,12 +6,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.types import AnyUser
 from learners.choices import (
     SEAT_TAKING_STATUSES,
     AttendanceStatus,
@@ -71,7 +73,7 @@ def _full_message(capacity: int) -> str:
 
 def session_create(
     *,
-    user,
+    user: User,
     start: datetime.datetime,
     kind: str | None = None,
     structure: Structure | None = None,
@@ -136,7 +138,7 @@ def session_create(
     return session
 
 
-def session_update(*, user, session: Session, data: Mapping) -> Session:
+def session_update(*, user: AnyUser, session: Session, data: Mapping) -> Session:
     """Change fields (SESSION_FIELDS) and/or the sets `counsellors`, `themes`, `competences`.
     A capacity below the places already taken is refused."""
     if not can_access_session(user, session):
@@ -175,7 +177,7 @@ def session_update(*, user, session: Session, data: Mapping) -> Session:
 
 
 def session_anonymous_participants_set(
-    *, user, session: Session, counts: Mapping[tuple[str, str], int]
+    *, user: AnyUser, session: Session, counts: Mapping[tuple[str, str], int]
 ) -> list[AnonymousParticipants]:
     """Replace the counts of unregistered participants: {(age_band, gender): count}."""
     if not can_access_session(user, session):
@@ -194,7 +196,7 @@ def session_anonymous_participants_set(
 
 def attendance_register(
     *,
-    user,
+    user: User,
     session: Session,
     learner: Learner,
     waitlist: bool = False,
@@ -218,6 +220,7 @@ def attendance_register(
         taken = locked.attendances.filter(status__in=SEAT_TAKING_STATUSES).count()
         full = locked.capacity is not None and taken >= locked.capacity
         if full and not waitlist:
+            assert locked.capacity is not None  # full implies a capacity
             raise ValidationError(_full_message(locked.capacity))
         status = AttendanceStatus.WAITING if full else AttendanceStatus.REGISTERED
         if existing is not None:
@@ -247,7 +250,7 @@ def attendance_register(
     return attendance
 
 
-def attendance_remove(*, user, session: Session, learner: Learner) -> None:
+def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> None:
     """Take a person off a session's sheet (registered by mistake, or no longer coming to
     a session that has not taken place): the attendance line is deleted, the person's
     last attendance and the seat are freed, and the removal is audited. Refused with a
@@ -316,7 +319,7 @@ def _coerce_row(row: SheetRow | Mapping) -> SheetRow:
 
 
 def attendance_sheet_save(
-    *, user, session: Session, rows: Iterable[SheetRow | Mapping]
+    *, user: User, session: Session, rows: Iterable[SheetRow | Mapping]
 ) -> SheetSaveResult:
     """Save a whole attendance sheet in one transaction and a bounded number of queries
     (it does not grow with the number of rows): statuses, equipment, autonomy, referral,
@@ -330,17 +333,17 @@ def attendance_sheet_save(
     """
     if not can_access_session(user, session):
         refuse(_("Vous ne pouvez saisir que les séances de votre structure."))
-    rows = [_coerce_row(row) for row in rows]
-    if not rows:
+    sheet = [_coerce_row(row) for row in rows]
+    if not sheet:
         return SheetSaveResult(created=0, updated=0, observations=0)
-    learner_ids = [row.learner_id for row in rows]
+    learner_ids = [row.learner_id for row in sheet]
     if len(set(learner_ids)) != len(learner_ids):
         raise ValidationError(_("Une même personne apparaît deux fois sur la feuille."))
 
     competence_framework = dict(session.competences.values_list("id", "framework_id"))
-    level_ids = {lv for row in rows for lv in row.levels.values() if lv is not None}
+    level_ids = {lv for row in sheet for lv in row.levels.values() if lv is not None}
     levels = {lv.pk: lv for lv in Level.objects.filter(pk__in=level_ids)}
-    for index, row in enumerate(rows, start=1):
+    for index, row in enumerate(sheet, start=1):
         errors = []
         if row.status not in AttendanceStatus.values:
             errors.append(_("présence inconnue"))
@@ -371,25 +374,25 @@ def attendance_sheet_save(
             lr.pk: lr
             for lr in learners_visible(user, include_anonymized=True).filter(pk__in=learner_ids)
         }
-        for index, row in enumerate(rows, start=1):
+        for index, row in enumerate(sheet, start=1):
             learner = learners.get(row.learner_id)
             if learner is None or learner.is_anonymized:
                 raise ValidationError(_("Ligne %(row)d : personne introuvable.") % {"row": index})
         existing = {a.learner_id: a for a in session.attendances.all()}
         if session.capacity is not None:
-            by_row = {row.learner_id: row.status for row in rows}
+            by_row = {row.learner_id: row.status for row in sheet}
             taken = sum(
                 1
                 for learner_id, a in existing.items()
                 if by_row.get(learner_id, a.status) in SEAT_TAKING_STATUSES
             ) + sum(
                 1
-                for row in rows
+                for row in sheet
                 if row.learner_id not in existing and row.status in SEAT_TAKING_STATUSES
             )
             newly_registered = [
                 row
-                for row in rows
+                for row in sheet
                 if row.status == AttendanceStatus.REGISTERED
                 and getattr(existing.get(row.learner_id), "status", None)
                 not in SEAT_TAKING_STATUSES
@@ -402,7 +405,7 @@ def attendance_sheet_save(
         # its id and creation date.
         created = updated = 0
         to_write = []
-        for row in rows:
+        for row in sheet:
             attendance = existing.get(row.learner_id)
             values = {
                 "status": row.status,
@@ -460,7 +463,7 @@ def attendance_sheet_save(
                 observed_on=observed_on,
                 author=user,
             )
-            for row in rows
+            for row in sheet
             for competence_id, level_id in row.levels.items()
             if level_id is not None and latest_here.get((row.learner_id, competence_id)) != level_id
         ]
