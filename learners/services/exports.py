@@ -13,16 +13,19 @@ Partner editors and anyone without a tracking role get PermissionDenied.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Choices, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.types import AnyUser
 from learners.age_bands import AgeBand, age_band_expression
 from learners.choices import (
     COLLECTIVE_KINDS,
@@ -61,8 +64,9 @@ from .audit import audit_log_record
 FORMATS = ("csv", "xlsx")
 THEME_SEPARATOR = "; "
 
-# kind: (selector, resource class, file name stem, sheet title)
-EXPORTS = {
+# kind: (selector, resource class, file name stem, sheet title); the activity record's rows
+# are built by `activity_rows`, without a selector.
+EXPORTS: dict[str, tuple[Callable[..., QuerySet[Any]] | None, Any, str, Any]] = {
     "people": (people_for_export, LearnerResource, "personnes", gettext_lazy("Personnes")),
     "sessions": (sessions_for_export, SessionResource, "seances", gettext_lazy("Séances")),
     "attendance": (
@@ -121,7 +125,9 @@ class ExportFile:
     rows: int
 
 
-def export_build(*, user, kind: str, format: str, filters: ExportFilters | None = None):
+def export_build(
+    *, user: AnyUser, kind: str, format: str, filters: ExportFilters | None = None
+) -> ExportFile:
     """The export file of `kind` (see KINDS) in `format` ("csv" or "xlsx") for `user`."""
     if not can_use_tracking(user):
         raise PermissionDenied(_("Vous n'avez pas accès au suivi des personnes."))
@@ -130,11 +136,13 @@ def export_build(*, user, kind: str, format: str, filters: ExportFilters | None 
     filters = filters or ExportFilters()
     selector, resource_class, stem, title = EXPORTS[kind]
     # Counted first (one query): a too large export is refused before any work.
+    data: list[dict[str, Any]] | QuerySet[Any]
     if kind == "activity":
         _refuse_if_too_large(kind, activity_sessions_for_export(user=user, filters=filters).count())
         resource = ActivityResource(count_columns=activity_count_columns())
         data = activity_rows(user=user, filters=filters)
     else:
+        assert selector is not None  # only "activity" has none
         resource = resource_class()
         data = selector(user=user, filters=filters)
         _refuse_if_too_large(kind, data.count())
@@ -186,7 +194,7 @@ def _themes(session: Session) -> tuple[str, str]:
     requires."""
     themes, sub_themes = [], []
     for theme in session.themes.all():
-        if theme.parent_id:
+        if theme.parent is not None:
             sub_themes.append(theme.name)
             if theme.parent.name not in themes:
                 themes.append(theme.parent.name)
@@ -195,11 +203,11 @@ def _themes(session: Session) -> tuple[str, str]:
     return THEME_SEPARATOR.join(themes), THEME_SEPARATOR.join(sub_themes)
 
 
-def _label(choices, value: str) -> str:
+def _label(choices: type[Choices], value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def _session_base(session: Session, *, collective: bool) -> dict:
+def _session_base(session: Session, *, collective: bool) -> dict[str, Any]:
     themes, sub_themes = _themes(session)
     venue = session.venue if session.place_type == PlaceType.VENUE else None
     return {
@@ -222,7 +230,7 @@ def _session_base(session: Session, *, collective: bool) -> dict:
     }
 
 
-def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
+def activity_rows(*, user: AnyUser, filters: ExportFilters) -> list[dict[str, Any]]:
     """Rows of the national activity record, for the sessions `user` sees that took place.
 
     Column mapping (our data → La Coop de la médiation numérique's activity fields):
@@ -271,17 +279,17 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
     equipment: dict[int, list[str]] = defaultdict(list)
     referrals: dict[int, list[str]] = defaultdict(list)
     collective = attendance.filter(session__kind__in=COLLECTIVE_KINDS)
-    for row in (
+    for bucket in (
         collective.annotate(band=age_band_expression())
         .values("session_id", "band", "learner__gender", "learner__social_status")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        c = counts[row["session_id"]]
-        c[f"age_{row['band']}"] += row["n"]
-        c[f"genre_{row['learner__gender']}"] += row["n"]
-        c[f"statut_{row['learner__social_status']}"] += row["n"]
-        participants[row["session_id"]] += row["n"]
+        c = counts[bucket["session_id"]]
+        c[f"age_{bucket['band']}"] += bucket["n"]
+        c[f"genre_{bucket['learner__gender']}"] += bucket["n"]
+        c[f"statut_{bucket['learner__social_status']}"] += bucket["n"]
+        participants[bucket["session_id"]] += bucket["n"]
     for session_id, value, referral in (
         collective.values_list("session_id", "equipment", "referred_to").distinct().order_by()
     ):
@@ -290,20 +298,20 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
             equipment[session_id].append(label)
         if referral and referral not in referrals[session_id]:
             referrals[session_id].append(referral)
-    anonymous_individual: dict[int, list[dict]] = defaultdict(list)
-    for row in anonymous.values("session_id", "session__kind", "age_band", "gender", "count"):
-        if row["session__kind"] in COLLECTIVE_KINDS:
-            c = counts[row["session_id"]]
-            c[f"age_{row['age_band']}"] += row["count"]
-            c[f"genre_{row['gender']}"] += row["count"]
-            c[f"statut_{SocialStatus.UNKNOWN}"] += row["count"]
-            participants[row["session_id"]] += row["count"]
+    anonymous_individual: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for counted in anonymous.values("session_id", "session__kind", "age_band", "gender", "count"):
+        if counted["session__kind"] in COLLECTIVE_KINDS:
+            c = counts[counted["session_id"]]
+            c[f"age_{counted['age_band']}"] += counted["count"]
+            c[f"genre_{counted['gender']}"] += counted["count"]
+            c[f"statut_{SocialStatus.UNKNOWN}"] += counted["count"]
+            participants[counted["session_id"]] += counted["count"]
         else:
-            anonymous_individual[row["session_id"]].append(row)
+            anonymous_individual[counted["session_id"]].append(counted)
 
     # Individual sessions: one row per person present.
-    individual: dict[int, list[dict]] = defaultdict(list)
-    for row in (
+    individual: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for present_row in (
         attendance.exclude(session__kind__in=COLLECTIVE_KINDS)
         .annotate(band=age_band_expression())
         .values(
@@ -317,7 +325,7 @@ def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
         )
         .order_by("id")
     ):
-        individual[row["session_id"]].append(row)
+        individual[present_row["session_id"]].append(present_row)
 
     rows = []
     for session in sessions:
