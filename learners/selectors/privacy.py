@@ -93,9 +93,7 @@ def learner_data_export(*, user: AnyUser, learner_id: int) -> dict[str, Any]:
     holds = holds_record(user, learner, consent=consent)
     links = LearnerStructure.objects.filter(learner=learner)
     if not complete:
-        # scope is a structure id here (learner_get_for_user refused anyone else); the
-        # plugin's lookup types also refuse None, which Django reads as IS NULL.
-        links = links.filter(structure_id=scope)  # type: ignore[misc]
+        links = links.filter(structure=scope)
 
     structures = [
         {
@@ -200,7 +198,7 @@ def learner_data_export(*, user: AnyUser, learner_id: int) -> dict[str, Any]:
     ]
     entries = AuditLog.objects.filter(learner=learner)
     if not complete:
-        entries = entries.filter(structure_id=scope)  # type: ignore[misc]  # as links above
+        entries = entries.filter(structure=scope)
     audit = [
         {
             "date": _dt(entry.created_at),

@@ -217,10 +217,7 @@ class _Base:
             q &= Q(
                 Exists(
                     through_counsellors.filter(
-                        # Set for this scope; the plugin's lookup types refuse None, which
-                        # Django would read as IS NULL.
-                        session_id=OuterRef(session_ref),
-                        counsellor_id=self.scope.counsellor_id,  # type: ignore[misc]
+                        session_id=OuterRef(session_ref), counsellor=self.scope.counsellor_id
                     )
                 )
             )
@@ -601,8 +598,7 @@ def _progress_pairs(base: _Base) -> QuerySet[WithAnnotations[CompetenceSummary, 
     )
     if base.scope.level != SCOPE_NETWORK:
         # A structure's figures use the levels it recorded itself (`learners.scoping`).
-        # Set for these scopes; the plugin's lookup types refuse None (Django: IS NULL).
-        observations = observations.filter(structure_id=base.scope.structure_id)  # type: ignore[misc]
+        observations = observations.filter(structure=base.scope.structure_id)
     in_period = observations.filter(observed_on__gte=start, observed_on__lte=end)
     best = Subquery(in_period.order_by("-level__rank").values("level__rank")[:1])
     before = Subquery(

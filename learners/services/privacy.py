@@ -158,9 +158,7 @@ def learner_erasure_is_coordinations(*, user: AnyUser, learner: Learner) -> bool
         return False
     return (
         LearnerStructure.objects.filter(learner_id=learner.pk)
-        # None (nobody's scope) would read as IS NULL, which Django allows and the plugin's
-        # lookup types do not; can_access_learner refuses such a user before this anyway.
-        .exclude(structure_id=scope_structure_id(user))  # type: ignore[misc]
+        .exclude(structure=scope_structure_id(user))
         .exists()
     )
 
