@@ -78,7 +78,8 @@ class AttendanceStatus(models.TextChoices):
 # Statuses that take one of the session's places.
 SEAT_TAKING_STATUSES = (AttendanceStatus.REGISTERED, AttendanceStatus.PRESENT)
 # Which status to keep when two records of one person at one session are merged.
-STATUS_RICHNESS = {
+# Keyed by the status as stored (a str: Attendance.status is a CharField).
+STATUS_RICHNESS: dict[str, int] = {
     AttendanceStatus.PRESENT: 5,
     AttendanceStatus.ABSENT: 4,
     AttendanceStatus.EXCUSED: 3,

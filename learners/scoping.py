@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from common.types import AnyUser
 from learners.models import (
     Attendance,
     CompetenceSummary,
@@ -39,17 +40,17 @@ from learners.models import (
 from learners.roles import user_roles
 
 
-def scope_structure_id(user) -> int | None | bool:
+def scope_structure_id(user: AnyUser | None) -> int | None | bool:
     """True for network-wide access, a structure id for a counsellor, None for nothing."""
     roles = user_roles(user)
     if roles.is_coordinator:
         return True
-    if roles.is_counsellor:
+    if roles.is_counsellor and roles.counsellor is not None:
         return roles.counsellor.structure_id
     return None
 
 
-def learners_visible(user, *, include_anonymized: bool = False) -> QuerySet[Learner]:
+def learners_visible(user: AnyUser, *, include_anonymized: bool = False) -> QuerySet[Learner]:
     scope = scope_structure_id(user)
     if scope is None:
         return Learner.objects.none()
@@ -61,7 +62,7 @@ def learners_visible(user, *, include_anonymized: bool = False) -> QuerySet[Lear
     return qs
 
 
-def sessions_visible(user) -> QuerySet[Session]:
+def sessions_visible(user: AnyUser) -> QuerySet[Session]:
     scope = scope_structure_id(user)
     if scope is None:
         return Session.objects.none()
@@ -70,7 +71,7 @@ def sessions_visible(user) -> QuerySet[Session]:
     return Session.objects.filter(structure_id=scope)
 
 
-def attendances_visible(user) -> QuerySet[Attendance]:
+def attendances_visible(user: AnyUser) -> QuerySet[Attendance]:
     scope = scope_structure_id(user)
     if scope is None:
         return Attendance.objects.none()
@@ -79,7 +80,7 @@ def attendances_visible(user) -> QuerySet[Attendance]:
     return Attendance.objects.filter(session__structure_id=scope)
 
 
-def observations_visible(user) -> QuerySet[Observation]:
+def observations_visible(user: AnyUser) -> QuerySet[Observation]:
     """Observations the user's structure recorded itself (everything for a coordinator).
     A person's page adds, with their consent, the others' (`observations_of_learner`)."""
     scope = scope_structure_id(user)
@@ -97,7 +98,7 @@ def consented_learner_ids(structure_id: int) -> QuerySet:
     )
 
 
-def has_consent(user, learner: Learner) -> bool:
+def has_consent(user: AnyUser, learner: Learner) -> bool:
     """Coordinators read everything; a counsellor's structure with the person's active
     consent reads the whole record."""
     scope = scope_structure_id(user)
@@ -110,7 +111,7 @@ def has_consent(user, learner: Learner) -> bool:
     ).exists()
 
 
-def holds_record(user, learner: Learner, *, consent: bool | None = None) -> bool:
+def holds_record(user: AnyUser, learner: Learner, *, consent: bool | None = None) -> bool:
     """May `user` read and change the contact details, notes and self-assessments of this
     (visible) person: coordinator, the creating structure, or a structure with consent.
     Pass `consent` when already known, to save a query."""
@@ -122,7 +123,9 @@ def holds_record(user, learner: Learner, *, consent: bool | None = None) -> bool
     return has_consent(user, learner) if consent is None else consent
 
 
-def observations_of_learner(user, learner: Learner, *, consent: bool | None = None):
+def observations_of_learner(
+    user: AnyUser, learner: Learner, *, consent: bool | None = None
+) -> QuerySet[Observation]:
     """The observations of one (visible) person the user may read: their structure's own,
     plus self-assessments for the holder of the record, plus everything with consent."""
     scope = scope_structure_id(user)
@@ -140,7 +143,9 @@ def observations_of_learner(user, learner: Learner, *, consent: bool | None = No
     return qs.filter(structure_id=scope)
 
 
-def attendances_of_learner(user, learner: Learner, *, consent: bool | None = None):
+def attendances_of_learner(
+    user: AnyUser, learner: Learner, *, consent: bool | None = None
+) -> QuerySet[Attendance]:
     """The attendances of one (visible) person the user may read: at their structure's
     sessions, or all of them with the person's consent."""
     scope = scope_structure_id(user)
@@ -160,10 +165,13 @@ def summaries_readable_filter(structure_id: int) -> Q:
     foreign = Observation.objects.filter(
         learner_id=OuterRef("learner_id"), competence_id=OuterRef("competence_id")
     ).exclude(structure_id=structure_id)
-    return Q(learner_id__in=consented_learner_ids(structure_id)) | ~Exists(foreign)
+    # Q | Exists is a Q at run time (Q._combine takes any conditional expression); the stubs
+    # only type Q | Q, so mypy falls back to Exists.__ror__ (Combinable).
+    readable = Q(learner_id__in=consented_learner_ids(structure_id)) | ~Exists(foreign)
+    return readable  # type: ignore[return-value]
 
 
-def summaries_visible(user) -> QuerySet[CompetenceSummary]:
+def summaries_visible(user: AnyUser) -> QuerySet[CompetenceSummary]:
     """Competence summaries of the people the user may see, for a counsellor only those
     it may read whole (`summaries_readable_filter`)."""
     scope = scope_structure_id(user)
@@ -176,7 +184,7 @@ def summaries_visible(user) -> QuerySet[CompetenceSummary]:
     )
 
 
-def venues_visible(user) -> QuerySet[Venue]:
+def venues_visible(user: AnyUser) -> QuerySet[Venue]:
     """Venues are public facts: every counsellor and coordinator may pick any of them."""
     if scope_structure_id(user) is None:
         return Venue.objects.none()
@@ -203,14 +211,14 @@ def can_access_learner(user, learner: Learner) -> bool:
     return LearnerStructure.objects.filter(learner_id=learner.pk, structure_id=scope).exists()
 
 
-def can_access_session(user, session: Session) -> bool:
+def can_access_session(user: AnyUser, session: Session) -> bool:
     scope = scope_structure_id(user)
     if scope is None:
         return False
     return scope is True or session.structure_id == scope
 
 
-def can_write_structure(user, structure_id: int | None) -> bool:
+def can_write_structure(user: AnyUser, structure_id: int | None) -> bool:
     """May `user` create sessions, people or venues for this structure."""
     scope = scope_structure_id(user)
     if scope is None or structure_id is None:

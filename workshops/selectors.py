@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -30,6 +31,11 @@ from workshops.models import (
 )
 from workshops.renditions import GUIDE_STEP_SPECS
 
+if TYPE_CHECKING:
+    # Wagtail ships no types: both are Any to mypy, named here for the reader.
+    from wagtail.query import PageQuerySet
+    from wagtail.search.query import SearchQuery
+
 INDEX_PAGE_SIZE = 12
 SEARCH_RESULTS_PER_GROUP = 20
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -49,7 +55,7 @@ def _restricted_paths() -> tuple[str, ...]:
     )
 
 
-def live_public(queryset: QuerySet) -> QuerySet:
+def live_public(queryset: PageQuerySet) -> PageQuerySet:
     """`queryset.live().public()` without Wagtail's query of the view restrictions on
     each call."""
     queryset = queryset.live()
@@ -58,7 +64,7 @@ def live_public(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
-def _filter_pages(queryset: QuerySet, *, filters: dict, level_field: str) -> QuerySet:
+def _filter_pages(queryset: PageQuerySet, *, filters: dict, level_field: str) -> PageQuerySet:
     theme = filters.get("thematique")
     if theme is not None:
         # A parent theme ("Aide aux démarches administratives") includes its sub-themes.
@@ -77,7 +83,7 @@ def _filter_pages(queryset: QuerySet, *, filters: dict, level_field: str) -> Que
     return queryset
 
 
-def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = None) -> QuerySet:
+def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = None) -> PageQuerySet:
     """Live public guides (under `index` when given), filtered by the cleaned values of a
     `GuideFilterForm`, alphabetical, with what a card shows prefetched."""
     queryset = live_public(GuidePage.objects.all())
@@ -87,7 +93,9 @@ def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = No
     return queryset.defer_streamfields().prefetch_related("themes").order_by("title", "pk")
 
 
-def atelier_list(*, index: AtelierIndexPage | None = None, filters: dict | None = None) -> QuerySet:
+def atelier_list(
+    *, index: AtelierIndexPage | None = None, filters: dict | None = None
+) -> PageQuerySet:
     """Live public ateliers (under `index` when given), filtered like `guide_list`."""
     queryset = live_public(AtelierPage.objects.all())
     if index is not None:
@@ -101,14 +109,17 @@ def atelier_list(*, index: AtelierIndexPage | None = None, filters: dict | None 
     )
 
 
-def paginate(queryset: QuerySet, *, page_number: str | None, per_page: int = INDEX_PAGE_SIZE):
+def paginate(
+    queryset: QuerySet, *, page_number: str | None, per_page: int = INDEX_PAGE_SIZE
+) -> PaginatorPage:
     """A page of results; a missing, malformed or out-of-range number gives the first or
     the last page rather than an error."""
     return Paginator(queryset, per_page).get_page(page_number)
 
 
-def pagination_window(page: PaginatorPage) -> list[int | None]:
-    """Page numbers to link around the current one, `None` for a gap (« … »)."""
+def pagination_window(page: PaginatorPage) -> list[int | str]:
+    """Page numbers to link around the current one, `Paginator.ELLIPSIS` (« … ») for a
+    gap."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
 
 
@@ -227,7 +238,7 @@ def _singular_plural(term: str) -> list[str]:
     return variants
 
 
-def build_search_query(query: str):
+def build_search_query(query: str) -> SearchQuery | None:
     """A search query object for Wagtail's database backend, or None when nothing is left.
 
     PostgreSQL: the words as typed. The `french_unaccent` text search configuration

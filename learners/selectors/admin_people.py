@@ -6,13 +6,25 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from common.text import fold
+from common.types import AnyUser
 from learners.choices import AttendanceStatus
 from learners.models import (
     Attendance,
@@ -78,7 +90,7 @@ def _name_filter(words: tuple[str, ...]) -> Q:
     return condition
 
 
-def people_search(*, user, query: str = "") -> QuerySet[Learner]:
+def people_search(*, user: AnyUser, query: str = "") -> QuerySet[Learner]:
     """The people the user may see, filtered by what they typed: names (accents, case and
     hyphens ignored, either order), a birth year, a network identifier. With the commune
     and the structure loaded, in the list's order."""
@@ -97,7 +109,7 @@ def people_search(*, user, query: str = "") -> QuerySet[Learner]:
     )
 
 
-def _last_seen_expression(user):
+def _last_seen_expression(user: AnyUser) -> F | Subquery:
     """« Dernière présence » as the user may know it: the person's for the coordination,
     the last session of the counsellor's own structure otherwise (`learners.scoping`)."""
     scope = scope_structure_id(user)
@@ -116,7 +128,7 @@ def _last_seen_expression(user):
     )
 
 
-def carnet_active_for_learner(*, user, learner_id: int) -> Carnet | None:
+def carnet_active_for_learner(*, user: AnyUser, learner_id: int) -> Carnet | None:
     """The person's active carnet (who issued it is loaded), or None; None too when the
     person is out of the user's scope, or when the user's structure does not hold the
     record (`learners.scoping.holds_record`): the carnet is the holder's, and another
@@ -133,7 +145,7 @@ def carnet_active_for_learner(*, user, learner_id: int) -> Carnet | None:
     )
 
 
-def levels_by_framework(framework_ids) -> dict[int, list[Level]]:
+def levels_by_framework(framework_ids: Iterable[int]) -> dict[int, list[Level]]:
     """{framework id: its levels, lowest first} in one query (chart axes)."""
     levels: dict[int, list[Level]] = {}
     for level in Level.objects.filter(framework_id__in=set(framework_ids)).order_by("rank"):
@@ -157,7 +169,7 @@ class MergeSide:
     structures: list[Structure] = field(default_factory=list)
 
 
-def _count(model, **filters):
+def _count(model: type[Attendance | Observation | Carnet | GuideRead], **filters: Any) -> Coalesce:
     return Coalesce(
         Subquery(
             model.objects.filter(learner_id=OuterRef("pk"), **filters)
@@ -170,7 +182,7 @@ def _count(model, **filters):
     )
 
 
-def merge_sides(*, user, learner_ids: list[int]) -> list[MergeSide]:
+def merge_sides(*, user: AnyUser, learner_ids: list[int]) -> list[MergeSide]:
     """The records to compare, in the order of `learner_ids`, with what a merge would move.
     Coordinators only: `Learner.DoesNotExist` for anyone else, or when a record is missing
     (or anonymised)."""
@@ -213,7 +225,7 @@ def merge_sides(*, user, learner_ids: list[int]) -> list[MergeSide]:
     ]
 
 
-def merge_shared_session_count(*, user, first_id: int, second_id: int) -> int:
+def merge_shared_session_count(*, user: AnyUser, first_id: int, second_id: int) -> int:
     """Sessions both records attended (their attendance is combined, not duplicated)."""
     if not is_coordinator(user):
         return 0
@@ -233,7 +245,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 def audit_log_search(
     *,
-    user,
+    user: AnyUser,
     person: str = "",
     username: str = "",
     date_from: datetime.date | None = None,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from learners.choices import AttendanceStatus, SessionKind
 from learners.models import Carnet, GuideRead
 from workshops.models import GuidePage
 
 from .progress import CompetenceProgress, competence_progress_list, summaries_with_levels
+
+if TYPE_CHECKING:
+    from learners.models import SharingConsent
 
 
 def carnet_openable_get(*, carnet_id: int) -> Carnet | None:
@@ -55,7 +59,11 @@ def carnet_overview(*, carnet: Carnet, guide_limit: int = 6) -> CarnetOverview:
     )
     ateliers = [
         AtelierAttended(
-            title=a.session.atelier.title if a.session.atelier_id else a.session.display_title,
+            title=(
+                a.session.atelier.title
+                if a.session.atelier is not None
+                else a.session.display_title
+            ),
             date=a.session.local_date,
             atelier_id=a.session.atelier_id,
         )
@@ -121,7 +129,7 @@ def carnet_structures(*, carnet: Carnet) -> list[StructureFollowing]:
     return rows
 
 
-def carnet_consent_active(*, carnet: Carnet, consent_id: int):
+def carnet_consent_active(*, carnet: Carnet, consent_id: int) -> SharingConsent | None:
     """An active sharing consent of the carnet's holder, or None (another person's id, or
     one already withdrawn: the same answer)."""
     from learners.models import SharingConsent

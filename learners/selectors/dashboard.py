@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.types import AnyUser
 from learners.models import CompetenceSummary, Learner, LearnerStructure, Session
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from learners.scoping import (
@@ -20,7 +21,7 @@ from learners.scoping import (
 )
 from workshops.models import Competence, Level
 
-from .sessions import sessions_with_free_places
+from .sessions import SessionWithSeats, sessions_with_free_places
 
 STOPPED_AFTER_DAYS = 60
 # People who stopped coming longer ago than this are no longer listed (retention: a year).
@@ -56,7 +57,7 @@ class CounsellorDashboard:
     stuck_count: int
     stopped: list[Learner]
     stopped_count: int
-    upcoming_with_places: list[Session]
+    upcoming_with_places: list[SessionWithSeats]
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def _upcoming(s: _Scope) -> list[Session]:
 
 def counsellor_dashboard(
     *,
-    user,
+    user: AnyUser,
     today: datetime.date | None = None,
     now: datetime.datetime | None = None,
     limit: int = 20,

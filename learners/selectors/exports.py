@@ -18,10 +18,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
+from common.types import AnyUser
 from learners.models import Attendance, Learner, Observation, Session, Venue
 from learners.scoping import (
     attendances_visible,
@@ -35,6 +45,8 @@ from workshops.models import Theme
 from .admin_people import people_search
 from .organisations import venues_for_user
 from .sessions import sessions_for_user
+
+_M = TypeVar("_M", bound=Model)
 
 ALL_FROM = datetime.date(1900, 1, 1)
 
@@ -59,7 +71,7 @@ def _themes_prefetch(prefix: str = "") -> Prefetch:
     return Prefetch(f"{prefix}themes", queryset=Theme.objects.order_by("sort_order", "name"))
 
 
-def people_for_export(*, user, filters: ExportFilters) -> QuerySet[Learner]:
+def people_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Learner]:
     """The people of the list, each with `held`: may the user read their contact
     details, notes and external id (`learners.scoping.holds_record`)? The resource
     leaves those cells empty otherwise."""
@@ -75,7 +87,7 @@ def people_for_export(*, user, filters: ExportFilters) -> QuerySet[Learner]:
     )
 
 
-def sessions_for_export(*, user, filters: ExportFilters) -> QuerySet[Session]:
+def sessions_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Session]:
     return (
         sessions_for_user(
             user=user,
@@ -88,7 +100,7 @@ def sessions_for_export(*, user, filters: ExportFilters) -> QuerySet[Session]:
     )
 
 
-def _period(qs, filters: ExportFilters, field: str):
+def _period(qs: QuerySet[_M], filters: ExportFilters, field: str) -> QuerySet[_M]:
     if filters.start_from is not None:
         qs = qs.filter(**{f"{field}__gte": _day_start(filters.start_from)})
     if filters.start_before is not None:
@@ -96,7 +108,7 @@ def _period(qs, filters: ExportFilters, field: str):
     return qs
 
 
-def attendance_for_export(*, user, filters: ExportFilters) -> QuerySet[Attendance]:
+def attendance_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Attendance]:
     qs = _period(attendances_visible(user), filters, "session__start")
     if filters.session_id is not None:
         qs = qs.filter(session_id=filters.session_id)
@@ -107,11 +119,11 @@ def attendance_for_export(*, user, filters: ExportFilters) -> QuerySet[Attendanc
     )
 
 
-def venues_for_export(*, user, filters: ExportFilters) -> QuerySet[Venue]:
+def venues_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Venue]:
     return venues_for_user(user=user).order_by("name", "id")
 
 
-def observations_for_export(*, user, filters: ExportFilters) -> QuerySet[Observation]:
+def observations_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Observation]:
     qs = observations_visible(user)
     if filters.start_from is not None:
         qs = qs.filter(observed_on__gte=filters.start_from)
@@ -124,7 +136,7 @@ def observations_for_export(*, user, filters: ExportFilters) -> QuerySet[Observa
     )
 
 
-def activity_sessions_for_export(*, user, filters: ExportFilters) -> QuerySet[Session]:
+def activity_sessions_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Session]:
     """Sessions that took place (started before now) in the period, for the national
     activity export."""
     qs = _period(sessions_visible(user), filters, "start").filter(start__lte=timezone.now())

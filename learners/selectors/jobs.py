@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from common.types import AnyUser
 from learners.models import JobRun, JobStatus
 from learners.roles import is_coordinator
 
@@ -33,7 +34,9 @@ def job_label(name: str) -> str:
     return str(JOB_LABELS.get(name, name))
 
 
-def job_runs_for_user(*, user, name: str = "", failed_only: bool = False) -> QuerySet[JobRun]:
+def job_runs_for_user(
+    *, user: AnyUser, name: str = "", failed_only: bool = False
+) -> QuerySet[JobRun]:
     """The job log, newest first; empty for anyone but a coordinator."""
     if not is_coordinator(user):
         return JobRun.objects.none()
@@ -58,7 +61,7 @@ class JobOverview:
         return self.last_run is not None and self.last_run.status == JobStatus.FAILED
 
 
-def job_overview(*, user, now: datetime.datetime | None = None) -> list[JobOverview]:
+def job_overview(*, user: AnyUser, now: datetime.datetime | None = None) -> list[JobOverview]:
     """One line per known job: its last run, its last success, failures in the last week.
     Three queries per job (the list of jobs is fixed); empty for non-coordinators."""
     if not is_coordinator(user):
@@ -80,7 +83,7 @@ def job_overview(*, user, now: datetime.datetime | None = None) -> list[JobOverv
     return lines
 
 
-def job_failures_recent_count(*, user, now: datetime.datetime | None = None) -> int:
+def job_failures_recent_count(*, user: AnyUser, now: datetime.datetime | None = None) -> int:
     """Failed runs of the last week (for the admin home panel); 0 for non-coordinators."""
     if not is_coordinator(user):
         return 0

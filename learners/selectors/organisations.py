@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from common.types import AnyUser
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.roles import is_coordinator
 from learners.scoping import scope_structure_id
 
 
-def structures_for_user(*, user) -> QuerySet[Structure]:
+def structures_for_user(*, user: AnyUser) -> QuerySet[Structure]:
     if not is_coordinator(user):
         return Structure.objects.none()
     return Structure.objects.select_related("commune").annotate(
@@ -21,7 +22,7 @@ def structures_for_user(*, user) -> QuerySet[Structure]:
     )
 
 
-def venues_for_user(*, user) -> QuerySet[Venue]:
+def venues_for_user(*, user: AnyUser) -> QuerySet[Venue]:
     scope = scope_structure_id(user)
     if scope is None:
         return Venue.objects.none()
@@ -31,7 +32,7 @@ def venues_for_user(*, user) -> QuerySet[Venue]:
     return qs
 
 
-def counsellors_for_user(*, user) -> QuerySet[Counsellor]:
+def counsellors_for_user(*, user: AnyUser) -> QuerySet[Counsellor]:
     if not is_coordinator(user):
         return Counsellor.objects.none()
     return Counsellor.objects.select_related("user", "structure").prefetch_related(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from common.text import fold
+from common.types import AnyUser
 from learners.models import (
     Attendance,
     AuditLog,
@@ -37,7 +38,7 @@ KM_PER_DEGREE = 111.2
 
 
 def learners_for_user(
-    *, user, search: str = "", include_anonymized: bool = False
+    *, user: AnyUser, search: str = "", include_anonymized: bool = False
 ) -> QuerySet[Learner]:
     """The people `user` may see, optionally filtered by a name typed any way ("helene",
     "Hélène", "jean pierre"): prefix of the first name, the last name or both together.
@@ -53,7 +54,9 @@ def learners_for_user(
     return qs.select_related("commune")
 
 
-def learner_get_for_user(*, user, learner_id: int, include_anonymized: bool = False) -> Learner:
+def learner_get_for_user(
+    *, user: AnyUser, learner_id: int, include_anonymized: bool = False
+) -> Learner:
     """One person, or `Learner.DoesNotExist` when absent OR out of scope (same exception,
     so a view answers 404 and never says whether the record exists). The view records the
     read with `audit_log_record(action=AuditAction.READ, ...)`."""
@@ -254,7 +257,7 @@ def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) 
 
 def learner_match_candidates(
     *,
-    user,
+    user: AnyUser,
     first_name: str,
     last_name: str = "",
     birth_year: int | None = None,
@@ -277,7 +280,7 @@ def learner_match_candidates(
 
 def learner_match_pairs(
     *,
-    user,
+    user: AnyUser,
     first_name: str,
     last_name: str = "",
     birth_year: int | None = None,
@@ -334,7 +337,7 @@ def _own_candidates(
     """The records the user's structure follows, named, the closest description first."""
     first, last = fold(first_name), fold(last_name)
 
-    def score(row) -> int:
+    def score(row: Learner) -> int:
         points = 2 if last and row.normalized_name == first + last else 0
         points += 1 if birth_year is not None and row.birth_year == birth_year else 0
         points += 1 if commune is not None and row.commune_id == commune.insee_code else 0
@@ -346,7 +349,7 @@ def _own_candidates(
                 first_name=row.first_name,
                 last_initial=row.last_name[:1].upper(),
                 birth_year=row.birth_year,
-                commune_name=row.commune.name if row.commune_id else "",
+                commune_name=row.commune.name if row.commune is not None else "",
                 learner_id=row.pk,
                 score=score(row),
             ),
@@ -386,6 +389,7 @@ def _summaries_from(observations: list[Observation]) -> list[CompetenceSummary]:
     for items in by_competence.values():
         levels = {o.level_id: o.level for o in items}
         state = summary_replay((o.level_id, o.level.rank, o.observed_on) for o in items)
+        assert state is not None  # items holds at least one observation
         summary = CompetenceSummary(learner_id=items[0].learner_id, **state.as_fields())
         summary.competence = items[0].competence
         summary.first_level = levels[state.first_level_id]
@@ -398,7 +402,9 @@ def _summaries_from(observations: list[Observation]) -> list[CompetenceSummary]:
     return summaries
 
 
-def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) -> LearnerProgress:
+def progress_for_learner(
+    *, user: AnyUser, learner_id: int, attendance_limit: int = 100
+) -> LearnerProgress:
     """Everything the person's page shows, in a constant number of queries.
     Raises `Learner.DoesNotExist` when out of scope.
 
@@ -446,7 +452,7 @@ def progress_for_learner(*, user, learner_id: int, attendance_limit: int = 100) 
     )
 
 
-def sharing_consent_own(*, user, learner: Learner) -> SharingConsent | None:
+def sharing_consent_own(*, user: AnyUser, learner: Learner) -> SharingConsent | None:
     """The active consent the counsellor's structure holds for this person, if any."""
     scope = scope_structure_id(user)
     if scope is None or scope is True:
@@ -456,7 +462,7 @@ def sharing_consent_own(*, user, learner: Learner) -> SharingConsent | None:
     ).first()
 
 
-def sharing_consents_for_page(*, user, learner: Learner) -> dict:
+def sharing_consents_for_page(*, user: AnyUser, learner: Learner) -> dict:
     """The person's page: every consent for the coordination (one query), the
     structure's own for a counsellor (one query)."""
     if is_coordinator(user):
@@ -467,7 +473,7 @@ def sharing_consents_for_page(*, user, learner: Learner) -> dict:
     return {"consents": [], "own_consent": sharing_consent_own(user=user, learner=learner)}
 
 
-def link_requests_open(*, user) -> QuerySet[LinkRequest]:
+def link_requests_open(*, user: AnyUser) -> QuerySet[LinkRequest]:
     """Open link requests, oldest first, for coordinators only (empty for anyone else)."""
     if not is_coordinator(user):
         return LinkRequest.objects.none()
@@ -482,7 +488,7 @@ def link_requests_open(*, user) -> QuerySet[LinkRequest]:
 
 
 def audit_logs_for_user(
-    *, user, learner_id: int | None = None, user_id: int | None = None
+    *, user: AnyUser, learner_id: int | None = None, user_id: int | None = None
 ) -> QuerySet[AuditLog]:
     """The audit log, for coordinators only (empty for everyone else), filterable by
     person and by user."""

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
+    Attendance,
     AuditLog,
     Carnet,
     CompetenceSummary,
@@ -63,7 +64,7 @@ def _d(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _label(instance, field: str) -> str:
+def _label(instance: Attendance, field: str) -> str:
     value = getattr(instance, field)
     if not value:
         return ""

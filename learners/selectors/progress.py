@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 
 from learners.models import CompetenceSummary
 from workshops.models import Competence, Level
@@ -89,7 +89,9 @@ def competence_progress_list(summaries: Iterable[CompetenceSummary]) -> list[Com
     ]
 
 
-def summaries_with_levels(queryset):
+def summaries_with_levels(
+    queryset: QuerySet[CompetenceSummary],
+) -> QuerySet[CompetenceSummary]:
     return queryset.select_related(
         "competence__domain", "competence__framework", "current_level", "first_level", "best_level"
     ).order_by("competence__framework__name", "competence__sort_order", "competence__code")

@@ -5,22 +5,40 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.types import AnyUser
 from learners.choices import SEAT_TAKING_STATUSES, AttendanceStatus
 from learners.models import (
     AnonymousParticipants,
     Attendance,
     CompetenceSummary,
     Counsellor,
+    Learner,
     Observation,
     Session,
     SharingConsent,
 )
 from learners.scoping import scope_structure_id, sessions_visible
 from workshops.models import Competence, Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class SeatCounts(TypedDict):
+    """What `with_seats` annotates on each session."""
+
+    seats_taken: int
+    present_count: int
+    waiting_count: int
+
+
+# A session read through `with_seats` (a string: django_stubs_ext is a test-only package).
+SessionWithSeats: TypeAlias = "WithAnnotations[Session, SeatCounts]"
 
 
 def _day_start(value: datetime.date | datetime.datetime) -> datetime.datetime:
@@ -29,7 +47,7 @@ def _day_start(value: datetime.date | datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
 
 
-def with_seats(qs: QuerySet[Session]) -> QuerySet[Session]:
+def with_seats(qs: QuerySet[Session]) -> QuerySet[SessionWithSeats]:
     """Annotate `seats_taken` (inscrit + présent), `present_count`, `waiting_count`."""
     return qs.annotate(
         seats_taken=Count("attendances", filter=Q(attendances__status__in=SEAT_TAKING_STATUSES)),
@@ -40,11 +58,11 @@ def with_seats(qs: QuerySet[Session]) -> QuerySet[Session]:
 
 def sessions_for_user(
     *,
-    user,
+    user: AnyUser,
     start_from: datetime.date | datetime.datetime | None = None,
     start_before: datetime.date | datetime.datetime | None = None,
     mine_only: bool = False,
-) -> QuerySet[Session]:
+) -> QuerySet[SessionWithSeats]:
     """Sessions the user may see, from `start_from` (default: today 00:00, so "Mes séances"
     lists today's and upcoming ones) and before `start_before` if given, soonest first,
     annotated with `seats_taken`, `present_count`, `waiting_count`. With `mine_only`, only
@@ -54,7 +72,8 @@ def sessions_for_user(
     qs = sessions_visible(user).filter(start__gte=_day_start(start_from))
     if start_before is not None:
         qs = qs.filter(start__lt=_day_start(start_before))
-    if mine_only:
+    # An anonymous user sees no session (`sessions_visible`), so runs none either.
+    if mine_only and user.is_authenticated:
         qs = qs.filter(counsellors__user=user)
     return (
         with_seats(qs)
@@ -66,7 +85,7 @@ def sessions_for_user(
     )
 
 
-def session_get_for_user(*, user, session_id: int) -> Session:
+def session_get_for_user(*, user: AnyUser, session_id: int) -> SessionWithSeats:
     """One session, or `Session.DoesNotExist` when absent or out of scope."""
     return (
         with_seats(sessions_visible(user))
@@ -84,7 +103,7 @@ class SheetLine:
     current_levels: dict[int, Level]
 
     @property
-    def learner(self):
+    def learner(self) -> Learner:
         return self.attendance.learner
 
 
@@ -92,7 +111,7 @@ class SheetLine:
 class AttendanceSheet:
     """What the attendance sheet screen needs, loaded in a constant number of queries."""
 
-    session: Session
+    session: SessionWithSeats
     competences: list[Competence]
     levels_by_framework: dict[int, list[Level]]
     lines: list[SheetLine]
@@ -105,7 +124,7 @@ class AttendanceSheet:
         return max(self.session.capacity - self.session.seats_taken, 0)
 
 
-def session_attendance_sheet(*, user, session_id: int) -> AttendanceSheet:
+def session_attendance_sheet(*, user: AnyUser, session_id: int) -> AttendanceSheet:
     """The sheet of one session (`Session.DoesNotExist` when out of scope): attendance with
     the people, the session's competences with the levels of their frameworks, the levels
     already recorded in this session and each person's current levels (as far as the
@@ -198,7 +217,7 @@ def _current_levels(
     return current
 
 
-def sessions_with_free_places(qs: QuerySet[Session]) -> QuerySet[Session]:
+def sessions_with_free_places(qs: QuerySet[Session]) -> QuerySet[SessionWithSeats]:
     """Only sessions with a capacity and at least one free place (`free_places` annotated)."""
     return (
         with_seats(qs)

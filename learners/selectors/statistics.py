@@ -44,8 +44,10 @@ Definitions (shown on the page too):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -54,6 +56,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Expression,
     F,
     IntegerField,
     Max,
@@ -69,6 +72,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.types import AnyUser
 from learners.age_bands import SCHEME_2021, SCHEME_CURRENT, age_band_expression
 from learners.choices import AttendanceStatus, SessionKind
 from learners.models import (
@@ -80,6 +84,9 @@ from learners.models import (
     Session,
 )
 from learners.roles import user_roles
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # How many communes (of residence, of venues) are listed one by one; the others are summed.
 TOP_COMMUNES = 20
@@ -128,7 +135,7 @@ class StatisticsFilters:
     theme_id: int | None = None
 
     @classmethod
-    def year(cls, year: int, **kwargs) -> StatisticsFilters:
+    def year(cls, year: int, **kwargs: Any) -> StatisticsFilters:
         return cls(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), **kwargs)
 
     @classmethod
@@ -146,13 +153,13 @@ class StatisticsFilters:
         return data
 
 
-def statistics_scope(*, user) -> StatisticsScope:
+def statistics_scope(*, user: AnyUser) -> StatisticsScope:
     """The scope of `user`'s dashboard; PermissionDenied for anyone without a tracking role
     (partner editors, anonymous users, counsellors without a profile)."""
     roles = user_roles(user)
     if roles.is_coordinator:
         return StatisticsScope(level=SCOPE_NETWORK)
-    if roles.is_counsellor:
+    if roles.is_counsellor and roles.counsellor is not None:
         counsellor = roles.counsellor
         if counsellor.is_structure_manager:
             return StatisticsScope(level=SCOPE_STRUCTURE, structure_id=counsellor.structure_id)
@@ -210,7 +217,7 @@ class _Base:
             q &= Q(
                 Exists(
                     through_counsellors.filter(
-                        session_id=OuterRef(session_ref), counsellor_id=self.scope.counsellor_id
+                        session_id=OuterRef(session_ref), counsellor=self.scope.counsellor_id
                     )
                 )
             )
@@ -269,11 +276,11 @@ def _bucket(field: str, top: list[str]) -> Case:
     )
 
 
-def _int(value) -> int:
+def _int(value: int | None) -> int:
     return int(value or 0)
 
 
-def statistics_compute(*, user, filters: StatisticsFilters) -> dict:
+def statistics_compute(*, user: AnyUser, filters: StatisticsFilters) -> dict:
     """The raw (unsuppressed) figures for `user`'s scope and `filters`, as a dict of plain
     values (JSON-serialisable, so it can be stored as a snapshot). PermissionDenied for a
     user without access. See the module docstring for the definitions."""
@@ -298,7 +305,7 @@ def statistics_compute_for_scope(*, scope: StatisticsScope, filters: StatisticsF
 
 
 @contextmanager
-def _reporting_session():
+def _reporting_session() -> Iterator[None]:
     """On PostgreSQL, turn JIT compilation off for these aggregate queries (within the
     transaction only): their plans have many small correlated subqueries, which PostgreSQL
     costs high enough to compile, and compiling them took longer than running them (about
@@ -330,23 +337,24 @@ def _headline_and_kinds(base: _Base) -> dict:
         if row["kind"] in kinds:
             kinds[row["kind"]]["sessions"] = row["n"]
             kinds[row["kind"]]["minutes"] = _int(row["minutes"])
-    for row in base.attendances.values("session__kind").annotate(
+    for reached in base.attendances.values("session__kind").annotate(
         people=_distinct_people(), presences=Count("id")
     ):
-        if row["session__kind"] in kinds:
-            kinds[row["session__kind"]]["people"] = row["people"]
-            kinds[row["session__kind"]]["presences"] = row["presences"]
+        if reached["session__kind"] in kinds:
+            kinds[reached["session__kind"]]["people"] = reached["people"]
+            kinds[reached["session__kind"]]["presences"] = reached["presences"]
     anonymous_by_band: dict[str, int] = {}
     anonymous_by_gender: dict[str, int] = {}
     if base.anonymous is not None:
-        for row in base.anonymous.values("session__kind", "age_band", "gender").annotate(
+        for counted in base.anonymous.values("session__kind", "age_band", "gender").annotate(
             n=Sum("count")
         ):
-            n = _int(row["n"])
-            if row["session__kind"] in kinds:
-                kinds[row["session__kind"]]["anonymous"] += n
-            anonymous_by_band[row["age_band"]] = anonymous_by_band.get(row["age_band"], 0) + n
-            anonymous_by_gender[row["gender"]] = anonymous_by_gender.get(row["gender"], 0) + n
+            n = _int(counted["n"])
+            if counted["session__kind"] in kinds:
+                kinds[counted["session__kind"]]["anonymous"] += n
+            band, gender = counted["age_band"], counted["gender"]
+            anonymous_by_band[band] = anonymous_by_band.get(band, 0) + n
+            anonymous_by_gender[gender] = anonymous_by_gender.get(gender, 0) + n
     return {
         "people": totals["people"],
         "new_people": new_people,
@@ -365,7 +373,12 @@ def _themes(base: _Base) -> list[dict]:
     A session with two themes counts under both, so the rows do not sum to the totals."""
     rows: dict = {}
 
-    def row(theme_id, name=None, parent=None, order=None):
+    def row(
+        theme_id: int | None,
+        name: str | None = None,
+        parent: str | None = None,
+        order: int | None = None,
+    ) -> dict[str, Any]:
         if theme_id not in rows:
             rows[theme_id] = {
                 "key": theme_id,
@@ -388,15 +401,15 @@ def _themes(base: _Base) -> list[dict]:
         row(r["themes"], r["themes__name"], r["themes__parent__name"], r["themes__sort_order"])[
             "sessions"
         ] = r["n"]
-    for r in base.attendances.values("session__themes").annotate(
+    for reached in base.attendances.values("session__themes").annotate(
         people=_distinct_people(), presences=Count("id")
     ):
-        entry = row(r["session__themes"])
-        entry["people"] = r["people"]
-        entry["presences"] = r["presences"]
+        entry = row(reached["session__themes"])
+        entry["people"] = reached["people"]
+        entry["presences"] = reached["presences"]
     if base.anonymous is not None:
-        for r in base.anonymous.values("session__themes").annotate(n=Sum("count")):
-            row(r["session__themes"])["anonymous"] = _int(r["n"])
+        for counted in base.anonymous.values("session__themes").annotate(n=Sum("count")):
+            row(counted["session__themes"])["anonymous"] = _int(counted["n"])
     return sorted(
         rows.values(),
         key=lambda e: (e["key"] is None, -e["sessions"], e["order"] or 0, e["name"] or ""),
@@ -414,7 +427,7 @@ def _venue_communes(base: _Base) -> dict:
         .order_by("-n", "venue__commune__name", "venue__commune_id")[:TOP_COMMUNES]
     )
     top_codes = [r["venue__commune_id"] for r in top]
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         r["venue__commune_id"]: {"key": r["venue__commune_id"], "name": r["venue__commune__name"]}
         for r in top
     }
@@ -429,20 +442,20 @@ def _venue_communes(base: _Base) -> dict:
     ):
         rows[r["bucket"]]["sessions"] = r["n"]
         rows[r["bucket"]]["minutes"] = _int(r["minutes"])
-    for r in (
+    for reached in (
         base.attendances.annotate(bucket=_bucket("session__venue__commune_id", top_codes))
         .values("bucket")
         .annotate(people=_distinct_people(), presences=Count("id"))
     ):
-        rows[r["bucket"]]["people"] = r["people"]
-        rows[r["bucket"]]["presences"] = r["presences"]
+        rows[reached["bucket"]]["people"] = reached["people"]
+        rows[reached["bucket"]]["presences"] = reached["presences"]
     if base.anonymous is not None:
-        for r in (
+        for counted in (
             base.anonymous.annotate(bucket=_bucket("session__venue__commune_id", top_codes))
             .values("bucket")
             .annotate(n=Sum("count"))
         ):
-            rows[r["bucket"]]["anonymous"] = _int(r["n"])
+            rows[counted["bucket"]]["anonymous"] = _int(counted["n"])
     return {"rows": list(rows.values())}
 
 
@@ -518,7 +531,7 @@ def _residence_presences(base: _Base, top: list[dict]) -> dict[str, int]:
     }
 
 
-def _month_key(value) -> str:
+def _month_key(value: object) -> str:
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -551,25 +564,31 @@ def _monthly(base: _Base) -> list[dict]:
         if entry is not None:
             entry["people"] = r["people"]
             entry["presences"] = r["presences"]
-    for r in (
+    for held in (
         base.sessions.annotate(month=TruncMonth("start")).values("month").annotate(n=Count("id"))
     ):
-        entry = rows.get(_month_key(r["month"]))
+        entry = rows.get(_month_key(held["month"]))
         if entry is not None:
-            entry["sessions"] = r["n"]
+            entry["sessions"] = held["n"]
     if base.anonymous is not None:
-        for r in (
+        for counted in (
             base.anonymous.annotate(month=TruncMonth("session__start"))
             .values("month")
             .annotate(n=Sum("count"))
         ):
-            entry = rows.get(_month_key(r["month"]))
+            entry = rows.get(_month_key(counted["month"]))
             if entry is not None:
-                entry["anonymous"] = _int(r["n"])
+                entry["anonymous"] = _int(counted["n"])
     return list(rows.values())
 
 
-def _progress_pairs(base: _Base) -> QuerySet[CompetenceSummary]:
+class PairGain(TypedDict):
+    """What `_progress_pairs` annotates."""
+
+    gain: int | None
+
+
+def _progress_pairs(base: _Base) -> QuerySet[WithAnnotations[CompetenceSummary, PairGain]]:
     """(person, competence) pairs of the people reached, annotated with `gain`: best level
     observed in the period − level at its start, at least 0; None when the pair has no
     observation in the period (its summary's dates only frame the period)."""
@@ -579,7 +598,7 @@ def _progress_pairs(base: _Base) -> QuerySet[CompetenceSummary]:
     )
     if base.scope.level != SCOPE_NETWORK:
         # A structure's figures use the levels it recorded itself (`learners.scoping`).
-        observations = observations.filter(structure_id=base.scope.structure_id)
+        observations = observations.filter(structure=base.scope.structure_id)
     in_period = observations.filter(observed_on__gte=start, observed_on__lte=end)
     best = Subquery(in_period.order_by("-level__rank").values("level__rank")[:1])
     before = Subquery(
@@ -593,7 +612,7 @@ def _progress_pairs(base: _Base) -> QuerySet[CompetenceSummary]:
         first_observed_on__lte=end,
         last_observed_on__gte=start,
     )
-    gain = Greatest(best - Coalesce(before, first_in_period), Value(0))
+    gain: Expression = Greatest(best - Coalesce(before, first_in_period), Value(0))
     if base.scope.level != SCOPE_NETWORK:
         # For a structure the summary's dates (network-wide) no longer guarantee an
         # observation in the period: None without one (PostgreSQL's GREATEST would turn

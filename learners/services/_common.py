@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 
-def refuse(message: str | None = None) -> None:
+def refuse(message: str | None = None) -> NoReturn:
     raise PermissionDenied(message or _("Vous n'avez pas accès à cette fiche."))
 
 
@@ -18,7 +20,7 @@ def reject_unknown(data: dict, allowed: frozenset[str]) -> None:
         )
 
 
-def apply_data(instance, data: dict, allowed: frozenset[str]) -> list[str]:
+def apply_data(instance: Any, data: dict, allowed: frozenset[str]) -> list[str]:
     """Set the allowed fields of `data` on `instance`; returns the names that changed."""
     reject_unknown(data, allowed)
     changed = []

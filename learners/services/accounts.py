@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.models import Commune, Counsellor, Structure
 from learners.roles import is_coordinator
 
@@ -23,7 +24,7 @@ ACCOUNT_FIELDS = frozenset({"first_name", "last_name", "email", "is_active"})
 
 def counsellor_account_create(
     *,
-    created_by,
+    created_by: AnyUser,
     username: str,
     first_name: str,
     last_name: str,
@@ -75,7 +76,7 @@ def counsellor_account_create(
     return counsellor
 
 
-def counsellor_account_update(*, user, counsellor: Counsellor, data: dict) -> Counsellor:
+def counsellor_account_update(*, user: AnyUser, counsellor: Counsellor, data: dict) -> Counsellor:
     """Change the account (first_name, last_name, email, is_active) and the profile
     (structure, is_structure_manager, communes) of a counsellor (coordinators only)."""
     if not is_coordinator(user):

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from common.background import background_task
@@ -34,8 +34,11 @@ CHUNK = 5000
 
 
 def link_dates(
-    *, learner_model=Learner, summary_model=CompetenceSummary, level_model=Level
-) -> dict:
+    *,
+    learner_model: type[Learner] = Learner,
+    summary_model: type[CompetenceSummary] = CompetenceSummary,
+    level_model: type[Level] = Level,
+) -> dict[str, Subquery]:
     """The three dates of a link's person, as correlated subqueries (NULL once anonymised),
     for `LearnerStructure.objects.update(**link_dates())`. The models can be a migration's."""
     person = learner_model.objects.filter(pk=OuterRef("learner_id"), anonymized_at__isnull=True)
@@ -52,7 +55,7 @@ def link_dates(
         best_level__rank__lt=top_rank,
     )
 
-    def latest(queryset, field):
+    def latest(queryset: QuerySet[CompetenceSummary], field: str) -> Subquery:
         return Subquery(
             queryset.values("learner_id").annotate(latest=Max(field)).values("latest")[:1]
         )

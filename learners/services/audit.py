@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from common.types import AnyUser
 from learners.choices import AuditAction
 from learners.models import AuditLog, Learner
 from learners.roles import user_roles
@@ -11,19 +12,19 @@ from learners.roles import user_roles
 DETAIL_MAX = 255
 
 
-def _username(user) -> str:
+def _username(user: AnyUser | None) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
     return user.get_username()[:150]
 
 
-def _row(*, user, action: str, learner: Learner | None, detail: str) -> AuditLog:
+def _row(*, user: AnyUser | None, action: str, learner: Learner | None, detail: str) -> AuditLog:
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action: {action!r}")
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    counsellor = user_roles(user).counsellor if authenticated else None
+    author = user if user is not None and user.is_authenticated else None
+    counsellor = user_roles(author).counsellor if author is not None else None
     return AuditLog(
-        user=user if authenticated else None,
+        user=author,
         username=_username(user),
         structure_id=counsellor.structure_id if counsellor is not None else None,
         action=action,
@@ -34,7 +35,7 @@ def _row(*, user, action: str, learner: Learner | None, detail: str) -> AuditLog
 
 
 def audit_log_record(
-    *, user, action: str, learner: Learner | None = None, detail: str = ""
+    *, user: AnyUser | None, action: str, learner: Learner | None = None, detail: str = ""
 ) -> AuditLog:
     """Write one audit row. `detail` must hold no personal data (field names, ids only).
 
@@ -47,7 +48,7 @@ def audit_log_record(
 
 
 def audit_log_record_many(
-    *, user, action: str, learners: Iterable[Learner], detail: str = ""
+    *, user: AnyUser | None, action: str, learners: Iterable[Learner], detail: str = ""
 ) -> list[AuditLog]:
     """One row per person, in one query (attendance sheets, exports)."""
     rows = [_row(user=user, action=action, learner=learner, detail=detail) for learner in learners]

@@ -7,10 +7,12 @@ the alphabet, the hashing and the entropy arithmetic.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.choices import AuditAction
 from learners.codes import code_generate, code_hash, code_normalize
 from learners.models import Carnet, GuideRead, Learner
@@ -23,7 +25,7 @@ from .audit import audit_log_record
 ISSUE_ATTEMPTS = 5
 
 
-def carnet_issue(*, user, learner: Learner) -> str:
+def carnet_issue(*, user: User, learner: Learner) -> str:
     """Give the person a new carnet code and return it in plain form (format it for print
     with `learners.codes.code_format`). The code is never stored nor shown again: only its
     HMAC is kept. The person's previous active code, if any, is revoked."""
@@ -55,7 +57,7 @@ def carnet_issue(*, user, learner: Learner) -> str:
     return code
 
 
-def carnet_revoke(*, user, carnet: Carnet) -> Carnet:
+def carnet_revoke(*, user: AnyUser, carnet: Carnet) -> Carnet:
     """Revoke a code (lost card, request of the person). Idempotent."""
     if not can_access_learner(user, carnet.learner) or not holds_record(user, carnet.learner):
         refuse()

@@ -7,10 +7,14 @@ import gzip
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from common.text import fold
+
+if TYPE_CHECKING:
+    from learners.models import Commune
 
 COMMUNES_FILE = Path(__file__).resolve().parent.parent / "data" / "communes-2024.csv.gz"
 BATCH_SIZE = 2000
@@ -71,7 +75,9 @@ def communes_read(path: Path | str = COMMUNES_FILE) -> list[dict]:
     return rows
 
 
-def communes_load(*, path: Path | str = COMMUNES_FILE, model=None) -> CommuneLoadResult:
+def communes_load(
+    *, path: Path | str = COMMUNES_FILE, model: type[Commune] | None = None
+) -> CommuneLoadResult:
     """Create or update every commune of the file; idempotent (a second run changes nothing).
 
     Works with bulk operations (a few seconds for the 35,000 communes). `model` lets a data
@@ -79,7 +85,9 @@ def communes_load(*, path: Path | str = COMMUNES_FILE, model=None) -> CommuneLoa
     (people may still point at them).
     """
     if model is None:
-        from learners.models import Commune as model
+        from learners.models import Commune
+
+        model = Commune
     rows = communes_read(path)
     existing = {c.insee_code: c for c in model.objects.all()}
     to_create, to_update, unchanged = [], [], 0

@@ -13,17 +13,20 @@ Partner editors and anyone without a tracking role get PermissionDenied.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Choices, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_write, xlsx_write
+from common.types import AnyUser
 from learners.age_bands import AgeBand, age_band_expression
 from learners.choices import (
     COLLECTIVE_KINDS,
@@ -61,8 +64,9 @@ from .audit import audit_log_record
 FORMATS = ("csv", "xlsx")
 THEME_SEPARATOR = "; "
 
-# kind: (selector, resource class, file name stem, sheet title)
-EXPORTS = {
+# kind: (selector, resource class, file name stem, sheet title); the activity record's rows
+# are built by `activity_rows`, without a selector.
+EXPORTS: dict[str, tuple[Callable[..., QuerySet[Any]] | None, Any, str, Any]] = {
     "people": (people_for_export, LearnerResource, "personnes", gettext_lazy("Personnes")),
     "sessions": (sessions_for_export, SessionResource, "seances", gettext_lazy("Séances")),
     "attendance": (
@@ -121,7 +125,9 @@ class ExportFile:
     rows: int
 
 
-def export_build(*, user, kind: str, format: str, filters: ExportFilters | None = None):
+def export_build(
+    *, user: AnyUser, kind: str, format: str, filters: ExportFilters | None = None
+) -> ExportFile:
     """The export file of `kind` (see KINDS) in `format` ("csv" or "xlsx") for `user`."""
     if not can_use_tracking(user):
         raise PermissionDenied(_("Vous n'avez pas accès au suivi des personnes."))
@@ -130,11 +136,13 @@ def export_build(*, user, kind: str, format: str, filters: ExportFilters | None 
     filters = filters or ExportFilters()
     selector, resource_class, stem, title = EXPORTS[kind]
     # Counted first (one query): a too large export is refused before any work.
+    data: list[dict[str, Any]] | QuerySet[Any]
     if kind == "activity":
         _refuse_if_too_large(kind, activity_sessions_for_export(user=user, filters=filters).count())
         resource = ActivityResource(count_columns=activity_count_columns())
         data = activity_rows(user=user, filters=filters)
     else:
+        assert selector is not None  # only "activity" has none
         resource = resource_class()
         data = selector(user=user, filters=filters)
         _refuse_if_too_large(kind, data.count())
@@ -186,7 +194,7 @@ def _themes(session: Session) -> tuple[str, str]:
     requires."""
     themes, sub_themes = [], []
     for theme in session.themes.all():
-        if theme.parent_id:
+        if theme.parent is not None:
             sub_themes.append(theme.name)
             if theme.parent.name not in themes:
                 themes.append(theme.parent.name)
@@ -195,11 +203,11 @@ def _themes(session: Session) -> tuple[str, str]:
     return THEME_SEPARATOR.join(themes), THEME_SEPARATOR.join(sub_themes)
 
 
-def _label(choices, value: str) -> str:
+def _label(choices: type[Choices], value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def _session_base(session: Session, *, collective: bool) -> dict:
+def _session_base(session: Session, *, collective: bool) -> dict[str, Any]:
     themes, sub_themes = _themes(session)
     venue = session.venue if session.place_type == PlaceType.VENUE else None
     return {

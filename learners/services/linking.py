@@ -24,12 +24,15 @@ attendance imports, and the coordination's merge.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Container, Iterable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.choices import AuditAction
 from learners.codes import code_hash, code_normalize
 from learners.models import (
@@ -39,6 +42,7 @@ from learners.models import (
     LearnerStructure,
     LinkRequest,
     SharingConsent,
+    Structure,
 )
 from learners.roles import counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, scope_structure_id
@@ -61,7 +65,14 @@ def _link_and_refresh(*, learner: Learner, structure_id: int) -> bool:
     return created
 
 
-def _consent_give(*, user, learner: Learner, structure_id: int, method: str, given_at):
+def _consent_give(
+    *,
+    user: AnyUser,
+    learner: Learner,
+    structure_id: int,
+    method: str,
+    given_at: datetime.datetime,
+) -> SharingConsent:
     consent = SharingConsent.objects.filter(
         learner=learner, structure_id=structure_id, revoked_at__isnull=True
     ).first()
@@ -72,14 +83,14 @@ def _consent_give(*, user, learner: Learner, structure_id: int, method: str, giv
         structure_id=structure_id,
         method=method,
         given_at=given_at,
-        given_by=user if getattr(user, "is_authenticated", False) else None,
+        given_by=user if user.is_authenticated else None,
     )
     consent.full_clean(validate_constraints=False)
     consent.save()
     return consent
 
 
-def _counsellor_structure_or_refuse(user):
+def _counsellor_structure_or_refuse(user: AnyUser) -> Structure:
     structure = counsellor_structure(user)
     if structure is None:
         if is_coordinator(user):
@@ -102,7 +113,9 @@ def _carnet_for_code(code: str) -> Carnet | None:
     )
 
 
-def learner_link_with_carnet_code(*, user, code: str, candidate_ids=None) -> Learner:
+def learner_link_with_carnet_code(
+    *, user: AnyUser, code: str, candidate_ids: Container[int] | None = None
+) -> Learner:
     """The person shows their carnet code: their record is linked to the counsellor's
     structure and their consent to share it with that structure is recorded, at once.
     With `candidate_ids` (the records the matcher found), the code must belong to one of
@@ -137,7 +150,11 @@ def learner_link_with_carnet_code(*, user, code: str, candidate_ids=None) -> Lea
 
 
 def learner_link_request(
-    *, user, learner_ids, own_record: Learner | None = None, source: str = "formulaire"
+    *,
+    user: AnyUser,
+    learner_ids: Iterable[int],
+    own_record: Learner | None = None,
+    source: str = "formulaire",
 ) -> list[LinkRequest]:
     """Ask the coordination to check whether the person of `own_record` (the record the
     counsellor's structure creates meanwhile) is one of `learner_ids` (other structures'
@@ -155,7 +172,7 @@ def learner_link_request(
             learner=learner,
             own_record=own_record,
             structure_id=structure_id,
-            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            requested_by=user if user.is_authenticated else None,
             source=source,
         )
         for learner in existing
@@ -173,14 +190,16 @@ def learner_link_request(
     return requests
 
 
-def link_requests_record_many(*, user, pairs, source: str) -> int:
+def link_requests_record_many(
+    *, user: AnyUser, pairs: Iterable[tuple[Learner, Iterable[int]]], source: str
+) -> int:
     """Imports: one request per (own record, other structure's record ids), in bulk."""
     requests = [
         LinkRequest(
             learner_id=other_id,
             own_record=own,
             structure_id=own.structure_id,
-            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            requested_by=user if user.is_authenticated else None,
             source=source,
         )
         for own, other_ids in pairs
@@ -191,7 +210,7 @@ def link_requests_record_many(*, user, pairs, source: str) -> int:
     return len(requests)
 
 
-def link_request_close(*, user, request: LinkRequest, outcome: str) -> LinkRequest:
+def link_request_close(*, user: User, request: LinkRequest, outcome: str) -> LinkRequest:
     """The coordination closes a request (`outcome`: "fusionnées", "rattachée",
     "différentes")."""
     if not is_coordinator(user):
@@ -204,7 +223,7 @@ def link_request_close(*, user, request: LinkRequest, outcome: str) -> LinkReque
     return request
 
 
-def link_requests_close_for_merge(*, user, keep: Learner, removed_id: int) -> int:
+def link_requests_close_for_merge(*, user: AnyUser, keep: Learner, removed_id: int) -> int:
     """After a merge, the requests between the two records are answered."""
     from django.db.models import Q
 
@@ -224,7 +243,7 @@ IN_PERSON_CONSENT_MAX_DAYS = 7
 
 
 def sharing_consent_record(
-    *, user, learner: Learner, given_on: datetime.date | None = None, code: str = ""
+    *, user: AnyUser, learner: Learner, given_on: datetime.date | None = None, code: str = ""
 ) -> SharingConsent:
     """A counsellor records the person's consent, given in person, to share their whole
     record with the counsellor's structure (which must already follow them).

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.choices import StructureKind
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.roles import is_coordinator, roles_cache_clear
@@ -15,6 +17,9 @@ from learners.scoping import can_write_structure
 from workshops.roles import COUNSELLORS
 
 from ._common import apply_data, refuse, reject_unknown
+
+if TYPE_CHECKING:
+    from wagtail.models import Collection
 
 STRUCTURE_FIELDS = frozenset({"name", "kind", "siret", "commune"})
 VENUE_FIELDS = frozenset(
@@ -38,7 +43,7 @@ VENUE_FIELDS = frozenset(
 )
 
 
-def _editorial_ensure(name: str):
+def _editorial_ensure(name: str) -> tuple[Collection, Group] | None:
     """`workshops.services.editorial.structure_collection_ensure` when it exists, else None."""
     try:
         from workshops.services.editorial import structure_collection_ensure
@@ -53,7 +58,7 @@ def structure_create(
     kind: str = StructureKind.ASSOCIATION,
     commune: Commune | None = None,
     siret: str = "",
-    user=None,
+    user: AnyUser | None = None,
 ) -> Structure:
     """Create a structure and its Wagtail collection (for its editors' documents and images).
 
@@ -71,7 +76,7 @@ def structure_create(
     return structure
 
 
-def structure_update(*, user, structure: Structure, data: dict) -> Structure:
+def structure_update(*, user: AnyUser, structure: Structure, data: dict) -> Structure:
     if not is_coordinator(user):
         refuse(_("Seule la coordination peut modifier une structure."))
     if "name" in data:
@@ -84,11 +89,11 @@ def structure_update(*, user, structure: Structure, data: dict) -> Structure:
 
 def counsellor_create(
     *,
-    user,
+    user: User,
     structure: Structure,
     communes: Iterable[Commune] = (),
     is_structure_manager: bool = False,
-    created_by=None,
+    created_by: AnyUser | None = None,
 ) -> Counsellor:
     """Give `user` a counsellor profile in `structure` and put them in the counsellors group
     (and in the structure's editorial group when the publishing app provides one).
@@ -107,7 +112,7 @@ def counsellor_create(
         group, _created = Group.objects.get_or_create(name=COUNSELLORS)
         user.groups.add(group)
         ensured = _editorial_ensure(
-            structure.collection.name if structure.collection_id else structure.name
+            structure.collection.name if structure.collection is not None else structure.name
         )
         if ensured is not None:
             if structure.collection_id is None:
@@ -118,7 +123,7 @@ def counsellor_create(
     return counsellor
 
 
-def counsellor_update(*, user, counsellor: Counsellor, data: dict) -> Counsellor:
+def counsellor_update(*, user: AnyUser, counsellor: Counsellor, data: dict) -> Counsellor:
     """`data` keys: structure, is_structure_manager, communes (an iterable of communes)."""
     if not is_coordinator(user):
         refuse(_("Seule la coordination peut modifier un conseiller."))
@@ -135,7 +140,7 @@ def counsellor_update(*, user, counsellor: Counsellor, data: dict) -> Counsellor
 
 
 def venue_create(
-    *, structure: Structure, name: str, commune: Commune, user=None, **fields
+    *, structure: Structure, name: str, commune: Commune, user: AnyUser | None = None, **fields: Any
 ) -> Venue:
     """Create a venue. Other keyword arguments: the optional fields of `Venue`
     (address, postal_code, latitude, longitude, opening_hours, services, publics,
@@ -154,7 +159,7 @@ def venue_create(
     return venue
 
 
-def venue_update(*, user, venue: Venue, data: dict) -> Venue:
+def venue_update(*, user: AnyUser, venue: Venue, data: dict) -> Venue:
     if not can_write_structure(user, venue.structure_id):
         refuse(_("Vous ne pouvez modifier que les lieux de votre structure."))
     apply_data(venue, data, VENUE_FIELDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.choices import (
     STATUS_RICHNESS,
     AttendanceStatus,
@@ -78,7 +80,7 @@ def _consent_defaults(learner: Learner) -> None:
 
 def learner_create(
     *,
-    user,
+    user: AnyUser,
     first_name: str,
     last_name: str = "",
     birth_year: int | None = None,
@@ -134,7 +136,7 @@ def learner_create(
     return learner
 
 
-def learner_update(*, user, learner: Learner, data: dict) -> Learner:
+def learner_update(*, user: AnyUser, learner: Learner, data: dict) -> Learner:
     """Change some fields (keys of `data`, among LEARNER_FIELDS). Withdrawing the contact
     consent erases phone and e-mail. The audit row lists the changed field names only.
     Contact details and notes are changed only by who holds them (`holds_record`)."""
@@ -171,7 +173,7 @@ def learner_update(*, user, learner: Learner, data: dict) -> Learner:
 
 
 def learners_attendance_refresh(
-    *, learner_ids, touch: bool = False, now: datetime.datetime | None = None
+    *, learner_ids: Iterable[int], touch: bool = False, now: datetime.datetime | None = None
 ) -> None:
     """Recompute `last_attended_on` (local date of the last session attended, "présent")
     of these people, one UPDATE per 5,000 people; with `touch`, also set `last_activity_at`
@@ -185,7 +187,7 @@ def learners_attendance_refresh(
         .annotate(day=TruncDate("session__start"))
         .values("day")[:1]
     )
-    values = {"last_attended_on": Subquery(last_day)}
+    values: dict[str, Subquery | datetime.datetime] = {"last_attended_on": Subquery(last_day)}
     if touch:
         values["last_activity_at"] = now or timezone.now()
     for start in range(0, len(learner_ids), REFRESH_CHUNK):
@@ -198,7 +200,7 @@ def _richer(a: Attendance, b: Attendance) -> Attendance:
     return a if STATUS_RICHNESS[a.status] >= STATUS_RICHNESS[b.status] else b
 
 
-def learner_merge(*, user, keep: Learner, remove: Learner) -> Learner:
+def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
     """Merge the duplicate `remove` into `keep` (coordinators only) and delete `remove`.
 
     Nothing is lost: attendance moves (for a session both attended, the richer status is

@@ -29,13 +29,15 @@ import datetime
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.types import AnyUser
 from learners.choices import AuditAction
 from learners.models import (
     Attendance,
@@ -97,7 +99,7 @@ def retention_cutoff(*, today: datetime.date | None = None) -> datetime.datetime
     return _local_midnight(months_before(today, settings.RETENTION_MONTHS))
 
 
-def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
+def _anonymize_locked(*, user: AnyUser | None, learners: list[Learner], reason: str) -> int:
     """Anonymise these (locked, not yet anonymised) people in a few queries."""
     if not learners:
         return 0
@@ -119,12 +121,12 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     Carnet.objects.active().filter(learner_id__in=ids).update(revoked_at=now)
     AuditLog.objects.filter(learner_id__in=ids).update(learner=None)
     # The anonymisation row names the record by its old network id, detached like the rest.
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    author = user if user is not None and user.is_authenticated else None
     AuditLog.objects.bulk_create(
         [
             AuditLog(
-                user=user if authenticated else None,
-                username=user.get_username()[:150] if authenticated else "",
+                user=author,
+                username=author.get_username()[:150] if author is not None else "",
                 action=AuditAction.ANONYMIZE,
                 learner=None,
                 learner_network_id=old_ids[pk],
@@ -136,19 +138,21 @@ def _anonymize_locked(*, user, learners: list[Learner], reason: str) -> int:
     return len(ids)
 
 
-def learner_erasure_is_coordinations(*, user, learner: Learner) -> bool:
+def learner_erasure_is_coordinations(*, user: AnyUser, learner: Learner) -> bool:
     """True when `user` is a counsellor and another structure also follows the person:
     erasing them is then the coordination's act."""
     if is_coordinator(user):
         return False
     return (
         LearnerStructure.objects.filter(learner_id=learner.pk)
-        .exclude(structure_id=scope_structure_id(user))
+        .exclude(structure=scope_structure_id(user))
         .exists()
     )
 
 
-def learner_anonymize(*, user=None, learner: Learner, reason: str = REASON_REQUEST) -> Learner:
+def learner_anonymize(
+    *, user: AnyUser | None = None, learner: Learner, reason: str = REASON_REQUEST
+) -> Learner:
     """Anonymise one person now (see the module docstring for what is erased and kept).
 
     `user` None is the system (the retention job); otherwise a coordinator, or a
@@ -175,7 +179,7 @@ def learner_anonymize(*, user=None, learner: Learner, reason: str = REASON_REQUE
     return locked
 
 
-def learners_inactive(*, today: datetime.date | None = None):
+def learners_inactive(*, today: datetime.date | None = None) -> QuerySet[Learner]:
     """People not yet anonymised, with no activity since `retention_cutoff` (their
     `last_activity_at`, maintained by every service that records something about them),
     and no attendance at a session from the cutoff on (a registration for a future
@@ -242,7 +246,7 @@ def job_bookkeeping_purge(*, today: datetime.date | None = None) -> int:
     return deleted
 
 
-def _delete_in_batches(qs, batch_size: int) -> int:
+def _delete_in_batches(qs: QuerySet[Any], batch_size: int) -> int:
     total = 0
     while True:
         ids = list(qs.order_by("pk").values_list("pk", flat=True)[:batch_size])

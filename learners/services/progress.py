@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any, TypeAlias
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +42,11 @@ def _state_from_summary(summary: CompetenceSummary) -> SummaryState:
     )
 
 
-def _ordered_observations(**filters):
+# learner_id, competence_id, level_id, the level's rank, observed_on: a pair's replay order.
+ObservationRow: TypeAlias = tuple[int, int, int, int, datetime.date]
+
+
+def _ordered_observations(**filters: Any) -> QuerySet[Observation, ObservationRow]:
     return (
         Observation.objects.filter(**filters)
         .order_by("learner_id", "competence_id", "observed_on", "id")
@@ -107,7 +114,7 @@ def _summaries_refresh(pairs: set[tuple[int, int]]) -> int:
 
 def observation_record(
     *,
-    user,
+    user: User | None,
     learner: Learner,
     competence: Competence,
     level: Level,
@@ -209,7 +216,7 @@ def summary_rebuild(*, learner: Learner | None = None) -> int:
         batch: list[CompetenceSummary] = []
         current_pair, state = None, None
 
-        def flush_pair():
+        def flush_pair() -> None:
             if current_pair is not None and state is not None:
                 batch.append(
                     CompetenceSummary(

@@ -6,12 +6,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.types import AnyUser
 from learners.choices import (
     SEAT_TAKING_STATUSES,
     AttendanceStatus,
@@ -71,7 +73,7 @@ def _full_message(capacity: int) -> str:
 
 def session_create(
     *,
-    user,
+    user: User,
     start: datetime.datetime,
     kind: str | None = None,
     structure: Structure | None = None,
@@ -219,7 +221,7 @@ def session_update(
 
 
 def session_anonymous_participants_set(
-    *, user, session: Session, counts: Mapping[tuple[str, str], int]
+    *, user: AnyUser, session: Session, counts: Mapping[tuple[str, str], int]
 ) -> list[AnonymousParticipants]:
     """Replace the counts of unregistered participants: {(age_band, gender): count}."""
     if not can_access_session(user, session):
@@ -238,7 +240,7 @@ def session_anonymous_participants_set(
 
 def attendance_register(
     *,
-    user,
+    user: User,
     session: Session,
     learner: Learner,
     waitlist: bool = False,
@@ -262,6 +264,7 @@ def attendance_register(
         taken = locked.attendances.filter(status__in=SEAT_TAKING_STATUSES).count()
         full = locked.capacity is not None and taken >= locked.capacity
         if full and not waitlist:
+            assert locked.capacity is not None  # full implies a capacity
             raise ValidationError(_full_message(locked.capacity))
         status = AttendanceStatus.WAITING if full else AttendanceStatus.REGISTERED
         if existing is not None:
@@ -291,7 +294,7 @@ def attendance_register(
     return attendance
 
 
-def attendance_remove(*, user, session: Session, learner: Learner) -> None:
+def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> None:
     """Take a person off a session's sheet (registered by mistake, or no longer coming to
     a session that has not taken place): the attendance line is deleted, the person's
     last attendance and the seat are freed, and the removal is audited. Refused with a
@@ -360,7 +363,7 @@ def _coerce_row(row: SheetRow | Mapping) -> SheetRow:
 
 
 def attendance_sheet_save(
-    *, user, session: Session, rows: Iterable[SheetRow | Mapping]
+    *, user: User, session: Session, rows: Iterable[SheetRow | Mapping]
 ) -> SheetSaveResult:
     """Save a whole attendance sheet in one transaction and a bounded number of queries
     (it does not grow with the number of rows): statuses, equipment, autonomy, referral,
@@ -374,10 +377,10 @@ def attendance_sheet_save(
     """
     if not can_access_session(user, session):
         refuse(_("Vous ne pouvez saisir que les séances de votre structure."))
-    rows = [_coerce_row(row) for row in rows]
-    if not rows:
+    sheet = [_coerce_row(row) for row in rows]
+    if not sheet:
         return SheetSaveResult(created=0, updated=0, observations=0)
-    learner_ids = [row.learner_id for row in rows]
+    learner_ids = [row.learner_id for row in sheet]
     if len(set(learner_ids)) != len(learner_ids):
         raise ValidationError(_("Une même personne apparaît deux fois sur la feuille."))
     _sheet_rows_check(session, rows)

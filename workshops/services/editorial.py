@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -197,12 +197,14 @@ def structure_collection_ensure(*, name: str) -> tuple[Collection, Group]:
     return collection, group
 
 
-def editorial_setup_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+def editorial_setup_after_migrate(
+    sender: object, using: str = DEFAULT_DB_ALIAS, **kwargs: object
+) -> None:
     """post_migrate receiver (connected in `WorkshopsConfig.ready`)."""
     editorial_setup(using=using)
 
 
-def structure_editor_add(*, user, name: str) -> tuple[Collection, Group]:
+def structure_editor_add(*, user: User, name: str) -> tuple[Collection, Group]:
     """Makes `user` an editor of the partner structure `name`: member of the
     "Éditeurs partenaires" role group and of the structure's own group (its collection)."""
     collection, group = structure_collection_ensure(name=name)

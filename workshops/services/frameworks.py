@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import tablib
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -24,6 +24,7 @@ from common.spreadsheets import (
     upload_check,
     xlsx_write,
 )
+from common.types import AnyUser
 from workshops.models import Competence, Domain, Framework, Level
 from workshops.resources import (
     CAN_DO,
@@ -331,7 +332,7 @@ def _domains_upsert(framework: Framework, records: list, result: FrameworkImport
             result.domains_renamed.append(str(domain))
 
 
-def _validation_issues(kind: str, line: int, error) -> list[ImportIssue]:
+def _validation_issues(kind: str, line: int, error: ValidationError) -> list[ImportIssue]:
     issues = []
     for field_name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
         column = FIELD_COLUMNS[kind].get(field_name)
@@ -342,7 +343,7 @@ def _validation_issues(kind: str, line: int, error) -> list[ImportIssue]:
 
 def framework_import(
     *,
-    user,
+    user: AnyUser,
     framework: Framework,
     content: bytes,
     format: str,
