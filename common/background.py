@@ -11,10 +11,17 @@ process (web, worker, management commands, tests), not only where Celery autodis
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from celery import current_app
 
+if TYPE_CHECKING:
+    from celery.contrib.django.task import DjangoTask
 
-def background_task(name: str):
+
+def background_task(name: str) -> DjangoTask[..., Any]:
     """The task registered under `name`, e.g. "learners.import_job_run" (a KeyError names a
     job that no app registered: a typo, or an app whose `ready` does not import its tasks)."""
-    return current_app.tasks[name]
+    # Celery's Django fixup makes every task a DjangoTask (hence `delay_on_commit`); the
+    # registry's stub only knows the base Task class.
+    return cast("DjangoTask[..., Any]", current_app.tasks[name])

@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 import warnings
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -91,7 +92,7 @@ class RowReader:
                 % {"max": thousands(BLANK_ROWS_MAX)}
             )
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
         count = cells = 0
         memo: dict[str, str] = {}
         for line, values in self._raw:
@@ -201,7 +202,7 @@ def text_decode(content: bytes) -> str:
         ) from exc
 
 
-def _csv_lines(stream, first: list[str]):
+def _csv_lines(stream: io.TextIOWrapper, first: list[str]) -> Iterator[str]:
     """Physical lines; one longer than MAX_LINE_CHARS is refused (never read whole)."""
     number = 0
     while True:
@@ -214,7 +215,7 @@ def _csv_lines(stream, first: list[str]):
         yield line
 
 
-def _csv_rows(content: bytes):
+def _csv_rows(content: bytes) -> Generator[tuple[int, list[str]], None, None]:
     encoding = csv_encoding(content)
     stream = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
     line_number = 0
@@ -259,7 +260,7 @@ def _line_too_long(line: int) -> str:
     ) % {"line": line}
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A read cell as stripped text (see the module docstring for numbers and dates)."""
     if value is None:
         return ""
@@ -280,7 +281,7 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(content: bytes, *, max_rows: int):
+def _xlsx_rows(content: bytes, *, max_rows: int) -> Generator[tuple[int, list[str]], None, None]:
     content_check(content, "xlsx", max_rows=max_rows)
     from openpyxl import load_workbook
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from common.spreadsheets.errors import SpreadsheetError, damaged_xlsx_message, not_csv_message
@@ -49,7 +50,7 @@ def upload_check(
     return format_sniff(content, filename=filename, max_rows=max_rows)
 
 
-def upload_read(upload, *, max_bytes: int) -> bytes:
+def upload_read(upload: UploadedFile, *, max_bytes: int) -> bytes:
     """The bytes of an uploaded file, never more than `max_bytes + 1` of them (a larger
     file is refused by `upload_check` without being read whole into memory)."""
     upload.seek(0)

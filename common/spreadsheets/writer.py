@@ -9,8 +9,14 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    # openpyxl ships no types: these names say what is passed (Any to mypy).
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +48,7 @@ def _local_naive(value: datetime.datetime) -> datetime.datetime:
     return value.replace(tzinfo=None)
 
 
-def csv_value(value) -> str:
+def csv_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -96,7 +102,7 @@ def xlsx_write(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) 
     return buffer.getvalue()
 
 
-def _text_cell(sheet, text: str):
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
     """Text as a cell; formula-looking text stays text (Excel's "quote prefix" style)."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -115,7 +121,7 @@ _TEMPORAL_FORMATS = (
 )
 
 
-def _typed_cell(sheet, value):
+def _typed_cell(sheet: WriteOnlyWorksheet, value: object) -> Cell | str | int | float | None:
     """A value as what a spreadsheet should hold: a number, a date, "oui"/"non" or text."""
     from openpyxl.cell import WriteOnlyCell
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
@@ -117,7 +118,7 @@ def _members_check(members: list[zipfile.ZipInfo]) -> None:
             raise SpreadsheetError(bomb_message())
 
 
-def _chunks(archive: zipfile.ZipFile, name: str):
+def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
     with archive.open(name) as stream:
         while chunk := stream.read(SCAN_CHUNK):
             yield chunk
@@ -205,6 +206,7 @@ def _worksheet_scan(archive: zipfile.ZipFile, name: str, *, max_rows: int | None
             row_start = position
             count += 1
             if max_elements is not None and count > max_elements:
+                assert max_rows is not None  # max_elements is set from it
                 raise SpreadsheetError(
                     _(
                         "Le classeur a plus de %(max)s lignes (en comptant les lignes vides "
