@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from learners.models import Counsellor, DigestSent, Session
+from common.types import AnyUser
+from learners.models import Counsellor, DigestSent
 from learners.selectors import counsellor_dashboard, sessions_for_user
 from workshops.roles import COUNSELLORS
 
@@ -22,17 +24,22 @@ from .french_text import french_date, french_plural, french_time
 from .reminders import place_lines
 from .sending import SendResult, claim_insert, messages_send_once
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from learners.selectors.sessions import SessionWithSeats
+
 # More sessions than a digest can usefully list in a week.
 DIGEST_SESSIONS_MAX = 50
 
 
 @dataclass
 class DigestSession:
-    session: Session
+    session: SessionWithSeats
     places_left: int | None
 
 
-def _digest_counsellors(*, iso_year: int, iso_week: int):
+def _digest_counsellors(*, iso_year: int, iso_week: int) -> QuerySet[Counsellor]:
     claimed = DigestSent.objects.filter(
         counsellor_id=OuterRef("pk"), iso_year=iso_year, iso_week=iso_week
     )
@@ -86,7 +93,9 @@ def people_lines(*, stuck: int, stopped: int, progressed: int) -> list[str]:
     ]
 
 
-def _digest_sessions(*, user, today: datetime.date, week_end: datetime.date):
+def _digest_sessions(
+    *, user: AnyUser, today: datetime.date, week_end: datetime.date
+) -> list[DigestSession]:
     sessions = sessions_for_user(user=user, start_from=today, start_before=week_end, mine_only=True)
     return [
         DigestSession(

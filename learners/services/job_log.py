@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from celery.exceptions import Retry
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -25,6 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners.models import JobRun, JobStatus
+
+if TYPE_CHECKING:
+    from celery import Task
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +52,7 @@ def error_text(exc: BaseException) -> str:
     return text[:ERROR_MAX]
 
 
-def _summary_of(result) -> str:
+def _summary_of(result: object) -> str:
     if isinstance(result, dict):
         return str(result.get("summary", ""))[:500]
     if hasattr(result, "summary"):
@@ -54,7 +62,7 @@ def _summary_of(result) -> str:
     return ""
 
 
-def _reports_failure(result) -> bool:
+def _reports_failure(result: object) -> bool:
     """A task that handles its own final failure (the import task marks its job failed and
     returns "failed") is logged as failed."""
     if isinstance(result, dict):
@@ -62,7 +70,7 @@ def _reports_failure(result) -> bool:
     return result == "failed"
 
 
-def _safe_write(action, *args, **kwargs):
+def _safe_write(action: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
     """Job bookkeeping must never hide the job's own outcome: log and go on."""
     try:
         return action(*args, **kwargs)
@@ -104,7 +112,7 @@ def _job_run_end(run: JobRun, *, status: str, summary: str = "", error: str = ""
     run.save(update_fields=fields)
 
 
-def _will_retry(task, exc: BaseException) -> bool:
+def _will_retry(task: Task[Any, Any] | None, exc: BaseException) -> bool:
     """Would Celery's autoretry retry this task after `exc`? (Never for eager runs: there,
     `retry()` only raises, nothing runs again.)"""
     if task is None or task.request.is_eager:
@@ -117,7 +125,13 @@ def _will_retry(task, exc: BaseException) -> bool:
     return task.max_retries is None or task.request.retries < task.max_retries
 
 
-def job_run_track(*, name: str, func, task=None, origin: str = "celery"):
+def job_run_track(
+    *,
+    name: str,
+    func: Callable[[], _T],
+    task: Task[Any, Any] | None = None,
+    origin: str = "celery",
+) -> _T:
     """Run `func()` and log it as a `JobRun` named `name` (see the module docstring).
     `task` is the bound Celery task, if any. Returns what `func` returns; re-raises its
     exception after logging it."""
@@ -142,12 +156,16 @@ def job_run_track(*, name: str, func, task=None, origin: str = "celery"):
     return result
 
 
-def logged_job(name: str):
+# A bound task's function: the task itself first, then the task's arguments.
+_BoundTask = Callable[Concatenate["Task[Any, Any]", _P], _T]
+
+
+def logged_job(name: str) -> Callable[[_BoundTask[_P, _T]], _BoundTask[_P, _T]]:
     """Decorator for a bound Celery task: log every run in `JobRun` under `name`."""
 
-    def decorator(func):
+    def decorator(func: _BoundTask[_P, _T]) -> _BoundTask[_P, _T]:
         @functools.wraps(func)
-        def wrapper(self, *args, **kwargs):
+        def wrapper(self: Task[Any, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
             return job_run_track(name=name, task=self, func=lambda: func(self, *args, **kwargs))
 
         return wrapper
@@ -155,6 +173,6 @@ def logged_job(name: str):
     return decorator
 
 
-def job_run_command(*, name: str, func):
+def job_run_command(*, name: str, func: Callable[[], _T]) -> _T:
     """`job_run_track` for a management command (its own row, origin "commande")."""
     return job_run_track(name=name, func=func, origin="commande")

@@ -4,6 +4,7 @@ at most once (`learners.services.sending`)."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,12 +19,15 @@ from learners.models import Attendance, ReminderSent, Session
 from .french_text import french_date, french_duration, french_time
 from .sending import SendResult, claim_insert, messages_send_once
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def reminders_due(*, today: datetime.date):
+def reminders_due(*, today: datetime.date) -> QuerySet[Attendance]:
     """Attendance "inscrit" at sessions starting tomorrow (local day), of people who agreed
     to be contacted and gave an e-mail, not yet claimed for that session date."""
     tomorrow = today + datetime.timedelta(days=1)

@@ -25,14 +25,24 @@ import smtplib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learners.models import DigestSent, ReminderSent
+
 from .french_text import french_plural
+
+if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
+
+# What is sent once: an attendance's reminder, a counsellor's digest.
+_Item = TypeVar("_Item")
+# The claim rows that make a sending loop idempotent.
+_Claim = TypeVar("_Claim", ReminderSent, DigestSent)
 
 
 @dataclass
@@ -84,7 +94,7 @@ class SendResult:
         }
 
 
-def _send(connection, message: EmailMessage) -> bool:
+def _send(connection: BaseEmailBackend, message: EmailMessage) -> bool:
     """Send one message; False when the mail server refused the address (permanent)."""
     try:
         connection.send_messages([message])
@@ -105,7 +115,7 @@ def _out_of_time(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def claim_insert(model, **key):
+def claim_insert(model: type[_Claim], **key: Any) -> _Claim | None:
     """Insert the claim row, or None when another run already has it."""
     try:
         with transaction.atomic():
@@ -116,9 +126,9 @@ def claim_insert(model, **key):
 
 def messages_send_once(
     *,
-    items: Sequence[Any],
-    claim_for: Callable[[Any], Any],
-    message_for: Callable[[Any], EmailMessage],
+    items: Sequence[_Item],
+    claim_for: Callable[[_Item], ReminderSent | DigestSent | None],
+    message_for: Callable[[_Item], EmailMessage],
     budget: float | None,
     result: SendResult,
 ) -> None:
@@ -147,7 +157,11 @@ def messages_send_once(
 
 
 def _send_claimed(
-    connection, *, claim, message: Callable[[], EmailMessage], result: SendResult
+    connection: BaseEmailBackend,
+    *,
+    claim: ReminderSent | DigestSent,
+    message: Callable[[], EmailMessage],
+    result: SendResult,
 ) -> None:
     """Send the message of a claim just taken, then confirm or release the claim."""
     try:
