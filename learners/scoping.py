@@ -191,7 +191,7 @@ def venues_visible(user: AnyUser) -> QuerySet[Venue]:
     return Venue.objects.all()
 
 
-def structures_choosable(user) -> QuerySet[Structure]:
+def structures_choosable(user: AnyUser) -> QuerySet[Structure]:
     """The structures a form lets the user choose for what they create (a session, an
     import's default structure): every one, by name, for the coordination; none for
     anyone else, whose records always go to their own structure."""
@@ -200,7 +200,7 @@ def structures_choosable(user) -> QuerySet[Structure]:
     return Structure.objects.none()
 
 
-def can_access_learner(user, learner: Learner) -> bool:
+def can_access_learner(user: AnyUser, learner: Learner) -> bool:
     """May `user` see the person's identity and record its own sessions and observations
     on them (one query for a counsellor). Not their history: see the module docstring."""
     scope = scope_structure_id(user)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from common.types import AnyUser
-from learners.models import CompetenceSummary, Learner, LearnerStructure, Session
+from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from learners.scoping import (
     learners_visible,
@@ -69,15 +70,15 @@ class _Scope:
     people; services/activity.py), then the conditions are checked on those few people's
     summaries only. A coordinator's network needs no such join (`links` is None)."""
 
-    user: object
+    user: AnyUser
     today: datetime.date
     now: datetime.datetime
     limit: int
-    links: QuerySet | None
-    summaries: QuerySet
+    links: QuerySet[LearnerStructure] | None
+    summaries: QuerySet[CompetenceSummary]
 
     @property
-    def in_month(self) -> dict:
+    def in_month(self) -> dict[str, datetime.date]:
         return {
             "last_progress_on__gte": self.today.replace(day=1),
             "last_progress_on__lte": self.today,
@@ -96,7 +97,7 @@ def _clock(
     return today or timezone.localdate(now), now
 
 
-def _scope(*, user, today: datetime.date, now: datetime.datetime, limit: int) -> _Scope:
+def _scope(*, user: AnyUser, today: datetime.date, now: datetime.datetime, limit: int) -> _Scope:
     scope = scope_structure_id(user)
     if scope is not None and scope is not True:
         links = LearnerStructure.objects.filter(structure_id=scope)
@@ -126,7 +127,9 @@ def _progressed_rows_network(s: _Scope) -> tuple[list[CompetenceSummary], int]:
     return rows, count
 
 
-def _progressed_rows_structure(s: _Scope, links: QuerySet) -> tuple[list[CompetenceSummary], int]:
+def _progressed_rows_structure(
+    s: _Scope, links: QuerySet[LearnerStructure]
+) -> tuple[list[CompetenceSummary], int]:
     # A link's date is the person's latest progress: within the month, the person
     # progressed this month (maybe in another structure: the rows below keep only
     # what this structure may read). Dated after today (a level recorded on a future
@@ -158,7 +161,14 @@ def _progressed(s: _Scope) -> tuple[list[ProgressedLearner], int]:
         rows, count = _progressed_rows_network(s)
     else:
         rows, count = _progressed_rows_structure(s, s.links)
-    rows.sort(key=lambda r: (-r.last_progress_on.toordinal(), r.learner_id, r.competence_id))
+    rows.sort(
+        # Read within the month: last_progress_on is never None here.
+        key=lambda r: (
+            -cast(datetime.date, r.last_progress_on).toordinal(),
+            r.learner_id,
+            r.competence_id,
+        )
+    )
     grouped: OrderedDict[int, ProgressedLearner] = OrderedDict()
     for summary in rows:
         entry = grouped.get(summary.learner_id)
@@ -170,7 +180,9 @@ def _progressed(s: _Scope) -> tuple[list[ProgressedLearner], int]:
     return list(grouped.values()), count
 
 
-def _stuck_chosen(s: _Scope, stuck_qs: QuerySet, stuck_since: datetime.date) -> tuple[Q, int]:
+def _stuck_chosen(
+    s: _Scope, stuck_qs: QuerySet[CompetenceSummary], stuck_since: datetime.date
+) -> tuple[Q, int]:
     """Which stuck summaries to read (at most `limit`), and how many there are."""
     if s.links is None:
         # As for progress: chosen on summary_stuck_idx alone, then the chosen rows are read.
@@ -232,7 +244,7 @@ def _stopped(s: _Scope) -> tuple[list[Learner], int]:
     return list(stopped[: s.limit]), count
 
 
-def _upcoming(s: _Scope) -> list[Session]:
+def _upcoming(s: _Scope) -> list[SessionWithSeats]:
     horizon = timezone.make_aware(
         datetime.datetime.combine(
             s.today + datetime.timedelta(days=UPCOMING_DAYS + 1), datetime.time.min

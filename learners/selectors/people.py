@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -157,7 +158,7 @@ def learner_match_queryset(
 
 
 def identity_is_precise(
-    *, first_name: str, last_name: str = "", birth_year: int | None, commune=None
+    *, first_name: str, last_name: str = "", birth_year: int | None, commune: Commune | None = None
 ) -> bool:
     """May a description be compared with other structures' records? A first name alone
     (or with a birth year only) would let anyone list the people of the network: ask the
@@ -186,7 +187,7 @@ class LinkMatch:
 
 def learner_link_match(
     *,
-    user,
+    user: AnyUser,
     first_name: str,
     last_name: str = "",
     birth_year: int | None = None,
@@ -232,7 +233,9 @@ def learner_link_match(
     )
 
 
-def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -> bool:
+def other_record_is_described(
+    row: Learner, *, first_name: str, last_name: str, nearby: Container[str]
+) -> bool:
     """Does the precise part of a description match another structure's record in the
     record itself, not through a tolerance of the matcher: its full name (a record
     without a last name would match any last name typed), or its birth year and its
@@ -246,7 +249,9 @@ def other_record_is_described(row, *, first_name: str, last_name: str, nearby) -
     return row.birth_year is not None and row.commune_id is not None and row.commune_id in nearby
 
 
-def _confirmed_by_the_record(rows, *, first_name: str, last_name: str, commune) -> list:
+def _confirmed_by_the_record(
+    rows: Iterable[Learner], *, first_name: str, last_name: str, commune: Commune | None
+) -> list[Learner]:
     nearby = set(communes_nearby(commune)) if commune is not None else set()
     return [
         row
@@ -332,7 +337,12 @@ def learner_match_pairs(
 
 
 def _own_candidates(
-    rows, *, first_name: str, last_name: str, birth_year: int | None, commune: Commune | None
+    rows: Iterable[Learner],
+    *,
+    first_name: str,
+    last_name: str,
+    birth_year: int | None,
+    commune: Commune | None,
 ) -> list[tuple[MatchCandidate, int]]:
     """The records the user's structure follows, named, the closest description first."""
     first, last = fold(first_name), fold(last_name)

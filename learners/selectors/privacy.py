@@ -24,12 +24,15 @@ A constant number of queries (about twelve) whatever the amount of data.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
+from common.types import AnyUser
 from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
     Attendance,
@@ -39,6 +42,7 @@ from learners.models import (
     GuideRead,
     Learner,
     LearnerStructure,
+    Observation,
     ReminderSent,
     SharingConsent,
 )
@@ -54,6 +58,8 @@ from workshops.models import Theme
 from .people import _summaries_from, learner_get_for_user
 
 EXPORT_FORMAT_VERSION = 1
+
+_M = TypeVar("_M", bound=Model)
 
 
 def _dt(value: datetime.datetime | None) -> str | None:
@@ -86,7 +92,7 @@ def _actor(entry: AuditLog) -> str:
 class _Reader:
     """Who reads the record and what of it they may see."""
 
-    user: object
+    user: AnyUser
     learner: Learner
     scope: int | bool  # `scope_structure_id`: True for the coordination
     consent: bool  # the person agreed to share with the reader's structure
@@ -96,7 +102,7 @@ class _Reader:
     def complete(self) -> bool:
         return self.scope is True
 
-    def scoped(self, queryset):
+    def scoped(self, queryset: QuerySet[_M]) -> QuerySet[_M]:
         """`queryset` limited to the reader's structure, unless the export is complete."""
         return queryset if self.complete else queryset.filter(structure_id=self.scope)
 
@@ -113,7 +119,9 @@ def _structures(reader: _Reader) -> list[dict]:
     ]
 
 
-def _attendance_item(attendance, reminder_sent_at: datetime.datetime | None) -> dict:
+def _attendance_item(
+    attendance: Attendance, reminder_sent_at: datetime.datetime | None
+) -> dict[str, Any]:
     session = attendance.session
     venue = session.venue
     return {
@@ -152,18 +160,18 @@ def _attendances(reader: _Reader) -> list[dict]:
     ]
 
 
-def _observation_item(o) -> dict:
+def _observation_item(o: Observation) -> dict[str, Any]:
     return {
         "date": _d(o.observed_on),
         "referentiel": o.competence.framework.name,
         "competence": f"{o.competence.code} {o.competence.name}",
         "niveau": o.level.name,
         "source": o.get_source_display(),
-        "seance_du": _dt(o.session.start) if o.session_id else None,
+        "seance_du": _dt(o.session.start) if o.session is not None else None,
     }
 
 
-def _summary_item(s) -> dict:
+def _summary_item(s: CompetenceSummary) -> dict[str, Any]:
     return {
         "referentiel": s.competence.framework.name,
         "competence": f"{s.competence.code} {s.competence.name}",
@@ -184,6 +192,7 @@ def _progress(reader: _Reader) -> tuple[list[dict], list[dict]]:
         .select_related("competence__framework", "competence__domain", "level", "session")
         .order_by("observed_on", "id")
     )
+    stored: Iterable[CompetenceSummary]
     if reader.consent:
         stored = (
             CompetenceSummary.objects.filter(learner=reader.learner)
@@ -295,16 +304,17 @@ def _information(reader: _Reader) -> dict:
     }
 
 
-def _reader(*, user, learner_id: int) -> _Reader:
+def _reader(*, user: AnyUser, learner_id: int) -> _Reader:
     learner = learner_get_for_user(user=user, learner_id=learner_id)
     learner = type(learner).objects.select_related("commune", "structure").get(pk=learner.pk)
     scope = scope_structure_id(user)
+    assert scope is not None  # learner_get_for_user refused a user without a scope
     consent = has_consent(user, learner)
     holds = holds_record(user, learner, consent=consent)
     return _Reader(user=user, learner=learner, scope=scope, consent=consent, holds=holds)
 
 
-def learner_data_export(*, user, learner_id: int) -> dict:
+def learner_data_export(*, user: AnyUser, learner_id: int) -> dict[str, Any]:
     """See the module docstring. Raises `Learner.DoesNotExist` when out of scope."""
     reader = _reader(user=user, learner_id=learner_id)
     learner = reader.learner

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from common.types import AnyUser
 from learners.models import Counsellor, Session, Structure, Venue
 from learners.roles import counsellor_structure, is_coordinator
 from workshops.models import AtelierPage
 
 
-def structure_lookup(value) -> Structure | None:
+def structure_lookup(value: str | None) -> Structure | None:
     """The structure whose id is `value` (a query-string or form value), else None:
     malformed and unknown ids are ignored."""
     value = str(value or "").strip()
@@ -23,7 +24,11 @@ def structure_lookup(value) -> Structure | None:
 
 
 def session_structure_chosen(
-    *, user, session: Session | None = None, posted=None, requested=None
+    *,
+    user: AnyUser,
+    session: Session | None = None,
+    posted: str | None = None,
+    requested: str | None = None,
 ) -> Structure | None:
     """The structure whose venues and counsellors the form offers: the session's when
     editing; for a coordinator's creation the `posted` structure, else the `requested` one
@@ -36,7 +41,9 @@ def session_structure_chosen(
     return own_structure
 
 
-def session_venue_choices(*, structure: Structure | None, session: Session | None = None):
+def session_venue_choices(
+    *, structure: Structure | None, session: Session | None = None
+) -> list[Venue]:
     """The structure's active venues by name, and the session's own venue first when it is
     no longer among them (so editing never loses it)."""
     venues: list[Venue] = []
@@ -47,6 +54,7 @@ def session_venue_choices(*, structure: Structure | None, session: Session | Non
             .order_by("name")
         )
     if session is not None and session.venue_id and session.venue_id not in {v.pk for v in venues}:
+        assert session.venue is not None  # venue_id is set
         venues.insert(0, session.venue)
     return venues
 

@@ -179,7 +179,7 @@ def _levels_recorded_here(
 
 
 def _current_levels(
-    user,
+    user: AnyUser,
     session: Session,
     learner_ids: list[int],
     competence_ids: list[int],

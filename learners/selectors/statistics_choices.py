@@ -27,7 +27,7 @@ def statistics_counsellor_choices(*, scope: StatisticsScope) -> QuerySet[Counsel
         "user__last_name", "user__first_name", "pk"
     )
     if scope.level != SCOPE_NETWORK:
-        counsellors = counsellors.filter(structure_id=scope.structure_id)
+        counsellors = counsellors.filter(structure=scope.structure_id)
     return counsellors
 
 
@@ -35,5 +35,5 @@ def statistics_venue_choices(*, scope: StatisticsScope) -> QuerySet[Venue]:
     """The scope's venues by name (every venue for the network)."""
     venues = Venue.objects.select_related("commune").order_by("name", "pk")
     if scope.level != SCOPE_NETWORK:
-        venues = venues.filter(structure_id=scope.structure_id)
+        venues = venues.filter(structure=scope.structure_id)
     return venues
