@@ -383,15 +383,15 @@ def attendance_sheet_save(
     learner_ids = [row.learner_id for row in sheet]
     if len(set(learner_ids)) != len(learner_ids):
         raise ValidationError(_("Une même personne apparaît deux fois sur la feuille."))
-    _sheet_rows_check(session, rows)
+    _sheet_rows_check(session, sheet)
 
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
-        learners = _sheet_learners(user, rows)
+        learners = _sheet_learners(user, sheet)
         existing = {a.learner_id: a for a in session.attendances.all()}
-        _sheet_capacity_check(session, rows, existing)
-        created, updated = _sheet_attendances_write(user, session, rows, existing)
-        observations = _sheet_observations_write(user, session, rows)
+        _sheet_capacity_check(session, sheet, existing)
+        created, updated = _sheet_attendances_write(user, session, sheet, existing)
+        observations = _sheet_observations_write(user, session, sheet)
         learners_attendance_refresh(learner_ids=learner_ids, touch=True)
         audit_log_record_many(
             user=user,
