@@ -13,7 +13,7 @@ Partner editors and anyone without a tracking role get PermissionDenied.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,7 +239,7 @@ class _CollectiveFigures:
     equipment: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     referrals: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, session_id: int, *, band, gender, status, n: int) -> None:
+    def add(self, session_id: int, *, band: str, gender: str, status: str, n: int) -> None:
         c = self.counts[session_id]
         c[f"age_{band}"] += n
         c[f"genre_{gender}"] += n
@@ -247,7 +247,7 @@ class _CollectiveFigures:
         self.participants[session_id] += n
 
 
-def _collective_attendance(collective, figures: _CollectiveFigures) -> None:
+def _collective_attendance(collective: QuerySet[Attendance], figures: _CollectiveFigures) -> None:
     """People present at collective sessions: counts, then equipment and referrals."""
     for row in (
         collective.annotate(band=age_band_expression())
@@ -272,10 +272,12 @@ def _collective_attendance(collective, figures: _CollectiveFigures) -> None:
             figures.referrals[session_id].append(referral)
 
 
-def _anonymous_participants(anonymous, figures: _CollectiveFigures) -> dict[int, list[dict]]:
+def _anonymous_participants(
+    anonymous: QuerySet[AnonymousParticipants], figures: _CollectiveFigures
+) -> dict[int, list[Mapping[str, Any]]]:
     """Anonymous participants: counted into collective sessions' figures; for individual
     sessions, returned per session (one row each)."""
-    anonymous_individual: dict[int, list[dict]] = defaultdict(list)
+    anonymous_individual: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in anonymous.values("session_id", "session__kind", "age_band", "gender", "count"):
         if row["session__kind"] in COLLECTIVE_KINDS:
             figures.add(
@@ -290,9 +292,9 @@ def _anonymous_participants(anonymous, figures: _CollectiveFigures) -> dict[int,
     return anonymous_individual
 
 
-def _individual_attendance(attendance) -> dict[int, list[dict]]:
+def _individual_attendance(attendance: QuerySet[Attendance]) -> dict[int, list[Mapping[str, Any]]]:
     """People present at individual sessions, per session, in the order they were added."""
-    individual: dict[int, list[dict]] = defaultdict(list)
+    individual: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in (
         attendance.exclude(session__kind__in=COLLECTIVE_KINDS)
         .annotate(band=age_band_expression())
@@ -320,7 +322,7 @@ def _collective_row(session: Session, figures: _CollectiveFigures) -> dict:
     return row
 
 
-def _individual_row(session: Session, *, band, gender, status) -> dict:
+def _individual_row(session: Session, *, band: str, gender: str, status: str) -> dict:
     """One participant of an individual session: a 1 in each group of counts."""
     row = _session_base(session, collective=False)
     row.update(_empty_counts())
@@ -331,7 +333,9 @@ def _individual_row(session: Session, *, band, gender, status) -> dict:
     return row
 
 
-def _individual_rows(session: Session, people: list[dict], anonymous: list[dict]) -> list[dict]:
+def _individual_rows(
+    session: Session, people: list[Mapping[str, Any]], anonymous: list[Mapping[str, Any]]
+) -> list[dict]:
     rows = []
     for person in people:
         row = _individual_row(
@@ -383,7 +387,7 @@ def _individual_rows(session: Session, people: list[dict], anonymous: list[dict]
 #   to find it again (never a person's identifier).
 
 
-def activity_rows(*, user, filters: ExportFilters) -> list[dict]:
+def activity_rows(*, user: AnyUser, filters: ExportFilters) -> list[dict]:
     """Rows of the national activity record, for the sessions `user` sees that took place
     (the column mapping is above). Sessions without anyone present are left out. The
     figures come from four queries besides the sessions', whatever their number."""

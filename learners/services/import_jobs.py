@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 
 from common.spreadsheets import SpreadsheetError, spreadsheet_read
 from common.text import fold
-from learners.models import ImportJob, ImportStatus
+from learners.models import ImportJob, ImportStatus, Learner
 from learners.models.imports import ACTIVE_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ PENDING_STATUSES = (ImportStatus.READY, ImportStatus.INVALID, ImportStatus.QUEUE
 MIN_NAME_LENGTH = 3  # a shorter folded last name alone would match too many file names
 
 
-def neutral_name_expression():
+def neutral_name_expression() -> Concat:
     """« import-<first 8 characters of the id>.<format> », computed in the database."""
     return Concat(
         Value("import-"),
@@ -80,7 +80,7 @@ class _Person:
     exact: frozenset[str]  # folded e-mail, phone, external id
 
     @classmethod
-    def of(cls, learner) -> _Person:
+    def of(cls, learner: Learner) -> _Person:
         exact = {fold(learner.email), fold(learner.phone), fold(learner.external_id)}
         exact.discard("")
         return cls(fold(learner.first_name), fold(learner.last_name), frozenset(exact))
@@ -107,7 +107,7 @@ class _Person:
         return self.in_text(folded)
 
 
-def _folded(value) -> str:
+def _folded(value: object) -> str:
     return fold(json.dumps(value, ensure_ascii=False))
 
 

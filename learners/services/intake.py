@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -37,7 +38,7 @@ class Registration:
 
 def learner_create_with_link_request(
     *,
-    user,
+    user: User,
     details: Mapping[str, Any],
     structure: Structure | None = None,
     linked_ids: Sequence[int] = (),
@@ -54,7 +55,7 @@ def learner_create_with_link_request(
 
 def _create_and_request_link(
     *,
-    user,
+    user: User,
     details: Mapping[str, Any],
     structure: Structure | None,
     linked_ids: Sequence[int],
@@ -71,7 +72,7 @@ def _create_and_request_link(
 
 def learner_create_and_register(
     *,
-    user,
+    user: User,
     session: Session,
     details: Mapping[str, Any],
     waitlist: bool = False,
@@ -99,7 +100,7 @@ def learner_create_and_register(
 
 
 def learner_link_with_code_and_register(
-    *, user, session: Session, code: str, candidate_ids: Sequence[int]
+    *, user: User, session: Session, code: str, candidate_ids: Sequence[int]
 ) -> Learner:
     """The person shows their carnet code: link their record to the user's structure with
     their consent (`learner_link_with_carnet_code`), then register them. Any refusal

@@ -307,7 +307,7 @@ def _consent_date_check(given_on: datetime.date | None) -> datetime.date:
     return given_on
 
 
-def _consent_code_check(*, learner: Learner, structure, code: str, shown: bool) -> None:
+def _consent_code_check(*, learner: Learner, structure: Structure, code: str, shown: bool) -> None:
     """The carnet code, when shown, must be the person's; it is required when they hold an
     active carnet or withdrew this structure's consent from their carnet."""
     if shown:
@@ -337,7 +337,9 @@ def _consent_code_check(*, learner: Learner, structure, code: str, shown: bool) 
         )
 
 
-def sharing_consent_revoke(*, consent: SharingConsent, user=None, carnet=None) -> SharingConsent:
+def sharing_consent_revoke(
+    *, consent: SharingConsent, user: AnyUser | None = None, carnet: Carnet | None = None
+) -> SharingConsent:
     """Withdraw a consent: by the person from their open carnet (`carnet`), or by a
     counsellor of the structure that holds it, or the coordination (`user`). Idempotent."""
     if carnet is not None:

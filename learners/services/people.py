@@ -288,7 +288,7 @@ def _merge_carnets_and_reads(*, keep: Learner, remove: Learner) -> None:
     GuideRead.objects.filter(learner=remove).delete()
 
 
-def _merge_links(*, user, keep: Learner, remove: Learner) -> int:
+def _merge_links(*, user: AnyUser, keep: Learner, remove: Learner) -> int:
     """Structures following, audit history, consents and link requests pass to `keep`;
     returns the number of link requests closed."""
     linked = LearnerStructure.objects.filter(learner=keep).values("structure_id")

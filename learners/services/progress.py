@@ -169,7 +169,9 @@ def observation_record(
     return observation
 
 
-def _observation_structure_id(*, user, source: str, session: Session | None) -> int | None:
+def _observation_structure_id(
+    *, user: User | None, source: str, session: Session | None
+) -> int | None:
     # Who recorded it decides who reads it (`learners.scoping`): the session's
     # structure, else the counsellor's; a self-assessment is the person's own (None).
     if session is not None:

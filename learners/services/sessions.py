@@ -129,7 +129,7 @@ def session_create(
     return session
 
 
-def _creation_structure(user, structure: Structure | None) -> Structure:
+def _creation_structure(user: AnyUser, structure: Structure | None) -> Structure:
     """The structure a new session belongs to: the one given (a counsellor's own only),
     else the counsellor's; a coordinator must choose one."""
     if structure is None:
@@ -175,7 +175,7 @@ def _filled_from_atelier(values: _SessionValues, atelier: AtelierPage) -> _Sessi
 
 def session_update(
     *,
-    user,
+    user: AnyUser,
     session: Session,
     data: Mapping,
     anonymous_counts: Mapping[tuple[str, str], int] | None = None,
@@ -441,7 +441,7 @@ def _sheet_row_errors(
     return errors
 
 
-def _sheet_learners(user, rows: list[SheetRow]) -> dict[int, Learner]:
+def _sheet_learners(user: AnyUser, rows: list[SheetRow]) -> dict[int, Learner]:
     """The rows' people, {id: Learner}; a person out of scope or anonymised refuses the
     row (the same words as a missing one)."""
     learners = {
@@ -483,7 +483,7 @@ def _sheet_capacity_check(
 
 
 def _sheet_attendances_write(
-    user, session: Session, rows: list[SheetRow], existing: dict[int, Attendance]
+    user: User, session: Session, rows: list[SheetRow], existing: dict[int, Attendance]
 ) -> tuple[int, int]:
     """New and changed lines in one upsert on (learner, session): far less work than an
     UPDATE of CASE clauses. A changed line replaces the fields below; the row keeps its id
@@ -530,7 +530,7 @@ def _sheet_attendances_write(
     return created, updated
 
 
-def _sheet_observations_write(user, session: Session, rows: list[SheetRow]) -> int:
+def _sheet_observations_write(user: User, session: Session, rows: list[SheetRow]) -> int:
     """Levels: append an observation unless this session already has the same level, then
     refresh the summaries (structure links once, with the attendance dates just after).
     Returns the number of observations recorded."""

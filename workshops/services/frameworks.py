@@ -14,7 +14,7 @@ import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 
 from common.spreadsheets import (
     SpreadsheetError,
@@ -396,7 +396,13 @@ def framework_import(
     return result
 
 
-def _outcome_rows(kind: str, outcome, records: list, before: dict, result) -> None:
+def _outcome_rows(
+    kind: str,
+    outcome: Result,
+    records: list,
+    before: dict[str, dict[str, str]],
+    result: FrameworkImportResult,
+) -> None:
     """What each imported row created or changed (column: old → new), for the preview."""
     shown = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP)
     for number, row_result in enumerate(outcome.rows, start=1):
@@ -418,7 +424,9 @@ def _outcome_rows(kind: str, outcome, records: list, before: dict, result) -> No
         result.rows.append(ImportedRow(line, row_result.import_type, label, changes))
 
 
-def _outcome_errors(kind: str, outcome, lines: list[int], result) -> None:
+def _outcome_errors(
+    kind: str, outcome: Result, lines: list[int], result: FrameworkImportResult
+) -> None:
     for invalid in outcome.invalid_rows:
         result.errors.extend(_validation_issues(kind, lines[invalid.number - 1], invalid.error))
     for number, errors in outcome.row_errors():
