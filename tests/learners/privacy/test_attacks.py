@@ -23,7 +23,7 @@ from tests.factories.learners import (
     at,
     level,
 )
-from tests.learners.admin.people_helpers import assert_refused
+from tests.learners.admin_views.people_helpers import assert_refused
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -24,7 +24,7 @@ from learners.services.linking import (
 )
 from learners.services.privacy import learner_anonymize
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory, at, level
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

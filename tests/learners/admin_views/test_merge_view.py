@@ -13,7 +13,7 @@ from tests.factories.learners import (
     SessionFactory,
     level,
 )
-from tests.learners.admin.people_helpers import (
+from tests.learners.admin_views.people_helpers import (
     assert_login_redirect,
     assert_refused,
     audit_rows,

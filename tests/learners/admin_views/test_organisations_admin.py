@@ -13,7 +13,7 @@ from tests.factories.learners import (
     VenueFactory,
     counsellor_user,
 )
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 from workshops.roles import COUNSELLORS
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from learners.choices import AuditAction
 from learners.models import AuditLog
 from learners.services import audit_log_record
 from tests.factories.learners import LearnerFactory
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 
 pytestmark = pytest.mark.django_db
 

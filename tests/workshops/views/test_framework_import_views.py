@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.workshops.admin.conftest import assert_refused
+from tests.workshops.views.conftest import assert_refused
 from workshops.models import Competence, Framework
 
 pytestmark = pytest.mark.django_db

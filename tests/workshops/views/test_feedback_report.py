@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories.editorial import guide_create
-from tests.workshops.admin.conftest import assert_refused
+from tests.workshops.views.conftest import assert_refused
 from workshops.models import GuideFeedback
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from tests.factories.learners import (
     at,
     level,
 )
-from tests.learners.admin.people_helpers import (
+from tests.learners.admin_views.people_helpers import (
     assert_login_redirect,
     assert_refused,
     audit_rows,

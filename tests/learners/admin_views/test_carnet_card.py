@@ -14,7 +14,7 @@ from learners.choices import AuditAction
 from learners.codes import CODE_LENGTH, code_format
 from learners.models import Carnet
 from tests.factories.learners import LearnerFactory
-from tests.learners.admin.people_helpers import (
+from tests.learners.admin_views.people_helpers import (
     assert_login_redirect,
     assert_refused,
     audit_rows,

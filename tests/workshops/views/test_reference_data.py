@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.admin.menu import admin_menu
 
-from tests.workshops.admin.conftest import assert_refused
+from tests.workshops.views.conftest import assert_refused
 from workshops.models import Audience, Competence, Framework, Theme
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from learners.models import LinkRequest
 from learners.services.linking import learner_link_request
 from tests.factories.learners import LearnerFactory
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 
 pytestmark = pytest.mark.django_db
 URL = reverse("learners_link_requests")

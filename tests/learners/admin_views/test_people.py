@@ -8,7 +8,7 @@ from django.utils import timezone
 from learners.choices import AuditAction
 from learners.models import Learner, LearnerStructure
 from tests.factories.learners import CommuneFactory, LearnerFactory
-from tests.learners.admin.people_helpers import (
+from tests.learners.admin_views.people_helpers import (
     assert_login_redirect,
     assert_refused,
     audit_rows,
