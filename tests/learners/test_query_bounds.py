@@ -1,4 +1,5 @@
-"""Query counts of the benchmarked tracking views do not grow with the data (issue 4).
+"""Query counts of the benchmarked tracking views do not grow with the data (bench/tracking.py
+measures the same views at national scale).
 
 Most cases are covered next to their views: the dashboard (tests/learners/admin_views/
 test_dashboard_view.py), the sheet load with registered people and its save

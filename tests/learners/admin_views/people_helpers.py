@@ -1,5 +1,5 @@
 """Shared helpers of the admin tests on people, merge, audit, carnet and organisations
-(helper H6): role users, a small world of two structures, assertions on refusals."""
+: role users, a small world of two structures, assertions on refusals."""
 
 from __future__ import annotations
 
