@@ -1,7 +1,6 @@
 """Records across structures, attacked as counsellor B: every person-related admin path is
-tried with
-ids of structure A (a person only A follows, A's session, A's import job, A's consent),
-and the match hints are tried as an enumeration oracle. Each test asserts the refusal
+tried with ids of structure A (a person only A follows, A's session, A's import job, A's
+consent), and the match hints are tried as an enumeration oracle. Each test asserts the refusal
 (404/403, nothing written) or the absence of A's data in what B receives."""
 
 import datetime
