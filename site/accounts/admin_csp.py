@@ -13,14 +13,20 @@ from __future__ import annotations
 import json
 
 from django.utils.html import format_html
-from wagtail.admin.widgets.chooser import BaseChooser
 
-_original_render = BaseChooser.render
+from common import wagtail_internals
 
 
-def _render_without_inline_script(self, name, value, attrs=None, renderer=None):
-    if type(self).render_js_init is not BaseChooser.render_js_init:
-        return _original_render(self, name, value, attrs, renderer)
+def _without_inline_script(wagtails_render):
+    def render(self, name, value, attrs=None, renderer=None):
+        if wagtail_internals.chooser_has_own_js_init(self):
+            return wagtails_render(self, name, value, attrs, renderer)
+        return _render(self, name, value, attrs)
+
+    return render
+
+
+def _render(self, name, value, attrs):
     try:
         id_ = attrs["id"]
     except (KeyError, TypeError) as e:
@@ -39,4 +45,4 @@ def _render_without_inline_script(self, name, value, attrs=None, renderer=None):
 
 
 def patch() -> None:
-    BaseChooser.render = _render_without_inline_script
+    wagtail_internals.chooser_render_replace(_without_inline_script)

@@ -1,4 +1,4 @@
-"""The anonymous full-page cache (home/pagecache.py)."""
+"""The anonymous full-page cache (caching/pages.py)."""
 
 import pytest
 from django.core.cache import cache
@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from home import pagecache
+from caching import pages as pagecache
 from tests.factories.editorial import UserFactory
 from tests.factories.workshops import GuidePageFactory, theme
 
