@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from caching import memo
+from caching import memo, versions
 from caching.versions import PUBLICATION
 from common import wagtail_internals
 
@@ -34,10 +34,14 @@ def fragment_render(
     request: HttpRequest | None,
     render: Callable[[], str],
     vary_on: Callable[[], Iterable[Any]] = tuple,
-    scopes: Iterable[str] = (PUBLICATION,),
+    scopes: tuple[str, ...] = (PUBLICATION,),
 ) -> str:
     """`render()`, or what it returned for the same page, site and values under the current
     versions of `scopes` (`vary_on()` is only called when the cache is on)."""
+    if request is not None:
+        # Recorded even when nothing is kept here: the page cache keeps the page under
+        # these scopes' versions.
+        versions.note_used(request, scopes)
     if (
         request is None
         or page is None
@@ -47,4 +51,4 @@ def fragment_render(
         return render()
     site = wagtail_internals.request_site(request)
     key = ("fragment", name, page.cache_key, getattr(site, "pk", None), *vary_on())
-    return memo.memoize(key, render, request=request, scopes=tuple(scopes))
+    return memo.memoize(key, render, request=request, scopes=scopes)

@@ -73,6 +73,15 @@ def current(scope: str = PUBLICATION, *, request: HttpRequest | None = None) -> 
     return version
 
 
+def note_used(request: HttpRequest, scopes: Iterable[str]) -> None:
+    """Records that the request's rendering shows what `scopes` cover."""
+    used = getattr(request, _REQUEST_SCOPES, None)
+    if used is None:
+        setattr(request, _REQUEST_SCOPES, set(scopes))
+    else:
+        used.update(scopes)
+
+
 def used(request: HttpRequest) -> frozenset[str]:
     """The scopes the request's rendering read, publication always included."""
     return frozenset(getattr(request, _REQUEST_SCOPES, ())) | {PUBLICATION}
