@@ -129,13 +129,13 @@ def sidebar_props_replace(function: Callable[[Any], str]) -> None:
 
 
 ChooserRender = Callable[..., Any]
-_WAGTAIL_CHOOSER_RENDER: ChooserRender = BaseChooser.render
+WAGTAIL_CHOOSER_RENDER: ChooserRender = BaseChooser.render
 
 
 def chooser_render_replace(make_render: Callable[[ChooserRender], ChooserRender]) -> None:
     """Replaces `BaseChooser.render(self, name, value, attrs=None, renderer=None)` by
     `make_render(wagtails_render)` (Wagtail's own, however often this is called)."""
-    BaseChooser.render = make_render(_WAGTAIL_CHOOSER_RENDER)
+    BaseChooser.render = make_render(WAGTAIL_CHOOSER_RENDER)
 
 
 def chooser_has_own_js_init(widget: BaseChooser) -> bool:
