@@ -20,8 +20,9 @@ publication refreshes the whole site at once: menus, index pages, related links 
 search results all show other pages. A page that also shows sessions reads the `agenda`
 scope and is refreshed when that one is bumped too. The bump happens at once and again
 when the transaction commits, so a request that rendered the old content in between is not
-kept. An entry is read together with every scope's version (one round trip to Redis) and
-served only when the versions it was stored under are all current.
+kept. An entry is read together with the publication version (one round trip to Redis;
+one more for each other scope it was stored under) and served only when the versions it
+was stored under are all current.
 
 Responses carry `X-Page-Cache: hit` or `miss` (only for cacheable requests), for the tests
 and the benchmark.
@@ -98,18 +99,16 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _request_is_cacheable(request):
             return self.get_response(request)
 
-        # The entry and every scope's version in one round trip: an entry stored under an
-        # older version of a scope it read is obsolete.
+        # The entry and the publication version in one round trip; the version of another
+        # scope the entry was kept under (a page showing sessions) costs one more read.
+        # An entry stored under an older version of a scope it read is obsolete.
         key = cache_key(request)
-        version_keys = {scope: versions.key(scope) for scope in versions.SCOPES}
-        found = cache.get_many([*version_keys.values(), key])
-        current = {
-            scope: found.get(version_key) or versions.current(scope)
-            for scope, version_key in version_keys.items()
-        }
-        versions.attach(request, current)
+        publication_key = versions.key(versions.PUBLICATION)
+        found = cache.get_many([publication_key, key])
+        publication = found.get(publication_key) or versions.current(versions.PUBLICATION)
+        versions.attach(request, {versions.PUBLICATION: publication})
         entry = found.get(key)
-        if entry is not None and _is_current(entry[0], current):
+        if entry is not None and _is_current(request, entry[0]):
             cached = entry[1]
             cached[HEADER] = "hit"
             return cached
@@ -117,11 +116,15 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
             response[HEADER] = "miss"
-            kept = {scope: current[scope] for scope in versions.used(request)}
+            kept = {
+                scope: versions.current(scope, request=request) for scope in versions.used(request)
+            }
             cache.set(key, (kept, response), seconds)
         return response
 
 
-def _is_current(kept, current: dict[str, int]) -> bool:
+def _is_current(request: HttpRequest, kept) -> bool:
     # An entry of an older format (before the deploy) holds a bare number: obsolete.
-    return isinstance(kept, dict) and all(current.get(s) == v for s, v in kept.items())
+    if not isinstance(kept, dict):
+        return False
+    return all(versions.current(s, request=request) == v for s, v in kept.items())

@@ -31,11 +31,17 @@ _REQUEST_VERSIONS = "_cache_versions"
 _REQUEST_SCOPES = "_cache_scopes"
 
 
+_KEYS = {scope: f"pagecache:version:{scope}" for scope in SCOPES}
+
+
 def key(scope: str) -> str:
     """The cache key holding `scope`'s version."""
-    if scope not in SCOPES:
-        raise ValueError(f"Unknown cache scope {scope!r}: add it to caching.versions.SCOPES.")
-    return f"pagecache:version:{scope}"
+    try:
+        return _KEYS[scope]
+    except KeyError:
+        raise ValueError(
+            f"Unknown cache scope {scope!r}: add it to caching.versions.SCOPES."
+        ) from None
 
 
 def _seed(scope: str) -> int:
@@ -47,9 +53,10 @@ def _seed(scope: str) -> int:
 
 
 def attach(request: HttpRequest, versions: dict[str, int]) -> None:
-    """Hands the request versions already read (the page cache reads them together with
-    the page, in one round trip); the request's rendering then uses these."""
-    setattr(request, _REQUEST_VERSIONS, dict(versions))
+    """Hands the request versions already read (the page cache reads the publication
+    version together with the page, in one round trip); the request's rendering then uses
+    these (the dict is the request's from now on)."""
+    setattr(request, _REQUEST_VERSIONS, versions)
 
 
 def current(scope: str = PUBLICATION, *, request: HttpRequest | None = None) -> int:

@@ -1,11 +1,14 @@
 """Wagtail 8's chooser widgets (page, image, document, snippet) start with an inline
 `<script>new XChooser(id, options)</script>` written in Python (BaseChooser.render), which the
-admin's Content-Security-Policy refuses. Patched at start-up to write the same call as data
-attributes on a hidden element, which static/accounts/admin-init.js runs. A widget with its
-own `render_js_init` (the workflow chooser) keeps Wagtail's rendering.
+admin's Content-Security-Policy refuses. Patched at start-up (through
+common/wagtail_internals.py, whose tests catch a Wagtail upgrade changing it) to write the
+same call as data attributes on a hidden element, which static/accounts/admin-init.js
+runs. A widget with its own `render_js_init` (the workflow chooser) keeps Wagtail's
+rendering.
 
 The date pickers and inline panels are the other inline scripts: their templates are
-overridden in templates/wagtailadmin/. Remove all this once Wagtail drops inline scripts.
+overridden in templates/wagtailadmin/ (listed, with the digest of Wagtail's original, in
+common/wagtail_internals.py). Remove all this once Wagtail drops inline scripts.
 """
 
 from __future__ import annotations
