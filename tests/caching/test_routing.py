@@ -1,4 +1,4 @@
-"""Remembered page routing (home/routing.py) and in-memory article fragments
+"""Remembered page routing (caching/routing.py) and in-memory article fragments
 (`{% publishedfragment %}`): fewer queries, never a stale or wrongly served page."""
 
 import pytest

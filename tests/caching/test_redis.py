@@ -1,11 +1,11 @@
-"""The Redis cache backend (config/redis_cache.py) against the real Redis server."""
+"""The Redis cache backend (caching/redis.py) against the real Redis server."""
 
 import uuid
 
 import pytest
 import redis
 
-from config.redis_cache import RedisCache
+from caching.redis import RedisCache
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
 

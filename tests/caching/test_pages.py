@@ -1,4 +1,4 @@
-"""The anonymous full-page cache (home/pagecache.py)."""
+"""The anonymous full-page cache (caching/pages.py)."""
 
 import pytest
 from django.core.cache import cache
@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from home import pagecache
+from caching import pages as pagecache
 from tests.factories.editorial import UserFactory
 from tests.factories.workshops import GuidePageFactory, theme
 
@@ -139,3 +139,14 @@ def test_posting_feedback_is_never_answered_from_the_cache(client):
     client.get(guide.url)
     response = client.post(f"/fiches/avis/{guide.pk}/", {"kind": "helped"})
     assert response.status_code == 302 and status(response) is None
+
+
+def test_an_entry_of_the_former_format_is_not_served(client):
+    """Before a deploy, entries held a bare version number: obsolete, never served."""
+    guide = GuidePageFactory(illustrated=False)
+    client.get(guide.url)
+    request = RequestFactory().get(guide.url, HTTP_HOST="testserver")
+    key = pagecache.cache_key(request)
+    cache.set(key, (cache.get("pagecache:version:publication"), HttpResponse("ancienne")))
+    response = client.get(guide.url)
+    assert status(response) == "miss" and "ancienne" not in response.content.decode()

@@ -1,4 +1,4 @@
-"""The admin sidebar kept per user (home/admin_sidebar.py)."""
+"""The admin sidebar kept per user (caching/sidebar.py)."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -12,22 +12,24 @@ query string with its parameters in a canonical order, so each filter combinatio
 page of a list is its own entry (`?thematique=e-mail&page=2` and `?page=2&thematique=e-mail`
 share one).
 
-Invalidation: every entry carries a version number (the "publication version",
-workshops/publication.py) that is bumped whenever any page is published, unpublished, moved
-or deleted, and when what pages show from elsewhere changes (themes, audiences,
-competences, view restrictions, images, documents), so one publication refreshes the whole
-site at once: menus, index pages, related links and search results all show other pages.
-The bump happens at once and again when the transaction commits, so a request that rendered
-the old content in between is not kept. An entry is read together with the current version
-(one round trip to Redis) and served only when both match.
+Invalidation: every entry carries the versions of the scopes the page read while it was
+rendered (caching/versions.py): always the publication version, bumped whenever any page
+is published, unpublished, moved or deleted, and when what pages show from elsewhere
+changes (themes, audiences, competences, view restrictions, images, documents), so one
+publication refreshes the whole site at once: menus, index pages, related links and
+search results all show other pages. A page that also shows sessions reads the `agenda`
+scope and is refreshed when that one is bumped too. The bump happens at once and again
+when the transaction commits, so a request that rendered the old content in between is not
+kept. An entry is read together with the publication version (one round trip to Redis;
+one more for each other scope it was stored under) and served only when the versions it
+was stored under are all current.
 
 Responses carry `X-Page-Cache: hit` or `miss` (only for cacheable requests), for the tests
 and the benchmark.
 
-The same version keys the per-process memos of the navigation, the breadcrumbs and the
-filter forms' reference lists, and the render cache of guide and atelier articles
-(`RENDER_CACHE_SECONDS`, `{% wagtailpagecache %}` in their templates), which also serve
-logged-in users since those fragments are the same for everyone.
+The same versions key the per-process memos (caching/memo.py) and the render cache
+(caching/fragments.py), which also serve logged-in users since what they keep is the same
+for everyone.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from workshops import publication
+from caching import versions
 
 CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
 HEADER = "X-Page-Cache"
@@ -97,16 +99,16 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _request_is_cacheable(request):
             return self.get_response(request)
 
-        # The entry and the current publication version in one round trip: an entry
-        # stored under an older version is obsolete.
+        # The entry and the publication version in one round trip; the version of another
+        # scope the entry was kept under (a page showing sessions) costs one more read.
+        # An entry stored under an older version of a scope it read is obsolete.
         key = cache_key(request)
-        found = cache.get_many([publication.VERSION_KEY, key])
-        version = found.get(publication.VERSION_KEY)
-        if version is None:
-            version = publication.current_version()
-        request._publication_version = version
+        publication_key = versions.key(versions.PUBLICATION)
+        found = cache.get_many([publication_key, key])
+        publication = found.get(publication_key) or versions.current(versions.PUBLICATION)
+        versions.attach(request, {versions.PUBLICATION: publication})
         entry = found.get(key)
-        if entry is not None and entry[0] == version:
+        if entry is not None and _is_current(request, entry[0]):
             cached = entry[1]
             cached[HEADER] = "hit"
             return cached
@@ -114,31 +116,15 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
             response[HEADER] = "miss"
-            cache.set(key, (version, response), seconds)
+            kept = {
+                scope: versions.current(scope, request=request) for scope in versions.used(request)
+            }
+            cache.set(key, (kept, response), seconds)
         return response
 
 
-def connect() -> None:
-    """Connects the invalidation receivers (HomeConfig.ready)."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import Page, PageViewRestriction, Site
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
-    from workshops.models import Audience, Competence, Theme
-
-    invalidate = publication.bump_version_now_and_on_commit
-    image_model, document_model = get_image_model(), get_document_model()
-    page_published.connect(invalidate, dispatch_uid="pagecache.published")
-    page_unpublished.connect(invalidate, dispatch_uid="pagecache.unpublished")
-    page_slug_changed.connect(invalidate, dispatch_uid="pagecache.slug_changed")
-    post_page_move.connect(invalidate, dispatch_uid="pagecache.moved")
-    # Deleting a page deletes its specific row first; the base Page row covers every type.
-    post_delete.connect(invalidate, sender=Page, dispatch_uid="pagecache.deleted")
-    # A view restriction, an image or a document changes what pages show (or may show); a
-    # site changes how paths are routed (home/routing.py).
-    models = (Theme, Audience, Competence, PageViewRestriction, Site, image_model, document_model)
-    for model in models:
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"pagecache.save.{model}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"pagecache.delete.{model}")
+def _is_current(request: HttpRequest, kept) -> bool:
+    # An entry of an older format (before the deploy) holds a bare number: obsolete.
+    if not isinstance(kept, dict):
+        return False
+    return all(versions.current(s, request=request) == v for s, v in kept.items())
