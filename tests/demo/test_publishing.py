@@ -1,4 +1,4 @@
-"""The publishing demo content (`manage.py load_demo` → `workshops.demo.load`).
+"""The publishing demo content (`manage.py load_demo` → `demo.publishing.load`).
 
 The demo is loaded once per module (inside a transaction rolled back at the end): drawing
 the 88 screenshots is the slow part, and every test here only reads the result.
@@ -18,9 +18,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
-from home.demo import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
-from workshops import demo_images, roles
-from workshops.demo_data.guides import GUIDES
+from demo import content
+from demo import screens as demo_images
+from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
+from workshops import roles
 from workshops.models import AtelierIndexPage, AtelierPage, GuideIndexPage, GuidePage
 
 MAX_IMAGE_BYTES = 60 * 1024
@@ -113,7 +114,7 @@ def test_every_step_image_has_alt_text_and_is_small(demo):
                 assert image.collection.is_root()
                 assert 0 < image.file_size < MAX_IMAGE_BYTES, image.title
                 checked += 1
-    assert checked == sum(len(data["steps"]) for data in GUIDES)
+    assert checked == sum(len(data["steps"]) for data in content.guides())
 
 
 def test_guides_are_classified(demo):
@@ -178,7 +179,7 @@ def test_screens_render_without_system_fonts(tmp_path, monkeypatch):
     monkeypatch.setattr(demo_images, "FONT_DIR", tmp_path)
     demo_images.font.cache_clear()
     try:
-        screen = GUIDES[0]["steps"][1]["screen"]
+        screen = content.guides()[0]["steps"][1]["screen"]
         png = demo_images.render_png(screen)
     finally:
         demo_images.font.cache_clear()
