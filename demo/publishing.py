@@ -63,7 +63,7 @@ ATELIER_INDEX = {
     ),
 }
 
-# Names of the demo accounts (`demo.accounts`), which the tracking demo shares.
+# Full names of the demo accounts (`demo.accounts`, shared with the tracking demo).
 COORDINATOR_NAME = ("Nathalie", "Girard")
 COUNSELLOR_NAMES = {
     "camille.martin": ("Camille", "Martin"),
@@ -84,7 +84,9 @@ def load() -> list[tuple[str, str, str]]:
     with transaction.atomic():
         guide_index = _index_ensure(home, GuideIndexPage, GUIDE_INDEX)
         atelier_index = _index_ensure(home, AtelierIndexPage, ATELIER_INDEX)
-        _editorial_setup()
+        # Groups, permissions and the review workflow, now that the index pages exist (the
+        # run after migrate found none to grant on).
+        editorial_setup()
         users = _users_ensure()
         for data in content.guides():
             _guide_ensure(guide_index, data, users)
@@ -104,12 +106,6 @@ def _index_ensure(home: Page, model: type[Page], data: dict) -> Page:
     home.add_child(instance=index)
     index.save_revision().publish()
     return index
-
-
-def _editorial_setup() -> None:
-    """Groups, permissions and the review workflow, now that the index pages exist (the
-    post-migrate run found none to grant on)."""
-    editorial_setup()
 
 
 def _users_ensure() -> dict[str, object]:
