@@ -2,15 +2,9 @@
 
 from django.contrib.auth import get_user_model
 
-from . import demo_legal
-from .models import HomePage
-
-DEMO_PASSWORD = "demo-pas-a-pas"  # noqa: S105 - printed on purpose, dev and demo only
-
-# Demo accounts shared by every app's demo loader (each adds what it owns to them).
-DEMO_COORDINATOR = "coordination"
-DEMO_COUNSELLORS = ("camille.martin", "julien.bernard", "sophie.petit", "karim.haddad")
-DEMO_PARTNER_EDITOR = "editeur.mediatheque"
+from demo import legal
+from demo.accounts import DEMO_PASSWORD
+from home.models import HomePage
 
 HOME_INTRO = (
     "Des fiches pratiques illustrées pour faire pas à pas ce qui vous bloque sur un "
@@ -33,7 +27,7 @@ def load() -> list[tuple[str, str, str]]:
         home.intro = HOME_INTRO
         home.body = HOME_BODY
         home.save_revision().publish()
-    demo_legal.load()
+    legal.load()
 
     user_model = get_user_model()
     admin, created = user_model.objects.get_or_create(

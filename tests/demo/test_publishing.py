@@ -1,4 +1,4 @@
-"""The publishing demo content (`manage.py load_demo` → `workshops.demo.load`).
+"""The publishing demo content (`manage.py load_demo` → `demo.publishing.load`).
 
 The demo is loaded once per module (inside a transaction rolled back at the end): drawing
 the 88 screenshots is the slow part, and every test here only reads the result.
@@ -18,9 +18,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
-from home.demo import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
-from workshops import demo_images, roles
-from workshops.demo_data.guides import GUIDES
+from demo import content, screens
+from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
+from workshops import roles
 from workshops.models import AtelierIndexPage, AtelierPage, GuideIndexPage, GuidePage
 
 MAX_IMAGE_BYTES = 60 * 1024
@@ -113,7 +113,7 @@ def test_every_step_image_has_alt_text_and_is_small(demo):
                 assert image.collection.is_root()
                 assert 0 < image.file_size < MAX_IMAGE_BYTES, image.title
                 checked += 1
-    assert checked == sum(len(data["steps"]) for data in GUIDES)
+    assert checked == sum(len(data["steps"]) for data in content.guides())
 
 
 def test_guides_are_classified(demo):
@@ -175,19 +175,19 @@ def test_guides_are_written_by_counsellors_and_published_by_the_coordinator(demo
 
 def test_screens_render_without_system_fonts(tmp_path, monkeypatch):
     """A fresh machine may lack DejaVu: Pillow's own font takes over."""
-    monkeypatch.setattr(demo_images, "FONT_DIR", tmp_path)
-    demo_images.font.cache_clear()
+    monkeypatch.setattr(screens, "FONT_DIR", tmp_path)
+    screens.font.cache_clear()
     try:
-        screen = GUIDES[0]["steps"][1]["screen"]
-        png = demo_images.render_png(screen)
+        screen = content.guides()[0]["steps"][1]["screen"]
+        png = screens.render_png(screen)
     finally:
-        demo_images.font.cache_clear()
+        screens.font.cache_clear()
     image = PILImage.open(io.BytesIO(png))
-    assert image.size == demo_images.BROWSER_SIZE
+    assert image.size == screens.BROWSER_SIZE
     assert len(png) < MAX_IMAGE_BYTES
 
 
 def test_overfull_screen_is_refused():
-    screen = demo_images.Screen("phone", "Trop long", items=(("text", "mot " * 400),))
+    screen = screens.Screen("phone", "Trop long", items=(("text", "mot " * 400),))
     with pytest.raises(ValueError, match="overflows"):
-        demo_images.render(screen)
+        screens.render(screen)

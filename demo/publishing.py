@@ -6,7 +6,8 @@ image or document title, username) and only what is missing is created, so runni
 
 Pages go through the same editorial path as real ones: a counsellor writes a revision, a
 coordinator publishes it. Two pages stay drafts and one guide waits in the review workflow,
-submitted by a counsellor. Images are drawn locally (`workshops.demo_images`), no download.
+submitted by a counsellor. Guides and ateliers are read from their data files
+(`demo.content`); images are drawn locally (`demo.screens`), no download.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site, Workflow
 
+from demo import content
+from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
+from demo.screens import render_handout_pdf, render_png
 from workshops import roles
-from workshops.demo_data.ateliers import ATELIERS
-from workshops.demo_data.guides import GUIDES
-from workshops.demo_images import render_handout_pdf, render_png
 from workshops.models import (
     AtelierHandout,
     AtelierIndexPage,
@@ -39,6 +40,7 @@ from workshops.models import (
     GuidePage,
     Theme,
 )
+from workshops.services.editorial import editorial_setup
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ ATELIER_INDEX = {
     ),
 }
 
-# Demo accounts: usernames are shared with the other apps' demo loaders (home.demo).
+# Full names of the demo accounts (`demo.accounts`, shared with the tracking demo).
 COORDINATOR_NAME = ("Nathalie", "Girard")
 COUNSELLOR_NAMES = {
     "camille.martin": ("Camille", "Martin"),
@@ -82,11 +84,13 @@ def load() -> list[tuple[str, str, str]]:
     with transaction.atomic():
         guide_index = _index_ensure(home, GuideIndexPage, GUIDE_INDEX)
         atelier_index = _index_ensure(home, AtelierIndexPage, ATELIER_INDEX)
-        _editorial_setup()
+        # Groups, permissions and the review workflow, now that the index pages exist (the
+        # run after migrate found none to grant on).
+        editorial_setup()
         users = _users_ensure()
-        for data in GUIDES:
+        for data in content.guides():
             _guide_ensure(guide_index, data, users)
-        for data in ATELIERS:
+        for data in content.ateliers():
             _atelier_ensure(atelier_index, data, users)
     return _logins()
 
@@ -104,25 +108,7 @@ def _index_ensure(home: Page, model: type[Page], data: dict) -> Page:
     return index
 
 
-def _editorial_setup() -> None:
-    """Groups, permissions and the review workflow (helper H2's service), now that the
-    index pages exist. Without it the page's inherited workflow is used (see `_workflow`)."""
-    try:
-        from workshops.services.editorial import editorial_setup
-    except ImportError:  # pragma: no cover - only while the editorial service is absent
-        logger.warning("workshops.services.editorial is missing: default workflow used.")
-        return
-    editorial_setup()
-
-
 def _users_ensure() -> dict[str, object]:
-    from home.demo import (
-        DEMO_COORDINATOR,
-        DEMO_COUNSELLORS,
-        DEMO_PARTNER_EDITOR,
-        DEMO_PASSWORD,
-    )
-
     wanted = [(DEMO_COORDINATOR, COORDINATOR_NAME, roles.COORDINATORS)]
     wanted += [
         (username, COUNSELLOR_NAMES.get(username, (username, "")), roles.COUNSELLORS)
@@ -153,8 +139,6 @@ def _users_ensure() -> dict[str, object]:
 
 
 def _logins() -> list[tuple[str, str, str]]:
-    from home.demo import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
-
     logins = [("Coordinatrice (relit et publie)", DEMO_COORDINATOR, DEMO_PASSWORD)]
     logins += [
         ("Conseiller ou conseillère numérique (rédige, soumet)", username, DEMO_PASSWORD)
@@ -204,7 +188,7 @@ def _document_ensure(title: str, filename: str, content: bytes) -> object:
 # Pages -----------------------------------------------------------------------------------
 
 
-def _competences(codes: list[tuple[str, str]]) -> list[Competence]:
+def _competences(codes: list[list[str]]) -> list[Competence]:
     found = []
     for framework, code in codes:
         competence = Competence.objects.filter(framework__slug=framework, code=code).first()
@@ -292,30 +276,35 @@ def _atelier_ensure(index: Page, data: dict, users: dict) -> AtelierPage:
     existing = AtelierPage.objects.child_of(index).filter(slug=data["slug"]).first()
     if existing is not None:
         return existing
-    handout_title, subtitle, sections = data["handout"]
+    handout = data["handout"]
+    handout_title = handout["title"]
+    sections = [(section["heading"], section["lines"]) for section in handout["sections"]]
     document = _document_ensure(
         handout_title,
         f"{slugify(handout_title)}.pdf",
-        render_handout_pdf(handout_title, subtitle, sections),
+        render_handout_pdf(handout_title, handout["subtitle"], sections),
     )
-    group_min, group_max = data["group_size"]
     page = AtelierPage(
         title=data["title"],
         slug=data["slug"],
         summary=data["summary"],
         level=data["level"],
         duration_minutes=data["duration_minutes"],
-        group_size_min=group_min,
-        group_size_max=group_max,
+        group_size_min=data["group_size"]["min"],
+        group_size_max=data["group_size"]["max"],
         prerequisites=data["prerequisites"],
         objectives=data["objectives"],
         equipment=data["equipment"],
         session_plan=[
             {
                 "type": "step",
-                "value": {"title": title, "duration_minutes": minutes, "description": text},
+                "value": {
+                    "title": part["title"],
+                    "duration_minutes": part["minutes"],
+                    "description": part["text"],
+                },
             }
-            for title, minutes, text in data["plan"]
+            for part in data["plan"]
         ],
         facilitator_notes=data["notes"],
         licence=data["licence"],

@@ -5,11 +5,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.twofactor import two_factor_required
-from home import demo as home_demo
-from learners import demo as learners_demo
+from demo import publishing, site, tracking
 from learners.codes import code_format
 from learners.services.communes import communes_load
-from workshops import demo as workshops_demo
 
 
 class Command(BaseCommand):
@@ -19,9 +17,9 @@ class Command(BaseCommand):
         logins: list[tuple[str, str, str]] = []
         with transaction.atomic():
             communes_load()  # national commune list, idempotent (a few seconds)
-            logins += home_demo.load()
-            logins += workshops_demo.load()
-            carnet_code = learners_demo.load()  # tracking demo, after its users and pages
+            logins += site.load()
+            logins += publishing.load()
+            carnet_code = tracking.load()  # tracking demo, after its users and pages
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
         self.stdout.write("Comptes de démonstration (administration sur /admin/) :")
         for role, username, password in logins:
@@ -31,7 +29,7 @@ class Command(BaseCommand):
         notice = two_factor_notice([username for _role, username, _password in logins])
         if notice:
             self.stdout.write(notice)
-        holder, counsellor = learners_demo.demo_carnet_holder()
+        holder, counsellor = tracking.demo_carnet_holder()
         self.stdout.write(
             # bin/run serves on $PORT (8000 by default).
             f"Carnet de démonstration de {holder} (suivie par « {counsellor} ») : ouvrez "

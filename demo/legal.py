@@ -15,9 +15,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from home.models import ContentPage, HomePage
 from home.templatetags.site_tags import long_date
-
-from .models import ContentPage, HomePage
 
 OPERATOR = "Vendée Numérique (exemple de démonstration)"
 CONTACT_EMAIL = "contact@vendee-numerique.example"

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
 from learners.choices import (
     AttendanceStatus,
     AuditAction,
@@ -69,6 +70,7 @@ from learners.services import (
 )
 from workshops.models import AtelierPage, Competence, GuidePage, Level, Theme
 from workshops.roles import COORDINATORS
+from workshops.services.editorial import structure_editor_add
 
 SEED = 85000
 PERIOD_DAYS = 182  # six months of history
@@ -454,8 +456,6 @@ def _communes() -> dict[str, Commune]:
 
 def _users_ensure() -> dict[str, object]:
     """The demo users (created by the publishing demo; created here if it did not run)."""
-    from home.demo import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PASSWORD
-
     user_model = get_user_model()
     users = {}
     for username in (DEMO_COORDINATOR, *DEMO_COUNSELLORS):
@@ -481,11 +481,6 @@ def _users_ensure() -> dict[str, object]:
 
 def _partner_editor_ensure(structure) -> None:
     """The demo partner editor edits the association's image and document collection."""
-    from django.contrib.auth import get_user_model
-
-    from home.demo import DEMO_PARTNER_EDITOR
-    from workshops.services.editorial import structure_editor_add
-
     user = get_user_model().objects.filter(username=DEMO_PARTNER_EDITOR).first()
     if user is not None:
         structure_editor_add(user=user, name=structure.name)

@@ -1,8 +1,8 @@
-"""The tracking demo (`manage.py load_demo` → `learners.demo.load`): idempotent, plausible,
+"""The tracking demo (`manage.py load_demo` → `demo.tracking.load`): idempotent, plausible,
 and the printed carnet code opens a rich carnet.
 
 The whole demo is loaded twice once for the module (inside a transaction rolled back at the
-end), as in tests/workshops/test_demo.py; every test reads the result.
+end), as in tests/demo/test_publishing.py; every test reads the result.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from home.demo import DEMO_COORDINATOR, DEMO_COUNSELLORS
-from learners import demo as learners_demo
+from demo import tracking as learners_demo
+from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS
 from learners.choices import Gender, PlaceType, SessionKind, SocialStatus
 from learners.codes import code_format, code_normalize
 from learners.models import (

@@ -4,7 +4,9 @@ Nothing is downloaded: each step describes a simplified screen (a phone or a bro
 window, an app bar, labelled buttons, fields, messages) and the element to tap is ringed
 in orange. Flat colours and a small palette keep each PNG well under 60 KB.
 
-A screen is a `Screen` whose `items` are tuples, the first element naming the kind:
+A screen is a `Screen` whose `items` are tuples, the first element naming the kind. In a
+guide's data file (`demo/content/guides/`) each screen is a mapping under `screens:` (frame,
+header, url, accent, extra, items) and each item a YAML list, as below:
 
     ("title", text)                 big bold line
     ("text", text)                  paragraph, wrapped

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import override_settings
 
-from home.management.commands.load_demo import two_factor_notice
+from demo.management.commands.load_demo import two_factor_notice
 from learners.roles import COORDINATORS
 
 pytestmark = pytest.mark.django_db
