@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.site.test_settings import run_manage
+from tests.config.test_settings import run_manage
 
 INSTALLED = (
     "from django.apps import apps; import sys; "

@@ -55,7 +55,7 @@ def test_mistyped_address_gets_the_french_404_with_search_and_home_link(client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.site.urls_raising")
+@pytest.mark.urls("tests.home.urls_raising")
 def test_a_failing_view_gets_the_french_500(settings):
     settings.DEBUG = False
     response = Client(raise_request_exception=False).get("/panne/")
