@@ -1,5 +1,5 @@
 """Benchmark of the attendance import: ours (preview + confirm) against django-import-export's
-default row-by-row import of the same file, side by side in the same run (issue 5).
+default row-by-row import of the same file, side by side in the same run.
 
 Target: our preview + confirm of a 100,000-row attendance file at least 5 times faster than
 django-import-export's default import of that file.

@@ -2,7 +2,8 @@
 
 One run (about 6 minutes) does everything, on 127.0.0.1 only:
 1. drops and recreates the PostgreSQL database `pasapas_bench`, migrates it with the
-   production settings, loads the demo content and runs collectstatic;
+   production settings, loads the demo content (with the development settings, the only
+   ones that install the demo app, on the same database and media) and runs collectstatic;
 2. serves the site with gunicorn (2 workers, production settings, Redis cache on db 3);
 3. measures with wrk (2 threads, 8 connections, 15 s, `--latency`) the home page, the
    8-step guide, the guide index and a search, with the page cache off
@@ -94,6 +95,13 @@ def base_env(media_root: Path) -> dict[str, str]:
         }
     )
     return env
+
+
+def demo_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment of `load_demo`: production never installs the demo app, so the
+    development settings load it, on the same database, media, Redis and in-process Celery
+    (base settings read them from the environment). Gunicorn still serves production."""
+    return {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -386,8 +394,8 @@ def main() -> None:
         recreate_database()
         flush_redis()
         manage(env, "migrate", "--no-input", "-v0")
-        log("demo content (renditions pre-generated in-process)")
-        manage(env, "load_demo")
+        log("demo content (dev settings: the demo app; renditions pre-generated in-process)")
+        manage(demo_env(env), "load_demo")
         log("collectstatic")
         manage(env, "collectstatic", "--no-input", "-v0")
 

@@ -1,4 +1,4 @@
-"""Benchmark of the coordinator's statistics dashboard at national scale (issue 5).
+"""Benchmark of the coordinator's statistics dashboard at national scale.
 
 Target: the coordinator dashboard for one year, unfiltered and filtered by a commune,
 under 1 s server time (median of 10 runs) on 1,000,000 people / 10,000,000 attendances.
@@ -266,7 +266,7 @@ def render_text(payload: dict) -> str:
     meta = payload["meta"]
     refresh = payload["refresh"]
     lines = [
-        "Statistics dashboard benchmark (issue 5)",
+        "Statistics dashboard benchmark",
         f"Date: {payload.get('date', '?')}",
         f"Machine: {payload.get('machine', '?')}",
         f"Database: {payload.get('db', '?')}, scale {meta['scale']}: {meta['counts']}",

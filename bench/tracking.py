@@ -1,4 +1,4 @@
-"""Benchmark of the tracking app's everyday views at national scale (issue 4).
+"""Benchmark of the tracking app's everyday views at national scale.
 
 Target: each view under 100 ms server time (median of 20 runs) on 1,000,000 people,
 about 10,000,000 attendance records and 5,000,000 observations, on this 2-core machine.
@@ -139,7 +139,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-# --- Fixtures ----------------------------------------------------------------------------
+# --- Fixtures --------------------------------------------------------------------------------
 
 BIG_TABLES = (
     "learners_learner",
@@ -385,7 +385,7 @@ def sheet_post_data(*, user, session_id: int, variant: int) -> dict:
     return data
 
 
-# --- Measuring ---------------------------------------------------------------------------
+# --- Measuring -------------------------------------------------------------------------------
 
 
 def backend_pid() -> int:
@@ -535,7 +535,7 @@ def explain(result: dict, queries: list[tuple[float, str]]) -> dict:
     }
 
 
-# --- Report ------------------------------------------------------------------------------
+# --- Report ----------------------------------------------------------------------------------
 
 
 def python_reference_ms() -> float:
@@ -556,7 +556,7 @@ def report_text(data: dict) -> str:
     meta = data["database"]
     subjects = data["subjects"]
     lines = [
-        "Tracking views benchmark (issue 4)",
+        "Tracking views benchmark",
         f"Date: {data['date']}",
         f"Machine: {data['machine']}",
         f"Python reference (2,000,000 integer additions, CPU, best of 5): before the cases "
@@ -631,7 +631,7 @@ def report_text(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --- Main --------------------------------------------------------------------------------
+# --- Main ------------------------------------------------------------------------------------
 
 
 def otp_verified_login(client, user) -> None:

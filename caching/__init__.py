@@ -1,2 +1,15 @@
-"""Every speed-up of the site behind one door: what is kept, keyed by what, reset by which
-change (README « Caching »). Sits below both apps, so each can invalidate what it changes."""
+"""Every speed-up of the site behind one door (README « Caching »): what is kept, keyed by
+what, reset by which change.
+
+- `versions`: one version number per scope (`publication`, `agenda`), shared in Redis;
+  a bump makes whatever was kept under the old number obsolete.
+- `memo`: small values per process, under the versions of their scopes.
+- `pages`: the anonymous full-page cache (middleware).
+- `fragments`: the render cache of parts of published pages.
+- `routing`: Wagtail's routing remembered per process.
+- `sidebar`: the Wagtail admin sidebar kept per user.
+- `redis`: the Redis cache backend reusing its clients.
+- `invalidation`: what bumps the publication version (connected by the site layer).
+
+Sits below both apps (imports only Django, Wagtail and `common`), so each can invalidate
+what it changes."""

@@ -9,7 +9,7 @@ code of the QR link (``/carnet/?code=…``) and the names typed in the admin's p
 Referer (``%(f)s``), which both include them. This format logs the path without its query
 (``%(U)s``) and no Referer. The reverse proxy in front must do the same (nginx: a
 ``log_format`` with ``$uri``, never ``$request_uri`` or ``$http_referer``). Checked by
-tests/site/test_gunicorn_access_log.py, which runs gunicorn with this file.
+tests/deploy/test_gunicorn_access_log.py, which runs gunicorn with this file.
 
 Environment: ``GUNICORN_BIND`` (127.0.0.1:8000), ``WEB_CONCURRENCY`` (2 * CPU + 1 workers),
 ``GUNICORN_ACCESS_LOG`` (``-``: standard output; or a file path).

@@ -1,7 +1,7 @@
 """Fixed vocabularies of the tracking app (stable codes, French labels).
 
 The codes follow the national activity record of La Coop de la médiation numérique where
-one exists, so exports can map onto it (issue 5).
+one exists, so exports can map onto it.
 """
 
 from django.db import models

@@ -16,7 +16,7 @@ from learners.services.job_log import TRANSIENT_ERRORS, logged_job
 from learners.services.privacy import retention_run
 from learners.services.reminders import reminders_send
 
-# --- Spreadsheet imports (issue 5) ---------------------------------------------------
+# --- Spreadsheet imports ---------------------------------------------------------------------
 
 IMPORT_MAX_RETRIES = 5
 
@@ -36,7 +36,7 @@ def import_retry_delay(retries: int) -> int:
 @shared_task(
     bind=True, name="learners.import_job_run", acks_late=True, max_retries=IMPORT_MAX_RETRIES
 )
-@logged_job("import")  # the job log of the admin's "Tâches de fond" (helper H10)
+@logged_job("import")  # the job log of the admin's "Tâches de fond"
 def import_job_run_task(self, job_id: str) -> str:
     """Import a confirmed spreadsheet (`learners.imports.import_job_run`).
 
@@ -69,7 +69,7 @@ def import_job_run_task(self, job_id: str) -> str:
     return job.status if job is not None else "missing"
 
 
-# --- Reminders, weekly digest, retention (issue 5, helper H10) ---------------------------
+# --- Reminders, weekly digest, retention -----------------------------------------------------
 # Each is idempotent (see learners.services.sending), logged in JobRun by `logged_job`, retried
 # with exponential backoff on transient errors (mail server or database unreachable), and
 # scheduled in CELERY_BEAT_SCHEDULE (config/settings/base.py). `today` is an ISO date, for
@@ -134,7 +134,7 @@ def retention_run_task(self, today: str | None = None) -> dict:
     return result.as_dict()
 
 
-# --- Statistics (issue 5, helper H8) --------------------------------------------------------
+# --- Statistics ------------------------------------------------------------------------------
 # The nightly refresh of the pre-computed dashboards and the computation of one selection
 # too large to compute during a request (see learners.statistics.snapshots).
 
@@ -171,7 +171,7 @@ def statistics_snapshot_compute(self, scope: dict, filters: dict) -> dict:
     }
 
 
-# --- Dashboard copies (issue 4) ----------------------------------------------------------
+# --- Dashboard copies ------------------------------------------------------------------------
 
 
 @shared_task(name="learners.structure_links_refresh", **JOB_TASK_OPTIONS)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-# --- Sessions, attendance sheets, dashboard (issue 4, counsellor workflow) ----------------
+# --- Sessions, attendance sheets, dashboard (a counsellor's week) ----------------------------
 
 
 @hooks.register("register_admin_urls")
@@ -54,7 +54,7 @@ def atelier_session_header_button(page, user, view_name, next_url=None):
     yield from atelier_session_buttons(page, user)
 
 
-# --- People, person's page, carnet cards (issue 4) ------------------------------------------
+# --- People, person's page, carnet cards -----------------------------------------------------
 
 
 @hooks.register("register_admin_urls")
@@ -122,7 +122,7 @@ def register_audit_menu_item():
     )
 
 
-# --- Organisation: structures, venues, counsellors (issue 4) -------------------------------
+# --- Organisation: structures, venues, counsellors -------------------------------------------
 
 
 @hooks.register("register_admin_viewset")
@@ -132,7 +132,7 @@ def register_organisation_viewsets():
     return OrganisationViewSetGroup()
 
 
-# --- Statistics dashboard (issue 5) ---------------------------------------------------------
+# --- Statistics dashboard --------------------------------------------------------------------
 
 
 @hooks.register("register_admin_urls")
@@ -155,7 +155,7 @@ def register_statistics_menu_item():
     )
 
 
-# --- Spreadsheet imports and exports (issue 5) ----------------------------------------------
+# --- Spreadsheet imports and exports ---------------------------------------------------------
 
 
 @hooks.register("register_admin_urls")
@@ -178,7 +178,7 @@ def register_import_export_menu_item():
     )
 
 
-# --- Rights of the people tracked, processing register, background jobs (issue 5) --------
+# --- Rights of the people tracked, processing register, background jobs ----------------------
 
 
 @hooks.register("register_admin_urls")

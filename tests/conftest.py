@@ -12,17 +12,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with an empty cache and no per-process memo of published content
-    (workshops/publication.py) or admin sidebar (home/admin_sidebar.py): the database is
+    (caching/memo.py) or admin sidebar (caching/sidebar.py): the database is
     rolled back between tests, caches are not, so a value kept by one test must not leak
     into the next (ids are reused)."""
     from django.core.cache import cache
 
-    from home import admin_sidebar
-    from workshops import publication
+    from caching import memo, sidebar
 
     cache.clear()
-    publication.forget()
-    admin_sidebar.forget()
+    memo.forget()
+    sidebar.forget()
     yield
 
 

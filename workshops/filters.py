@@ -6,7 +6,7 @@ The forms only validate and translate GET parameters; the listing itself is a se
 the field shows a French error and is ignored.
 
 The choices (themes, audiences, competences: small reference lists read on every index
-page) are kept per process and publication version (`workshops.publication.memoize`), so
+page) are kept per process and publication version (`caching.memo.memoize`), so
 rendering and validating the form runs no query.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workshops import publication
+from caching import memo
 from workshops.choices import WorkshopLevel
 from workshops.models import Audience, Competence, Theme
 
@@ -50,7 +50,7 @@ def reference_lists() -> ReferenceLists:
             },
         )
 
-    return publication.memoize("workshops.filters.reference_lists", compute)
+    return memo.memoize("workshops.filters.reference_lists", compute)
 
 
 class _IndexFilterForm(forms.Form):

@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search.query import And, Or, PlainText
 
-from workshops import publication
+from caching import memo
 from workshops.models import (
     AtelierHandout,
     AtelierIndexPage,
@@ -49,7 +49,7 @@ def _restricted_paths() -> tuple[str, ...]:
     """Tree paths of the pages with a view restriction (their whole subtree is private),
     read once per process and publication version (a restriction saved or deleted bumps
     it)."""
-    return publication.memoize(
+    return memo.memoize(
         "workshops.restricted_paths",
         lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
     )

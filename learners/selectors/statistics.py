@@ -1,4 +1,4 @@
-"""Network statistics (issue 5): the figures of the "Statistiques" dashboard.
+"""Network statistics: the figures of the "Statistiques" dashboard.
 
 `statistics_scope(user=...)` says what a user may see; `statistics_compute(user=...,
 filters=...)` computes the raw figures (exact counts, before small-cell suppression, as a

@@ -1,4 +1,4 @@
-"""Network statistics (issue 5), around the selectors of `learners.selectors.statistics`:
+"""Network statistics, around the selectors of `learners.selectors.statistics`:
 
 - `suppression`: small-cell suppression (primary, complementary, linear-algebra check);
 - `report`: raw figures → published tables (one suppression pass for the whole page);

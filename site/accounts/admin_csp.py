@@ -1,11 +1,14 @@
 """Wagtail 8's chooser widgets (page, image, document, snippet) start with an inline
 `<script>new XChooser(id, options)</script>` written in Python (BaseChooser.render), which the
-admin's Content-Security-Policy refuses. Patched at start-up to write the same call as data
-attributes on a hidden element, which static/accounts/admin-init.js runs. A widget with its
-own `render_js_init` (the workflow chooser) keeps Wagtail's rendering.
+admin's Content-Security-Policy refuses. Patched at start-up (through
+common/wagtail_internals.py, whose tests catch a Wagtail upgrade changing it) to write the
+same call as data attributes on a hidden element, which static/accounts/admin-init.js
+runs. A widget with its own `render_js_init` (the workflow chooser) keeps Wagtail's
+rendering.
 
 The date pickers and inline panels are the other inline scripts: their templates are
-overridden in templates/wagtailadmin/. Remove all this once Wagtail drops inline scripts.
+overridden in templates/wagtailadmin/ (listed, with the digest of Wagtail's original, in
+common/wagtail_internals.py). Remove all this once Wagtail drops inline scripts.
 """
 
 from __future__ import annotations
@@ -13,14 +16,20 @@ from __future__ import annotations
 import json
 
 from django.utils.html import format_html
-from wagtail.admin.widgets.chooser import BaseChooser
 
-_original_render = BaseChooser.render
+from common import wagtail_internals
 
 
-def _render_without_inline_script(self, name, value, attrs=None, renderer=None):
-    if type(self).render_js_init is not BaseChooser.render_js_init:
-        return _original_render(self, name, value, attrs, renderer)
+def _without_inline_script(wagtails_render):
+    def render(self, name, value, attrs=None, renderer=None):
+        if wagtail_internals.chooser_has_own_js_init(self):
+            return wagtails_render(self, name, value, attrs, renderer)
+        return _render(self, name, value, attrs)
+
+    return render
+
+
+def _render(self, name, value, attrs):
     try:
         id_ = attrs["id"]
     except (KeyError, TypeError) as e:
@@ -39,4 +48,4 @@ def _render_without_inline_script(self, name, value, attrs=None, renderer=None):
 
 
 def patch() -> None:
-    BaseChooser.render = _render_without_inline_script
+    wagtail_internals.chooser_render_replace(_without_inline_script)

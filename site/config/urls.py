@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
-from home import media, routing
+from home import media
 from home import views as home_views
 from learners.views import carnet as carnet_views
 from workshops.views import feedback as feedback_views
@@ -40,8 +40,8 @@ urlpatterns += [
 ]
 
 # Wagtail's page serving comes last: it matches every remaining path. Its view is wrapped
-# to remember routes (home/routing.py); the name stays, Wagtail reverses it for page URLs.
+# to remember routes (caching/routing.py); the name stays, Wagtail reverses it for page URLs.
 urlpatterns += [
     *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
-    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, home_views.serve, name="wagtail_serve"),
 ]

@@ -6,7 +6,19 @@ class HomeConfig(AppConfig):
     verbose_name = "Accueil et recherche"
 
     def ready(self) -> None:
-        from home import admin_sidebar, pagecache
+        from caching import invalidation, sidebar
+        from workshops.models import Audience, Competence, Theme
 
-        pagecache.connect()
-        admin_sidebar.install()
+        # Pages show themes, audiences and competences: their changes are publications.
+        invalidation.publication_connect(content_models=(Theme, Audience, Competence))
+        sidebar.install(vary_on=_sidebar_roles)
+
+
+def _sidebar_roles(user) -> tuple:
+    """What decides a user's admin menu besides who they are: their groups and, for a
+    counsellor, whether they manage their structure (read once per request anyway)."""
+    from learners.roles import user_roles
+
+    roles = user_roles(user)
+    counsellor = roles.counsellor
+    return (roles.groups, counsellor and (counsellor.pk, counsellor.is_structure_manager))

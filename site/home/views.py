@@ -1,7 +1,8 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from wagtail import views as wagtail_views
 
-from home.routing import site_for_request
+from caching.routing import route_prime, site_for_request
 from workshops.selectors import (
     SEARCH_QUERY_MAX_LENGTH,
     public_search,
@@ -28,3 +29,9 @@ def search(request):
             "page_title": _("Rechercher"),
         },
     )
+
+
+def serve(request, path: str):
+    """Wagtail's page view, with its routing remembered (caching/routing.py)."""
+    route_prime(request, path)
+    return wagtail_views.serve(request, path)

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from home import demo_legal
+from demo import legal as demo_legal
 from tests.factories.workshops import (
     AtelierPageFactory,
     GuidePageFactory,

@@ -1,4 +1,4 @@
-"""A small network for the privacy and jobs tests (helper H10): people with every
+"""A small network for the privacy and jobs tests: people with every
 statistical attribute, sessions in 2024 across two structures, attendance, observations,
 carnets and guides read. Everyone's last activity is in 2024, so a retention run "today"
 in 2026 anonymises them all."""

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("django.core.cache.backends.locmem.LocMemCache", True),
         ("django.core.cache.backends.dummy.DummyCache", True),
         ("django.core.cache.backends.filebased.FileBasedCache", True),
-        ("config.redis_cache.RedisCache", False),
+        ("caching.redis.RedisCache", False),
         ("django.core.cache.backends.redis.RedisCache", False),
         ("django.core.cache.backends.memcached.PyMemcacheCache", False),
     ],

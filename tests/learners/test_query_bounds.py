@@ -1,6 +1,7 @@
-"""Query counts of the benchmarked tracking views do not grow with the data (issue 4).
+"""Query counts of the benchmarked tracking views do not grow with the data (bench/tracking.py
+measures the same views at national scale).
 
-Most cases are covered next to their views: the dashboard (tests/learners/admin/
+Most cases are covered next to their views: the dashboard (tests/learners/admin_views/
 test_dashboard_view.py), the sheet load with registered people and its save
 (test_attendance_sheet_view.py), the person's page (test_person_page.py) and the carnet
 (tests/learners/views/test_carnet.py). What they leave out is covered here: the sheet

@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from common.wagtail_internals import page_set_parent
 from workshops.blocks import GuideStepsBlock, SessionPlanBlock
 from workshops.choices import Licence, WorkshopLevel
 
@@ -45,7 +46,7 @@ def _route_to_child(index: Page, child_model: type[Page], request, path_componen
         child = child_model.objects.child_of(index).get(slug=path_components[0])
     except child_model.DoesNotExist as error:
         raise Http404 from error
-    child._cached_parent_obj = index
+    page_set_parent(child, index)
     return child.route(request, path_components[1:])
 
 

@@ -1,5 +1,6 @@
 """Template tags of the public guide and atelier pages: step pictures (renditions from
-`workshops.renditions`), durations, document sizes. Site-wide tags (navigation,
+`workshops.renditions`), durations, document sizes, the sections other apps add to
+atelier pages (`workshops.page_sections`). Site-wide tags (navigation,
 breadcrumbs) are in home/templatetags/site_tags.py."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from workshops.page_sections import page_sections_render
 from workshops.renditions import (
     GUIDE_STEP_DEFAULT_WIDTH,
     GUIDE_STEP_FALLBACK_SPECS,
@@ -88,3 +90,9 @@ def document_size(document) -> int | None:
         return document.file.size
     except OSError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def atelier_sections(context) -> str:
+    """The sections registered for atelier pages (none: nothing, no query)."""
+    return page_sections_render(page=context.get("page"), request=context.get("request"))

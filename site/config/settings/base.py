@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous full-page cache: before the session, so a hit touches neither it nor the DB.
-    "home.pagecache.PageCacheMiddleware",
+    "caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,11 +86,11 @@ MIDDLEWARE = [
 ]
 # Security headers on every answer, cache hits included (so outside the page cache).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("home.pagecache.PageCacheMiddleware"),
+    MIDDLEWARE.index("caching.pages.PageCacheMiddleware"),
     "accounts.middleware.ContentSecurityPolicyMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("home.pagecache.PageCacheMiddleware"),
+    MIDDLEWARE.index("caching.pages.PageCacheMiddleware"),
     "django_permissions_policy.PermissionsPolicyMiddleware",
 )
 # Second factor: django-otp marks the verified session, ours asks for it on /admin/.
@@ -135,7 +135,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.redis_cache.RedisCache",
+            "BACKEND": "caching.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pasapas",
         }
@@ -263,12 +263,12 @@ STATS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATS_SUPPRESSION_THRESHOLD", 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Public pages served to anonymous visitors from the cache for this many seconds, 0 to turn
-# it off (home/pagecache.py; invalidated on every publication).
+# it off (caching/pages.py; invalidated on every publication; README « Caching »).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Rendered fragments of published guides and ateliers (any visitor, logged in or not), keyed
 # by page state and publication version, so never stale; 0 to turn off.
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
-# The admin sidebar kept per user and process for this many seconds (home/admin_sidebar.py),
+# The admin sidebar kept per user and process for this many seconds (caching/sidebar.py),
 # 0 to build it on every page.
 ADMIN_SIDEBAR_SECONDS = int(os.environ.get("ADMIN_SIDEBAR_SECONDS", "300"))
 # Spreadsheet exports are built during the request: beyond this many rows (about 30 s of

@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 # Uploads under /media/ are served by Django here only (config/urls.py, home/media.py);
 # in production the reverse proxy serves them (deploy/nginx/pasapas.conf).
 SERVE_MEDIA = True
+# The French demo content and its `load_demo` command (bin/run); never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

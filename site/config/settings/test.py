@@ -6,6 +6,8 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 
+# The demo app (dev settings only otherwise), so its loader and `load_demo` are tested.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 SECRET_KEY = "test-only-key-pas-a-pas-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

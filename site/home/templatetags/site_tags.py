@@ -1,22 +1,20 @@
-"""Site-wide template tags: navigation, breadcrumbs and the publication version that keys
-the render caches.
+"""Site-wide template tags: navigation, breadcrumbs, the publication version that keys
+the render caches and `{% publishedfragment %}` (the render cache, caching/fragments.py).
 
 What the navigation and the breadcrumbs show changes only when a page is published,
 unpublished, moved or deleted, which bumps the publication version
-(workshops/publication.py). They
-are therefore kept per process and per version: no query on most requests, and never stale
-after a publication.
+(caching/versions.py). They are therefore kept per process and per version
+(caching/memo.py): no query on most requests, and never stale after a publication.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from wagtail.models import Page
 
-from workshops import publication
+from caching import fragments, memo, versions
 from workshops.selectors import public_index_pages
 
 register = template.Library()
@@ -25,13 +23,13 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def publication_version(context) -> int:
     """The current publication version, to key template fragment caches."""
-    return publication.current_version(context.get("request"))
+    return versions.current(versions.PUBLICATION, request=context.get("request"))
 
 
 @register.simple_tag
 def render_cache_seconds() -> int:
     """How long rendered fragments of published pages are kept (0: not at all)."""
-    return int(getattr(settings, "RENDER_CACHE_SECONDS", 0) or 0)
+    return fragments.render_seconds()
 
 
 @register.simple_tag(takes_context=True)
@@ -44,7 +42,7 @@ def index_pages(context) -> dict[str, dict[str, str]]:
             for kind, page in public_index_pages().items()
         }
 
-    return publication.memoize("index_pages", compute, request=context.get("request"))
+    return memo.memoize("index_pages", compute, request=context.get("request"))
 
 
 @register.filter
@@ -73,7 +71,7 @@ def footer_links(context) -> list[dict[str, str]]:
         )
         return [{"title": page.title, "url": page.get_url()} for page in pages]
 
-    return publication.memoize("footer_links", compute, request=context.get("request"))
+    return memo.memoize("footer_links", compute, request=context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -86,7 +84,7 @@ def breadcrumb_ancestors(context, page: Page) -> list[dict[str, str]]:
         ancestors = page.get_ancestors().filter(depth__gt=2).specific(defer=True)
         return [{"title": a.title, "url": a.get_url()} for a in ancestors]
 
-    return publication.memoize(("breadcrumbs", page.path), compute, request=context.get("request"))
+    return memo.memoize(("breadcrumbs", page.path), compute, request=context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -105,43 +103,45 @@ def nav_current(context, url: str, *, exact: bool = False) -> str:
 
 
 class PublishedFragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list):
+    def __init__(self, nodelist, name: str, vary_on: list, scopes: tuple[str, ...]):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
+        self.scopes = scopes
 
     def render(self, context) -> str:
-        request = context.get("request")
-        page = context.get("page")
-        if (
-            request is None
-            or page is None
-            or getattr(request, "is_preview", False)
-            or not int(getattr(settings, "RENDER_CACHE_SECONDS", 0) or 0)
-        ):
-            return self.nodelist.render(context)
-        site = getattr(request, "_wagtail_site", None)
-        key = (
-            "fragment",
-            self.name,
-            page.cache_key,
-            getattr(site, "pk", None),
-            *(variable.resolve(context) for variable in self.vary_on),
+        return fragments.fragment_render(
+            name=self.name,
+            page=context.get("page"),
+            request=context.get("request"),
+            render=lambda: self.nodelist.render(context),
+            vary_on=lambda: [variable.resolve(context) for variable in self.vary_on],
+            scopes=self.scopes,
         )
-        return publication.memoize(key, lambda: self.nodelist.render(context), request=request)
 
 
 @register.tag
 def publishedfragment(parser, token):
-    """`{% publishedfragment "name" [vary_on ...] %}…{% endpublishedfragment %}`: the
-    enclosed part of a published page, rendered once per process and publication version
-    (key: the name, the page's state, the site and the extra values). For what is the same
-    for every visitor. Kept in memory, so a hit costs no network round trip, unlike
-    `{% wagtailpagecache %}`; never used for previews, off when RENDER_CACHE_SECONDS is 0."""
+    """`{% publishedfragment "name" [vary_on ...] [scopes="publication,agenda"] %}…
+    {% endpublishedfragment %}`: the enclosed part of a published page, rendered once per
+    process and versions of its scopes (publication unless told; key: the name, the page's
+    state, the site and the extra values). For what is the same for every visitor. Kept in
+    memory, so a hit costs no network round trip, unlike `{% wagtailpagecache %}`; never
+    used for previews, off when RENDER_CACHE_SECONDS is 0."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("publishedfragment needs a fragment name")
     nodelist = parser.parse(("endpublishedfragment",))
     parser.delete_first_token()
     name = bits[1].strip("\"'")
-    return PublishedFragmentNode(nodelist, name, [template.Variable(b) for b in bits[2:]])
+    scopes: tuple[str, ...] = (versions.PUBLICATION,)
+    vary_on = []
+    for bit in bits[2:]:
+        if bit.startswith("scopes="):
+            scopes = tuple(bit.removeprefix("scopes=").strip("\"'").split(","))
+            unknown = set(scopes) - set(versions.SCOPES)
+            if unknown:
+                raise template.TemplateSyntaxError(f"Unknown cache scopes: {unknown}")
+        else:
+            vary_on.append(template.Variable(bit))
+    return PublishedFragmentNode(nodelist, name, vary_on, scopes)

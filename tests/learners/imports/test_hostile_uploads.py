@@ -1,4 +1,4 @@
-"""Hostile and damaged import files (issue 12, section 4): never a 500, never a partial
+"""Hostile and damaged import files : never a 500, never a partial
 write, always a French message.
 
 1,000 seeded mutants (`tests.factories.hostile_files`): the first 250 go through the real
@@ -108,7 +108,7 @@ def test_mutants_through_the_service(counsellor_a, roche):
     assert refused > SERVICE_MUTANTS // 3
 
 
-# --- The limits, one by one -------------------------------------------------------------
+# --- The limits, one by one ------------------------------------------------------------------
 
 
 def test_an_oversized_file_is_refused_without_a_job(client, counsellor_a):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from learners.models import JobRun, JobStatus
 from learners.services.job_log import error_text
 from learners.tasks import reminders_send_task, retention_run_task
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 
 from .smtp import closed_port, use_smtp
 from .test_reminders import TODAY, consenting, register, tomorrow  # noqa: F401

@@ -1,6 +1,6 @@
-"""Issue 12 §1, attacked as counsellor B: every person-related admin path is tried with
-ids of structure A (a person only A follows, A's session, A's import job, A's consent),
-and the match hints are tried as an enumeration oracle. Each test asserts the refusal
+"""Records across structures, attacked as counsellor B: every person-related admin path is
+tried with ids of structure A (a person only A follows, A's session, A's import job, A's
+consent), and the match hints are tried as an enumeration oracle. Each test asserts the refusal
 (404/403, nothing written) or the absence of A's data in what B receives."""
 
 import datetime
@@ -23,7 +23,7 @@ from tests.factories.learners import (
     at,
     level,
 )
-from tests.learners.admin.people_helpers import assert_refused
+from tests.learners.admin_views.people_helpers import assert_refused
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -69,7 +69,7 @@ def _no_secret(response):
         assert secret not in body, secret
 
 
-# --- Person pages by id ---------------------------------------------------------------
+# --- Person pages by id ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_b_cannot_revoke_a_s_consent_from_a_shared_person(
     assert consent.revoked_at is None  # B withdrew nothing: only its own consent, none
 
 
-# --- Sheet, quick add, JSON lookup ------------------------------------------------------
+# --- Sheet, quick add, JSON lookup -----------------------------------------------------------
 
 
 def test_b_cannot_open_nor_post_a_s_sheet(client, colette, counsellor_b):
@@ -218,7 +218,7 @@ def test_a_wrong_carnet_code_links_nothing(client, colette, counsellor_b, sessio
     assert not SharingConsent.objects.filter(learner=colette).exists()
 
 
-# --- Match hints as an enumeration oracle ----------------------------------------------
+# --- Match hints as an enumeration oracle ----------------------------------------------------
 
 
 def test_a_far_commune_of_the_same_departement_is_no_precise_description(counsellor_b, structure_a):
@@ -261,7 +261,7 @@ def test_a_record_without_commune_is_not_matched_by_any_commune(counsellor_b, st
     assert len(match.other_ids) == 1
 
 
-# --- Exports, statistics, imports, coordination-only acts ------------------------------
+# --- Exports, statistics, imports, coordination-only acts ------------------------------------
 
 
 @pytest.mark.parametrize("kind", ["people", "attendances", "observations", "activity", "sessions"])

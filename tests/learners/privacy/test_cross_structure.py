@@ -1,4 +1,4 @@
-"""Issue 12 §1: a structure sees the history it recorded itself; the other structures'
+"""A structure sees the history it recorded itself; the other structures'
 only with the person's consent, which the person controls. Structure A builds Andrée's
 record; structure B comes to follow her too (a link, as after a coordination's merge or
 a session of B); every person-related path is tried as each role."""
@@ -24,7 +24,7 @@ from learners.services.linking import (
 )
 from learners.services.privacy import learner_anonymize
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory, at, level
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -428,7 +428,7 @@ def test_b_list_shows_b_last_attendance_not_a_s(
     assert data["identite"]["derniere_presence"] is None
 
 
-# --- Issue 12: an in-person consent stays the person's act --------------------------------
+# --- An in-person consent stays the person's act ---------------------------------------------
 
 
 def _record(client, learner, **data):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 
 pytestmark = pytest.mark.django_db
 

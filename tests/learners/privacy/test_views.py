@@ -9,7 +9,7 @@ from django.urls import reverse
 from learners.choices import AuditAction
 from learners.models import AuditLog, Carnet, GuideRead, Learner
 from tests.factories.editorial import guide_create
-from tests.learners.admin.people_helpers import assert_login_redirect, assert_refused, login
+from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 
 pytestmark = pytest.mark.django_db
 

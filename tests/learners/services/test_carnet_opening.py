@@ -38,7 +38,7 @@ def helene(counsellor_a, structure_a):
 
 
 def test_the_odds_of_opening_any_carnet_in_a_year_are_below_one_in_a_million():
-    """The target of issue 12, at the configured limits (README, « Carnet »).
+    """A year of guessing finds no code, at the configured limits (README, « Carnet »).
 
     Assumptions: an attacker guesses codes at random, all year long (8,760 hours), from a
     botnet of 1,000,000 IPv4 addresses and 100,000 IPv6 /48 networks; 1,000,000 codes are

@@ -1,0 +1,130 @@
+"""Full-page cache for anonymous visitors of the public site.
+
+Most readers are anonymous and read the same published pages, so the rendered HTML of a
+Wagtail page (and of the search page) is kept in the default cache (Redis in production)
+for `PAGE_CACHE_SECONDS` (0 turns the cache off).
+
+What is cached: GET and HEAD requests answered 200 with HTML by Wagtail's page view or the
+site search, for a visitor without a session cookie (so never a logged-in user, nor a
+visitor whose session holds a page password), when the response sets no cookie, holds no
+CSRF token and is not marked `private` or `no-store`. The key is the host, the path and the
+query string with its parameters in a canonical order, so each filter combination and each
+page of a list is its own entry (`?thematique=e-mail&page=2` and `?page=2&thematique=e-mail`
+share one).
+
+Invalidation: every entry carries the versions of the scopes the page read while it was
+rendered (caching/versions.py): always the publication version, bumped whenever any page
+is published, unpublished, moved or deleted, and when what pages show from elsewhere
+changes (themes, audiences, competences, view restrictions, images, documents), so one
+publication refreshes the whole site at once: menus, index pages, related links and
+search results all show other pages. A page that also shows sessions reads the `agenda`
+scope and is refreshed when that one is bumped too. The bump happens at once and again
+when the transaction commits, so a request that rendered the old content in between is not
+kept. An entry is read together with the publication version (one round trip to Redis;
+one more for each other scope it was stored under) and served only when the versions it
+was stored under are all current.
+
+Responses carry `X-Page-Cache: hit` or `miss` (only for cacheable requests), for the tests
+and the benchmark.
+
+The same versions key the per-process memos (caching/memo.py) and the render cache
+(caching/fragments.py), which also serve logged-in users since what they keep is the same
+for everyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from caching import versions
+
+CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
+HEADER = "X-Page-Cache"
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def cache_key(request: HttpRequest) -> str:
+    params = sorted(request.GET.lists())
+    canonical = "|".join(
+        [request.get_host(), request.path, urlencode(params, doseq=True), request.method]
+    )
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    return f"pagecache:{digest}"
+
+
+def _request_is_cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.path.startswith(("/admin/", "/documents/", "/static/", "/media/"))
+    )
+
+
+def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in CACHEABLE_VIEWS:
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_USED"):
+        # The page holds a CSRF token (a form): it belongs to this visitor only.
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if "no-store" in cache_control or "private" in cache_control:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+class PageCacheMiddleware:
+    """Place it after WhiteNoise and before SessionMiddleware: a hit is answered without
+    touching the session, the user or the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = cache_seconds()
+        if seconds <= 0 or not _request_is_cacheable(request):
+            return self.get_response(request)
+
+        # The entry and the publication version in one round trip; the version of another
+        # scope the entry was kept under (a page showing sessions) costs one more read.
+        # An entry stored under an older version of a scope it read is obsolete.
+        key = cache_key(request)
+        publication_key = versions.key(versions.PUBLICATION)
+        found = cache.get_many([publication_key, key])
+        publication = found.get(publication_key) or versions.current(versions.PUBLICATION)
+        versions.attach(request, {versions.PUBLICATION: publication})
+        entry = found.get(key)
+        if entry is not None and _is_current(request, entry[0]):
+            cached = entry[1]
+            cached[HEADER] = "hit"
+            return cached
+
+        response = self.get_response(request)
+        if _response_is_cacheable(request, response):
+            response[HEADER] = "miss"
+            kept = {
+                scope: versions.current(scope, request=request) for scope in versions.used(request)
+            }
+            cache.set(key, (kept, response), seconds)
+        return response
+
+
+def _is_current(request: HttpRequest, kept) -> bool:
+    # An entry of an older format (before the deploy) holds a bare number: obsolete.
+    if not isinstance(kept, dict):
+        return False
+    return all(versions.current(s, request=request) == v for s, v in kept.items())

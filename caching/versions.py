@@ -1,0 +1,128 @@
+"""Cache versions, one per scope: a number in the default cache (Redis in production),
+shared by every process, bumped when what the scope covers changes.
+
+- `publication`: published content, anywhere (a page published, unpublished, moved,
+  renamed or deleted; a theme, audience, competence, view restriction, image, document or
+  site saved or deleted; receivers in caching/invalidation.py, connected by the site layer).
+- `agenda`: what the public site may show of sessions (dates, free places). Nothing bumps
+  it yet and nothing reads it: the public agenda will (README « Caching »).
+
+Whatever is kept under the versions of the scopes it depends on is never stale: the
+anonymous page cache, the render cache and the per-process memos (caching/memo.py). A
+scope read while a page is rendered (with the request at hand) is recorded on the request,
+so the page cache keeps that page under that scope's version too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest
+
+PUBLICATION = "publication"
+AGENDA = "agenda"
+SCOPES = (PUBLICATION, AGENDA)
+
+# Per request: the versions read once at its start, and the scopes its rendering used.
+_REQUEST_VERSIONS = "_cache_versions"
+_REQUEST_SCOPES = "_cache_scopes"
+
+
+_KEYS = {scope: f"pagecache:version:{scope}" for scope in SCOPES}
+
+
+def key(scope: str) -> str:
+    """The cache key holding `scope`'s version."""
+    try:
+        return _KEYS[scope]
+    except KeyError:
+        raise ValueError(
+            f"Unknown cache scope {scope!r}: add it to caching.versions.SCOPES."
+        ) from None
+
+
+def _seed(scope: str) -> int:
+    # A fresh cache (flushed, or the key evicted): start a new generation from the clock,
+    # never from a number used before, or processes would trust their memos of an old
+    # generation. `add` keeps the value another process may have set meanwhile.
+    cache.add(key(scope), time.time_ns() // 1000, timeout=None)
+    return cache.get(key(scope))
+
+
+def attach(request: HttpRequest, versions: dict[str, int]) -> None:
+    """Hands the request versions already read (the page cache reads the publication
+    version together with the page, in one round trip); the request's rendering then uses
+    these (the dict is the request's from now on)."""
+    setattr(request, _REQUEST_VERSIONS, versions)
+
+
+def current(scope: str = PUBLICATION, *, request: HttpRequest | None = None) -> int:
+    """The scope's current version (read once per request when a request is given, and
+    recorded as used by that request)."""
+    if request is None:
+        version = cache.get(key(scope))
+        return _seed(scope) if version is None else version
+    known = getattr(request, _REQUEST_VERSIONS, None)
+    if known is None:
+        known = {}
+        setattr(request, _REQUEST_VERSIONS, known)
+    version = known.get(scope)
+    if version is None:
+        version = known[scope] = current(scope)
+    used = getattr(request, _REQUEST_SCOPES, None)
+    if used is None:
+        setattr(request, _REQUEST_SCOPES, {scope})
+    elif scope not in used:
+        used.add(scope)
+    return version
+
+
+def note_used(request: HttpRequest, scopes: Iterable[str]) -> None:
+    """Records that the request's rendering shows what `scopes` cover."""
+    used = getattr(request, _REQUEST_SCOPES, None)
+    if used is None:
+        setattr(request, _REQUEST_SCOPES, set(scopes))
+    else:
+        used.update(scopes)
+
+
+def used(request: HttpRequest) -> frozenset[str]:
+    """The scopes the request's rendering read, publication always included."""
+    return frozenset(getattr(request, _REQUEST_SCOPES, ())) | {PUBLICATION}
+
+
+def bump(scope: str = PUBLICATION) -> None:
+    """Makes everything kept under the scope's previous version obsolete."""
+    try:
+        cache.incr(key(scope))
+    except ValueError:
+        _seed(scope)
+
+
+def bump_now_and_on_commit(scope: str = PUBLICATION) -> None:
+    """Bump at once and again after the commit, so that a request that rendered the old
+    content in between is not kept under the new version."""
+    bump(scope)
+    transaction.on_commit(lambda: bump(scope))
+
+
+def receiver(*scopes: str) -> Callable[..., None]:
+    """A signal receiver bumping `scopes` now and on commit. Connect it with
+    `weak=False`: signals hold receivers weakly, and nothing else keeps this one."""
+    scopes = scopes or (PUBLICATION,)
+    for scope in scopes:
+        key(scope)  # an unknown scope fails at start-up, not on the first change
+
+    def bump_scopes(**kwargs) -> None:
+        for scope in scopes:
+            bump_now_and_on_commit(scope)
+
+    return bump_scopes
+
+
+def versions_of(scopes: Iterable[str], *, request: HttpRequest | None = None) -> tuple[int, ...]:
+    """The current versions of `scopes`, in order (keys of memos and fragments)."""
+    return tuple(current(scope, request=request) for scope in scopes)

@@ -1,0 +1,144 @@
+"""Every Wagtail internal the project relies on, in one place.
+
+Each is either a private name (underscored) or a behaviour Wagtail does not document;
+a Wagtail upgrade may change any of them without notice. Callers go through this module,
+and tests/common/test_wagtail_internals.py checks each one (it exists, has the same
+signature, behaves as relied on) and names it when an upgrade breaks it.
+
+- `request._wagtail_site`: where `Site.find_for_request` keeps its answer for the request;
+  the remembered routing (caching/routing.py) sets it, the render cache reads it.
+- `Site._find_for_request(request)`: the uncached site lookup behind it.
+- `HttpRequest._get_raw_host()` (Django): the host without the ALLOWED_HOSTS check, as
+  Wagtail looks sites up by it.
+- `request._wagtail_route_for_request`: where `Page.route_for_request` keeps the route
+  (a `RouteResult`); the remembered routing hands Wagtail a ready one.
+- `page.get_view_restrictions()`: what Wagtail's view-restriction hook asks the served
+  page; the remembered routing answers it without a query when there is none.
+- `page._cached_parent_obj` (treebeard): the parent `get_parent()` returns without a
+  query; the index pages set it when they route to a child.
+- The `{% sidebar_props %}` tag of `wagtailadmin_tags`: replaced by a memo
+  (caching/sidebar.py).
+- `BaseChooser.render` and the parts it is built from (`render_html`, `get_value_data`,
+  `get_js_init_options`, `render_js_init`, `js_constructor`): replaced so that choosers
+  write no inline script (accounts/admin_csp.py).
+- The admin templates overridden in site/accounts/templates/wagtailadmin/ (inline
+  scripts, refused by the Content-Security-Policy): `OVERRIDDEN_ADMIN_TEMPLATES` holds the
+  digest of Wagtail's original each override was written against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+from wagtail.admin.widgets.chooser import BaseChooser
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+
+# Wagtail's admin templates overridden by the project, with the SHA-256 of Wagtail's own
+# file each override copies (Wagtail 8.0.1). A new digest means: compare Wagtail's new
+# template with the override, carry its changes over, then update the digest.
+OVERRIDDEN_ADMIN_TEMPLATES = {
+    "wagtailadmin/panels/inline_panel.html": (
+        "195bb0b199edb062dcf41a5a92ecabf5bae52a6eac06823eb3cd12b799be4f89"
+    ),
+    "wagtailadmin/panels/multiple_chooser_panel.html": (
+        "673bc9b26ca95c0385e7ac8a5c81d2449e6e59df841f74fe89d5003f877a653d"
+    ),
+    "wagtailadmin/widgets/date_input.html": (
+        "2557f7a4fd543d7cd6f192a97fdd0c12ebfad9a8d4ab2b7fe72a2f011cd049c8"
+    ),
+    "wagtailadmin/widgets/datetime_input.html": (
+        "479d8ddeaa73d2fdd33d584118d51b0c3ec4c2dc5b90a66b526874f9799d2676"
+    ),
+    "wagtailadmin/widgets/time_input.html": (
+        "536917c544a135631e8683866e8351bd491822a336c9a59639ab71338638e242"
+    ),
+}
+
+_SITE = "_wagtail_site"
+_ROUTE = "_wagtail_route_for_request"
+
+
+# Sites and routes ------------------------------------------------------------------------
+
+
+def request_hostname(request: HttpRequest) -> str:
+    """The request's host name as Wagtail matches sites with it (no ALLOWED_HOSTS check)."""
+    return split_domain_port(request._get_raw_host())[0]
+
+
+def site_find_uncached(request: HttpRequest) -> Site | None:
+    """Wagtail's site lookup itself, without its per-request cache."""
+    return Site._find_for_request(request)
+
+
+def request_has_site(request: HttpRequest) -> bool:
+    return hasattr(request, _SITE)
+
+
+def request_site(request: HttpRequest) -> Site | None:
+    """The site Wagtail found (or was handed) for this request, else None."""
+    return getattr(request, _SITE, None)
+
+
+def request_set_site(request: HttpRequest, site: Site | None) -> None:
+    """`Site.find_for_request` will answer `site` for this request, without a query."""
+    setattr(request, _SITE, site)
+
+
+def request_has_route(request: HttpRequest) -> bool:
+    return hasattr(request, _ROUTE)
+
+
+def request_set_route(request: HttpRequest, page: Page) -> None:
+    """Wagtail's `serve` will serve `page` (no arguments) for this request."""
+    setattr(request, _ROUTE, RouteResult(page))
+
+
+def page_skip_view_restrictions(page: Page, no_restrictions: Callable[[], Any]) -> None:
+    """`page` is known to have no view restriction: Wagtail's hook gets `no_restrictions()`
+    (an empty queryset) instead of querying them."""
+    page.get_view_restrictions = no_restrictions
+
+
+def page_set_parent(page: Page, parent: Page) -> None:
+    """`page.get_parent()` will return `parent` without a query."""
+    page._cached_parent_obj = parent
+
+
+# Admin --------------------------------------------------------------------------------
+
+
+def sidebar_props_tag() -> Callable[[Any], str]:
+    """Wagtail's `{% sidebar_props %}` function (takes the template context)."""
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    return wagtailadmin_tags.sidebar_props
+
+
+def sidebar_props_replace(function: Callable[[Any], str]) -> None:
+    """Registers `function(context)` as `{% sidebar_props %}` in Wagtail's tag library, so
+    Wagtail's own templates call it."""
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    function.__name__ = "sidebar_props"
+    wagtailadmin_tags.register.simple_tag(function, takes_context=True)
+
+
+ChooserRender = Callable[..., Any]
+WAGTAIL_CHOOSER_RENDER: ChooserRender = BaseChooser.render
+
+
+def chooser_render_replace(make_render: Callable[[ChooserRender], ChooserRender]) -> None:
+    """Replaces `BaseChooser.render(self, name, value, attrs=None, renderer=None)` by
+    `make_render(wagtails_render)` (Wagtail's own, however often this is called)."""
+    BaseChooser.render = make_render(WAGTAIL_CHOOSER_RENDER)
+
+
+def chooser_has_own_js_init(widget: BaseChooser) -> bool:
+    """Whether the chooser widget overrides `render_js_init` (then Wagtail's render is
+    kept: the project does not know its script)."""
+    return type(widget).render_js_init is not BaseChooser.render_js_init
