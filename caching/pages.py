@@ -35,6 +35,7 @@ for everyone.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -54,7 +55,7 @@ def cache_seconds() -> int:
 def cache_key(request: HttpRequest) -> str:
     params = sorted(request.GET.lists())
     canonical = "|".join(
-        [request.get_host(), request.path, urlencode(params, doseq=True), request.method]
+        [request.get_host(), request.path, urlencode(params, doseq=True), str(request.method)]
     )
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     return f"pagecache:{digest}"
@@ -91,7 +92,7 @@ class PageCacheMiddleware:
     """Place it after WhiteNoise and before SessionMiddleware: a hit is answered without
     touching the session, the user or the database."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -123,7 +124,7 @@ class PageCacheMiddleware:
         return response
 
 
-def _is_current(request: HttpRequest, kept) -> bool:
+def _is_current(request: HttpRequest, kept: object) -> bool:
     # An entry of an older format (before the deploy) holds a bare number: obsolete.
     if not isinstance(kept, dict):
         return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -49,7 +50,7 @@ def site_for_request(request: HttpRequest) -> Site | None:
     return wagtail_internals.request_site(request)
 
 
-def _no_view_restrictions():
+def _no_view_restrictions() -> QuerySet[PageViewRestriction]:
     return PageViewRestriction.objects.none()
 
 

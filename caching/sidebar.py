@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import get_language
 
 from common import wagtail_internals
+
+if TYPE_CHECKING:
+    from django.template import Context
 
 MAX_ENTRIES = 1000
 _memo: dict[tuple, tuple[float, str]] = {}
@@ -37,7 +40,7 @@ def install(*, vary_on: Callable[[Any], Hashable]) -> None:
     the user and the language, decides their menu (it must run no query)."""
     build = wagtail_internals.sidebar_props_tag()
 
-    def sidebar_props(context):
+    def sidebar_props(context: Context) -> str:
         request = context["request"]
         user = getattr(request, "user", None)
         seconds = _seconds()

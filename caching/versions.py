@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -116,7 +117,7 @@ def receiver(*scopes: str) -> Callable[..., None]:
     for scope in scopes:
         key(scope)  # an unknown scope fails at start-up, not on the first change
 
-    def bump_scopes(**kwargs) -> None:
+    def bump_scopes(**kwargs: Any) -> None:
         for scope in scopes:
             bump_now_and_on_commit(scope)
 

@@ -67,7 +67,8 @@ _ROUTE = "_wagtail_route_for_request"
 
 def request_hostname(request: HttpRequest) -> str:
     """The request's host name as Wagtail matches sites with it (no ALLOWED_HOSTS check)."""
-    return split_domain_port(request._get_raw_host())[0]
+    # Private to Django's HttpRequest, so absent from django-stubs.
+    return split_domain_port(request._get_raw_host())[0]  # type: ignore[attr-defined]
 
 
 def site_find_uncached(request: HttpRequest) -> Site | None:
