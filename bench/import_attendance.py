@@ -305,7 +305,7 @@ def empty_attendance() -> None:
         cursor.execute("TRUNCATE learners_attendance CASCADE")
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=5000)
@@ -317,8 +317,12 @@ def main() -> int:
         help="run the default path on the whole file only if its projection is below this",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def database_prepare(args: argparse.Namespace):
+    """A fresh migrated database with the people and sessions; returns the counsellor and
+    the attendance file."""
     setup_environment()
     log(f"recreating database {DB_NAME}")
     recreate_database()
@@ -333,18 +337,12 @@ def main() -> int:
     user, learners, sessions = build_data(people=args.people, sessions=args.sessions)
     content = write_csv(rows=args.rows, learners=learners, sessions=sessions)
     log(f"attendance file: {args.rows} rows, {len(content) / 1e6:.1f} MB")
+    return user, content
 
-    loads = {"before_ours": load_average()}
-    log("(a) ours: preview + confirm")
-    mine = ours(user, content)
-    assert mine["attendance_written"] == args.rows, mine
-    log(
-        f"    preview {mine['preview_seconds']:.1f} s + confirm {mine['confirm_seconds']:.1f} s"
-        f" = {mine['seconds']:.1f} s, {mine['queries']} queries"
-    )
-    empty_attendance()
 
-    loads["before_default"] = load_average()
+def default_measure(args: argparse.Namespace, content: bytes) -> tuple[dict, dict]:
+    """(b) on a first slice, then on the whole file when its projection allows; returns the
+    figures kept for (b) and those of the slice."""
     slice_rows = min(SLICE_ROWS, args.rows)
     log(f"(b) django-import-export default, first {slice_rows} rows")
     slice_s, slice_q, slice_written = default_path(content, rows=slice_rows)
@@ -354,6 +352,7 @@ def main() -> int:
         f"    {slice_s:.1f} s for {slice_rows} rows ({slice_q} queries),"
         f" {projected:.0f} s projected"
     )
+    first_slice = {"rows": slice_rows, "seconds": slice_s, "queries": slice_q}
     if args.rows > slice_rows and projected <= args.max_default_seconds:
         empty_attendance()
         log(f"(b) django-import-export default, all {args.rows} rows")
@@ -372,8 +371,13 @@ def main() -> int:
             "rows": slice_rows,
             "extrapolated": args.rows > slice_rows,
         }
-    ratio = default["seconds"] / mine["seconds"]
+    return default, first_slice
 
+
+def report_text(
+    args: argparse.Namespace, *, mine: dict, default: dict, first_slice: dict, loads: dict
+) -> str:
+    ratio = default["seconds"] / mine["seconds"]
     lines = [
         f"Attendance import, {args.rows} rows ({args.sessions} sessions × "
         f"{args.rows // args.sessions} people, {args.people} people), PostgreSQL, "
@@ -398,13 +402,23 @@ def main() -> int:
     ]
     if default["extrapolated"]:
         lines.append(
-            f"(b) was timed on the first {default['rows']} rows ({slice_s:.1f} s, {slice_q} "
-            f"queries) and extrapolated linearly to {args.rows} rows: the whole file would "
-            f"have taken more than {args.max_default_seconds:.0f} s."
+            f"(b) was timed on the first {default['rows']} rows ({first_slice['seconds']:.1f} s, "
+            f"{first_slice['queries']} queries) and extrapolated linearly to {args.rows} rows: "
+            f"the whole file would have taken more than {args.max_default_seconds:.0f} s."
         )
-    text = "\n".join(lines) + "\n"
-    print()
-    print(text)
+    return "\n".join(lines) + "\n"
+
+
+def results_write(
+    args: argparse.Namespace,
+    *,
+    text: str,
+    file_bytes: int,
+    mine: dict,
+    default: dict,
+    first_slice: dict,
+    loads: dict,
+) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "import_attendance.txt").write_text(text, encoding="utf-8")
     (RESULTS / "import_attendance.json").write_text(
@@ -413,11 +427,11 @@ def main() -> int:
                 "rows": args.rows,
                 "people": args.people,
                 "sessions": args.sessions,
-                "file_bytes": len(content),
+                "file_bytes": file_bytes,
                 "ours": mine,
                 "default": default,
-                "default_slice": {"rows": slice_rows, "seconds": slice_s, "queries": slice_q},
-                "ratio": ratio,
+                "default_slice": first_slice,
+                "ratio": default["seconds"] / mine["seconds"],
                 "target_ratio": TARGET_RATIO,
                 "cpu_count": os.cpu_count(),
                 "load_average": loads,
@@ -428,14 +442,42 @@ def main() -> int:
         + "\n",
         encoding="utf-8",
     )
+
+
+def database_drop() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    import psycopg
+
+    with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def main() -> int:
+    args = arguments()
+    user, content = database_prepare(args)
+
+    loads = {"before_ours": load_average()}
+    log("(a) ours: preview + confirm")
+    mine = ours(user, content)
+    assert mine["attendance_written"] == args.rows, mine
+    log(
+        f"    preview {mine['preview_seconds']:.1f} s + confirm {mine['confirm_seconds']:.1f} s"
+        f" = {mine['seconds']:.1f} s, {mine['queries']} queries"
+    )
+    empty_attendance()
+
+    loads["before_default"] = load_average()
+    default, first_slice = default_measure(args, content)
+    figures = {"mine": mine, "default": default, "first_slice": first_slice, "loads": loads}
+    text = report_text(args, **figures)
+    print()
+    print(text)
+    results_write(args, text=text, file_bytes=len(content), **figures)
     if not args.keep:
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        database_drop()
+    ratio = default["seconds"] / mine["seconds"]
     return 0 if ratio >= TARGET_RATIO else 1
 
 

@@ -91,7 +91,7 @@ def timed_runs(function, runs: int) -> dict:
     }
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--db", default=gen.DEFAULT_DB)
@@ -105,12 +105,12 @@ def main() -> None:
     parser.add_argument(
         "--render-only", action="store_true", help="rewrite statistics.txt from the JSON"
     )
-    args = parser.parse_args()
-    if args.render_only:
-        payload = json.loads((RESULTS / "statistics.json").read_text(encoding="utf-8"))
-        (RESULTS / "statistics.txt").write_text(render_text(payload), encoding="utf-8")
-        return
+    return parser.parse_args()
 
+
+def database_ready(args: argparse.Namespace) -> dict:
+    """The generator's database at the requested scale (reused when it has it); returns
+    what the generator recorded."""
     meta = None if args.regenerate else gen.meta_read(args.db)
     if meta is None or abs(float(meta["scale"]) - args.scale) > 1e-9:
         log(f"generating database {args.db} at scale {args.scale}")
@@ -118,39 +118,33 @@ def main() -> None:
     else:
         log(f"reusing database {args.db} ({meta['counts']})")
         gen.django_setup(args.db)
+    return meta
 
-    from django.contrib.auth import get_user_model
-    from django.db import connection
+
+def communes_by_people() -> list[dict]:
+    """The communes of residence with their number of people, most first."""
     from django.db.models import Count
 
     from learners.models import Learner
-    from learners.selectors.statistics import (
-        SCOPE_NETWORK,
-        StatisticsFilters,
-        StatisticsScope,
-        statistics_compute_for_scope,
-    )
-    from learners.statistics import snapshots
-    from learners.statistics.dashboard import statistics_dashboard
 
-    coordinator = get_user_model().objects.get(username="coordination-bench")
-    year = datetime.date.fromisoformat(meta["last_day"]).year - 1
-    communes = list(
+    return list(
         Learner.objects.filter(commune__isnull=False)
         .values("commune_id", "commune__name")
         .annotate(n=Count("id"))
         .order_by("-n")
     )
-    largest = communes[0]
-    typical = communes[len(communes) // 2]
-    scope = StatisticsScope(level=SCOPE_NETWORK)
+
+
+def live_boundary(communes: list[dict], *, year: int, scope) -> dict:
+    """The largest commune still computed live (the worst live case): binary search over the
+    communes sorted by people, most first (heavy ones first, then light ones)."""
+    from learners.selectors.statistics import StatisticsFilters
+    from learners.statistics import snapshots
 
     def heavy(commune) -> bool:
         filters = StatisticsFilters.year(year, commune_code=commune["commune_id"])
         return snapshots.live_is_heavy(scope=scope, filters=filters)
 
-    # The largest commune still computed live (the worst live case): binary search over the
-    # communes sorted by people, most first (heavy ones first, then light ones).
     low, high = 0, len(communes) - 1
     while low < high:
         middle = (low + high) // 2
@@ -158,7 +152,13 @@ def main() -> None:
             low = middle + 1
         else:
             high = middle
-    boundary = communes[low]
+    return communes[low]
+
+
+def snapshots_refreshed(args: argparse.Namespace) -> tuple[int, float]:
+    """Refresh the pre-computed statistics as the nightly job does (or, with
+    --skip-refresh, keep the last refresh's figures); returns their number and seconds."""
+    from learners.statistics import snapshots
 
     previous = RESULTS / "statistics.json"
     if args.skip_refresh and previous.exists():
@@ -171,8 +171,14 @@ def main() -> None:
         refreshed = snapshots.snapshots_refresh()
         refresh_seconds = time.perf_counter() - started
         log(f"  {refreshed} snapshots in {refresh_seconds:.1f} s")
+    return refreshed, refresh_seconds
 
-    cases = [
+
+def cases_build(year: int, *, largest: dict, boundary: dict, typical: dict) -> list[tuple]:
+    """(key, label, filters) of the measured cases."""
+    from learners.selectors.statistics import StatisticsFilters
+
+    return [
         ("unfiltered", "Sans filtre", StatisticsFilters.year(year)),
         (
             "commune_largest",
@@ -192,73 +198,109 @@ def main() -> None:
             StatisticsFilters.year(year, commune_code=typical["commune_id"]),
         ),
     ]
-    results = []
-    for key, label, filters in cases:
-        log(f"{label}: dashboard")
-        dashboard = timed_runs(
-            lambda f=filters: statistics_dashboard(user=coordinator, filters=f), args.runs
-        )
-        from_snapshot = statistics_dashboard(user=coordinator, filters=filters).from_snapshot
-        log(f"{label}: live computation")
-        timer = QueryTimer()
-        started = time.perf_counter()
-        with connection.execute_wrapper(timer):
-            data = statistics_compute_for_scope(scope=scope, filters=filters)
-        timer.seconds = time.perf_counter() - started
-        if key == "unfiltered":
-            # Only for information (the dashboard reads the snapshot): the run above.
-            live = {
-                "median": timer.seconds,
-                "min": timer.seconds,
-                "max": timer.seconds,
-                "runs": 1,
-                "load": load_average(),
-            }
-        else:
-            live = timed_runs(
-                lambda f=filters: statistics_compute_for_scope(scope=scope, filters=f),
-                args.runs if key != "commune_largest" else max(1, min(args.runs, 3)),
-            )
-        slowest = sorted(timer.queries, reverse=True)[:6]
-        results.append(
-            {
-                "key": key,
-                "label": label,
-                "filters": filters.as_dict(),
-                "dashboard": dashboard,
-                "dashboard_from_snapshot": from_snapshot,
-                "live": live,
-                "queries": len(timer.queries),
-                "people": data["people"],
-                "presences": data["presences"],
-                "slowest_queries": [
-                    {"seconds": round(t, 3), "sql": sql[:300]} for t, sql in slowest
-                ],
-            }
-        )
-        log(
-            f"  dashboard median {dashboard['median'] * 1000:.0f} ms "
-            f"({'snapshot' if from_snapshot else 'live'}); live median "
-            f"{live['median'] * 1000:.0f} ms in {len(timer.queries)} queries"
-        )
 
-    payload = {
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} · {os.cpu_count()} CPU · Python {platform.python_version()}",
-        "db": args.db,
-        "runs": args.runs,
-        "meta": meta,
-        "year": year,
-        "refresh": {"snapshots": refreshed, "seconds": round(refresh_seconds, 2)},
-        "results": results,
-        "cpu_count": os.cpu_count(),
+
+def case_measure(key: str, label: str, filters, *, coordinator, scope, runs: int) -> dict:
+    """The dashboard, then the live computation (its first run with each query's time)."""
+    from django.db import connection
+
+    from learners.selectors.statistics import statistics_compute_for_scope
+    from learners.statistics.dashboard import statistics_dashboard
+
+    log(f"{label}: dashboard")
+    dashboard = timed_runs(
+        lambda f=filters: statistics_dashboard(user=coordinator, filters=f), runs
+    )
+    from_snapshot = statistics_dashboard(user=coordinator, filters=filters).from_snapshot
+    log(f"{label}: live computation")
+    timer = QueryTimer()
+    started = time.perf_counter()
+    with connection.execute_wrapper(timer):
+        data = statistics_compute_for_scope(scope=scope, filters=filters)
+    timer.seconds = time.perf_counter() - started
+    if key == "unfiltered":
+        # Only for information (the dashboard reads the snapshot): the run above.
+        live = {
+            "median": timer.seconds,
+            "min": timer.seconds,
+            "max": timer.seconds,
+            "runs": 1,
+            "load": load_average(),
+        }
+    else:
+        live = timed_runs(
+            lambda f=filters: statistics_compute_for_scope(scope=scope, filters=f),
+            runs if key != "commune_largest" else max(1, min(runs, 3)),
+        )
+    slowest = sorted(timer.queries, reverse=True)[:6]
+    log(
+        f"  dashboard median {dashboard['median'] * 1000:.0f} ms "
+        f"({'snapshot' if from_snapshot else 'live'}); live median "
+        f"{live['median'] * 1000:.0f} ms in {len(timer.queries)} queries"
+    )
+    return {
+        "key": key,
+        "label": label,
+        "filters": filters.as_dict(),
+        "dashboard": dashboard,
+        "dashboard_from_snapshot": from_snapshot,
+        "live": live,
+        "queries": len(timer.queries),
+        "people": data["people"],
+        "presences": data["presences"],
+        "slowest_queries": [{"seconds": round(t, 3), "sql": sql[:300]} for t, sql in slowest],
     }
+
+
+def results_write(payload: dict) -> None:
     text = render_text(payload)
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "statistics.txt").write_text(text, encoding="utf-8")
     (RESULTS / "statistics.json").write_text(
         json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def main() -> None:
+    args = arguments()
+    if args.render_only:
+        payload = json.loads((RESULTS / "statistics.json").read_text(encoding="utf-8"))
+        (RESULTS / "statistics.txt").write_text(render_text(payload), encoding="utf-8")
+        return
+
+    meta = database_ready(args)
+    from django.contrib.auth import get_user_model
+
+    from learners.selectors.statistics import SCOPE_NETWORK, StatisticsScope
+
+    coordinator = get_user_model().objects.get(username="coordination-bench")
+    year = datetime.date.fromisoformat(meta["last_day"]).year - 1
+    communes = communes_by_people()
+    largest = communes[0]
+    typical = communes[len(communes) // 2]
+    scope = StatisticsScope(level=SCOPE_NETWORK)
+    boundary = live_boundary(communes, year=year, scope=scope)
+    refreshed, refresh_seconds = snapshots_refreshed(args)
+    cases = cases_build(year, largest=largest, boundary=boundary, typical=typical)
+    results = [
+        case_measure(key, label, filters, coordinator=coordinator, scope=scope, runs=args.runs)
+        for key, label, filters in cases
+    ]
+    results_write(
+        {
+            "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "machine": (
+                f"{platform.node()} · {os.cpu_count()} CPU · Python {platform.python_version()}"
+            ),
+            "db": args.db,
+            "runs": args.runs,
+            "meta": meta,
+            "year": year,
+            "refresh": {"snapshots": refreshed, "seconds": round(refresh_seconds, 2)},
+            "results": results,
+            "cpu_count": os.cpu_count(),
+        }
     )
 
 

@@ -651,7 +651,7 @@ def otp_verified_login(client, user) -> None:
     session.save()
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--db", default=gen.DEFAULT_DB)
@@ -667,8 +667,12 @@ def main() -> None:
         help="cProfile one more request of this case (dashboard, sheet_load, sheet_save, "
         "sheet_load_saved, person, carnet); repeatable",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def database_ready(args: argparse.Namespace) -> dict:
+    """The generator's database at the requested scale (reused when it has it, else made by
+    generate_national.py); returns what the generator recorded."""
     meta = None if args.regenerate else gen.meta_read(args.db)
     if meta is None or abs(float(meta["scale"]) - args.scale) > 1e-9:
         log(f"generating database {args.db} at scale {args.scale} (generate_national.py)")
@@ -687,8 +691,132 @@ def main() -> None:
     else:
         log(f"reusing database {args.db} (scale {meta['scale']}: {meta['counts']})")
     log(f"generation had taken {meta['seconds']} s")
-    cache = django_setup(args.db)
+    return meta
 
+
+def static_collect() -> None:
+    """The production settings serve static files through whitenoise's manifest: collect
+    them (the deployment step) so every admin page finds its stylesheets' hashed names."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log(f"collectstatic ({time.perf_counter() - started:.0f} s)")
+
+
+def subjects_picked() -> dict:
+    log("picking the structure, counsellor and people")
+    subjects = pick_subjects()
+    user = subjects["counsellor"].user
+    log(
+        f"  structure {subjects['structure_id']} ({subjects['structure_people']} people), "
+        f"counsellor {user.username}, person {subjects['person_id']} "
+        f"({subjects['person_attendances']} attendances), carnet person "
+        f"{subjects['carnet_learner_id']} ({subjects['carnet_observations']} observations)"
+    )
+    return subjects
+
+
+def getter(client, url: str):
+    """The request `measure` makes: GET `url` with `client`."""
+    return lambda i: client.get(url, secure=True)
+
+
+def dashboard_cases(client, *, runs: int, profiled) -> list[dict]:
+    """The counsellor's dashboard; for information, the same without parallel query and a
+    coordinator's."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    cases = [
+        measure(
+            "dashboard",
+            "Tableau de bord du conseiller",
+            getter(client, reverse("learners_dashboard")),
+            runs=runs,
+            profile=profiled("dashboard"),
+        )
+    ]
+    # For information: the same without PostgreSQL's parallel query (on a loaded 2-core
+    # machine, starting and waiting for parallel workers costs more than they save).
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        no_parallel = measure(
+            "dashboard_no_parallel",
+            "  idem, max_parallel_workers_per_gather=0",
+            getter(client, reverse("learners_dashboard")),
+            runs=runs,
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
+    no_parallel["informative"] = True
+    cases.append(no_parallel)
+    # For information: a coordinator's dashboard covers the whole network.
+    network = Client()
+    coordinator = get_user_model().objects.get(username="coordination-bench")
+    otp_verified_login(network, coordinator)
+    coordination = measure(
+        "dashboard_coordinator",
+        "  idem, coordination (tout le réseau)",
+        lambda i: network.get(reverse("learners_dashboard"), secure=True),
+        runs=runs,
+    )
+    coordination["informative"] = True
+    cases.append(coordination)
+    return cases
+
+
+def sheet_cases(client, *, user, sessions: list, runs: int, profiled) -> list[dict]:
+    """The attendance sheet shown, saved (one bench session per save), shown once saved."""
+    from django.urls import reverse
+
+    load_session = sessions[0]
+    cases = [
+        measure(
+            "sheet_load",
+            f"Feuille de présence ({PEOPLE_PER_SHEET} inscrits), affichage",
+            getter(client, reverse("learners_attendance_sheet", args=[load_session.pk])),
+            runs=runs,
+            profile=profiled("sheet_load"),
+        )
+    ]
+    save_targets = sessions[1:]
+    posts = [
+        (
+            reverse("learners_attendance_sheet", args=[s.pk]),
+            sheet_post_data(user=user, session_id=s.pk, variant=n),
+        )
+        for n, s in enumerate(save_targets)
+    ]
+    cases.append(
+        measure(
+            "sheet_save",
+            f"Feuille de présence, enregistrement ({PEOPLE_PER_SHEET} pers.)",
+            lambda i: client.post(posts[i][0], posts[i][1], secure=True),
+            runs=runs,
+            profile=profiled("sheet_save"),
+            expect=302,
+        )
+    )
+    cases.append(
+        measure(
+            "sheet_load_saved",
+            "Feuille de présence enregistrée, affichage",
+            getter(client, posts[0][0]),
+            runs=runs,
+            profile=profiled("sheet_load_saved"),
+        )
+    )
+    return cases
+
+
+def carnet_case(*, user, subjects: dict, runs: int, profiled) -> dict:
+    """The public carnet, opened with a code issued by the counsellor; checks that it shows
+    the person."""
     from django.test import Client
     from django.urls import reverse
 
@@ -696,168 +824,114 @@ def main() -> None:
     from learners.models import Learner
     from learners.services import carnet_issue
 
-    # The production settings serve static files through whitenoise's manifest: collect
-    # them (the deployment step) so every admin page finds its stylesheets' hashed names.
-    started = time.perf_counter()
-    from django.core.management import call_command
+    learner = Learner.objects.get(pk=subjects["carnet_learner_id"])
+    code = carnet_issue(user=user, learner=learner)
+    public = Client()
+    opened = public.post(reverse("carnet"), {"code": code_format(code).lower()}, secure=True)
+    if opened.status_code != 303:
+        raise RuntimeError(f"carnet code POST: HTTP {opened.status_code}")
+    carnet_url = reverse("carnet")
+    case = measure(
+        "carnet",
+        "Carnet de progression (public)",
+        lambda i: public.get(carnet_url, secure=True),
+        runs=runs,
+        profile=profiled("carnet"),
+    )
+    html = public.get(carnet_url, secure=True).content.decode()
+    if learner.first_name not in html:
+        raise RuntimeError("the carnet page does not show the person's first name")
+    return case
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    log(f"collectstatic ({time.perf_counter() - started:.0f} s)")
+
+def explain_slowest(cases: list[dict], *, always: bool) -> None:
+    """EXPLAIN ANALYZE the slowest queries of each case that missed its target (of every
+    case with `always`), then drop the captured queries."""
+    for case in cases:
+        if case.get("informative"):
+            continue
+        if always or not case["met"]:
+            log(f"  EXPLAIN ANALYZE of the slowest queries of {case['key']}")
+            case["explain"] = explain(case, case["_queries"])
+    for case in cases:
+        case.pop("_queries", None)
+
+
+def cases_measure(args: argparse.Namespace, *, user, subjects: dict, sessions: list):
+    """Every case, in the report's order; returns them and the Python reference taken
+    before them."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+
+    def profiled(key):
+        return key in args.profile
+
+    runs = args.runs
+    reference_before = python_reference_ms()
+    log(f"measuring (Python reference: {reference_before} ms)")
+    cases = dashboard_cases(client, runs=runs, profiled=profiled)
+    cases += sheet_cases(client, user=user, sessions=sessions, runs=runs, profiled=profiled)
+    cases.append(
+        measure(
+            "person",
+            "Page d'une personne",
+            getter(client, reverse("learners_person_detail", args=[subjects["person_id"]])),
+            runs=runs,
+            profile=profiled("person"),
+        )
+    )
+    cases.append(carnet_case(user=user, subjects=subjects, runs=runs, profiled=profiled))
+    explain_slowest(cases, always=args.explain)
+    return cases, reference_before
+
+
+def bench_cleanup(activity: dict) -> None:
+    """Remove the bench sessions and give the people back their last activity."""
+    from learners.models import Learner
+
+    removed = bench_sessions_remove()
+    Learner.objects.bulk_update(
+        [Learner(pk=pk, last_activity_at=at) for pk, at in activity.items()],
+        ["last_activity_at"],
+    )
+    log(f"cleaned up: {removed}")
+
+
+def results_write(data: dict, *, output: str) -> None:
+    text = report_text(data)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{output}.txt").write_text(text)
+    (RESULTS / f"{output}.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
+    log(f"wrote {RESULTS / output}.txt and .json")
+
+
+def main() -> None:
+    args = arguments()
+    meta = database_ready(args)
+    cache = django_setup(args.db)
+    static_collect()
     vacuumed = vacuum_if_needed()
     left = bench_sessions_remove()
     if left["sessions"]:
         log(f"removed {left} left by an interrupted run")
-    log("picking the structure, counsellor and people")
-    subjects = pick_subjects()
-    counsellor = subjects["counsellor"]
-    user = counsellor.user
-    log(
-        f"  structure {subjects['structure_id']} ({subjects['structure_people']} people), "
-        f"counsellor {user.username}, person {subjects['person_id']} "
-        f"({subjects['person_attendances']} attendances), carnet person "
-        f"{subjects['carnet_learner_id']} ({subjects['carnet_observations']} observations)"
-    )
+    subjects = subjects_picked()
+    user = subjects["counsellor"].user
     guides = ensure_guides()
-    runs = args.runs
-    save_sessions = runs + 3  # warm-up, timed runs, captured, profiled
+    save_sessions = args.runs + 3  # warm-up, timed runs, captured, profiled
     log(f"creating {save_sessions + 1} bench sessions of {PEOPLE_PER_SHEET} people")
-    sessions, sheet_people, activity = bench_sessions_create(
+    sessions, _sheet_people, activity = bench_sessions_create(
         subjects=subjects, count=save_sessions + 1
     )
-    cases = []
     try:
-        client = Client()
-        client.force_login(user)
-
-        def get(url):
-            return lambda i: client.get(url, secure=True)
-
-        def profiled(key):
-            return key in args.profile
-
-        reference_before = python_reference_ms()
-        log(f"measuring (Python reference: {reference_before} ms)")
-        cases.append(
-            measure(
-                "dashboard",
-                "Tableau de bord du conseiller",
-                get(reverse("learners_dashboard")),
-                runs=runs,
-                profile=profiled("dashboard"),
-            )
+        cases, reference_before = cases_measure(
+            args, user=user, subjects=subjects, sessions=sessions
         )
-        # For information: the same without PostgreSQL's parallel query (on a loaded 2-core
-        # machine, starting and waiting for parallel workers costs more than they save).
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SET max_parallel_workers_per_gather = 0")
-        try:
-            no_parallel = measure(
-                "dashboard_no_parallel",
-                "  idem, max_parallel_workers_per_gather=0",
-                get(reverse("learners_dashboard")),
-                runs=runs,
-            )
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET max_parallel_workers_per_gather")
-        no_parallel["informative"] = True
-        cases.append(no_parallel)
-        # For information: a coordinator's dashboard covers the whole network.
-        from django.contrib.auth import get_user_model
-
-        network = Client()
-        coordinator = get_user_model().objects.get(username="coordination-bench")
-        otp_verified_login(network, coordinator)
-        coordination = measure(
-            "dashboard_coordinator",
-            "  idem, coordination (tout le réseau)",
-            lambda i: network.get(reverse("learners_dashboard"), secure=True),
-            runs=runs,
-        )
-        coordination["informative"] = True
-        cases.append(coordination)
-        load_session = sessions[0]
-        cases.append(
-            measure(
-                "sheet_load",
-                f"Feuille de présence ({PEOPLE_PER_SHEET} inscrits), affichage",
-                get(reverse("learners_attendance_sheet", args=[load_session.pk])),
-                runs=runs,
-                profile=profiled("sheet_load"),
-            )
-        )
-        save_targets = sessions[1:]
-        posts = [
-            (
-                reverse("learners_attendance_sheet", args=[s.pk]),
-                sheet_post_data(user=user, session_id=s.pk, variant=n),
-            )
-            for n, s in enumerate(save_targets)
-        ]
-        cases.append(
-            measure(
-                "sheet_save",
-                f"Feuille de présence, enregistrement ({PEOPLE_PER_SHEET} pers.)",
-                lambda i: client.post(posts[i][0], posts[i][1], secure=True),
-                runs=runs,
-                profile=profiled("sheet_save"),
-                expect=302,
-            )
-        )
-        cases.append(
-            measure(
-                "sheet_load_saved",
-                "Feuille de présence enregistrée, affichage",
-                get(posts[0][0]),
-                runs=runs,
-                profile=profiled("sheet_load_saved"),
-            )
-        )
-        cases.append(
-            measure(
-                "person",
-                "Page d'une personne",
-                get(reverse("learners_person_detail", args=[subjects["person_id"]])),
-                runs=runs,
-                profile=profiled("person"),
-            )
-        )
-        learner = Learner.objects.get(pk=subjects["carnet_learner_id"])
-        code = carnet_issue(user=user, learner=learner)
-        public = Client()
-        opened = public.post(reverse("carnet"), {"code": code_format(code).lower()}, secure=True)
-        if opened.status_code != 303:
-            raise RuntimeError(f"carnet code POST: HTTP {opened.status_code}")
-        carnet_url = reverse("carnet")
-        cases.append(
-            measure(
-                "carnet",
-                "Carnet de progression (public)",
-                lambda i: public.get(carnet_url, secure=True),
-                runs=runs,
-                profile=profiled("carnet"),
-            )
-        )
-        html = public.get(carnet_url, secure=True).content.decode()
-        if learner.first_name not in html:
-            raise RuntimeError("the carnet page does not show the person's first name")
-        for case in cases:
-            if case.get("informative"):
-                continue
-            if args.explain or not case["met"]:
-                log(f"  EXPLAIN ANALYZE of the slowest queries of {case['key']}")
-                case["explain"] = explain(case, case["_queries"])
-        for case in cases:
-            case.pop("_queries", None)
     finally:
-        removed = bench_sessions_remove()
-        Learner.objects.bulk_update(
-            [Learner(pk=pk, last_activity_at=at) for pk, at in activity.items()],
-            ["last_activity_at"],
-        )
-        log(f"cleaned up: {removed}")
+        bench_cleanup(activity)
 
     data = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -866,7 +940,7 @@ def main() -> None:
         "database": meta,
         "cache": cache,
         "vacuumed": vacuumed,
-        "runs": runs,
+        "runs": args.runs,
         "guides": guides,
         "subjects": {
             **{k: v for k, v in subjects.items() if k != "counsellor"},
@@ -875,12 +949,7 @@ def main() -> None:
         },
         "cases": cases,
     }
-    text = report_text(data)
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.output}.txt").write_text(text)
-    (RESULTS / f"{args.output}.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
-    log(f"wrote {RESULTS / args.output}.txt and .json")
+    results_write(data, output=args.output)
 
 
 if __name__ == "__main__":

@@ -225,21 +225,8 @@ def assert_fits(page, selector: str = ".pap") -> None:
     assert overflow[0] <= 1, f"un élément dépasse de {overflow[0]}px à droite : {overflow[1]}"
 
 
-def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_data):
-    """The issue's check, at 360 px: create a session from a curriculum, register an
-    existing person found without accents and two new people, mark them present, record
-    levels, save once."""
-    from tests.factories.workshops import AtelierPageFactory, competence
-
-    page = touch_phone
-    atelier = AtelierPageFactory(
-        title="Envoyer ses premiers e-mails",
-        duration_minutes=90,
-        group_size_max=8,
-        competences=[competence("S2.1"), competence("S2.2")],
-    )
-    log_in(page, live_server, sheet_data["user"])
-
+def session_from_curriculum(page, live_server, atelier):
+    """Create a session from the sessions page, starting from `atelier`'s curriculum."""
     page.goto(live_server.url + reverse("learners_sessions"))
     assert_fits(page)
     page.select_option("#from-atelier", label="Envoyer ses premiers e-mails")
@@ -256,36 +243,29 @@ def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_dat
     session = atelier.sessions.get()
     assert session.duration_minutes == 90 and session.capacity == 8
     assert session.competences.count() == 2
+    return session
 
-    # An existing person, typed without accents.
-    search = page.get_by_role("combobox", name="Chercher une personne déjà connue")
-    search.fill("helene")
-    page.get_by_role("listbox", name="Personnes trouvées").get_by_role(
-        "option", name="Hélène D."
-    ).tap()
-    page.wait_for_url(lambda url: "#ligne-" in url)
 
-    # Two new people (the second with a commune picked from the suggestions).
-    for first_name, commune in (("Odette", ""), ("Raymond", "lande")):
-        with page.expect_navigation():
-            page.get_by_role("button", name="Nouvelle personne").tap()
-        page.get_by_label("Prénom").fill(first_name)
-        page.get_by_label("Année de naissance").fill("1950")
-        if commune:
-            page.get_by_role("combobox", name="Commune de résidence").fill(commune)
-            page.get_by_role("listbox", name="Communes trouvées").get_by_role(
-                "option", name="Landeronde (85150)"
-            ).tap()
-        assert_fits(page)
-        assert_region_accessible(page, ".pap")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Vérifier puis inscrire").tap()
-        page.wait_for_load_state()
+def register_new_person(page, first_name: str, commune: str) -> None:
+    """Register a new person from the sheet (`commune`: typed, then picked from the
+    suggestions; empty: none)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nouvelle personne").tap()
+    page.get_by_label("Prénom").fill(first_name)
+    page.get_by_label("Année de naissance").fill("1950")
+    if commune:
+        page.get_by_role("combobox", name="Commune de résidence").fill(commune)
+        page.get_by_role("listbox", name="Communes trouvées").get_by_role(
+            "option", name="Landeronde (85150)"
+        ).tap()
+    assert_fits(page)
+    assert_region_accessible(page, ".pap")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vérifier puis inscrire").tap()
+    page.wait_for_load_state()
 
-    people = list(session.attendances.select_related("learner").order_by("learner__first_name"))
-    assert [a.learner.first_name for a in people] == ["Hélène", "Odette", "Raymond"]
-    assert people[2].learner.commune_id == "85120"
 
+def mark_present_with_a_level_and_save(page, session, people) -> None:
     competence_id = session.competences.order_by("sort_order").first().pk
     for attendance in people:
         row = line(page, attendance.learner)
@@ -299,6 +279,40 @@ def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_dat
     page.get_by_text("Feuille enregistrée").wait_for()
     assert set(session.attendances.values_list("status", flat=True)) == {"present"}
     assert Observation.objects.filter(session=session, competence_id=competence_id).count() == 3
+
+
+def test_new_user_scenario_from_a_curriculum(touch_phone, live_server, sheet_data):
+    """The issue's check, at 360 px: create a session from a curriculum, register an
+    existing person found without accents and two new people, mark them present, record
+    levels, save once."""
+    from tests.factories.workshops import AtelierPageFactory, competence
+
+    page = touch_phone
+    atelier = AtelierPageFactory(
+        title="Envoyer ses premiers e-mails",
+        duration_minutes=90,
+        group_size_max=8,
+        competences=[competence("S2.1"), competence("S2.2")],
+    )
+    log_in(page, live_server, sheet_data["user"])
+    session = session_from_curriculum(page, live_server, atelier)
+
+    # An existing person, typed without accents.
+    search = page.get_by_role("combobox", name="Chercher une personne déjà connue")
+    search.fill("helene")
+    page.get_by_role("listbox", name="Personnes trouvées").get_by_role(
+        "option", name="Hélène D."
+    ).tap()
+    page.wait_for_url(lambda url: "#ligne-" in url)
+
+    # Two new people (the second with a commune picked from the suggestions).
+    for first_name, commune in (("Odette", ""), ("Raymond", "lande")):
+        register_new_person(page, first_name, commune)
+
+    people = list(session.attendances.select_related("learner").order_by("learner__first_name"))
+    assert [a.learner.first_name for a in people] == ["Hélène", "Odette", "Raymond"]
+    assert people[2].learner.commune_id == "85120"
+    mark_present_with_a_level_and_save(page, session, people)
 
     # The progress shows on the dashboard (and the admin home), which fit and pass axe.
     for url in (reverse("learners_dashboard"), reverse("wagtailadmin_home")):

@@ -21,7 +21,7 @@ import io
 import random
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from common.spreadsheets import xlsx_write
 
@@ -357,43 +357,66 @@ KINDS = (
 WEIGHTS = (12, 12, 8, 8, 12, 10, 6, 6, 6, 8, 1, 1, 1, 4, 5)
 
 
+def _any_xlsx(base: dict[str, tuple[str, bytes]], rng: random.Random) -> bytes:
+    return base[rng.choice(["xlsx", "xlsx-shared"])][1]
+
+
+def _flip_csv(rng: random.Random, base, max_rows: int) -> tuple[str, bytes]:
+    name, content = base[rng.choice(["csv-cp1252", "csv-utf8-bom"])]
+    return name, flip(content, rng)
+
+
+def _xml_bomb(rng: random.Random, base, max_rows: int) -> tuple[str, bytes]:
+    member = rng.choice(
+        ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml"]
+    )
+    return "personnes.xlsx", xml_bomb(
+        base["xlsx-shared"][1], member, rng.choice(["laughs", "quadratic", "external"])
+    )
+
+
+def _many_rows(rng: random.Random, base, max_rows: int) -> tuple[str, bytes]:
+    return "long.xlsx", many_rows_xlsx(max_rows + 10_002 + rng.randint(1, 500), rng)
+
+
+# One builder per kind, called as (rng, seeds, max_rows); each draws from `rng` in a fixed
+# order, so that a seed always gives the same files.
+_BUILDERS: dict[str, Callable[[random.Random, dict, int], tuple[str, bytes]]] = {
+    "flip-csv": _flip_csv,
+    "flip-xlsx": lambda rng, base, _m: ("personnes.xlsx", flip(_any_xlsx(base, rng), rng)),
+    "truncate-csv": lambda rng, base, _m: ("personnes.csv", truncate(base["csv-cp1252"][1], rng)),
+    "truncate-xlsx": lambda rng, base, _m: ("personnes.xlsx", truncate(base["xlsx"][1], rng)),
+    "member-corrupt": lambda rng, base, _m: (
+        "personnes.xlsx",
+        member_corrupt(_any_xlsx(base, rng), rng),
+    ),
+    "member-damage": lambda rng, base, _m: (
+        "personnes.xlsx",
+        member_damage(_any_xlsx(base, rng), rng),
+    ),
+    "value-damage": lambda rng, _b, _m: ("personnes.xlsx", xlsx_value_damage(rng)),
+    "encoding": lambda rng, _b, _m: ("personnes.csv", encoding_mutant(rng)),
+    "csv-structure": lambda rng, _b, max_rows: (
+        "personnes.csv",
+        csv_structure_mutant(rng, max_rows=max_rows),
+    ),
+    "xml-bomb": _xml_bomb,
+    "zip-bomb": lambda rng, _b, _m: ("bombe.xlsx", ratio_bomb(rng.randint(60_000, 120_000))),
+    "wide-row": lambda rng, _b, _m: (
+        "large.xlsx",
+        wide_row_xlsx(rng.randint(150_000, 250_000), rng),
+    ),
+    "many-rows-xlsx": _many_rows,
+    "zip-layout": lambda rng, _b, _m: ("personnes.xlsx", zip_layout_mutant(rng)),
+}
+
+
 def mutant(rng: random.Random, kind: str, *, max_rows: int) -> tuple[str, bytes]:
     base = seeds()
-    if kind == "flip-csv":
-        name, content = base[rng.choice(["csv-cp1252", "csv-utf8-bom"])]
-        return name, flip(content, rng)
-    if kind == "flip-xlsx":
-        return "personnes.xlsx", flip(base[rng.choice(["xlsx", "xlsx-shared"])][1], rng)
-    if kind == "truncate-csv":
-        return "personnes.csv", truncate(base["csv-cp1252"][1], rng)
-    if kind == "truncate-xlsx":
-        return "personnes.xlsx", truncate(base["xlsx"][1], rng)
-    if kind == "member-corrupt":
-        return "personnes.xlsx", member_corrupt(base[rng.choice(["xlsx", "xlsx-shared"])][1], rng)
-    if kind == "member-damage":
-        return "personnes.xlsx", member_damage(base[rng.choice(["xlsx", "xlsx-shared"])][1], rng)
-    if kind == "value-damage":
-        return "personnes.xlsx", xlsx_value_damage(rng)
-    if kind == "encoding":
-        return "personnes.csv", encoding_mutant(rng)
-    if kind == "csv-structure":
-        return "personnes.csv", csv_structure_mutant(rng, max_rows=max_rows)
-    if kind == "xml-bomb":
-        member = rng.choice(
-            ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml"]
-        )
-        return "personnes.xlsx", xml_bomb(
-            base["xlsx-shared"][1], member, rng.choice(["laughs", "quadratic", "external"])
-        )
-    if kind == "zip-bomb":
-        return "bombe.xlsx", ratio_bomb(rng.randint(60_000, 120_000))
-    if kind == "wide-row":
-        return "large.xlsx", wide_row_xlsx(rng.randint(150_000, 250_000), rng)
-    if kind == "many-rows-xlsx":
-        return "long.xlsx", many_rows_xlsx(max_rows + 10_002 + rng.randint(1, 500), rng)
-    if kind == "zip-layout":
-        return "personnes.xlsx", zip_layout_mutant(rng)
-    return binary_mutant(rng)
+    build = _BUILDERS.get(kind)
+    if build is None:
+        return binary_mutant(rng)
+    return build(rng, base, max_rows)
 
 
 def mutants(seed: int, count: int, *, max_rows: int) -> Iterator[tuple[str, str, bytes]]:

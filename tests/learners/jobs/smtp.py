@@ -16,47 +16,62 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self):
-        server = self.server
+        self.recipients: list[str] = []
         self.reply("220 localhost test SMTP")
-        recipients: list[str] = []
         while True:
             line = self.rfile.readline()
             if not line:
                 return
-            command = line.decode(errors="replace").strip()
-            verb = command[:4].upper()
-            if verb in {"EHLO", "HELO"}:
-                self.reply("250 localhost")
-            elif verb == "MAIL":
-                if server.drop_after is not None and len(server.messages) >= server.drop_after:
-                    return  # the server goes away mid-batch
-                recipients = []
-                self.reply("250 OK")
-            elif verb == "RCPT":
-                address = command.split(":", 1)[1].strip().strip("<>")
-                if address in server.refused:
-                    self.reply("550 No such user")
-                else:
-                    recipients.append(address)
-                    self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                data = b""
-                while True:
-                    chunk = self.rfile.readline()
-                    if chunk in (b".\r\n", b".\n", b""):
-                        break
-                    data += chunk
-                server.messages.append((recipients, message_from_bytes(data)))
-                self.reply("250 OK queued")
-            elif verb == "RSET":
-                recipients = []
-                self.reply("250 OK")
-            elif verb == "QUIT":
-                self.reply("221 Bye")
+            if not self.answer(line.decode(errors="replace").strip()):
                 return
-            else:
-                self.reply("250 OK")
+
+    def answer(self, command: str) -> bool:
+        """Answer one command; False when the connection ends."""
+        verb = command[:4].upper()
+        if verb in {"EHLO", "HELO"}:
+            self.reply("250 localhost")
+        elif verb == "MAIL":
+            return self.on_mail()
+        elif verb == "RCPT":
+            self.on_recipient(command)
+        elif verb == "DATA":
+            self.on_data()
+        elif verb == "RSET":
+            self.recipients = []
+            self.reply("250 OK")
+        elif verb == "QUIT":
+            self.reply("221 Bye")
+            return False
+        else:
+            self.reply("250 OK")
+        return True
+
+    def on_mail(self) -> bool:
+        server = self.server
+        if server.drop_after is not None and len(server.messages) >= server.drop_after:
+            return False  # the server goes away mid-batch
+        self.recipients = []
+        self.reply("250 OK")
+        return True
+
+    def on_recipient(self, command: str) -> None:
+        address = command.split(":", 1)[1].strip().strip("<>")
+        if address in self.server.refused:
+            self.reply("550 No such user")
+        else:
+            self.recipients.append(address)
+            self.reply("250 OK")
+
+    def on_data(self) -> None:
+        self.reply("354 End data with <CR><LF>.<CR><LF>")
+        data = b""
+        while True:
+            chunk = self.rfile.readline()
+            if chunk in (b".\r\n", b".\n", b""):
+                break
+            data += chunk
+        self.server.messages.append((self.recipients, message_from_bytes(data)))
+        self.reply("250 OK queued")
 
 
 class _Server(socketserver.ThreadingTCPServer):

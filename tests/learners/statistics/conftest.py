@@ -47,117 +47,143 @@ def _present(session, *people, status=AttendanceStatus.PRESENT):
         AttendanceFactory(session=session, learner=person, status=status)
 
 
-@pytest.fixture
-def world(structure_a, structure_b, counsellor_a, counsellor_b):
-    c1 = CommuneFactory(insee_code="T8501", name="Landeronde")
-    c2 = CommuneFactory(insee_code="T8502", name="Aizenay")
-    ca = counsellor_a.counsellor
-    cb = counsellor_b.counsellor
-    ca2 = CounsellorFactory(structure=structure_a)
-    manager = CounsellorFactory(structure=structure_a, is_structure_manager=True)
-    va = VenueFactory(structure=structure_a, commune=c1, name="Mairie de Landeronde")
-    vb = VenueFactory(structure=structure_b, commune=c2, name="Médiathèque d'Aizenay")
-    atelier_x = AtelierPageFactory(title="Se protéger des arnaques")
-    email, security, papers = (
+def _person(birth_year, commune, gender, social, *, structure):
+    return LearnerFactory(
+        birth_year=birth_year,
+        commune=commune,
+        gender=gender,
+        social_status=social,
+        structure=structure,
+    )
+
+
+def _observe(who, comp, rank, day):
+    Observation.objects.create(
+        learner=who, competence=comp, level=level("socle", rank), observed_on=day
+    )
+
+
+def _staff_places_and_themes(w):
+    w.c1 = CommuneFactory(insee_code="T8501", name="Landeronde")
+    w.c2 = CommuneFactory(insee_code="T8502", name="Aizenay")
+    w.ca = w.counsellor_a.counsellor
+    w.cb = w.counsellor_b.counsellor
+    w.ca2 = CounsellorFactory(structure=w.structure_a)
+    w.manager = CounsellorFactory(structure=w.structure_a, is_structure_manager=True)
+    w.va = VenueFactory(structure=w.structure_a, commune=w.c1, name="Mairie de Landeronde")
+    w.vb = VenueFactory(structure=w.structure_b, commune=w.c2, name="Médiathèque d'Aizenay")
+    w.atelier_x = AtelierPageFactory(title="Se protéger des arnaques")
+    w.email, w.security, w.papers = (
         theme("e-mail"),
         theme("securite-numerique"),
         theme("demarches-papiers"),
     )
 
-    def person(birth_year, commune, gender, social, structure=structure_a):
-        return LearnerFactory(
-            birth_year=birth_year,
-            commune=commune,
-            gender=gender,
-            social_status=social,
-            structure=structure,
-        )
 
-    p1 = person(2007, c1, Gender.FEMALE, SocialStatus.STUDENT)
-    p2 = person(1950, c2, Gender.MALE, SocialStatus.RETIRED)
-    p3 = person(1990, c1, Gender.MALE, SocialStatus.EMPLOYED)
-    p4 = person(None, None, Gender.UNKNOWN, SocialStatus.UNKNOWN, structure=structure_b)
-    p5 = person(1984, c1, Gender.FEMALE, SocialStatus.EMPLOYED)
-    p6 = person(2000, c2, Gender.MALE, SocialStatus.EMPLOYED)
+def _people(w):
+    a, b = w.structure_a, w.structure_b
+    w.p1 = _person(2007, w.c1, Gender.FEMALE, SocialStatus.STUDENT, structure=a)
+    w.p2 = _person(1950, w.c2, Gender.MALE, SocialStatus.RETIRED, structure=a)
+    w.p3 = _person(1990, w.c1, Gender.MALE, SocialStatus.EMPLOYED, structure=a)
+    w.p4 = _person(None, None, Gender.UNKNOWN, SocialStatus.UNKNOWN, structure=b)
+    w.p5 = _person(1984, w.c1, Gender.FEMALE, SocialStatus.EMPLOYED, structure=a)
+    w.p6 = _person(2000, w.c2, Gender.MALE, SocialStatus.EMPLOYED, structure=a)
 
+
+def _sessions(w):
     d = datetime.date
-    s0 = _session(d(2023, 11, 10), structure=structure_a, counsellors=[ca], venue=va)
-    s1 = _session(d(2024, 3, 10), structure=structure_a, counsellors=[ca], venue=va)
-    s1.themes.set([email])
-    s2 = _session(
+    a, b = w.structure_a, w.structure_b
+    w.s0 = _session(d(2023, 11, 10), structure=a, counsellors=[w.ca], venue=w.va)
+    w.s1 = _session(d(2024, 3, 10), structure=a, counsellors=[w.ca], venue=w.va)
+    w.s1.themes.set([w.email])
+    w.s2 = _session(
         d(2024, 4, 2),
-        structure=structure_b,
-        counsellors=[cb],
-        venue=vb,
+        structure=b,
+        counsellors=[w.cb],
+        venue=w.vb,
         kind=SessionKind.WORKSHOP,
-        atelier=atelier_x,
+        atelier=w.atelier_x,
         duration_minutes=120,
     )
-    s2.themes.set([security])
-    s3 = _session(
+    w.s2.themes.set([w.security])
+    w.s3 = _session(
         d(2024, 4, 9),
-        structure=structure_b,
-        counsellors=[cb],
-        venue=vb,
+        structure=b,
+        counsellors=[w.cb],
+        venue=w.vb,
         kind=SessionKind.WORKSHOP,
-        atelier=atelier_x,
+        atelier=w.atelier_x,
         duration_minutes=120,
     )
-    s4 = _session(
+    w.s4 = _session(
         d(2024, 12, 31),
         hour=23,
         minute=30,
-        structure=structure_a,
-        counsellors=[ca2],
+        structure=a,
+        counsellors=[w.ca2],
         kind=SessionKind.DISCUSSION,
         duration_minutes=30,
     )
-    s4.themes.set([papers])
-    s5 = _session(
-        d(2025, 1, 5),
-        structure=structure_a,
-        counsellors=[ca],
-        venue=va,
-        kind=SessionKind.INDIVIDUAL,
+    w.s4.themes.set([w.papers])
+    w.s5 = _session(
+        d(2025, 1, 5), structure=a, counsellors=[w.ca], venue=w.va, kind=SessionKind.INDIVIDUAL
     )
-    s6 = _session(
+    w.s6 = _session(
         d(2024, 6, 1),
-        structure=structure_a,
-        counsellors=[ca, ca2],
-        venue=va,
+        structure=a,
+        counsellors=[w.ca, w.ca2],
+        venue=w.va,
         kind=SessionKind.WORKSHOP,
         duration_minutes=90,
     )
-    _present(s0, p2)
-    _present(s1, p1, p2)
-    _present(s1, p3, status=AttendanceStatus.ABSENT)
-    _present(s2, p1, p4)
-    AnonymousParticipants.objects.create(session=s2, age_band="70_plus", gender="feminin", count=3)
-    _present(s3, p1)
-    _present(s4, p5)
-    _present(s5, p6)
-    _present(s6, p2, p5)
 
-    s1_comp, s2_comp = competence("S1.1"), competence("S1.2")
 
-    def observe(who, comp, rank, day):
-        Observation.objects.create(
-            learner=who, competence=comp, level=level("socle", rank), observed_on=day
-        )
+def _attendances(w):
+    _present(w.s0, w.p2)
+    _present(w.s1, w.p1, w.p2)
+    _present(w.s1, w.p3, status=AttendanceStatus.ABSENT)
+    _present(w.s2, w.p1, w.p4)
+    AnonymousParticipants.objects.create(
+        session=w.s2, age_band="70_plus", gender="feminin", count=3
+    )
+    _present(w.s3, w.p1)
+    _present(w.s4, w.p5)
+    _present(w.s5, w.p6)
+    _present(w.s6, w.p2, w.p5)
 
-    observe(p1, s1_comp, 1, d(2023, 12, 1))
-    observe(p1, s1_comp, 1, d(2024, 3, 10))
-    observe(p1, s1_comp, 3, d(2024, 4, 9))
-    observe(p2, s1_comp, 0, d(2024, 3, 10))
-    observe(p2, s1_comp, 0, d(2024, 6, 1))
-    observe(p2, s2_comp, 2, d(2023, 11, 10))
-    observe(p2, s2_comp, 1, d(2024, 6, 1))
-    observe(p4, s2_comp, 0, d(2024, 4, 2))
-    observe(p4, s2_comp, 1, d(2024, 4, 9))
-    observe(p5, s2_comp, 2, d(2024, 6, 1))
-    observe(p5, s2_comp, 1, d(2024, 12, 31))
-    observe(p6, s2_comp, 0, d(2025, 1, 5))
-    observe(p6, s2_comp, 3, d(2025, 1, 6))
+
+def _observations(w):
+    d = datetime.date
+    w.s1_comp, w.s2_comp = competence("S1.1"), competence("S1.2")
+    _observe(w.p1, w.s1_comp, 1, d(2023, 12, 1))
+    _observe(w.p1, w.s1_comp, 1, d(2024, 3, 10))
+    _observe(w.p1, w.s1_comp, 3, d(2024, 4, 9))
+    _observe(w.p2, w.s1_comp, 0, d(2024, 3, 10))
+    _observe(w.p2, w.s1_comp, 0, d(2024, 6, 1))
+    _observe(w.p2, w.s2_comp, 2, d(2023, 11, 10))
+    _observe(w.p2, w.s2_comp, 1, d(2024, 6, 1))
+    _observe(w.p4, w.s2_comp, 0, d(2024, 4, 2))
+    _observe(w.p4, w.s2_comp, 1, d(2024, 4, 9))
+    _observe(w.p5, w.s2_comp, 2, d(2024, 6, 1))
+    _observe(w.p5, w.s2_comp, 1, d(2024, 12, 31))
+    _observe(w.p6, w.s2_comp, 0, d(2025, 1, 5))
+    _observe(w.p6, w.s2_comp, 3, d(2025, 1, 6))
+
+
+@pytest.fixture
+def world(structure_a, structure_b, counsellor_a, counsellor_b):
+    """The world of the module docstring, built in that order (factories draw names from a
+    shared random source, so the order fixes who is who)."""
+    w = SimpleNamespace(
+        structure_a=structure_a,
+        structure_b=structure_b,
+        counsellor_a=counsellor_a,
+        counsellor_b=counsellor_b,
+    )
+    _staff_places_and_themes(w)
+    _people(w)
+    _sessions(w)
+    _attendances(w)
+    _observations(w)
     summary_rebuild()
-
-    return SimpleNamespace(**locals())
+    return w
