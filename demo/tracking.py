@@ -544,6 +544,8 @@ def _counsellor_of_venue(venue_key: str) -> str:
 
 
 def _people(rng: random.Random, today: datetime.date) -> list[Person]:
+    """The star, then the others: every draw from `rng` in a fixed order (same people for
+    the same seed)."""
     trajectories = [name for name, count in TRAJECTORIES[1:] for _ in range(count)]
     rng.shuffle(trajectories)
     ages = [
@@ -554,93 +556,125 @@ def _people(rng: random.Random, today: datetime.date) -> list[Person]:
     # The star is one of the 70-79: take one out.
     ages.remove(next(a for a in ages if 70 <= a[0] <= 79))
     rng.shuffle(ages)
-    residences = list(RESIDENCES)
-    weights = [RESIDENCES[code][0] for code in residences]
-    used_names: set[tuple[str, str]] = set()
     last_names = list(LAST_NAMES)
     rng.shuffle(last_names)
-
-    star_venue = _venue_of(STAR["insee"])
-    people = [
-        Person(
-            index=0,
-            first_name=STAR["first_name"],
-            last_name=STAR["last_name"],
-            birth_year=today.year - STAR["age"],
-            gender=STAR["gender"],
-            social_status=SocialStatus.RETIRED,
-            insee=STAR["insee"],
-            venue=star_venue,
-            trajectory="star",
-            interests=list(STAR["interests"]),
-            start=6,
-            end=PERIOD_DAYS,
-            email="monique.gaborit@example.org",
-            phone="06 39 98 01 00",
-        )
-    ]
-    used_names.add((STAR["first_name"], STAR["last_name"]))
+    people = [_star(today)]
+    used_names: set[tuple[str, str]] = {(STAR["first_name"], STAR["last_name"])}
     for index, (trajectory, (age, generation)) in enumerate(
         zip(trajectories, ages, strict=True), start=1
     ):
-        roll = rng.random()
-        gender = Gender.FEMALE if roll < 0.56 else Gender.MALE if roll < 0.93 else Gender.UNKNOWN
-        name_gender = (
-            gender if gender != Gender.UNKNOWN else rng.choice([Gender.FEMALE, Gender.MALE])
-        )
-        while True:
-            first_name = rng.choice(FIRST_NAMES[(generation, name_gender)])
-            last_name = last_names[index % len(last_names)] if index % 10 != 3 else ""
-            if (first_name, last_name) not in used_names:
-                break
-            last_names.append(last_names.pop(0))
-        used_names.add((first_name, last_name))
-        birth_year = today.year - age if index % 29 != 7 else None
-        if age < 18:
-            status = SocialStatus.STUDENT
-        elif age < 25:
-            status = rng.choice([SocialStatus.STUDENT, SocialStatus.EMPLOYED,
-                                 SocialStatus.UNEMPLOYED])  # fmt: skip
-        elif age < 62:
-            status = rng.choice([SocialStatus.EMPLOYED, SocialStatus.UNEMPLOYED,
-                                 SocialStatus.EMPLOYED])  # fmt: skip
-        else:
-            status = SocialStatus.RETIRED
-        if index % 9 == 4:
-            status = SocialStatus.UNKNOWN
-        insee = rng.choices(residences, weights)[0]
-        if age < 25:
-            pool = CRCN_FOR_YOUNG
-            interests = rng.sample(pool, rng.randint(2, 3))
-        elif age < 60:
-            interests = rng.sample(SOCLE_FOR_ADULTS, rng.randint(2, 3))
-            interests += rng.sample(CRCN_FOR_ADULTS, rng.randint(0, 2))
-        else:
-            interests = rng.sample(SOCLE_FOR_SENIORS, rng.randint(2, 5))
-        start, end = _window(rng, trajectory)
-        person = Person(
-            index=index,
-            first_name=first_name,
-            last_name=last_name,
-            birth_year=birth_year,
-            gender=gender,
-            social_status=status,
-            insee=insee,
-            venue=_venue_of(insee),
-            trajectory=trajectory,
-            interests=interests,
-            start=start,
-            end=end,
-        )
-        if trajectory == "stuck":
-            person.stuck_on = interests[0]
-        if index % 4 == 1 and last_name:
-            local = f"{_ascii(first_name)}.{_ascii(last_name)}"
-            person.email = f"{local}@example.org"
-            if index % 8 == 1:
-                person.phone = f"06 39 98 {index // 100:02d} {index % 100:02d}"
+        person = _person(
+            rng, today, index=index, trajectory=trajectory, age=age, generation=generation,
+            last_names=last_names, used_names=used_names,
+        )  # fmt: skip
         people.append(person)
     return people
+
+
+def _star(today: datetime.date) -> Person:
+    return Person(
+        index=0,
+        first_name=STAR["first_name"],
+        last_name=STAR["last_name"],
+        birth_year=today.year - STAR["age"],
+        gender=STAR["gender"],
+        social_status=SocialStatus.RETIRED,
+        insee=STAR["insee"],
+        venue=_venue_of(STAR["insee"]),
+        trajectory="star",
+        interests=list(STAR["interests"]),
+        start=6,
+        end=PERIOD_DAYS,
+        email="monique.gaborit@example.org",
+        phone="06 39 98 01 00",
+    )
+
+
+def _person(
+    rng: random.Random,
+    today: datetime.date,
+    *,
+    index: int,
+    trajectory: str,
+    age: int,
+    generation: str,
+    last_names: list[str],
+    used_names: set[tuple[str, str]],
+) -> Person:
+    roll = rng.random()
+    gender = Gender.FEMALE if roll < 0.56 else Gender.MALE if roll < 0.93 else Gender.UNKNOWN
+    name_gender = gender if gender != Gender.UNKNOWN else rng.choice([Gender.FEMALE, Gender.MALE])
+    first_name, last_name = _unused_name(
+        rng, index=index, names=FIRST_NAMES[(generation, name_gender)],
+        last_names=last_names, used_names=used_names,
+    )  # fmt: skip
+    status = _social_status(rng, age=age, index=index)
+    insee = rng.choices(list(RESIDENCES), [weight for weight, *_ in RESIDENCES.values()])[0]
+    interests = _interests(rng, age=age)
+    start, end = _window(rng, trajectory)
+    person = Person(
+        index=index,
+        first_name=first_name,
+        last_name=last_name,
+        birth_year=today.year - age if index % 29 != 7 else None,
+        gender=gender,
+        social_status=status,
+        insee=insee,
+        venue=_venue_of(insee),
+        trajectory=trajectory,
+        interests=interests,
+        start=start,
+        end=end,
+    )
+    if trajectory == "stuck":
+        person.stuck_on = interests[0]
+    if index % 4 == 1 and last_name:
+        person.email = f"{_ascii(first_name)}.{_ascii(last_name)}@example.org"
+        if index % 8 == 1:
+            person.phone = f"06 39 98 {index // 100:02d} {index % 100:02d}"
+    return person
+
+
+def _unused_name(
+    rng: random.Random,
+    *,
+    index: int,
+    names: list[str],
+    last_names: list[str],
+    used_names: set[tuple[str, str]],
+) -> tuple[str, str]:
+    """A first and last name nobody has yet (every tenth person has no last name)."""
+    while True:
+        first_name = rng.choice(names)
+        last_name = last_names[index % len(last_names)] if index % 10 != 3 else ""
+        if (first_name, last_name) not in used_names:
+            break
+        last_names.append(last_names.pop(0))
+    used_names.add((first_name, last_name))
+    return first_name, last_name
+
+
+def _social_status(rng: random.Random, *, age: int, index: int) -> str:
+    if age < 18:
+        status = SocialStatus.STUDENT
+    elif age < 25:
+        status = rng.choice([SocialStatus.STUDENT, SocialStatus.EMPLOYED,
+                             SocialStatus.UNEMPLOYED])  # fmt: skip
+    elif age < 62:
+        status = rng.choice([SocialStatus.EMPLOYED, SocialStatus.UNEMPLOYED,
+                             SocialStatus.EMPLOYED])  # fmt: skip
+    else:
+        status = SocialStatus.RETIRED
+    return SocialStatus.UNKNOWN if index % 9 == 4 else status
+
+
+def _interests(rng: random.Random, *, age: int) -> list[str]:
+    if age < 25:
+        return rng.sample(CRCN_FOR_YOUNG, rng.randint(2, 3))
+    if age < 60:
+        interests = rng.sample(SOCLE_FOR_ADULTS, rng.randint(2, 3))
+        return interests + rng.sample(CRCN_FOR_ADULTS, rng.randint(0, 2))
+    return rng.sample(SOCLE_FOR_SENIORS, rng.randint(2, 5))
 
 
 def _ascii(text: str) -> str:
@@ -704,21 +738,35 @@ class _Levels:
 
 def _plan(
     rng: random.Random, people: list[Person], ateliers: list[AtelierPage], today: datetime.date
-):
-    """Every past session with its rows, in date order, plus the this-month appointments."""
-    levels_needed: list[Planned] = []
+) -> list[Planned]:
+    """Every past session with its rows, in date order, plus the this-month appointments.
+    The kinds of session are drawn in this order (same sessions for the same seed)."""
     by_venue: dict[str, list[Person]] = defaultdict(list)
     for person in people:
         by_venue[person.venue].append(person)
     start = today - datetime.timedelta(days=PERIOD_DAYS)
+    _occasional_visits(rng, people)
+    return [
+        *_permanences(rng, by_venue, start),
+        *_atelier_runs(rng, people, ateliers),
+        *_cafes(rng, by_venue),
+        *_home_visits(people, today),
+    ]
 
-    # Occasional visitors: one to three permanences after they first came.
+
+def _occasional_visits(rng: random.Random, people: list[Person]) -> None:
+    """Occasional visitors: one to three permanences after they first came."""
     for person in people:
         if person.trajectory == "occasional":
             days = range(person.start, PERIOD_DAYS)
             person.visits = sorted(rng.sample(list(days), min(len(days), rng.randint(1, 3))))
 
-    # Weekly permanences at each venue.
+
+def _permanences(
+    rng: random.Random, by_venue: dict[str, list[Person]], start: datetime.date
+) -> list[Planned]:
+    """Weekly permanences at each venue."""
+    planned_all = []
     for venue_key, venue in VENUES.items():
         weekday, hour, minute, duration, counsellor = venue["permanence"]
         first = (weekday - start.weekday()) % 7
@@ -734,42 +782,36 @@ def _plan(
                 title="Permanence numérique",
             )
             for person in by_venue[venue_key]:
-                if person.trajectory == "occasional":
-                    coming = any(day <= v < day + 7 for v in person.visits)
-                else:
-                    coming = (
-                        person.start <= day <= person.end
-                        and rng.random() < VISIT_PROBABILITY[person.trajectory]
-                    )
-                    if person.trajectory == "stuck" and day >= PERIOD_DAYS - 60:
-                        coming = coming or rng.random() < 0.5
-                if coming and len(planned.rows) < 9:
+                if _comes_to_permanence(rng, person, day) and len(planned.rows) < 9:
                     worked = [person.stuck_on] if person.stuck_on else []
                     worked += rng.sample(person.interests, 2 if person.trajectory == "star" else 1)
                     planned.rows.append((person.index, AttendanceStatus.PRESENT,
                                          dict.fromkeys(worked)))  # fmt: skip
-            levels_needed.append(planned)
+            planned_all.append(planned)
+    return planned_all
 
-    # Ateliers: each curriculum twice, at two venues, by their counsellors.
+
+def _comes_to_permanence(rng: random.Random, person: Person, day: int) -> bool:
+    if person.trajectory == "occasional":
+        return any(day <= v < day + 7 for v in person.visits)
+    coming = (
+        person.start <= day <= person.end and rng.random() < VISIT_PROBABILITY[person.trajectory]
+    )
+    if person.trajectory == "stuck" and day >= PERIOD_DAYS - 60:
+        coming = coming or rng.random() < 0.5
+    return coming
+
+
+def _atelier_runs(
+    rng: random.Random, people: list[Person], ateliers: list[AtelierPage]
+) -> list[Planned]:
+    """Ateliers: each curriculum twice, at two venues, by their counsellors."""
+    planned_all = []
     venue_keys = list(VENUES)
     for k, atelier in enumerate(ateliers):
         for run in range(2):
             venue_key = venue_keys[(k + run * 2) % len(venue_keys)]
             day = 12 + (k * 23 + run * 71) % (PERIOD_DAYS - 20)
-            structure = VENUES[venue_key]["structure"]
-            pool = [
-                p
-                for p in people
-                if VENUES[p.venue]["structure"] == structure
-                and p.start <= day <= p.end
-                and p.trajectory != "occasional"
-            ]
-            rng.shuffle(pool)
-            capacity = atelier.group_size_max or 8
-            chosen = pool[: min(capacity, rng.randint(4, 7))]
-            star = people[0]
-            if star not in chosen and star in pool and k < 3:
-                chosen = [star, *chosen[: capacity - 1]]
             planned = Planned(
                 day=day,
                 hour=14,
@@ -780,25 +822,58 @@ def _plan(
                 duration=atelier.duration_minutes or 120,
                 atelier=atelier,
             )
+            chosen = _atelier_group(rng, people, atelier, venue_key=venue_key, day=day, k=k)
             codes = [c.code for c in atelier.competences.all()]
             for person in chosen:
-                roll = rng.random()
-                status = (
-                    AttendanceStatus.PRESENT
-                    if roll < 0.85 or person is star
-                    else AttendanceStatus.ABSENT
-                    if roll < 0.95
-                    else AttendanceStatus.EXCUSED
-                )
+                status = _atelier_status(rng, is_star=person is people[0])
                 worked = codes if status == AttendanceStatus.PRESENT else []
                 planned.rows.append((person.index, status, dict.fromkeys(worked, None)))
-            levels_needed.append(planned)
+            planned_all.append(planned)
+    return planned_all
 
-    # Monthly "café numérique" (temps d'échange) at Mouilleron, with unregistered people.
+
+def _atelier_group(
+    rng: random.Random,
+    people: list[Person],
+    atelier: AtelierPage,
+    *,
+    venue_key: str,
+    day: int,
+    k: int,
+) -> list[Person]:
+    """Who comes: people of the venue's structure active that day (the star to the first
+    three ateliers)."""
+    structure = VENUES[venue_key]["structure"]
+    pool = [
+        p
+        for p in people
+        if VENUES[p.venue]["structure"] == structure
+        and p.start <= day <= p.end
+        and p.trajectory != "occasional"
+    ]
+    rng.shuffle(pool)
+    capacity = atelier.group_size_max or 8
+    chosen = pool[: min(capacity, rng.randint(4, 7))]
+    star = people[0]
+    if star not in chosen and star in pool and k < 3:
+        chosen = [star, *chosen[: capacity - 1]]
+    return chosen
+
+
+def _atelier_status(rng: random.Random, *, is_star: bool) -> str:
+    roll = rng.random()
+    if roll < 0.85 or is_star:
+        return AttendanceStatus.PRESENT
+    return AttendanceStatus.ABSENT if roll < 0.95 else AttendanceStatus.EXCUSED
+
+
+def _cafes(rng: random.Random, by_venue: dict[str, list[Person]]) -> list[Planned]:
+    """Monthly "café numérique" (temps d'échange) at Mouilleron, with unregistered people."""
+    planned_all = []
     for n, day in enumerate(range(15, PERIOD_DAYS, 30)):
         pool = [p for p in by_venue["mouilleron"] if p.start <= day <= p.end]
         chosen = rng.sample(pool, min(len(pool), rng.randint(2, 5)))
-        levels_needed.append(
+        planned_all.append(
             Planned(
                 day=day,
                 hour=10,
@@ -813,17 +888,21 @@ def _plan(
                 themes=["culture-numerique"],
             )
         )
+    return planned_all
 
-    # Home visits for some of the oldest people (their own counsellor).
+
+def _home_visits(people: list[Person], today: datetime.date) -> list[Planned]:
+    """Home visits for some of the oldest people (their own counsellor)."""
     oldest = [
         p
         for p in people[1:]
         if p.birth_year and today.year - p.birth_year >= 84 and p.trajectory != "stopped"
     ][:3]
+    planned_all = []
     for n, person in enumerate(oldest):
         for visit in range(2):
             day = min(PERIOD_DAYS - 3, max(person.start, 20) + 40 * visit + 9 * n)
-            levels_needed.append(
+            planned_all.append(
                 Planned(
                     day=day,
                     hour=10,
@@ -842,7 +921,7 @@ def _plan(
                     ],  # fmt: skip
                 )
             )
-    return levels_needed
+    return planned_all
 
 
 def _this_month_appointments(
