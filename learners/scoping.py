@@ -35,7 +35,6 @@ from learners.models import (
     Session,
     SharingConsent,
     Structure,
-    Venue,
 )
 from learners.roles import user_roles
 
@@ -182,13 +181,6 @@ def summaries_visible(user: AnyUser) -> QuerySet[CompetenceSummary]:
     return CompetenceSummary.objects.filter(
         summaries_readable_filter(scope), learner__structure_links__structure_id=scope
     )
-
-
-def venues_visible(user: AnyUser) -> QuerySet[Venue]:
-    """Venues are public facts: every counsellor and coordinator may pick any of them."""
-    if scope_structure_id(user) is None:
-        return Venue.objects.none()
-    return Venue.objects.all()
 
 
 def structures_choosable(user: AnyUser) -> QuerySet[Structure]:

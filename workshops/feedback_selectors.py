@@ -6,8 +6,10 @@ database; Python only arranges a bounded number of grouped rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from wagtail.models import Revision
@@ -70,7 +72,7 @@ def guide_feedback_by_version(*, guide: GuidePage) -> list[VersionFeedback]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_version: dict[int | None, list[dict]] = {}
+    by_version: dict[int | None, list[Mapping[str, Any]]] = {}
     for row in counts:
         by_version.setdefault(row["version"], []).append(row)
     versions = sorted(by_version, key=lambda v: (v is not None, v or 0), reverse=True)
@@ -95,12 +97,13 @@ def guide_feedback_by_version(*, guide: GuidePage) -> list[VersionFeedback]:
             comments=comments.get(version, []),
         )
         stuck_by_step: dict[int, int] = {}
-        for row in by_version[version]:
-            if row["kind"] == HELPED:
-                item.helped += row["n"]
-            elif row["kind"] == STUCK:
-                item.stuck += row["n"]
-                stuck_by_step[row["step"]] = stuck_by_step.get(row["step"], 0) + row["n"]
+        for counted in by_version[version]:
+            if counted["kind"] == HELPED:
+                item.helped += counted["n"]
+            elif counted["kind"] == STUCK:
+                item.stuck += counted["n"]
+                step = counted["step"]
+                stuck_by_step[step] = stuck_by_step.get(step, 0) + counted["n"]
         last_step = max([len(titles), *stuck_by_step.keys()], default=0)
         item.steps = [
             StepCount(

@@ -1,5 +1,5 @@
 """The image renditions a guide uses: one list, read by the templates (through
-`workshops.templatetags.guide_images`) and by the publication task that pre-generates them
+`workshops.templatetags.workshops_tags`) and by the publication task that pre-generates them
 (`workshops.tasks.guide_renditions_generate`). Change a spec here and both follow.
 
 Step pictures are served at three widths (a 360px phone, a 720px phone at 2x or a tablet,

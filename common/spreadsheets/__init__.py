@@ -55,7 +55,6 @@ from common.spreadsheets.reader import (
     cell_text,
     csv_encoding,
     spreadsheet_read,
-    text_decode,
 )
 from common.spreadsheets.uploads import (
     FORMATS,
@@ -130,7 +129,6 @@ __all__ = [
     "looks_like_formula",
     "not_csv_message",
     "spreadsheet_read",
-    "text_decode",
     "time_parse",
     "too_many_rows_message",
     "upload_check",

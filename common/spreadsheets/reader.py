@@ -191,17 +191,6 @@ def _decodes(content: bytes, encoding: str) -> bool:
     return True
 
 
-def text_decode(content: bytes) -> str:
-    """The whole text of a small CSV file (see `csv_encoding`)."""
-    encoding = csv_encoding(content)
-    try:
-        return content.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise SpreadsheetError(
-            _("L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8.")
-        ) from exc
-
-
 def _csv_lines(stream: io.TextIOWrapper, first: list[str]) -> Iterator[str]:
     """Physical lines; one longer than MAX_LINE_CHARS is refused (never read whole)."""
     number = 0

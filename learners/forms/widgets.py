@@ -8,7 +8,7 @@ bytes as Django's templates `django/forms/widgets/{input,text,number,date,time,.
 `select.html` + `select_option.html`, `radio.html`/`checkbox_select.html`
 (`multiple_input.html`) + `radio_option.html`/`checkbox_option.html`
 (`input_option.html`), `textarea.html` and `attrs.html`, whitespace and newlines included
-(tests/learners/test_widgets.py compares them with Django's widgets).
+(tests/learners/forms/test_widgets.py compares them with Django's widgets).
 
 Still worth it with Django's cached template loader (on whenever DEBUG is off):
 bench/widgets.py renders the real attendance sheet (12 people, 3 competences) both ways;

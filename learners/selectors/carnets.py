@@ -1,4 +1,5 @@
-"""What the public carnet page shows (the view has opened the carnet with `carnet_open`)."""
+"""What the public carnet page shows (the view has opened the carnet with
+`carnet_open_attempt`, or reads it back from the session with `carnet_openable_get`)."""
 
 from __future__ import annotations
 

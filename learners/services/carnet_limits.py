@@ -218,8 +218,3 @@ def carnet_failure_release(keys: RateLimitKeys) -> None:
     _decr(keys.client)
     _decr(keys.network)
     _decr(keys.everyone)
-
-
-def carnet_rate_limit_status(*, ip_address: str) -> CarnetRateLimited | None:
-    """Whether this client would be refused now (reads only, counts nothing)."""
-    return carnet_limit_state(ip_address=ip_address).limited

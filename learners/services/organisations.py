@@ -15,11 +15,12 @@ from learners.models import Commune, Counsellor, Structure, Venue
 from learners.roles import is_coordinator, roles_cache_clear
 from learners.scoping import can_write_structure
 from workshops.roles import COUNSELLORS
+from workshops.services.editorial import structure_collection_ensure
 
 from ._common import apply_data, refuse, reject_unknown
 
 if TYPE_CHECKING:
-    from wagtail.models import Collection
+    pass
 
 STRUCTURE_FIELDS = frozenset({"name", "kind", "siret", "commune"})
 VENUE_FIELDS = frozenset(
@@ -43,15 +44,6 @@ VENUE_FIELDS = frozenset(
 )
 
 
-def _editorial_ensure(name: str) -> tuple[Collection, Group] | None:
-    """`workshops.services.editorial.structure_collection_ensure` when it exists, else None."""
-    try:
-        from workshops.services.editorial import structure_collection_ensure
-    except ImportError:
-        return None
-    return structure_collection_ensure(name=name)
-
-
 def structure_create(
     *,
     name: str,
@@ -69,9 +61,7 @@ def structure_create(
     structure = Structure(name=name.strip(), kind=kind, commune=commune, siret=siret.strip())
     structure.full_clean()
     with transaction.atomic():
-        ensured = _editorial_ensure(structure.name)
-        if ensured is not None:
-            structure.collection = ensured[0]
+        structure.collection = structure_collection_ensure(name=structure.name)[0]
         structure.save()
     return structure
 
@@ -111,14 +101,13 @@ def counsellor_create(
         counsellor.communes.set(list(communes))
         group, _created = Group.objects.get_or_create(name=COUNSELLORS)
         user.groups.add(group)
-        ensured = _editorial_ensure(
-            structure.collection.name if structure.collection is not None else structure.name
+        collection, editors = structure_collection_ensure(
+            name=structure.collection.name if structure.collection is not None else structure.name
         )
-        if ensured is not None:
-            if structure.collection_id is None:
-                structure.collection = ensured[0]
-                structure.save(update_fields=["collection"])
-            user.groups.add(ensured[1])
+        if structure.collection_id is None:
+            structure.collection = collection
+            structure.save(update_fields=["collection"])
+        user.groups.add(editors)
     roles_cache_clear(user)
     return counsellor
 
