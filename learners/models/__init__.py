@@ -3,6 +3,20 @@ competence progress, carnets and the audit log. Personal data is never registere
 Wagtail snippet: admin screens are ModelViewSets scoped by `learners.selectors`."""
 
 from .audit import AuditLog
+from .bookings import (
+    BOOKING_ACTIVE_STATUSES,
+    BOOKING_SEAT_STATUSES,
+    AppointmentRequest,
+    AppointmentRequestStatus,
+    Booking,
+    BookingStatus,
+    CancelledBy,
+    MessageChannel,
+    MessageKind,
+    MessageSent,
+    SessionSeries,
+    SignupScope,
+)
 from .carnets import Carnet, GuideRead
 from .geography import Commune
 from .imports import ImportJob, ImportKind, ImportStatus
@@ -15,6 +29,18 @@ from .sharing import ConsentMethod, LinkRequest, SharingConsent
 from .statistics import StatisticsSnapshot
 
 __all__ = [
+    "BOOKING_ACTIVE_STATUSES",
+    "BOOKING_SEAT_STATUSES",
+    "AppointmentRequest",
+    "AppointmentRequestStatus",
+    "Booking",
+    "BookingStatus",
+    "CancelledBy",
+    "MessageChannel",
+    "MessageKind",
+    "MessageSent",
+    "SessionSeries",
+    "SignupScope",
     "AnonymousParticipants",
     "Attendance",
     "AuditLog",

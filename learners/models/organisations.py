@@ -122,6 +122,16 @@ class Venue(models.Model):
         blank=True,
         help_text=_("Surdité, handicaps moteurs, déficience visuelle, illettrisme…"),
     )
+    access_details = models.TextField(
+        _("modalités d'accès"),
+        blank=True,
+        help_text=_("Comment venir : bus, parking, entrée, étage."),
+    )
+    takes_appointments = models.BooleanField(
+        _("prend des rendez-vous"),
+        default=False,
+        help_text=_("Une personne peut demander un rendez-vous en ligne depuis la page du lieu."),
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     website = models.URLField(_("site web"), blank=True)

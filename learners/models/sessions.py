@@ -85,6 +85,44 @@ class Session(models.Model):
         help_text=_("Laisser vide si le nombre de places n'est pas limité."),
     )
     level = models.CharField(_("niveau"), max_length=20, choices=WorkshopLevel.choices, blank=True)
+    # The public agenda (« Près de chez vous »): whether and how the session is offered.
+    series = models.ForeignKey(
+        "learners.SessionSeries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("cycle"),
+    )
+    is_published = models.BooleanField(
+        _("publiée dans l'agenda"),
+        default=False,
+        help_text=_("Visible de tous sur « Près de chez vous », avec l'inscription en ligne."),
+    )
+    waitlist_capacity = models.PositiveSmallIntegerField(
+        _("places sur liste d'attente"),
+        default=10,
+        help_text=_("0 : pas de liste d'attente une fois la séance complète."),
+    )
+    audiences = models.ManyToManyField(
+        "workshops.Audience", blank=True, related_name="sessions", verbose_name=_("publics")
+    )
+    what_to_bring = models.TextField(
+        _("à apporter"),
+        blank=True,
+        help_text=_(
+            "Par exemple : votre téléphone chargé, vos identifiants, une pièce d'identité."
+        ),
+    )
+    accessibility_note = models.TextField(
+        _("accessibilité"),
+        blank=True,
+        help_text=_(
+            "Accès en fauteuil roulant, boucle magnétique, salle à l'étage sans ascenseur…"
+        ),
+    )
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
     external_id = models.CharField(
         _("identifiant externe"),
         max_length=100,
@@ -116,6 +154,12 @@ class Session(models.Model):
             models.Index(
                 fields=["atelier", "structure", "start"], name="session_atelier_cycle_idx"
             ),
+            # The public agenda: upcoming published sessions of a set of venues.
+            models.Index(
+                fields=["venue", "start"],
+                condition=models.Q(is_published=True, cancelled_at__isnull=True),
+                name="session_agenda_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -140,6 +184,10 @@ class Session(models.Model):
     @property
     def local_date(self) -> datetime.date:
         return timezone.localdate(self.start)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def is_collective(self) -> bool:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", home_views.search, name="search"),
     path("fiches/avis/<int:page_id>/", feedback_views.guide_feedback, name="guide_feedback"),
+    path("pres-de-chez-vous/", include("agenda.urls")),
     path("carnet/", carnet_views.carnet, name="carnet"),
     path("carnet/fermer/", carnet_views.carnet_close, name="carnet_close"),
     path(

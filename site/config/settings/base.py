@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "health",
     "workshops",
     "learners",
+    "agenda",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
