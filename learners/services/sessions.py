@@ -37,6 +37,7 @@ from learners.models import (
 )
 from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, can_access_session, learners_visible
+from learners.selectors.places import seats_taken_count
 from workshops.models import AtelierPage, Competence, Level, Theme
 
 from ._common import apply_data, refuse
@@ -194,7 +195,7 @@ def session_update(
     session.full_clean()
     with transaction.atomic():
         if session.capacity is not None:
-            taken = session.attendances.filter(status__in=SEAT_TAKING_STATUSES).count()
+            taken = seats_taken_count(session.pk)
             if taken > session.capacity:
                 raise ValidationError(
                     {
@@ -261,7 +262,7 @@ def attendance_register(
         existing = Attendance.objects.filter(session=locked, learner=learner).first()
         if existing is not None and existing.status != AttendanceStatus.WAITING:
             return existing
-        taken = locked.attendances.filter(status__in=SEAT_TAKING_STATUSES).count()
+        taken = seats_taken_count(locked.pk)
         full = locked.capacity is not None and taken >= locked.capacity
         if full and not waitlist:
             assert locked.capacity is not None  # full implies a capacity

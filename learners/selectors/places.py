@@ -1,0 +1,92 @@
+"""Places of a session: who holds one, how many are free, how long the waiting list is.
+
+A place is held by an attendance « inscrit » or « présent » (registered by a counsellor),
+or by a public sign-up (`Booking`) confirmed or offered that is not yet linked to an
+attendance (once a counsellor marks the person present, the attendance holds the place and
+the sign-up points to it: counted once). Both the public sign-up and the counsellor's
+registration count places with `seats_taken_count`, inside a transaction that locks the
+session row, so two requests cannot both take the last place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from learners.choices import SEAT_TAKING_STATUSES
+from learners.models import (
+    BOOKING_SEAT_STATUSES,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Session,
+)
+
+
+@dataclass(frozen=True)
+class Places:
+    capacity: int | None  # None: places not limited
+    taken: int
+    waiting: int
+    waitlist_capacity: int
+
+    @property
+    def free(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+    @property
+    def waitlist_open(self) -> bool:
+        return self.waiting < self.waitlist_capacity
+
+
+def seats_taken_count(session_id: int) -> int:
+    """Places held at this session (two queries; call it with the session row locked)."""
+    attendances = Attendance.objects.filter(
+        session_id=session_id, status__in=SEAT_TAKING_STATUSES
+    ).count()
+    bookings = Booking.objects.filter(
+        session_id=session_id, status__in=BOOKING_SEAT_STATUSES, attendance__isnull=True
+    ).count()
+    return attendances + bookings
+
+
+def places_by_session(sessions: Iterable[Session]) -> dict[int, Places]:
+    """Places of many sessions in two queries (the agenda's lists)."""
+    sessions = list(sessions)
+    ids = [s.pk for s in sessions]
+    held = dict(
+        Attendance.objects.filter(session_id__in=ids, status__in=SEAT_TAKING_STATUSES)
+        .values_list("session_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    booked = {
+        row["session_id"]: row
+        for row in Booking.objects.filter(session_id__in=ids)
+        .values("session_id")
+        .annotate(
+            seats=Count("id", filter=Q(status__in=BOOKING_SEAT_STATUSES, attendance__isnull=True)),
+            waiting=Count("id", filter=Q(status=BookingStatus.WAITING)),
+        )
+        .order_by()
+    }
+    places = {}
+    for session in sessions:
+        row: dict[str, int] = booked.get(session.pk, {})
+        places[session.pk] = Places(
+            capacity=session.capacity,
+            taken=held.get(session.pk, 0) + row.get("seats", 0),
+            waiting=row.get("waiting", 0),
+            waitlist_capacity=session.waitlist_capacity,
+        )
+    return places
+
+
+def session_places(session: Session) -> Places:
+    return places_by_session([session])[session.pk]
