@@ -66,8 +66,8 @@ def places_by_session(sessions: Iterable[Session]) -> dict[int, Places]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    booked = {
-        row["session_id"]: row
+    booked: dict[int, tuple[int, int]] = {
+        row["session_id"]: (row["seats"], row["waiting"])
         for row in Booking.objects.filter(session_id__in=ids)
         .values("session_id")
         .annotate(
@@ -78,11 +78,11 @@ def places_by_session(sessions: Iterable[Session]) -> dict[int, Places]:
     }
     places = {}
     for session in sessions:
-        row: dict[str, int] = booked.get(session.pk, {})
+        seats, waiting = booked.get(session.pk, (0, 0))
         places[session.pk] = Places(
             capacity=session.capacity,
-            taken=held.get(session.pk, 0) + row.get("seats", 0),
-            waiting=row.get("waiting", 0),
+            taken=held.get(session.pk, 0) + seats,
+            waiting=waiting,
             waitlist_capacity=session.waitlist_capacity,
         )
     return places
