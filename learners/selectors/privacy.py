@@ -18,7 +18,9 @@ Audit entries say when, what, and which structure (or "la coordination du résea
 or changed the record, not the staff member's login (CJEU C-579/21: the dates and
 purposes of consultations are due, the employees' identities are not).
 
-A constant number of queries (about twelve) whatever the amount of data.
+A constant number of queries (about fourteen) whatever the amount of data. Sign-ups
+made with the person's phone or e-mail but never linked to them are found by the export
+by contact (`learners.selectors.bookings_privacy.contact_data_export`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from learners.scoping import (
 )
 from workshops.models import Theme
 
+from .bookings_privacy import booking_items_of_learner
 from .people import _summaries_from, learner_get_for_user
 
 EXPORT_FORMAT_VERSION = 1
@@ -337,6 +340,11 @@ def learner_data_export(*, user: AnyUser, learner_id: int) -> dict[str, Any]:
         },
         "structures_qui_accompagnent": structures,
         "presences": attendances,
+        # Sign-ups made on the public agenda and linked to the person (those at the
+        # reader's structure's sessions; all of them for the coordination or with consent).
+        "inscriptions_en_ligne": booking_items_of_learner(
+            user=reader.user, learner=learner, complete=reader.complete or reader.consent
+        ),
         "observations": observations,
         "syntheses_par_competence": summaries,
         "carnets_de_progression": carnets,

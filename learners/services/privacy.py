@@ -29,6 +29,7 @@ import datetime
 import logging
 import time
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.conf import settings
@@ -56,11 +57,16 @@ from learners.selectors.privacy import months_before
 
 from ._common import refuse
 from .activity import structure_links_refresh
+from .bookings_privacy import (
+    ANONYMIZED_FIRST_NAME,
+    AgendaMinimisation,
+    agenda_minimise,
+    bookings_erase_for_learners,
+)
 from .import_jobs import import_jobs_expire, import_jobs_scrub
 
 logger = logging.getLogger(__name__)
 
-ANONYMIZED_FIRST_NAME = "Anonyme"
 # Reasons written in the audit row (no personal data: a fixed code and a label).
 REASON_REQUEST = "demande de la personne"
 REASON_RETENTION = "durée de conservation écoulée"
@@ -104,6 +110,8 @@ def _anonymize_locked(*, user: AnyUser | None, learners: list[Learner], reason: 
     if not learners:
         return 0
     import_jobs_scrub(learners=learners)  # before the names are erased: it looks for them
+    # Before the contacts are erased: sign-ups made with them are erased too.
+    bookings_erase_for_learners(user=user, learners=learners)
     now = timezone.now()
     old_ids = {learner.pk: learner.network_id for learner in learners}
     for learner in learners:
@@ -263,18 +271,21 @@ class RetentionResult:
     import_jobs_expired: int
     job_rows_deleted: int
     remaining: bool = False  # people left to anonymise by a follow-up run (budget spent)
+    agenda: AgendaMinimisation = dataclass_field(default_factory=AgendaMinimisation)
 
     @property
     def summary(self) -> str:
         return _(
             "%(anonymized)d personne(s) anonymisée(s), %(audit)d ligne(s) du journal "
             "d'accès supprimée(s), %(imports)d fichier(s) d'import effacé(s), %(jobs)d "
-            "trace(s) de tâches supprimée(s)"
+            "trace(s) de tâches supprimée(s), %(agenda)d inscription(s) ou demande(s) de "
+            "rendez-vous allégée(s)"
         ) % {
             "anonymized": self.anonymized,
             "audit": self.audit_rows_deleted,
             "imports": self.import_jobs_expired,
             "jobs": self.job_rows_deleted,
+            "agenda": self.agenda.total,
         }
 
     def as_dict(self) -> dict:
@@ -284,6 +295,10 @@ class RetentionResult:
             "import_jobs_expired": self.import_jobs_expired,
             "job_rows_deleted": self.job_rows_deleted,
             "remaining": self.remaining,
+            "agenda_contacts_after_session": self.agenda.contacts_after_session,
+            "agenda_contacts_after_cancel": self.agenda.contacts_after_cancel,
+            "agenda_first_names": self.agenda.first_names,
+            "agenda_appointment_requests": self.agenda.appointment_requests,
             "summary": self.summary,
         }
 
@@ -298,18 +313,21 @@ def retention_run(
     *, today: datetime.date | None = None, budget: float | None = None
 ) -> RetentionResult:
     """Anonymise the inactive people, purge old audit rows, erase abandoned import files,
-    and purge old job bookkeeping. Idempotent: a second run the same day does nothing.
-    `budget` bounds the anonymisation (see `learners_anonymize_inactive`); `remaining`
-    then says a follow-up run is needed."""
+    purge old job bookkeeping, and erase the agenda's contacts and names no longer needed
+    (`learners.services.bookings_privacy.agenda_minimise`). Idempotent: a second run the
+    same day does nothing. `budget` bounds the anonymisation (see
+    `learners_anonymize_inactive`); `remaining` then says a follow-up run is needed."""
     imports_expired = import_jobs_expire()  # first: fewer jobs to look through below
     anonymized = learners_anonymize_inactive(today=today, budget=budget)
     audit_deleted = audit_log_purge(today=today)
     jobs_deleted = job_bookkeeping_purge(today=today)
+    agenda = agenda_minimise(today=today)
     return RetentionResult(
         anonymized=anonymized,
         audit_rows_deleted=audit_deleted,
         import_jobs_expired=imports_expired,
         job_rows_deleted=jobs_deleted,
+        agenda=agenda,
         # Only after progress: a follow-up never loops on someone it cannot anonymise.
         remaining=bool(budget is not None and anonymized)
         and learners_inactive(today=today).exists(),

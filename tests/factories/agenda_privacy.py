@@ -1,0 +1,48 @@
+"""Sign-ups, appointment requests and messages sent, for the agenda's privacy tests
+(the sign-up branch may bring its own booking factories: these only set fields)."""
+
+from __future__ import annotations
+
+import secrets
+
+import factory
+
+from learners.models import AppointmentRequest, Booking, MessageSent
+from learners.models.bookings import BookingStatus, MessageChannel, MessageKind
+from tests.factories.learners import SessionFactory, VenueFactory
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    session = factory.SubFactory(SessionFactory)
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    first_name = "Josiane"
+    phone = factory.Sequence(lambda n: f"+3361234{n:04d}")
+    email = ""
+    reminder_consent = True
+    status = BookingStatus.CONFIRMED
+
+
+class AppointmentRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppointmentRequest
+
+    venue = factory.SubFactory(VenueFactory)
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    first_name = "Marcel"
+    phone = factory.Sequence(lambda n: f"+3361299{n:04d}")
+    availability = "le mardi matin"
+    topic = "dossier de retraite"
+
+
+def message_sent(booking: Booking, kind: str = MessageKind.CONFIRMATION) -> MessageSent:
+    return MessageSent.objects.create(
+        structure=booking.session.structure,
+        booking=booking,
+        channel=MessageChannel.SMS,
+        kind=kind,
+        session_start=booking.session.start,
+        segments=1,
+    )
