@@ -14,13 +14,15 @@ person's data export (`booking_items_of_learner`, used by `learners.selectors.pr
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,6 +120,19 @@ def contact_parse(*, phone: str = "", email: str = "") -> Contact:
     if contact.is_empty:
         raise ValidationError(_("Indiquez un numéro de téléphone ou une adresse e-mail."))
     return contact
+
+
+_R = TypeVar("_R", Booking, AppointmentRequest)
+
+
+def with_any_contact(rows: QuerySet[_R], contacts: Iterable[Contact]) -> QuerySet[_R]:
+    """Rows made with any of these contacts, in one query whatever their number."""
+    contacts = list(contacts)
+    phones = {c.phone for c in contacts if c.phone}
+    emails = {c.email for c in contacts if c.email}
+    return rows.alias(email_folded=Lower("email")).filter(
+        Q(pk__in=[]) | Q(phone__in=phones) | Q(email_folded__in=emails)
+    )
 
 
 def learner_contact(learner: Learner) -> Contact:

@@ -29,7 +29,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +45,12 @@ from learners.models.bookings import (
 from learners.scoping import scope_structure_id
 from learners.selectors.bookings_privacy import (
     Contact,
+    appointment_requests_in_scope,
     appointment_requests_of_contact,
+    bookings_in_scope,
     bookings_of_contact,
     learner_contact,
+    with_any_contact,
 )
 from learners.selectors.privacy import months_before
 
@@ -73,15 +77,14 @@ _APPOINTMENT_ERASED = {
 def _bookings_erase(bookings: QuerySet[Booking], *, names: bool, now: datetime.datetime) -> int:
     """Erase the contacts (and the first names when `names`) of these sign-ups, in one
     update. `contact_erased_at` keeps the first erasure's date."""
-    values: dict = dict(_CONTACT_ERASED, updated_at=now)
+    values: dict[str, Any] = dict(
+        _CONTACT_ERASED,
+        updated_at=now,
+        contact_erased_at=Coalesce(F("contact_erased_at"), Value(now)),
+    )
     if names:
         values["first_name"] = ANONYMIZED_FIRST_NAME
-    ids = list(bookings.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    Booking.objects.filter(pk__in=ids).update(**values)
-    Booking.objects.filter(pk__in=ids, contact_erased_at__isnull=True).update(contact_erased_at=now)
-    return len(ids)
+    return bookings.update(**values)
 
 
 def _appointments_erase(requests: QuerySet[AppointmentRequest], *, now: datetime.datetime) -> int:
@@ -94,28 +97,25 @@ def bookings_erase_for_learners(*, user: AnyUser | None, learners: Iterable[Lear
     """Called while people are anonymised (`learners.services.privacy`), with the records
     still holding their contacts: erase the names and contacts of their sign-ups, and of
     the sign-ups and appointment requests made with their phone or e-mail and linked to no
-    one, within `user`'s scope (everything for the retention job, `user` None)."""
+    one, within `user`'s scope (everything for the retention job, `user` None). A few
+    queries whatever the number of people."""
     learners = list(learners)
     if not learners:
         return 0
     now = timezone.now()
-    erased = _bookings_erase(Booking.objects.filter(learner__in=learners), names=True, now=now)
-    for learner in learners:
-        contact = learner_contact(learner)
-        if contact.is_empty:
-            continue
-        erased += _contact_rows_erase(user=user, contact=contact, now=now)
-    return erased
-
-
-def _contact_rows_erase(*, user: AnyUser | None, contact: Contact, now: datetime.datetime) -> int:
-    if user is None:
-        bookings = Booking.objects.filter(contact.filter(), learner__isnull=True)
-        requests = AppointmentRequest.objects.filter(contact.filter())
+    contacts = [c for c in map(learner_contact, learners) if not c.is_empty]
+    bookings = Booking.objects.filter(learner__in=learners)
+    if contacts:
+        scoped = Booking.objects.all() if user is None else bookings_in_scope(user)
+        unlinked = with_any_contact(scoped.filter(learner__isnull=True), contacts)
+        bookings = Booking.objects.filter(Q(learner__in=learners) | Q(pk__in=unlinked.values("pk")))
+        requests = AppointmentRequest.objects.all()
+        if user is not None:
+            requests = appointment_requests_in_scope(user)
+        erased = _appointments_erase(with_any_contact(requests, contacts), now=now)
     else:
-        bookings = bookings_of_contact(user=user, contact=contact)
-        requests = appointment_requests_of_contact(user=user, contact=contact)
-    return _bookings_erase(bookings, names=True, now=now) + _appointments_erase(requests, now=now)
+        erased = 0
+    return erased + _bookings_erase(bookings, names=True, now=now)
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def contact_erase(*, user: AnyUser, contact: Contact) -> ContactErasure:
         refuse(_("Indiquez un numéro de téléphone ou une adresse e-mail."))
     now = timezone.now()
     with transaction.atomic():
-        bookings = bookings_of_contact(user=user, contact=contact).select_for_update()
+        bookings = bookings_of_contact(user=user, contact=contact)
         requests = appointment_requests_of_contact(user=user, contact=contact)
         return ContactErasure(
             bookings=_bookings_erase(bookings, names=True, now=now),
@@ -164,8 +164,9 @@ def booking_contacts_erase_by_person(*, booking: Booking) -> int:
             )
         )
     with transaction.atomic():
-        group = Booking.objects.select_for_update().filter(group=booking.group)
-        done = group.exclude(status__in=BOOKING_ACTIVE_STATUSES)
+        done = Booking.objects.filter(group=booking.group).exclude(
+            status__in=BOOKING_ACTIVE_STATUSES
+        )
         return _bookings_erase(done, names=booking.learner_id is None, now=timezone.now())
 
 
