@@ -17,6 +17,10 @@ from django.utils.html import escape
 
 from home.models import ContentPage, HomePage
 from home.templatetags.site_tags import long_date
+from learners.services.bookings_privacy import (
+    APPOINTMENT_ERASE_DAYS_AFTER_HANDLED,
+    APPOINTMENT_ERASE_MONTHS_UNHANDLED,
+)
 
 OPERATOR = "Vendée Numérique (exemple de démonstration)"
 CONTACT_EMAIL = "contact@vendee-numerique.example"
@@ -147,6 +151,51 @@ def accessibility_statement() -> dict:
     }
 
 
+def _agenda_section() -> str:
+    """What the public agenda collects (sign-up, waiting list, appointment request), why,
+    who sees it, how long (the durations of `learners.services.bookings_privacy`), how to
+    cancel and erase, and the SMS provider as processor."""
+    retention = _months(settings.RETENTION_MONTHS)
+    handled_days = APPOINTMENT_ERASE_DAYS_AFTER_HANDLED
+    unhandled = _months(APPOINTMENT_ERASE_MONTHS_UNHANDLED)
+    return (
+        "<h2>Quand vous vous inscrivez à un atelier ou demandez un rendez-vous</h2>"
+        "<p>Pour vous inscrire à un atelier ou à une permanence depuis le site, vous n'avez "
+        "pas besoin de compte. Nous vous demandons :</p>"
+        "<ul><li>votre prénom, pour que le conseiller ou la conseillère vous accueille ;</li>"
+        "<li>si vous le voulez, un numéro de téléphone ou une adresse e-mail, pour vous "
+        "envoyer la confirmation, un rappel la veille, et vous prévenir si la séance est "
+        "annulée, déplacée, ou si une place se libère pour vous sur la liste d'attente. "
+        "Vous pouvez aussi ne rien laisser : vous venez simplement à la séance ;</li>"
+        "<li>pour une demande de rendez-vous : vos disponibilités et, si vous voulez, "
+        "l'objet de votre demande, pour que l'on vous rappelle.</li></ul>"
+        "<p>Qui les voit : les conseillers et conseillères de la structure qui organise la "
+        "séance ou qui reçoit au lieu choisi, et la coordination du réseau. Les autres "
+        "structures ne les voient pas. Chaque consultation de la liste des inscrits est "
+        "enregistrée.</p>"
+        "<p>Combien de temps :</p>"
+        "<ul><li>votre numéro de téléphone et votre adresse e-mail sont effacés le "
+        "lendemain de la séance (pour un cycle de plusieurs séances : le lendemain de la "
+        "dernière), et tout de suite si vous annulez votre inscription ;</li>"
+        f"<li>votre prénom est effacé {retention} après la séance ; il ne reste alors que "
+        "le nombre de personnes inscrites et venues, pour les statistiques ;</li>"
+        "<li>une demande de rendez-vous est effacée "
+        f"{handled_days} jours après avoir été traitée, ou {unhandled} après avoir été "
+        "faite si personne ne l'a traitée.</li></ul>"
+        "<p>Pour annuler ou effacer : le message de confirmation et la page de votre "
+        "inscription contiennent un lien « Annuler mon inscription ». Après l'annulation, "
+        "le bouton « Supprimer mes coordonnées » efface tout de suite votre prénom, votre "
+        "numéro et votre adresse. Vous pouvez aussi le demander à votre conseiller ou "
+        "conseillère, ou à la personne chargée de la protection des données "
+        "(ci-dessous).</p>"
+        "<p>Les SMS sont envoyés par un prestataire spécialisé (exemple de démonstration : "
+        "indiquez son nom et son pays). Il agit seulement pour notre compte, comme "
+        "« sous-traitant » au sens du RGPD : il reçoit votre numéro et le texte du message "
+        "pour l'envoyer, et n'a pas le droit de s'en servir pour autre chose. Nous ne "
+        "gardons pas le texte des messages envoyés, seulement leur nombre.</p>"
+    )
+
+
 def privacy_policy() -> dict:
     retention = _months(settings.RETENTION_MONTHS)
     threshold = settings.STATS_SUPPRESSION_THRESHOLD
@@ -191,7 +240,8 @@ def privacy_policy() -> dict:
         "<p>Le site est copié chaque nuit, pour pouvoir le réparer en cas de panne. Une "
         "information effacée ou rendue anonyme reste dans ces copies de sauvegarde un an au "
         "plus, le temps qu'elles soient détruites ; elles ne servent qu'à réparer le site.</p>"
-        "<h2>Qui voit vos informations</h2>"
+        + _agenda_section()
+        + "<h2>Qui voit vos informations</h2>"
         "<ul><li>La structure qui vous accompagne voit ce qu'elle a noté elle-même.</li>"
         "<li>Si vous allez dans une autre structure du réseau, elle ne voit rien de votre "
         "parcours, sauf si vous êtes d'accord, par exemple en lui montrant votre code de "

@@ -96,3 +96,28 @@ def test_privacy_page_takes_the_configured_controller_dpo_and_retention(settings
     assert "dpo@landeronde.example." in privacy
     assert "18 mois après" in privacy
     assert "adresse de démonstration)" not in privacy.split("protection des données :")[1]
+
+
+def test_privacy_page_says_what_the_agenda_keeps_and_how_long(settings):
+    """The durations are those the retention job applies (learners.services.bookings_privacy)."""
+    from learners.services.bookings_privacy import (
+        APPOINTMENT_ERASE_DAYS_AFTER_HANDLED,
+        APPOINTMENT_ERASE_MONTHS_UNHANDLED,
+    )
+
+    settings.RETENTION_MONTHS = 12
+    demo_legal.load()
+    privacy = _text("politique-de-confidentialite")
+    for expected in (
+        "pas besoin de compte",
+        "effacés le lendemain de la séance",
+        "le lendemain de la dernière",
+        "tout de suite si vous annulez",
+        "votre prénom est effacé 12 mois après la séance",
+        f"{APPOINTMENT_ERASE_DAYS_AFTER_HANDLED} jours après avoir été traitée",
+        f"{APPOINTMENT_ERASE_MONTHS_UNHANDLED} mois après avoir été faite",
+        "« Supprimer mes coordonnées »",
+        "« sous-traitant »",
+        "Les autres structures ne les voient pas",
+    ):
+        assert expected in privacy, expected
