@@ -34,6 +34,10 @@ from learners.choices import AuditAction
 from learners.models import Learner
 from learners.selectors.privacy import learner_data_export
 from learners.services import audit_log_record
+from learners.services.bookings_privacy import (
+    APPOINTMENT_ERASE_DAYS_AFTER_HANDLED,
+    APPOINTMENT_ERASE_MONTHS_UNHANDLED,
+)
 from learners.services.privacy import (
     REASON_REQUEST,
     learner_anonymize,
@@ -217,6 +221,8 @@ class ProcessingRegisterView(TrackingAccessMixin, WagtailAdminTemplateMixin, Tem
             dpo_contact=settings.PRIVACY_DPO_CONTACT,
             retention_months=settings.RETENTION_MONTHS,
             audit_retention_months=settings.AUDIT_RETENTION_MONTHS,
+            appointment_days=APPOINTMENT_ERASE_DAYS_AFTER_HANDLED,
+            appointment_months=APPOINTMENT_ERASE_MONTHS_UNHANDLED,
             updated_on=timezone.localdate(),
         )
         return context

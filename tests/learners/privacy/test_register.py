@@ -44,6 +44,10 @@ def test_rendered_from_settings(client, coordinator, settings):
     assert "dpo@vendee-numerique.example" in html
     assert "Fiches des personnes : 18 mois après la dernière activité" in html
     assert "Journal des accès aux fiches : 6 mois" in html
+    # The agenda's sign-ups and appointment requests, with the retention job's durations.
+    assert "prénom effacé 18 mois après la séance" in html
+    assert "Demandes de rendez-vous : effacées 30 jours après avoir été traitées" in html
+    assert "le prestataire d&#x27;envoi des SMS" in html or "prestataire d'envoi des SMS" in html
     for heading in (
         "Finalités",
         "Base légale",
