@@ -183,9 +183,9 @@ def register_import_export_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_privacy_and_jobs_urls():
-    from learners.admin_views import jobs, privacy
+    from learners.admin_views import contact_privacy, jobs, privacy
 
-    return [*privacy.urlpatterns, *jobs.urlpatterns]
+    return [*privacy.urlpatterns, *contact_privacy.urlpatterns, *jobs.urlpatterns]
 
 
 @hooks.register("register_admin_menu_item")

@@ -107,19 +107,29 @@ def phone_normalize(text: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def contact_parse(*, phone: str = "", email: str = "") -> Contact:
-    """The contact to look for, checked: ValidationError with a French message when both
-    are empty or one is malformed."""
-    email = (email or "").strip().lower()
+def email_normalize(text: str) -> str:
+    """An e-mail address as typed, trimmed and in lower case; "" for an empty text.
+    ValidationError (French) when it is not an address."""
+    email = (text or "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError as error:
             raise ValidationError(_("Cette adresse e-mail n'est pas valide.")) from error
-    contact = Contact(phone=phone_normalize(phone), email=email)
+    return email
+
+
+def contact_parse(*, phone: str = "", email: str = "") -> Contact:
+    """The contact to look for, checked: ValidationError with a French message when both
+    are empty or one is malformed."""
+    contact = Contact(phone=phone_normalize(phone), email=email_normalize(email))
     if contact.is_empty:
-        raise ValidationError(_("Indiquez un numéro de téléphone ou une adresse e-mail."))
+        raise ValidationError(contact_missing_message())
     return contact
+
+
+def contact_missing_message() -> str:
+    return _("Indiquez un numéro de téléphone ou une adresse e-mail.")
 
 
 _R = TypeVar("_R", Booking, AppointmentRequest)
