@@ -12,7 +12,10 @@ are detached from the record (they keep the OLD network id, so "who saw this per
 record" can still be answered for the audit period, but they no longer point at the
 anonymous record); the anonymisation itself is logged the same way. Spreadsheet imports
 that mention the person lose their file, preview lines and file name
-(`learners.services.import_jobs`).
+(`learners.services.import_jobs`). Their sign-ups on the public agenda lose their first
+name and contacts, and so do the sign-ups and appointment requests made with their phone
+or e-mail and linked to no one, within the eraser's scope
+(`learners.services.bookings_privacy.bookings_erase_for_learners`).
 
 Kept, as statistical attributes: birth year, gender, social status, commune of residence,
 the structures that accompanied the person, sessions, attendance, observations, competence
