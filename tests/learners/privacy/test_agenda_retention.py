@@ -195,3 +195,20 @@ def test_the_daily_retention_job_runs_it(venue, django_assert_max_num_queries):
     assert "1 inscription(s) ou demande(s) de rendez-vous allégée(s)" in result.summary
     with django_assert_max_num_queries(40):
         assert retention_run().agenda.total == 0
+
+
+def test_queries_per_batch_do_not_grow_with_rows(venue, django_assert_max_num_queries):
+    def past_bookings(count):
+        for _i in range(count):
+            BookingFactory(
+                session=_session(venue, at(D(2026, 3, 2), 14)),
+                status=BookingStatus.CANCELLED,
+                cancelled_by=CancelledBy.STRUCTURE,
+            )
+
+    past_bookings(2)
+    with django_assert_max_num_queries(30) as few:
+        agenda_minimise(now=NOW, batch_size=100)
+    past_bookings(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert agenda_minimise(now=NOW, batch_size=100).contacts_after_session == 20
