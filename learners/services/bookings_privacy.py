@@ -33,6 +33,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.types import AnyUser
 from learners.models import AppointmentRequest, Booking, Learner
@@ -49,6 +50,7 @@ from learners.selectors.bookings_privacy import (
     appointment_requests_of_contact,
     bookings_in_scope,
     bookings_of_contact,
+    contact_missing_message,
     learner_contact,
     with_any_contact,
 )
@@ -125,9 +127,18 @@ class ContactErasure:
 
     @property
     def summary(self) -> str:
-        return _(
-            "%(bookings)d inscription(s) et %(requests)d demande(s) de rendez-vous effacée(s)."
-        ) % {"bookings": self.bookings, "requests": self.appointment_requests}
+        bookings = ngettext("%(n)d inscription", "%(n)d inscriptions", self.bookings) % {
+            "n": self.bookings
+        }
+        requests = ngettext(
+            "%(n)d demande de rendez-vous",
+            "%(n)d demandes de rendez-vous",
+            self.appointment_requests,
+        ) % {"n": self.appointment_requests}
+        return _("Effacé : %(bookings)s et %(requests)s.") % {
+            "bookings": bookings,
+            "requests": requests,
+        }
 
 
 def contact_erase(*, user: AnyUser, contact: Contact) -> ContactErasure:
@@ -139,7 +150,7 @@ def contact_erase(*, user: AnyUser, contact: Contact) -> ContactErasure:
     if scope_structure_id(user) is None:
         refuse()
     if contact.is_empty:
-        refuse(_("Indiquez un numéro de téléphone ou une adresse e-mail."))
+        refuse(contact_missing_message())
     now = timezone.now()
     with transaction.atomic():
         bookings = bookings_of_contact(user=user, contact=contact)

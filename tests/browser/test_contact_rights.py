@@ -57,6 +57,6 @@ def test_find_give_and_erase_online_sign_ups(phone, live_server):
 
     page.get_by_label("Je confirme que la personne a demandé l'effacement").check()
     page.get_by_role("button", name="Effacer définitivement").click()
-    page.get_by_text("1 inscription(s) et 1 demande(s) de rendez-vous effacée(s).").wait_for()
+    page.get_by_text("Effacé : 1 inscription et 1 demande de rendez-vous.").wait_for()
     assert Booking.objects.get(pk=booking.pk).phone == ""
     assert AuditLog.objects.filter(action="anonymize").count() == 2

@@ -90,7 +90,7 @@ def test_erase_by_contact_as_coordinator(world, sessions, coordinator):
     result = contact_erase(user=coordinator, contact=contact)
 
     assert (result.bookings, result.appointment_requests) == (2, 1)
-    assert "2 inscription(s) et 1 demande(s)" in result.summary
+    assert result.summary == "Effacé : 2 inscriptions et 1 demande de rendez-vous."
     assert _wiped(a) and _wiped(b)
     assert _row(request).phone == ""
     # A sign-up linked to a person goes with that person's erasure.

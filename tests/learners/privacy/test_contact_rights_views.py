@@ -116,7 +116,7 @@ def test_erase_needs_confirmation_then_erases_in_scope(client, counsellor_b, age
     assert erased.count() == 2
     assert all(PHONE not in row.detail for row in erased)
     page = client.get(URL).content.decode()
-    assert "1 inscription(s) et 1 demande(s) de rendez-vous effacée(s)." in page
+    assert "Effacé : 1 inscription et 1 demande de rendez-vous." in page
 
 
 def test_person_data_page_lists_sign_ups(client, coordinator, world):
