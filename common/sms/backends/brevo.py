@@ -76,8 +76,8 @@ class SmsBackend(BaseSmsBackend):
     ) -> None:
         super().__init__(**options)
         self.api_url: str = api_url or getattr(settings, "SMS_API_URL", "") or DEFAULT_URL
-        self.api_key: str = api_key or getattr(settings, "SMS_API_KEY", "")
-        self.timeout: float = timeout or getattr(settings, "SMS_TIMEOUT", 10)
+        self.api_key: str = api_key or str(getattr(settings, "SMS_API_KEY", ""))
+        self.timeout: float = timeout or float(getattr(settings, "SMS_TIMEOUT", 10))
         if not self.api_key:
             raise ImproperlyConfigured("The Brevo SMS backend needs SMS_API_KEY.")
         if not self.api_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
