@@ -13,10 +13,11 @@ number of SMS billed for it. Backends (``common.sms.backends``):
 The sender name (``SMS_SENDER``) is what the phone shows instead of a number: at most 11
 letters or digits, beginning with a letter (the operators' rule for alphanumeric senders).
 
-A backend that cannot send raises `SmsSendError` (``retryable`` says whether trying again
-later may work: the provider was down or slow), or its subclass `SmsRecipientRefused` when
-the provider refused the number itself (trying again cannot help). Messages are in
-English: the caller decides what to tell people.
+A backend that cannot send raises `SmsSendError`: `SmsProviderUnavailable` when a later
+try may work (the provider was down or slow; a ConnectionError, so jobs retry it like a
+mail server that is down), `SmsRecipientRefused` when the provider refused the number
+itself, the base class for what needs a person (a wrong key, no credits left). Messages
+are in English: the caller decides what to tell people.
 
 This package imports nothing of the project's apps (the neutral bottom layer).
 """
@@ -49,20 +50,27 @@ SENDER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9 ]{2,10}$")
 
 
 class SmsSendError(Exception):
-    """The message could not be sent. `retryable`: a later try may work (provider down,
-    slow or refusing for now); `status` is the provider's HTTP status when there was one."""
+    """The message could not be sent, and trying again will not help until a person acts
+    (wrong API key, no credits left, a request the provider rejects). `status` is the
+    provider's HTTP status when there was one."""
 
-    def __init__(self, message: str, *, retryable: bool = True, status: int | None = None):
+    retryable = False
+
+    def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
-        self.retryable = retryable
         self.status = status
+
+
+class SmsProviderUnavailable(SmsSendError, ConnectionError):
+    """The provider could not be reached, did not answer in time, or answered with a
+    temporary error (5xx, 429): a later try may work. A ConnectionError (an OSError), so
+    the jobs that retry on network errors retry on it too."""
+
+    retryable = True
 
 
 class SmsRecipientRefused(SmsSendError):
     """The provider refused the recipient's number (invalid, not a mobile): not retried."""
-
-    def __init__(self, message: str, *, status: int | None = None):
-        super().__init__(message, retryable=False, status=status)
 
 
 @dataclass

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from common.sms import SmsRecipientRefused, SmsSendError, send_sms
+from common.sms import SmsProviderUnavailable, SmsRecipientRefused, SmsSendError, send_sms
 from common.sms.backends.brevo import SmsBackend
 
 from .brevo_server import API_KEY, PATH, fake_brevo
@@ -69,15 +69,17 @@ def test_invalid_number_is_refused_for_that_recipient(brevo):
 
 def test_server_error_is_retryable(brevo):
     brevo.mode = "server_error"
-    with pytest.raises(SmsSendError) as caught:
+    with pytest.raises(SmsProviderUnavailable) as caught:
         send_sms("+33612345678", "Bonjour")
     assert caught.value.status == 502 and caught.value.retryable
+    # An OSError: the jobs' autoretry on network errors retries it.
+    assert isinstance(caught.value, ConnectionError)
 
 
 def test_a_silent_provider_times_out_and_is_retryable(brevo):
     brevo.mode = "slow"
     started = time.monotonic()
-    with pytest.raises(SmsSendError, match="in time") as caught:
+    with pytest.raises(SmsProviderUnavailable, match="in time") as caught:
         send_sms("+33612345678", "Bonjour")
     assert caught.value.retryable
     assert time.monotonic() - started < brevo.slow_seconds  # gave up at SMS_TIMEOUT
@@ -89,7 +91,7 @@ def test_nobody_listening_is_retryable(settings):
     settings.SMS_BACKEND = "common.sms.backends.brevo.SmsBackend"
     settings.SMS_API_URL = url
     settings.SMS_API_KEY = API_KEY
-    with pytest.raises(SmsSendError, match="reached") as caught:
+    with pytest.raises(SmsProviderUnavailable, match="reached") as caught:
         send_sms("+33612345678", "Bonjour")
     assert caught.value.retryable
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from common.sms import SmsRecipientRefused, SmsSendError
+from common.sms import SmsProviderUnavailable, SmsRecipientRefused, SmsSendError
 from common.sms.segments import is_gsm7
 
 from .base import BaseSmsBackend
@@ -61,8 +61,9 @@ def _http_error(exc: urllib.error.HTTPError) -> SmsSendError:
     if status == 400 and any(word in text.lower() for word in _RECIPIENT_WORDS):
         return SmsRecipientRefused(detail, status=status)
     # 429 (too many requests) and 5xx are temporary; 400, 401, 402, 403 need a person.
-    retryable = status == 429 or status >= 500
-    return SmsSendError(detail, retryable=retryable, status=status)
+    if status == 429 or status >= 500:
+        return SmsProviderUnavailable(detail, status=status)
+    return SmsSendError(detail, status=status)
 
 
 class SmsBackend(BaseSmsBackend):
@@ -110,9 +111,11 @@ class SmsBackend(BaseSmsBackend):
         except urllib.error.HTTPError as exc:
             raise _http_error(exc) from exc
         except TimeoutError as exc:
-            raise SmsSendError("Brevo did not answer in time.", retryable=True) from exc
+            raise SmsProviderUnavailable("Brevo did not answer in time.") from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise SmsSendError(f"Brevo could not be reached: {exc}", retryable=True) from exc
+            if isinstance(getattr(exc, "reason", None), TimeoutError):
+                raise SmsProviderUnavailable("Brevo did not answer in time.") from exc
+            raise SmsProviderUnavailable(f"Brevo could not be reached: {exc}") from exc
         return self._billed(body, message)
 
     @staticmethod
