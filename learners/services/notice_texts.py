@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.sms.segments import gsm7_fold
+from common.sms.segments import gsm7_fold, sms_segments
 from learners.choices import PlaceType
 from learners.models import Booking, CancelledBy, MessageKind
 
@@ -37,9 +37,26 @@ from .french_text import (
 if TYPE_CHECKING:
     from learners.models import Session
 
-TITLE_MAX = 32  # characters of a session's title in an SMS
-PLACE_MAX = 32
-REASON_MAX = 70
+
+@dataclass(frozen=True)
+class SmsFit:
+    """Characters given to the title (kept whole, or left out), the place and the reason
+    in an SMS (shortened at a word)."""
+
+    title: int
+    place: int
+    reason: int
+
+
+# From the most complete to the shortest; the first that fits in one SMS is sent.
+SMS_FITS = (
+    SmsFit(title=40, place=40, reason=80),
+    SmsFit(title=40, place=24, reason=60),
+    SmsFit(title=0, place=40, reason=60),
+    SmsFit(title=0, place=24, reason=40),
+    SmsFit(title=0, place=14, reason=24),
+    SmsFit(title=0, place=0, reason=0),
+)
 
 
 def public_base_url() -> str:
@@ -72,13 +89,17 @@ def place_lines(session: Session) -> list[str]:
 
 
 def _shorten(text: str, limit: int) -> str:
+    """`text` cut at the last word that fits in `limit` characters (SMS)."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,.;:-") + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut[:limit].rstrip(" ,.;:-'(")
 
 
-def _sms_place(session: Session) -> str:
+def _sms_place(session: Session, limit: int) -> str:
     if session.place_type == PlaceType.VENUE and session.venue is not None:
-        return _shorten(session.venue.name, PLACE_MAX)
+        return _shorten(session.venue.name, limit)
     if session.place_type == PlaceType.REMOTE:
         return _("à distance")
     if session.place_type == PlaceType.HOME:
@@ -105,68 +126,72 @@ class Notice:
             return ""
         return " " + ngettext("Et %(n)d autre date.", "Et %(n)d autres dates.", n) % {"n": n}
 
-    def _reason(self) -> str:
-        reason = self.session.cancellation_reason
-        return f" {_shorten(reason, REASON_MAX)}" if reason else ""
-
-    def _sms_values(self) -> dict[str, str]:
+    def _sms_values(self, fit: SmsFit) -> dict[str, str]:
         session = self.session
         deadline = self.booking.offered_until
+        reason = session.cancellation_reason
+        # A title is kept whole or left out (« Créer son » would say nothing).
+        title = " ".join(session.display_title.split())
+        what = title if len(title) <= fit.title else ""
+        where = _sms_place(session, fit.place) if fit.place else ""
         return {
-            "what": _shorten(session.display_title, TITLE_MAX),
+            "what": f"{what}, " if what else "",
             "when": french_short_datetime(session.start),
             "time": french_time(session.start),
-            "where": _sms_place(session),
+            "where": f", {where}" if where else "",
             "link": booking_link(self.booking),
             "deadline": french_deadline(deadline, now=self.now) if deadline else "",
+            "more": self._more(),
+            "reason": f" {_shorten(reason, fit.reason).rstrip('.!')}."
+            if reason and fit.reason
+            else "",
+            "structure": _shorten(session.structure.name, fit.place),
         }
 
     def _sms_template(self) -> str:
+        # %(what)s is the title and ", ", %(where)s ", " and the place, %(reason)s a space and
+        # the reason: each may be empty when the text must be shorter.
         texts = {
             MessageKind.CONFIRMATION: _(
-                "Inscription confirmée : %(what)s, %(when)s, %(where)s.%(more)s "
-                "Infos ou annulation : %(link)s"
+                "C'est noté : %(what)s%(when)s%(where)s.%(more)s Annuler ou infos : %(link)s"
             ),
             MessageKind.WAITLISTED: _(
-                "Liste d'attente : %(what)s, %(when)s, %(where)s.%(more)s Nous vous "
-                "écrirons si une place se libère. %(link)s"
+                "Liste d'attente : %(what)s%(when)s%(where)s.%(more)s Si une place se "
+                "libère, on vous écrit : %(link)s"
             ),
             MessageKind.OFFER: _(
-                "Une place s'est libérée : %(what)s, %(when)s, %(where)s. Répondez avant "
+                "Une place pour vous : %(what)s%(when)s%(where)s. Répondez avant "
                 "%(deadline)s : %(link)s"
             ),
             MessageKind.REMINDER: _(
-                "Rappel : %(what)s demain à %(time)s, %(where)s. Vous ne pouvez pas venir ? "
-                "Dites-le ici : %(link)s"
+                "Rappel : %(what)sdemain à %(time)s%(where)s. Absent(e) ? Prévenez ici : %(link)s"
             ),
             MessageKind.SESSION_CANCELLED: _(
-                "Séance annulée : %(what)s, %(when)s.%(reason)s Nous sommes désolés. %(link)s"
+                "Séance annulée : %(what)s%(when)s.%(reason)s Désolés. Infos : %(link)s"
             ),
             MessageKind.SESSION_MOVED: _(
-                "Séance déplacée : %(what)s aura lieu %(when)s, %(where)s.%(reason)s "
-                "Infos ou annulation : %(link)s"
+                "Séance déplacée : %(what)s%(when)s%(where)s.%(reason)s Annuler ou infos : %(link)s"
             ),
             MessageKind.BOOKING_CANCELLED: _(
-                "Désinscription enregistrée : %(what)s, %(when)s.%(more)s Merci de nous "
-                "avoir prévenus."
+                "Désinscription notée : %(what)s%(when)s.%(more)s Merci de nous avoir prévenus."
             )
             if self.booking.cancelled_by == CancelledBy.PERSON
             else _(
-                "Votre inscription est annulée : %(what)s, %(when)s.%(more)s Pour en "
-                "savoir plus, contactez %(structure)s."
+                "Inscription annulée : %(what)s%(when)s.%(more)s Pour en savoir plus, "
+                "contactez %(structure)s."
             ),
         }
         return texts[MessageKind(self.kind)]
 
     def sms_text(self) -> str:
+        """The SMS, as complete as one SMS allows: the place and the reason are shortened
+        and the title left out until the text fits in 160 characters (the date and the link
+        always stay); when even the shortest does not fit, the complete text (two SMS) is
+        sent."""
         with translation.override("fr"):
-            values = {
-                **self._sms_values(),
-                "more": self._more(),
-                "reason": self._reason(),
-                "structure": _shorten(self.session.structure.name, PLACE_MAX),
-            }
-            return gsm7_fold(self._sms_template() % values)
+            template = self._sms_template()
+            texts = [gsm7_fold(template % self._sms_values(fit)) for fit in SMS_FITS]
+        return next((text for text in texts if sms_segments(text) == 1), texts[0])
 
     # --- E-mail ------------------------------------------------------------------------
 
