@@ -13,9 +13,13 @@ refused. A crash between the claim and the provider's answer leaves a claim with
 hence a new notice (and a new reminder).
 
 **A whole cycle is one message.** A person who signs up to a cycle gets one booking per
-session sharing `group`; the confirmation, waiting-list and cancellation messages are
-about the group: one message, about its first date, « et 5 autres dates », claimed on
-that first booking, whichever booking of the group the caller names.
+session sharing `group`. When the bookings of one group are named together to
+`booking_notices_later` (or `booking_notices_send`) for a confirmation, a waiting-list
+receipt or a cancellation, they get one message about the first date, « Et 5 autres
+dates », claimed on that first booking (a second delivery of the same task names the same
+bookings, hence the same claim). So: name every booking of one form submission or one
+cancellation in ONE call; a booking named alone (a place accepted later, one date
+cancelled) gets its own message.
 
 **Consent.** The sign-up form asks « accepte d'être prévenue » (`reminder_consent`). We
 read it as consent to reminders, which the person did not ask for: the reminder of the day
@@ -147,28 +151,6 @@ def notice_is_due(booking: Booking, kind: str, *, now: datetime.datetime) -> boo
     return status == GROUP_KINDS[MessageKind(kind)]
 
 
-def _notice_for(booking: Booking, kind: str, *, now: datetime.datetime) -> Notice:
-    """The notice about `booking`, or about its group when the kind speaks of a cycle at
-    once: then the group's first date carries the message (and its claim)."""
-    status = GROUP_KINDS.get(MessageKind(kind))
-    if status is None:
-        return Notice(booking=booking, kind=kind, now=now)
-    group = list(
-        Booking.objects.filter(group=booking.group, status=status)
-        .select_related(*_RELATED)
-        .order_by("session__start", "pk")
-    )
-    if len(group) < 2:
-        return Notice(booking=booking, kind=kind, now=now)
-    head = group[0]
-    return Notice(
-        booking=head,
-        kind=kind,
-        now=now,
-        other_starts=[other.session.start for other in group[1:]],
-    )
-
-
 def _deliver(
     notice: Notice, channel: str, connection: BaseEmailBackend | None = None
 ) -> int | None:
@@ -233,28 +215,48 @@ def booking_notice_send(*, booking: Booking, kind: str) -> bool:
     booking = Booking.objects.select_related(*_RELATED).get(pk=booking.pk)
     if booking_channel(booking) is None or not notice_is_due(booking, kind, now=now):
         return False
-    return notice_send_claimed(_notice_for(booking, kind, now=now)) is True
+    return notice_send_claimed(Notice(booking=booking, kind=kind, now=now)) is True
+
+
+def _notices(bookings: list[Booking], kind: str, *, now: datetime.datetime) -> list[Notice]:
+    """One notice per booking, or per group of bookings for the kinds that speak of a
+    cycle at once: then the group's first date carries the message (and its claim)."""
+    if MessageKind(kind) not in GROUP_KINDS:
+        return [Notice(booking=booking, kind=kind, now=now) for booking in bookings]
+    groups: dict[object, list[Booking]] = {}
+    for booking in bookings:  # already in session start order
+        groups.setdefault(booking.group, []).append(booking)
+    return [
+        Notice(
+            booking=members[0],
+            kind=kind,
+            now=now,
+            other_starts=[other.session.start for other in members[1:]],
+        )
+        for members in groups.values()
+    ]
 
 
 def booking_notices_send(*, booking_ids: list[int], kind: str) -> NoticeResult:
-    """`booking_notice_send` for each booking (the task's service); bookings deleted since
-    are skipped."""
+    """The `kind` message about each booking (the task's service). Bookings of one group
+    named together (a cycle signed up or cancelled at once) get one message; bookings
+    deleted since, with no contact or to which the kind no longer applies are skipped."""
     kind = MessageKind(kind)
     now = timezone.now()
     result = NoticeResult()
     bookings = Booking.objects.select_related(*_RELATED).filter(pk__in=booking_ids)
-    for booking in bookings.order_by("session__start", "pk"):
-        if booking_channel(booking) is None or not notice_is_due(booking, kind, now=now):
-            result.skipped += 1
-            continue
-        outcome = notice_send_claimed(_notice_for(booking, kind, now=now))
+    due = [
+        booking
+        for booking in bookings.order_by("session__start", "pk")
+        if booking_channel(booking) is not None and notice_is_due(booking, kind, now=now)
+    ]
+    for notice in _notices(due, kind, now=now):
+        outcome = notice_send_claimed(notice)
         if outcome is None:
             result.refused += 1
         elif outcome:
             result.sent += 1
-        else:
-            result.skipped += 1
-    result.skipped += len(set(booking_ids)) - (result.sent + result.skipped + result.refused)
+    result.skipped = len(set(booking_ids)) - result.sent - result.refused
     return result
 
 

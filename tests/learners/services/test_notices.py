@@ -285,8 +285,12 @@ def test_a_cycle_is_told_in_one_message(session, structure_a):
     (message,) = sms.outbox
     assert "mar. 12 janv. 14 h" in message.body and "Et 2 autres dates." in message.body
     assert MessageSent.objects.get().booking == bookings[-1]  # the first date's booking
-    # Any booking of the group names the same message.
-    assert not booking_notice_send(booking=bookings[0], kind=MessageKind.CONFIRMATION)
+    # The task delivered again names the same bookings: nothing more.
+    again = booking_notices_send(booking_ids=[b.pk for b in bookings], kind="confirmation")
+    assert again.sent == 0 and len(sms.outbox) == 1
+    # A date confirmed later on its own (a place accepted from the waiting list) is told.
+    assert booking_notice_send(booking=bookings[0], kind=MessageKind.CONFIRMATION)
+    assert "Et " not in sms.outbox[-1].body
 
 
 def test_cycle_email_lists_the_other_dates(session, structure_a):
@@ -297,7 +301,8 @@ def test_cycle_email_lists_the_other_dates(session, structure_a):
     for s in (session, other):
         BookingFactory(session=s, group=group, phone="", email="h@example.org")
     booking_notices_send(
-        booking_ids=[b.pk for b in other.bookings.all()], kind=MessageKind.CONFIRMATION
+        booking_ids=[b.pk for s in (session, other) for b in s.bookings.all()],
+        kind=MessageKind.CONFIRMATION,
     )
     (message,) = mail.outbox
     assert "Les autres dates du cycle :" in message.body
