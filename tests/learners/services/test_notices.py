@@ -383,3 +383,49 @@ def test_queries_do_not_grow_with_related_rows(session, django_assert_max_num_qu
             booking_ids=[b.pk for b in bookings], kind=MessageKind.REMINDER
         )
     assert result.sent == 5
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "subject", "said"),
+    [
+        (
+            MessageKind.WAITLISTED,
+            BookingStatus.WAITING,
+            "Liste d'attente : Créer son adresse e-mail, mar. 12 janv. 14 h",
+            "vous êtes sur la liste d'attente",
+        ),
+        (
+            MessageKind.OFFER,
+            BookingStatus.OFFERED,
+            "Une place s'est libérée : Créer son adresse e-mail, mar. 12 janv. 14 h",
+            "Sans réponse, elle sera proposée à la personne suivante.",
+        ),
+        (
+            MessageKind.REMINDER,
+            BookingStatus.CONFIRMED,
+            "Rappel : Créer son adresse e-mail demain",
+            "Nous vous rappelons votre séance de demain.",
+        ),
+        (
+            MessageKind.SESSION_MOVED,
+            BookingStatus.CONFIRMED,
+            "Séance déplacée : Créer son adresse e-mail, mar. 12 janv. 14 h",
+            "Motif : Salle indisponible.",
+        ),
+    ],
+)
+def test_email_of_each_kind(session, kind, status, subject, said):
+    session.cancellation_reason = "Salle indisponible."
+    session.save()
+    booking = BookingFactory(
+        session=session,
+        phone="",
+        email="helene@example.org",
+        status=status,
+        offered_until=timezone.now() + datetime.timedelta(days=2),
+    )
+    assert booking_notice_send(booking=booking, kind=kind)
+    (message,) = mail.outbox
+    assert message.subject == subject
+    assert said in message.body
+    assert booking_link(booking) in message.body
