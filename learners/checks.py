@@ -11,7 +11,7 @@ is shared by every process: Redis (``REDIS_URL``), memcached or the database cac
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 PER_PROCESS_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
@@ -34,3 +34,58 @@ def rate_limits_need_a_shared_cache(app_configs=None, **kwargs):
             id="learners.E001",
         )
     ]
+
+
+# **SMS must reach people in production.** The console and in-memory backends (the
+# development and test defaults) send nothing: every confirmation, offer and cancellation
+# notice by SMS would be lost without a word. The file backend is for checks and demos.
+SMS_BACKENDS_THAT_SEND_NOTHING = {
+    "common.sms.backends.console.SmsBackend",
+    "common.sms.backends.locmem.SmsBackend",
+}
+SMS_FILE_BACKEND = "common.sms.backends.filebased.SmsBackend"
+
+
+def _sms_backend_problems(backend: str) -> list:
+    if backend in SMS_BACKENDS_THAT_SEND_NOTHING:
+        return [
+            Error(
+                f"SMS_BACKEND is {backend.rsplit('.', 2)[-2]}: no SMS would reach anybody.",
+                hint="Set SMS_BACKEND=common.sms.backends.brevo.SmsBackend and SMS_API_KEY "
+                "(README, « SMS »).",
+                id="learners.E002",
+            )
+        ]
+    if backend == SMS_FILE_BACKEND:
+        return [
+            Warning(
+                "SMS_BACKEND writes SMS to files (SMS_FILE_PATH): nobody receives them.",
+                hint="Use a provider backend in production (README, « SMS »).",
+                id="learners.W002",
+            )
+        ]
+    if backend.endswith(".brevo.SmsBackend") and not settings.SMS_API_KEY:
+        return [
+            Error(
+                "SMS_API_KEY is empty: the SMS provider would refuse every message.",
+                hint="Set SMS_API_KEY to the provider's API key (README, « SMS »).",
+                id="learners.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def sms_reach_people(app_configs=None, **kwargs):
+    from common.sms import SENDER_RE
+
+    problems = _sms_backend_problems(settings.SMS_BACKEND)
+    if not SENDER_RE.match(settings.SMS_SENDER):
+        problems.append(
+            Error(
+                f"SMS_SENDER {settings.SMS_SENDER!r} would be refused by the operators.",
+                hint="3 to 11 letters, digits or spaces, beginning with a letter.",
+                id="learners.E003",
+            )
+        )
+    return problems

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from learners.imports import import_job_fail, import_job_run
 from learners.services.digests import weekly_digests_send
 from learners.services.job_log import TRANSIENT_ERRORS, logged_job
+from learners.services.notices import booking_notices_send
 from learners.services.privacy import retention_run
 from learners.services.reminders import reminders_send
 
@@ -112,6 +113,15 @@ def _send_in_pieces(task, service, today: str | None) -> dict:
 def reminders_send_task(self, today: str | None = None) -> dict:
     """Reminders for tomorrow's sessions, once per person and session date."""
     return _send_in_pieces(self, reminders_send, today)
+
+
+@shared_task(name="learners.booking_notices", **JOB_TASK_OPTIONS)
+@logged_job("booking_notices")
+def booking_notices_task(self, booking_ids: list[int], kind: str) -> dict:
+    """Messages about sign-ups (`learners.services.notices.booking_notices_later`): each
+    at most once, so a retry after the SMS provider or the mail server failed sends only
+    what was not sent (`SmsProviderUnavailable` is a ConnectionError, retried like them)."""
+    return booking_notices_send(booking_ids=booking_ids, kind=kind).as_dict()
 
 
 @shared_task(name="learners.weekly_digest_send", **JOB_TASK_OPTIONS)

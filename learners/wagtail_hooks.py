@@ -183,9 +183,27 @@ def register_import_export_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_privacy_and_jobs_urls():
-    from learners.admin_views import contact_privacy, jobs, privacy
+    from learners.admin_views import contact_privacy, jobs, messages, privacy
 
-    return [*privacy.urlpatterns, *contact_privacy.urlpatterns, *jobs.urlpatterns]
+    return [
+        *privacy.urlpatterns,
+        *contact_privacy.urlpatterns,
+        *jobs.urlpatterns,
+        *messages.urlpatterns,
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_messages_menu_item():
+    from learners.admin_views.sessions import TrackingMenuItem
+
+    return TrackingMenuItem(
+        _("Messages envoyés"),
+        reverse("learners_messages"),
+        name="learners-messages",
+        icon_name="mail",
+        order=125,
+    )
 
 
 @hooks.register("register_admin_menu_item")

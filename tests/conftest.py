@@ -25,6 +25,15 @@ def _fresh_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The locmem SMS backend's outbox starts empty in each test (like mail.outbox)."""
+    from common import sms
+
+    sms.outbox.clear()
+    yield
+
+
 def _db_order(item) -> int:
     """0: no database or a rolled-back transaction; 1: serialized rollback; 2: other
     transactional tests. A plain transactional test's flush re-runs post_migrate (role

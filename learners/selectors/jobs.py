@@ -19,6 +19,7 @@ STALE_AFTER = datetime.timedelta(hours=2)
 
 JOB_LABELS = {
     "reminders": gettext_lazy("Rappels des séances du lendemain"),
+    "booking_notices": gettext_lazy("Messages aux personnes inscrites (SMS, courriels)"),
     "weekly_digest": gettext_lazy("Récapitulatif hebdomadaire des conseillers"),
     "retention": gettext_lazy("Durée de conservation : anonymisation et purges"),
     "import": gettext_lazy("Import de tableur"),

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learners.models import DigestSent, ReminderSent
+from learners.models import DigestSent, MessageSent, ReminderSent
 
 from .french_text import french_plural
 
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 # What is sent once: an attendance's reminder, a counsellor's digest.
 _Item = TypeVar("_Item")
-# The claim rows that make a sending loop idempotent.
-_Claim = TypeVar("_Claim", ReminderSent, DigestSent)
+# The claim rows that make a sending loop idempotent (MessageSent: learners.services.notices).
+_Claim = TypeVar("_Claim", ReminderSent, DigestSent, MessageSent)
 
 
 @dataclass

@@ -54,6 +54,9 @@ def test_production_passes_check_deploy():
             "ALLOWED_HOSTS": "pas-a-pas.example.org",
             # Rate limits need a shared cache (learners.E001); nothing connects to it here.
             "REDIS_URL": "redis://127.0.0.1:6379/0",
+            # SMS must reach people (learners.E002); nothing is sent here.
+            "SMS_BACKEND": "common.sms.backends.brevo.SmsBackend",
+            "SMS_API_KEY": "check-only",
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout

@@ -193,6 +193,17 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
+# SMS (common/sms, README « SMS »): printed on the console unless a backend is named.
+# Production names a provider (common.sms.backends.brevo.SmsBackend, SMS_API_KEY); the
+# file-based backend writes one file per message in SMS_FILE_PATH.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "common.sms.backends.console.SmsBackend")
+# Shown instead of a number on the phone: 3 to 11 letters or digits, beginning with a letter.
+SMS_SENDER = os.environ.get("SMS_SENDER", "PasAPas")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/send")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT", "10"))
+
 # Celery: with no broker configured, tasks run in-process (embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)

@@ -14,6 +14,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # In memory, unless the environment names a backend (the real-worker test writes files).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# SMS in memory (common.sms.outbox), unless the environment names a backend (the
+# real-worker test writes files).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "common.sms.backends.locmem.SmsBackend")
 # Off in tests (query counts compare first and later requests); the tests of each cache
 # turn it on with the `settings` fixture.
 PAGE_CACHE_SECONDS = 0

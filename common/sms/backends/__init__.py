@@ -1,0 +1,1 @@
+"""SMS backends: console, filebased, locmem, brevo (see `common.sms`)."""
