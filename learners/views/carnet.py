@@ -71,6 +71,10 @@ from learners.services.linking import sharing_consent_revoke
 COOKIE_NAME = "carnet"
 COOKIE_SALT = "learners.carnet.opened"
 CARNET_IDLE_SECONDS = 30 * 60
+# The same, for the agenda's sign-up form (« Ajouter à mon carnet »): see `agenda_carnet`.
+AGENDA_COOKIE = "carnet_agenda"
+AGENDA_SALT = "learners.carnet.agenda"
+AGENDA_PATH = "/pres-de-chez-vous/"
 CODE_INPUT_MAX = 40
 # The QR link's code kept while the holder types their first name (flood mode).
 PENDING_COOKIE = "carnet_attente"
@@ -148,19 +152,39 @@ def _redirect(query: str = "", fragment: str = "") -> HttpResponseRedirect:
 
 
 def _set_cookie(request: HttpRequest, response: HttpResponse, carnet: Carnet) -> None:
-    response.set_signed_cookie(
-        COOKIE_NAME,
-        str(carnet.pk),
-        salt=COOKIE_SALT,
-        path=_carnet_url(),
-        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    for name, salt, path in (
+        (COOKIE_NAME, COOKIE_SALT, _carnet_url()),
+        (AGENDA_COOKIE, AGENDA_SALT, AGENDA_PATH),
+    ):
+        response.set_signed_cookie(
+            name,
+            str(carnet.pk),
+            salt=salt,
+            path=path,
+            secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def _forget_cookie(response: HttpResponse) -> None:
     response.delete_cookie(COOKIE_NAME, path=_carnet_url(), samesite="Lax")
+    response.delete_cookie(AGENDA_COOKIE, path=AGENDA_PATH, samesite="Lax")
+
+
+def agenda_carnet(request: HttpRequest) -> Carnet | None:
+    """The carnet open in this browser, as the agenda's sign-up form sees it (the carnet's
+    own cookie is sent to /carnet/ only; this second one, same value and idle delay, to the
+    agenda's pages only, so the guides stay page-cached). None when none is open."""
+    if not request.COOKIES.get(AGENDA_COOKIE):
+        return None
+    try:
+        carnet_id = int(
+            request.get_signed_cookie(AGENDA_COOKIE, salt=AGENDA_SALT, max_age=CARNET_IDLE_SECONDS)
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+    return carnet_openable_get(carnet_id=carnet_id)
 
 
 def _set_pending(request: HttpRequest, response: HttpResponse, code: str) -> None:
