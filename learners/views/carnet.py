@@ -50,8 +50,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.clients import client_ip
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
-from learners.models import Carnet
+from learners.models import CancelledBy, Carnet
 from learners.selectors import carnet_overview
+from learners.selectors.bookings import bookings_for_carnet
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
 from learners.selectors.carnets import (
     carnet_consent_active,
@@ -59,6 +60,7 @@ from learners.selectors.carnets import (
     carnet_structures,
 )
 from learners.services import carnet_mark_guide_read
+from learners.services.bookings import BookingRefused, booking_cancel
 from learners.services.carnet_opening import (
     FIRST_NAME_INPUT_MAX,
     CarnetOpening,
@@ -438,6 +440,8 @@ def _carnet_page(request: HttpRequest, carnet: Carnet) -> HttpResponse:
             "today": timezone.localdate(),
             "structures": carnet_structures(carnet=carnet),
             "consent_withdrawn": request.GET.get("accord") == "retire",
+            "bookings": list(bookings_for_carnet(carnet.learner)),
+            "booking_cancelled": request.GET.get("inscription") == "annulee",
         },
     )
 
@@ -482,6 +486,25 @@ def carnet_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpRespon
     if consent is not None:
         sharing_consent_revoke(consent=consent, carnet=opened)
     return _redirect("accord=retire", fragment="qui-m-accompagne")
+
+
+@carnet_headers
+@require_POST
+def carnet_booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """« Annuler » on one of the carnet holder's own upcoming sign-ups (anyone else's id, or
+    one already cancelled, changes nothing)."""
+    opened, _stale = _cookie_state(request)
+    if opened is None:
+        response = _redirect(f"erreur={ERROR_EXPIRED}")
+        _forget_cookie(response)
+        return response
+    booking = bookings_for_carnet(opened.learner).filter(pk=booking_id).first()
+    if booking is not None:
+        try:
+            booking_cancel(booking=booking, by=CancelledBy.PERSON)
+        except BookingRefused:
+            return _redirect(fragment="mes-inscriptions")
+    return _redirect("inscription=annulee", fragment="mes-inscriptions")
 
 
 @carnet_headers
