@@ -290,3 +290,22 @@ def test_carnet_link_kept(make_session):
     learner = LearnerFactory()
     booking = sign_up(make_session(), 1, learner=learner)[0]
     assert booking.learner == learner
+
+
+def test_periodic_task_expires_offers(make_session, settings):
+    from learners.tasks import booking_offers_expire_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["learners-booking-offers"]["task"] == (
+        "learners.booking_offers_expire"
+    )
+    session = make_session(capacity=1, waitlist_capacity=5)
+    holder = sign_up(session, 1)[0]
+    a, b = sign_up(session, 2)[0], sign_up(session, 3)[0]
+    booking_cancel(booking=holder, by=CancelledBy.PERSON)
+    Booking.objects.filter(pk=a.pk).update(
+        offered_until=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert booking_offers_expire_task.apply().get() == 1
+    assert booking_offers_expire_task.apply().get() == 0
+    b.refresh_from_db()
+    assert b.status == BookingStatus.OFFERED
