@@ -27,6 +27,8 @@ same count as the counsellor's registration: two requests cannot both take the l
   the person told so (they asked for it by joining the list, and can still cancel). An
   offer declined or expired passes to the next person.
 - Declining an offered place leaves the waiting list (the message says so).
+- A sign-up cancelled by the structure (`CancelledBy.STRUCTURE`) is told so (notice
+  `desinscription`); a person who cancels sees it on screen and gets no message.
 
 Every change bumps the agenda's cache scope and starts the person's notice after commit
 (task "learners.booking_notices", owned by the notices part: for a cycle, one notice per
@@ -358,6 +360,9 @@ def booking_cancel(
             waitlist_promote(session_id=session_id)
     if cancelled:
         versions.bump_now_and_on_commit(versions.AGENDA)
+    if by == CancelledBy.STRUCTURE:
+        # The person did not do it: tell them. A person who cancels sees it on screen.
+        _notices_later(cancelled, MessageKind.BOOKING_CANCELLED)
     return cancelled
 
 

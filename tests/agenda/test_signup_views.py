@@ -295,3 +295,30 @@ def test_query_counts_bounded(client, make_session, django_assert_max_num_querie
         response = post(client, session)
     assert response.status_code == 303
     cache.clear()
+
+
+def test_past_session_closed_nothing_saved(client, make_session):
+    session = make_session(start=timezone.now() - datetime.timedelta(hours=2))
+    page = text(client.get(url(session)))
+    assert "Les inscriptions sont fermées pour cette séance." in page
+    assert 'name="first_name"' not in page
+    response = post(client, session)
+    assert response.status_code == 400
+    assert "l'inscription est fermée" in text(response)
+    assert not Booking.objects.exists()
+
+
+def test_offered_place_shows_its_deadline(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=3, start=in_days(5))
+    holder = booking_create(
+        session=session, first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    waiting = booking_create(
+        session=session, first_name="B", phone="", email="", reminder_consent=False
+    )[0]
+    booking_cancel(booking=holder, by=CancelledBy.PERSON)
+    waiting.refresh_from_db()
+    deadline = timezone.localtime(waiting.offered_until)
+    page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
+    assert f"à {deadline.hour:02d} h {deadline.minute:02d}" in page
+    assert "Sans réponse, elle sera proposée à la personne suivante." in page

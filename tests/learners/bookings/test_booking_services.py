@@ -309,3 +309,24 @@ def test_periodic_task_expires_offers(make_session, settings):
     assert booking_offers_expire_task.apply().get() == 0
     b.refresh_from_db()
     assert b.status == BookingStatus.OFFERED
+
+
+def test_cancelled_by_the_structure_is_told(
+    make_session, notices, django_capture_on_commit_callbacks
+):
+    session = make_session()
+    mine, theirs = sign_up(session, 1)[0], sign_up(session, 2)[0]
+    notices.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=mine, by=CancelledBy.PERSON)
+    assert notices == []
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=theirs, by=CancelledBy.STRUCTURE)
+    assert notices == [{"booking_ids": [theirs.pk], "kind": "desinscription"}]
+
+
+def test_cancel_bumps_the_agenda(make_session):
+    booking = sign_up(make_session(), 1)[0]
+    before = versions.current(versions.AGENDA)
+    booking_cancel(booking=booking, by=CancelledBy.PERSON)
+    assert versions.current(versions.AGENDA) != before
