@@ -33,17 +33,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learners.models import Booking, BookingStatus, CancelledBy, Session, SignupScope, Venue
+from learners.models import (
+    BOOKING_ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    CancelledBy,
+    Session,
+    SignupScope,
+    Venue,
+)
 from learners.selectors.bookings import (
     booking_by_token,
     booking_group,
     cycle_sessions,
     session_for_signup,
     session_is_public,
+    venue_taking_requests,
     waitlist_rank,
 )
 from learners.selectors.places import Places, session_places
-from learners.services.appointments import appointment_request_create, venue_takes_requests
+from learners.services.appointments import appointment_request_create
 from learners.services.bookings import (
     BookingRefused,
     booking_cancel,
@@ -237,7 +246,7 @@ def _booking_context(booking: Booking, **extra) -> dict:
         ],
         "rank_text": _rank_text(rank) if (rank := waitlist_rank(booking)) else "",
         "offered_until": booking.offered_until,
-        "live": any(b.status in ("confirmee", "attente", "proposee") for b in group),
+        "live": any(b.status in BOOKING_ACTIVE_STATUSES for b in group),
         "upcoming": booking.session.start > timezone.now(),
         **extra,
     }
@@ -302,8 +311,8 @@ def booking_offer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _venue_or_404(venue_id: int) -> Venue:
-    venue = Venue.objects.select_related("commune").filter(pk=venue_id).first()
-    if venue is None or not venue_takes_requests(venue):
+    venue = venue_taking_requests(venue_id)
+    if venue is None:
         raise Http404
     return venue
 

@@ -17,6 +17,7 @@ from learners.models import (
     BookingStatus,
     Learner,
     Session,
+    Venue,
 )
 from learners.scoping import scope_structure_id
 
@@ -97,4 +98,13 @@ def cycle_sessions(session: Session) -> list[Session]:
         Session.objects.filter(series_id=session.series_id, is_published=True)
         .exclude(kind=SessionKind.INDIVIDUAL)
         .order_by("start", "pk")
+    )
+
+
+def venue_taking_requests(venue_id: int) -> Venue | None:
+    """An active venue that takes appointment requests, or None."""
+    return (
+        Venue.objects.select_related("commune")
+        .filter(pk=venue_id, is_active=True, takes_appointments=True)
+        .first()
     )

@@ -322,3 +322,12 @@ def test_offered_place_shows_its_deadline(client, make_session):
     page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
     assert f"à {deadline.hour:02d} h {deadline.minute:02d}" in page
     assert "Sans réponse, elle sera proposée à la personne suivante." in page
+
+
+def test_booking_page_query_count(client, make_session, django_assert_max_num_queries):
+    booking = booking_create(
+        session=make_session(), first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    with django_assert_max_num_queries(5):  # booking, its group; the menus (memoised)
+        response = client.get(reverse("agenda:booking", kwargs={"token": booking.token}))
+    assert response.status_code == 200
