@@ -117,8 +117,10 @@ def places_text(places: Places) -> str:
 
 
 def _rank_text(rank: int) -> str:
-    ordinal = "1re" if rank == 1 else f"{rank}e"
-    return _("Vous êtes %(rank)s sur la liste d'attente.") % {"rank": ordinal}
+    """« Vous êtes 2e sur la liste d'attente. » (the first: « la première personne »)."""
+    if rank == 1:
+        return _("Vous êtes la première personne sur la liste d'attente.")
+    return _("Vous êtes %(rank)de sur la liste d'attente.") % {"rank": rank}
 
 
 # --- Pages ------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caching import versions
 from common.background import background_task
@@ -176,10 +177,14 @@ def _check_cap(contact: Q | None, now: datetime.datetime) -> None:
     )
     if groups >= limit:
         raise BookingRefused(
-            _(
+            ngettext(
+                "Vous êtes déjà inscrit ou inscrite à %(count)d atelier à venir avec ce "
+                "numéro ou cette adresse, le maximum en ligne. Pour vous inscrire à un autre, "
+                "annulez une inscription ou appelez le lieu de l'atelier.",
                 "Vous êtes déjà inscrit ou inscrite à %(count)d ateliers à venir avec ce "
                 "numéro ou cette adresse, le maximum en ligne. Pour vous inscrire à un autre, "
-                "annulez une inscription ou appelez le lieu de l'atelier."
+                "annulez une inscription ou appelez le lieu de l'atelier.",
+                groups,
             )
             % {"count": groups},
             code="cap",

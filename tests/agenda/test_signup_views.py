@@ -331,3 +331,13 @@ def test_booking_page_query_count(client, make_session, django_assert_max_num_qu
     with django_assert_max_num_queries(5):  # booking, its group; the menus (memoised)
         response = client.get(reverse("agenda:booking", kwargs={"token": booking.token}))
     assert response.status_code == 200
+
+
+def test_first_on_the_waiting_list_words(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=3)
+    booking_create(session=session, first_name="A", phone="", email="", reminder_consent=False)
+    waiting = booking_create(
+        session=session, first_name="B", phone="", email="", reminder_consent=False
+    )[0]
+    page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
+    assert "Vous êtes la première personne sur la liste d'attente." in page
