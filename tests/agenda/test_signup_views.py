@@ -4,8 +4,10 @@ abuse limits, honeypot, carnet link, headers, query counts."""
 import datetime
 import html as htmllib
 import re
+import uuid
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -341,3 +343,27 @@ def test_first_on_the_waiting_list_words(client, make_session):
     )[0]
     page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
     assert "Vous êtes la première personne sur la liste d'attente." in page
+
+
+def test_rate_limits_count_in_redis_shared_by_every_process(make_session):
+    """The limits live in the default cache: in production Redis, so every gunicorn worker
+    counts the same POSTs (here two clients stand for two processes: the count is in Redis)."""
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/9").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis injoignable sur 127.0.0.1:6379")
+    caches = {
+        "default": {
+            "BACKEND": "caching.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": f"test-signup-{uuid.uuid4().hex}",
+        }
+    }
+    session = make_session(capacity=50)
+    limits = {"per_address": "2/h", "per_contact": "100/h"}
+    with override_settings(CACHES=caches, AGENDA_SIGNUP_LIMITS=limits):
+        first, second = Client(REMOTE_ADDR="192.0.2.7"), Client(REMOTE_ADDR="192.0.2.7")
+        assert post(first, session, phone="06 00 00 00 01").status_code == 303
+        assert post(second, session, phone="06 00 00 00 02").status_code == 303
+        assert post(first, session, phone="06 00 00 00 03").status_code == 429
+    assert Booking.objects.count() == 2
