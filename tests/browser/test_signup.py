@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from learners.choices import SessionKind
 from learners.models import Booking, BookingStatus
-from tests.factories.learners import SessionFactory, StructureFactory, VenueFactory
+from learners.services import carnet_issue
+from tests.factories.learners import (
+    LearnerFactory,
+    SessionFactory,
+    StructureFactory,
+    VenueFactory,
+    counsellor_user,
+)
 from tests.learners.bookings.conftest import notices  # noqa: F401 - the notices' task recorded
 
 from .conftest import assert_accessible, assert_no_horizontal_scroll
@@ -145,4 +152,32 @@ def test_keyboard_only_sign_up_without_javascript(live_server, chromium, session
         "+33612345678",
         True,
     )
+    context.close()
+
+
+def test_sign_up_into_the_open_carnet_then_cancel_there(live_server, chromium, session):
+    learner = LearnerFactory(structure=session.structure, first_name="Josiane")
+    code = carnet_issue(user=counsellor_user(structure=session.structure), learner=learner)
+    context, page = _page(chromium, "320px")
+    page.goto(f"{live_server.url}/carnet/")
+    page.get_by_label("Code de mon carnet").fill(code)
+    page.get_by_role("button", name="Ouvrir mon carnet").click()
+    page.wait_for_load_state()
+    assert "Vous n'êtes inscrit ou inscrite à aucun atelier" in page.content()
+    page.goto(f"{live_server.url}/pres-de-chez-vous/seances/{session.pk}/")
+    page.get_by_label("Prénom").fill("Josiane")
+    page.get_by_label("Ajouter cette inscription à mon carnet").check()
+    _check(page)
+    page.get_by_role("button", name="M'inscrire").click()
+    page.wait_for_load_state()
+    assert Booking.objects.get().learner == learner
+    page.goto(f"{live_server.url}/carnet/")
+    listed = page.locator("#mes-inscriptions + ul").inner_text()
+    assert "Créer son adresse e-mail" in listed and "Inscription confirmée" in listed
+    _check(page)
+    page.get_by_role("button", name="Annuler : Créer son adresse e-mail").click()
+    page.wait_for_load_state()
+    assert "votre inscription est annulée" in page.content()
+    _check(page)
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
     context.close()
