@@ -96,6 +96,7 @@ class SignupForm(ContactCleaning, AccessibleForm):
                     (CHOICE_CYCLE, _("à toutes les dates à venir du cycle")),
                 ],
                 initial=CHOICE_ONE_DATE,
+                required=False,  # nothing ticked: this date
                 widget=forms.RadioSelect,
             )
         if carnet_offer:
