@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners.imports import import_job_fail, import_job_run
+from learners.services.appointments import appointment_request_notify
+from learners.services.bookings import offers_expire
 from learners.services.digests import weekly_digests_send
 from learners.services.job_log import TRANSIENT_ERRORS, logged_job
 from learners.services.notices import booking_notices_send
@@ -195,3 +197,18 @@ def structure_links_refresh_task(self) -> dict:
 
     cache.delete(REFRESH_QUEUED_KEY)
     return structure_links_check()
+
+
+# --- Public sign-ups (« Près de chez vous ») -------------------------------------------------
+
+
+@shared_task(name="learners.booking_offers_expire", **JOB_TASK_OPTIONS)
+def booking_offers_expire_task(self) -> int:
+    """Offered places past their deadline go to the next person (idempotent; every 10 min)."""
+    return offers_expire(now=timezone.now())
+
+
+@shared_task(name="learners.appointment_request_notify", **JOB_TASK_OPTIONS)
+def appointment_request_notify_task(self, request_id: int) -> int:
+    """Tell the venue's structure about an appointment request (e-mail)."""
+    return appointment_request_notify(request_id=request_id)

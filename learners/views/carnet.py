@@ -50,8 +50,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.clients import client_ip
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
-from learners.models import Carnet
+from learners.models import CancelledBy, Carnet
 from learners.selectors import carnet_overview
+from learners.selectors.bookings import bookings_for_carnet
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
 from learners.selectors.carnets import (
     carnet_consent_active,
@@ -59,6 +60,7 @@ from learners.selectors.carnets import (
     carnet_structures,
 )
 from learners.services import carnet_mark_guide_read
+from learners.services.bookings import BookingRefused, booking_cancel
 from learners.services.carnet_opening import (
     FIRST_NAME_INPUT_MAX,
     CarnetOpening,
@@ -71,6 +73,10 @@ from learners.services.linking import sharing_consent_revoke
 COOKIE_NAME = "carnet"
 COOKIE_SALT = "learners.carnet.opened"
 CARNET_IDLE_SECONDS = 30 * 60
+# The same, for the agenda's sign-up form (« Ajouter à mon carnet »): see `agenda_carnet`.
+AGENDA_COOKIE = "carnet_agenda"
+AGENDA_SALT = "learners.carnet.agenda"
+AGENDA_PATH = "/pres-de-chez-vous/"
 CODE_INPUT_MAX = 40
 # The QR link's code kept while the holder types their first name (flood mode).
 PENDING_COOKIE = "carnet_attente"
@@ -148,19 +154,39 @@ def _redirect(query: str = "", fragment: str = "") -> HttpResponseRedirect:
 
 
 def _set_cookie(request: HttpRequest, response: HttpResponse, carnet: Carnet) -> None:
-    response.set_signed_cookie(
-        COOKIE_NAME,
-        str(carnet.pk),
-        salt=COOKIE_SALT,
-        path=_carnet_url(),
-        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    for name, salt, path in (
+        (COOKIE_NAME, COOKIE_SALT, _carnet_url()),
+        (AGENDA_COOKIE, AGENDA_SALT, AGENDA_PATH),
+    ):
+        response.set_signed_cookie(
+            name,
+            str(carnet.pk),
+            salt=salt,
+            path=path,
+            secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def _forget_cookie(response: HttpResponse) -> None:
     response.delete_cookie(COOKIE_NAME, path=_carnet_url(), samesite="Lax")
+    response.delete_cookie(AGENDA_COOKIE, path=AGENDA_PATH, samesite="Lax")
+
+
+def agenda_carnet(request: HttpRequest) -> Carnet | None:
+    """The carnet open in this browser, as the agenda's sign-up form sees it (the carnet's
+    own cookie is sent to /carnet/ only; this second one, same value and idle delay, to the
+    agenda's pages only, so the guides stay page-cached). None when none is open."""
+    if not request.COOKIES.get(AGENDA_COOKIE):
+        return None
+    try:
+        carnet_id = int(
+            request.get_signed_cookie(AGENDA_COOKIE, salt=AGENDA_SALT, max_age=CARNET_IDLE_SECONDS)
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+    return carnet_openable_get(carnet_id=carnet_id)
 
 
 def _set_pending(request: HttpRequest, response: HttpResponse, code: str) -> None:
@@ -414,6 +440,8 @@ def _carnet_page(request: HttpRequest, carnet: Carnet) -> HttpResponse:
             "today": timezone.localdate(),
             "structures": carnet_structures(carnet=carnet),
             "consent_withdrawn": request.GET.get("accord") == "retire",
+            "bookings": list(bookings_for_carnet(carnet.learner)),
+            "booking_cancelled": request.GET.get("inscription") == "annulee",
         },
     )
 
@@ -458,6 +486,25 @@ def carnet_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpRespon
     if consent is not None:
         sharing_consent_revoke(consent=consent, carnet=opened)
     return _redirect("accord=retire", fragment="qui-m-accompagne")
+
+
+@carnet_headers
+@require_POST
+def carnet_booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """« Annuler » on one of the carnet holder's own upcoming sign-ups (anyone else's id, or
+    one already cancelled, changes nothing)."""
+    opened, _stale = _cookie_state(request)
+    if opened is None:
+        response = _redirect(f"erreur={ERROR_EXPIRED}")
+        _forget_cookie(response)
+        return response
+    booking = bookings_for_carnet(opened.learner).filter(pk=booking_id).first()
+    if booking is not None:
+        try:
+            booking_cancel(booking=booking, by=CancelledBy.PERSON)
+        except BookingRefused:
+            return _redirect(fragment="mes-inscriptions")
+    return _redirect("inscription=annulee", fragment="mes-inscriptions")
 
 
 @carnet_headers

@@ -28,6 +28,11 @@ urlpatterns = [
         name="carnet_consent_withdraw",
     ),
     path(
+        "carnet/inscriptions/<int:booking_id>/annuler/",
+        carnet_views.carnet_booking_cancel,
+        name="carnet_booking_cancel",
+    ),
+    path(
         "carnet/fiches/<int:guide_id>/lue/",
         carnet_views.carnet_guide_read,
         name="carnet_guide_read",

@@ -259,9 +259,22 @@ CELERY_BEAT_SCHEDULE["learners-statistics"] = {  # pre-computed network statisti
     "task": "learners.statistics_refresh",
     "schedule": crontab(hour=2, minute=15),
 }
+CELERY_BEAT_SCHEDULE["learners-booking-offers"] = {  # freed places offered to the next person
+    "task": "learners.booking_offers_expire",
+    "schedule": crontab(minute="*/10"),
+}
 CELERY_BEAT_SCHEDULE["learners-structure-links"] = {  # dashboards' copies kept in step
     "task": "learners.structure_links_refresh",
     "schedule": crontab(hour=2, minute=45),
+}
+
+# Public sign-ups (learners/services/bookings.py, agenda/views/signup.py): live upcoming
+# sign-ups per phone or e-mail (a cycle counts once), and the rate limits of the public forms
+# (django-ratelimit rates, counted in the default cache) per client address and per contact.
+AGENDA_SIGNUP_LIMITS = {
+    "live_groups_per_contact": int(os.environ.get("AGENDA_SIGNUP_MAX_PER_CONTACT", "6")),
+    "per_address": os.environ.get("AGENDA_SIGNUP_RATE_PER_ADDRESS", "20/h"),
+    "per_contact": os.environ.get("AGENDA_SIGNUP_RATE_PER_CONTACT", "6/h"),
 }
 
 # Statistics dashboard (learners/statistics): figures about people below this threshold are

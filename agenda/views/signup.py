@@ -1,0 +1,360 @@
+"""Public sign-up: the session page and its form, the person's booking page (cancel, accept
+or decline an offered place), and the appointment request of a venue.
+
+Thin: the services decide (`learners.services.bookings`, `.appointments`), the selectors
+read (`learners.selectors.bookings`, `.places`). Abuse: every POST is counted per client
+address and per phone or e-mail (`agenda.limits`, 429 page past the rate, nothing saved);
+a filled honeypot gets a neutral page and nothing is saved.
+
+**The booking page is personal**: its URL holds the secret token of the person's links.
+Its responses carry `Cache-Control: private, no-store` (never kept by the browser, a proxy
+or `caching/pages.py`, which caches only Wagtail pages and the search, and never a page
+marked private or no-store) and `X-Robots-Tag: noindex`; the site's
+`Referrer-Policy: same-origin` sends no Referer (so no token) to other sites, and the page
+links to no other site.
+
+**Carnet.** When a carnet is open in this browser (`learners.views.carnet.agenda_carnet`,
+a cookie for this path set when the carnet opens), the form offers « Ajouter cette
+inscription à mon carnet »; ticked, the booking is linked to the carnet's person. The form
+is never filled with the person's stored contact details.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from learners.models import (
+    BOOKING_ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    CancelledBy,
+    Session,
+    SignupScope,
+    Venue,
+)
+from learners.selectors.bookings import (
+    booking_by_token,
+    booking_group,
+    cycle_sessions,
+    session_for_signup,
+    session_is_public,
+    venue_taking_requests,
+    waitlist_rank,
+)
+from learners.selectors.places import Places, session_places
+from learners.services.appointments import appointment_request_create
+from learners.services.bookings import (
+    BookingRefused,
+    booking_cancel,
+    booking_create,
+    offer_accept,
+    offer_decline,
+)
+from learners.views.carnet import agenda_carnet
+
+from ..forms import AppointmentForm, SignupForm
+from ..limits import address_over_limit, contact_over_limit
+
+SIGNUP_GROUP = "agenda.signup"
+APPOINTMENT_GROUP = "agenda.appointment"
+
+
+def personal(view):
+    """no-store, private and noindex on every response of a personal page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return cache_control(private=True)(never_cache(wrapped))
+
+
+# --- Words ------------------------------------------------------------------------------------
+
+
+def _hour(moment) -> str:
+    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+
+
+def day_text(session: Session) -> str:
+    """« mardi 12 janvier 2027 », « vendredi 1er janvier 2027 »."""
+    start = timezone.localtime(session.start)
+    day = "1er" if start.day == 1 else str(start.day)
+    return " ".join([formats.date_format(start, "l"), day, formats.date_format(start, "F Y")])
+
+
+def when_text(session: Session) -> str:
+    """« mardi 12 janvier 2027 de 14 h à 16 h »."""
+    start, end = timezone.localtime(session.start), timezone.localtime(session.end)
+    return _("%(day)s de %(start)s à %(end)s") % {
+        "day": day_text(session),
+        "start": _hour(start),
+        "end": _hour(end),
+    }
+
+
+def places_text(places: Places) -> str:
+    if places.capacity is None:
+        return _("Places non limitées")
+    if not places.is_full:
+        free = places.free or 0
+        return ngettext("%(count)d place libre", "%(count)d places libres", free) % {"count": free}
+    if places.waitlist_open:
+        return _("Complet : liste d'attente")
+    return _("Complet")
+
+
+def _rank_text(rank: int) -> str:
+    """« Vous êtes 2e sur la liste d'attente. » (the first: « la première personne »)."""
+    if rank == 1:
+        return _("Vous êtes la première personne sur la liste d'attente.")
+    return _("Vous êtes %(rank)de sur la liste d'attente.") % {"rank": rank}
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "agenda/rate_limited.html",
+        {"page_title": _("Trop de demandes")},
+        status=429,
+    )
+    response["Retry-After"] = "3600"
+    return response
+
+
+def _unavailable(request: HttpRequest, session: Session, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "agenda/session_unavailable.html",
+        {"page_title": session.display_title, "session": session, "when": when_text(session)},
+        status=status,
+    )
+
+
+def _session_context(session: Session, form: SignupForm | None) -> dict:
+    places = session_places(session)
+    cycle = cycle_sessions(session)
+    atelier = session.atelier if session.atelier is not None and session.atelier.live else None
+    return {
+        "page_title": session.display_title,
+        "session": session,
+        "when": when_text(session),
+        "places": places,
+        "places_text": places_text(places),
+        "atelier": atelier,
+        "cycle": [{"session": s, "when": when_text(s)} for s in cycle],
+        "whole_cycle": session.series is not None
+        and session.series.signup_scope == SignupScope.WHOLE_CYCLE,
+        "form": form,
+        "open": session.start > timezone.now() and not places_closed(places),
+    }
+
+
+def places_closed(places: Places) -> bool:
+    return places.is_full and not places.waitlist_open
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    """/pres-de-chez-vous/seances/<id>/: the session and its sign-up form."""
+    session = session_for_signup(session_id)
+    if session is None:
+        raise Http404
+    if not session_is_public(session):
+        return _unavailable(request, session, status=404)
+    if session.is_cancelled:
+        return _unavailable(request, session, status=200)
+    carnet = agenda_carnet(request)
+    form_kwargs = {
+        "cycle_choice": session.series is not None
+        and session.series.signup_scope == SignupScope.PER_DATE,
+        "carnet_offer": carnet is not None,
+    }
+    if request.method == "POST":
+        return _signup_post(request, session, carnet, form_kwargs)
+    form = SignupForm(**form_kwargs)
+    form.describe_fields()
+    return render(request, "agenda/session.html", _session_context(session, form))
+
+
+def _signup_post(request, session, carnet, form_kwargs) -> HttpResponse:
+    if address_over_limit(request, group=SIGNUP_GROUP):
+        return _too_many(request)
+    form = SignupForm(request.POST, **form_kwargs)
+    if form.is_robot():
+        return render(request, "agenda/received.html", {"page_title": _("Demande reçue")})
+    if form.is_valid():
+        data = form.cleaned_data
+        if contact_over_limit(
+            request, group=SIGNUP_GROUP, phone=data["phone"], email=data["email"]
+        ):
+            return _too_many(request)
+        try:
+            bookings = booking_create(
+                session=session,
+                first_name=data["first_name"],
+                phone=data["phone"],
+                email=data["email"],
+                reminder_consent=data["reminder_consent"],
+                whole_cycle=form.whole_cycle(),
+                learner=carnet.learner if carnet and data.get("add_to_carnet") else None,
+            )
+        except BookingRefused as refused:
+            form.add_service_errors(refused)
+        else:
+            response = redirect("agenda:booking", token=bookings[0].token)
+            response.status_code = 303
+            return response
+    form.describe_fields()
+    return render(request, "agenda/session.html", _session_context(session, form), status=400)
+
+
+def _booking_or_404(token: str) -> Booking:
+    booking = booking_by_token(token)
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def _booking_context(booking: Booking, **extra) -> dict:
+    group = booking_group(booking)
+    return {
+        "page_title": _("Mon inscription"),
+        "booking": booking,
+        "session": booking.session,
+        "when": when_text(booking.session),
+        "group": [
+            {
+                "booking": b,
+                "when": when_text(b.session),
+                "live": b.status != BookingStatus.CANCELLED,
+            }
+            for b in group
+        ],
+        "rank_text": _rank_text(rank) if (rank := waitlist_rank(booking)) else "",
+        "offered_until": booking.offered_until,
+        "live": any(b.status in BOOKING_ACTIVE_STATUSES for b in group),
+        "upcoming": booking.session.start > timezone.now(),
+        **extra,
+    }
+
+
+@personal
+@require_http_methods(["GET", "HEAD"])
+def booking_page(request: HttpRequest, token: str) -> HttpResponse:
+    """/pres-de-chez-vous/inscription/<token>/: the person's sign-up."""
+    booking = _booking_or_404(token)
+    notice = {
+        "annulee": _("Votre inscription est annulée. Merci de nous avoir prévenus !"),
+        "acceptee": _("C'est noté : la place est à vous."),
+        "refusee": _("C'est noté : la place est proposée à la personne suivante."),
+    }.get(request.GET.get("fait", ""), "")
+    return render(request, "agenda/booking.html", _booking_context(booking, notice=notice))
+
+
+@personal
+@require_http_methods(["GET", "HEAD", "POST"])
+def booking_cancel_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmation step (GET), then the cancellation (POST)."""
+    booking = _booking_or_404(token)
+    if request.method != "POST":
+        return render(request, "agenda/booking_cancel.html", _booking_context(booking))
+    try:
+        booking_cancel(
+            booking=booking, by=CancelledBy.PERSON, whole_group=request.POST.get("tout") == "1"
+        )
+    except BookingRefused as refused:
+        context = _booking_context(booking, error=refused.messages[0])
+        return render(request, "agenda/booking.html", context, status=400)
+    return _back_to_booking(booking, "annulee")
+
+
+def _back_to_booking(booking: Booking, done: str) -> HttpResponse:
+    url = reverse("agenda:booking", kwargs={"token": booking.token})
+    response = redirect(f"{url}?fait={done}")
+    response.status_code = 303
+    return response
+
+
+@personal
+@require_POST
+def booking_offer(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept (reponse=oui) or decline (reponse=non) an offered place."""
+    booking = _booking_or_404(token)
+    accept = request.POST.get("reponse") == "oui"
+    try:
+        if accept:
+            offer_accept(booking=booking)
+        else:
+            offer_decline(booking=booking)
+    except BookingRefused as refused:
+        booking.refresh_from_db()
+        context = _booking_context(booking, error=refused.messages[0])
+        return render(request, "agenda/booking.html", context, status=400)
+    return _back_to_booking(booking, "acceptee" if accept else "refusee")
+
+
+# --- Appointment requests ---------------------------------------------------------------------
+
+
+def _venue_or_404(venue_id: int) -> Venue:
+    venue = venue_taking_requests(venue_id)
+    if venue is None:
+        raise Http404
+    return venue
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def appointment_request(request: HttpRequest, venue_id: int) -> HttpResponse:
+    """/pres-de-chez-vous/lieux/<id>/rendez-vous/: ask a venue for an appointment."""
+    venue = _venue_or_404(venue_id)
+    context = {"page_title": _("Demander un rendez-vous"), "venue": venue}
+    if request.GET.get("envoyee"):
+        return render(request, "agenda/appointment_done.html", context)
+    if request.method != "POST":
+        form = AppointmentForm()
+        form.describe_fields()
+        return render(request, "agenda/appointment_form.html", {**context, "form": form})
+    if address_over_limit(request, group=APPOINTMENT_GROUP):
+        return _too_many(request)
+    form = AppointmentForm(request.POST)
+    if form.is_robot():
+        return render(request, "agenda/received.html", {"page_title": _("Demande reçue")})
+    if form.is_valid():
+        data = form.cleaned_data
+        if contact_over_limit(
+            request, group=APPOINTMENT_GROUP, phone=data["phone"], email=data["email"]
+        ):
+            return _too_many(request)
+        try:
+            appointment_request_create(
+                venue=venue,
+                first_name=data["first_name"],
+                phone=data["phone"],
+                email=data["email"],
+                availability=data["availability"],
+                topic=data["topic"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            response = redirect(f"{request.path}?envoyee=1")
+            response.status_code = 303
+            return response
+    form.describe_fields()
+    return render(request, "agenda/appointment_form.html", {**context, "form": form}, status=400)

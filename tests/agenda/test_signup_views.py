@@ -1,0 +1,369 @@
+"""The public sign-up pages: session page and form, booking page, cancellation, offers,
+abuse limits, honeypot, carnet link, headers, query counts."""
+
+import datetime
+import html as htmllib
+import re
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from learners.models import Booking, BookingStatus, CancelledBy, SessionSeries, SignupScope
+from learners.services.bookings import booking_cancel, booking_create
+from tests.factories.learners import SessionFactory, VenueFactory
+
+from .conftest import in_days
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return htmllib.unescape(response.content.decode())
+
+
+def url(session):
+    return reverse("agenda:session", kwargs={"session_id": session.pk})
+
+
+def post(client, session, **data):
+    values = {"first_name": "Josiane", "phone": "06 12 34 56 78", "email": "", "site_web": ""}
+    values.update(data)
+    return client.post(url(session), values)
+
+
+def test_session_page_shows_what_a_person_needs(client, make_session):
+    venue = VenueFactory(
+        name="Médiathèque Benjamin Rabier",
+        address="Place de la Vendée",
+        access_details="Bus ligne 2, arrêt Mairie",
+    )
+    session = make_session(
+        venue=venue,
+        structure=venue.structure,
+        start=timezone.make_aware(datetime.datetime(2027, 1, 12, 14, 0)),
+        duration_minutes=120,
+        capacity=5,
+        what_to_bring="Votre téléphone chargé",
+    )
+    response = client.get(url(session))
+    html = text(response)
+    assert response.status_code == 200
+    assert "Mardi 12 janvier 2027 de 14 h à 16 h" in html
+    assert "5 places libres" in html
+    assert "Médiathèque Benjamin Rabier" in html and "Bus ligne 2" in html
+    assert "Votre téléphone chargé" in html
+    assert "/politique-de-confidentialite/" in html
+    # Consent unticked by default; the honeypot is out of sight and of the tab order.
+    assert re.search(r'<input type="checkbox" name="reminder_consent"[^>]*>', html)
+    assert (
+        "checked"
+        not in re.search(r'<input type="checkbox" name="reminder_consent"[^>]*>', html).group()
+    )
+    assert re.search(r'<div hidden>.*name="site_web"[^>]*tabindex="-1"', html)
+
+
+def test_first_of_month_and_places_words(client, make_session):
+    session = make_session(
+        start=timezone.make_aware(datetime.datetime(2027, 1, 1, 9, 30)),
+        capacity=1,
+        waitlist_capacity=1,
+    )
+    assert "Vendredi 1er janvier 2027 de 9 h 30 à 10 h 30" in text(client.get(url(session)))
+    booking_create(session=session, first_name="A", phone="", email="", reminder_consent=False)
+    html = text(client.get(url(session)))
+    assert "Complet : liste d'attente" in html and "liste d'attente" in html
+    booking_create(session=session, first_name="B", phone="", email="", reminder_consent=False)
+    assert "<strong>Complet</strong>" in text(client.get(url(session)))
+
+
+def test_sign_up_redirects_to_the_personal_page(client, make_session):
+    session = make_session(what_to_bring="Vos identifiants")
+    response = post(client, session, reminder_consent="on")
+    booking = Booking.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == reverse("agenda:booking", kwargs={"token": booking.token})
+    assert (booking.phone, booking.reminder_consent) == ("+33612345678", True)
+    page = client.get(response["Location"])
+    html = text(page)
+    assert "Josiane, votre place est réservée." in html
+    assert "Vos identifiants" in html
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+    assert page["X-Robots-Tag"].startswith("noindex")
+
+
+def test_waiting_list_rank_shown(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=5)
+    post(client, session, phone="06 00 00 00 01")
+    post(client, session, phone="06 00 00 00 02")
+    response = post(client, session, phone="06 00 00 00 03")
+    html = text(client.get(response["Location"]))
+    assert "vous êtes sur la liste d'attente" in html
+    assert "Vous êtes 2e sur la liste d'attente." in html
+
+
+def test_errors_summarised_and_linked_nothing_saved(client, make_session):
+    session = make_session()
+    response = post(client, session, first_name="", phone="02 51 00 00 00")
+    html = text(response)
+    assert response.status_code == 400
+    assert 'href="#id_first_name"' in html and 'href="#id_phone"' in html
+    assert 'aria-describedby="id_phone-aide id_phone-erreur"' in html
+    assert 'aria-invalid="true"' in html
+    assert "téléphone fixe" in html
+    assert not Booking.objects.exists()
+
+
+def test_full_session_refused_in_the_form(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=0)
+    booking_create(session=session, first_name="A", phone="", email="", reminder_consent=False)
+    response = post(client, session)
+    assert response.status_code == 400
+    assert "Cette séance est complète." in text(response)
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "expected"),
+    [
+        ({"is_published": False}, 404, "pas en ligne"),
+        (
+            {"cancelled_at": timezone.now(), "cancellation_reason": "La salle est inondée."},
+            200,
+            "La salle est inondée.",
+        ),
+    ],
+)
+def test_unpublished_and_cancelled_pages(client, make_session, change, status, expected):
+    session = make_session(**change)
+    response = client.get(url(session))
+    assert response.status_code == status
+    assert expected in text(response)
+    assert post(client, session).status_code == status
+    assert not Booking.objects.exists()
+
+
+def test_unknown_session_404(client):
+    assert client.get(reverse("agenda:session", kwargs={"session_id": 999999})).status_code == 404
+
+
+def test_honeypot_nothing_saved_neutral_answer(client, make_session):
+    session = make_session()
+    response = post(client, session, site_web="http://spam.example")
+    assert response.status_code == 200
+    assert "Demande reçue" in text(response)
+    assert not Booking.objects.exists()
+
+
+@override_settings(AGENDA_SIGNUP_LIMITS={"per_address": "3/h", "per_contact": "100/h"})
+def test_rate_limit_per_address(make_session):
+    session = make_session(capacity=50)
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(3):
+        assert post(client, session, phone=f"06 00 00 00 {n:02d}").status_code == 303
+    response = post(client, session, phone="06 00 00 00 99")
+    assert response.status_code == 429
+    assert "rien n'a été enregistré" in text(response)
+    assert Booking.objects.count() == 3
+    # Another address is not concerned.
+    assert (
+        post(Client(REMOTE_ADDR="203.0.113.10"), session, phone="06 00 00 00 98").status_code == 303
+    )
+
+
+@override_settings(AGENDA_SIGNUP_LIMITS={"per_address": "100/h", "per_contact": "2/h"})
+def test_rate_limit_per_contact(make_session):
+    sessions = [make_session(start=in_days(d)) for d in (2, 3, 4)]
+    for n, session in enumerate(sessions[:2]):
+        assert post(Client(REMOTE_ADDR=f"203.0.113.{n}"), session).status_code == 303
+    response = post(Client(REMOTE_ADDR="203.0.113.50"), sessions[2], phone="+33 6 12 34 56 78")
+    assert response.status_code == 429
+    assert Booking.objects.count() == 2
+
+
+def test_cancel_with_confirmation_step_then_place_offered(
+    client, make_session, notices, django_capture_on_commit_callbacks
+):
+    session = make_session(capacity=1, waitlist_capacity=3)
+    holder = booking_create(
+        session=session, first_name="A", phone="0600000001", email="", reminder_consent=False
+    )[0]
+    waiting = booking_create(
+        session=session, first_name="B", phone="0600000002", email="", reminder_consent=False
+    )[0]
+    cancel_url = reverse("agenda:booking_cancel", kwargs={"token": holder.token})
+    confirm = client.get(cancel_url)
+    assert "Oui, j'annule" in text(confirm)
+    holder.refresh_from_db()
+    assert holder.status == BookingStatus.CONFIRMED  # a GET changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel_url)
+    assert response.status_code == 303
+    holder.refresh_from_db()
+    assert holder.status == BookingStatus.CANCELLED
+    assert "Votre inscription est annulée" in text(client.get(response["Location"]))
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.OFFERED
+    page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
+    assert "Je prends la place" in page
+    response = client.post(
+        reverse("agenda:booking_offer", kwargs={"token": waiting.token}), {"reponse": "oui"}
+    )
+    assert response.status_code == 303
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.CONFIRMED
+
+
+def test_decline_offer(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=3)
+    holder = booking_create(
+        session=session, first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    waiting = booking_create(
+        session=session, first_name="B", phone="", email="", reminder_consent=False
+    )[0]
+    booking_cancel(booking=holder, by=CancelledBy.PERSON)
+    client.post(
+        reverse("agenda:booking_offer", kwargs={"token": waiting.token}), {"reponse": "non"}
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.CANCELLED
+
+
+def test_offer_actions_refused_plainly(client, make_session):
+    session = make_session()
+    booking = booking_create(
+        session=session, first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    response = client.post(
+        reverse("agenda:booking_offer", kwargs={"token": booking.token}), {"reponse": "non"}
+    )
+    assert response.status_code == 400
+    assert "Aucune place ne vous est proposée" in text(response)
+
+
+@pytest.mark.parametrize("token", ["x", "a" * 40, "../../etc"])
+def test_unknown_token_404(client, token):
+    assert client.get(f"/pres-de-chez-vous/inscription/{token}/").status_code == 404
+
+
+@override_settings(PAGE_CACHE_SECONDS=300)
+def test_booking_page_never_page_cached(client, make_session):
+    booking = booking_create(
+        session=make_session(), first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    link = reverse("agenda:booking", kwargs={"token": booking.token})
+    for _ in range(2):
+        response = client.get(link)
+        assert "X-Page-Cache" not in response
+    booking_cancel(booking=booking, by=CancelledBy.PERSON)
+    assert "Cette inscription est annulée." in text(client.get(link))
+
+
+def test_cycle_choice_offered_when_the_cycle_allows(client, structure):
+    series = SessionSeries.objects.create(
+        structure=structure, title="Cycle", signup_scope=SignupScope.PER_DATE
+    )
+    sessions = [
+        SessionFactory(
+            structure=structure,
+            kind="atelier",
+            is_published=True,
+            capacity=3,
+            series=series,
+            start=in_days(d),
+        )
+        for d in (3, 10)
+    ]
+    html = text(client.get(url(sessions[0])))
+    assert 'name="scope"' in html and "toutes les dates à venir du cycle" in html
+    post(client, sessions[0], scope="cycle")
+    assert Booking.objects.count() == 2
+    series.signup_scope = SignupScope.WHOLE_CYCLE
+    series.save()
+    html = text(client.get(url(sessions[0])))
+    assert 'name="scope"' not in html and "toutes les dates à venir" in html
+
+
+def test_query_counts_bounded(client, make_session, django_assert_max_num_queries):
+    session = make_session()
+    with django_assert_max_num_queries(6):
+        client.get(url(session))
+    with django_assert_max_num_queries(14):  # lock, counts, savepoints, insert
+        response = post(client, session)
+    assert response.status_code == 303
+    cache.clear()
+
+
+def test_past_session_closed_nothing_saved(client, make_session):
+    session = make_session(start=timezone.now() - datetime.timedelta(hours=2))
+    page = text(client.get(url(session)))
+    assert "Les inscriptions sont fermées pour cette séance." in page
+    assert 'name="first_name"' not in page
+    response = post(client, session)
+    assert response.status_code == 400
+    assert "l'inscription est fermée" in text(response)
+    assert not Booking.objects.exists()
+
+
+def test_offered_place_shows_its_deadline(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=3, start=in_days(5))
+    holder = booking_create(
+        session=session, first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    waiting = booking_create(
+        session=session, first_name="B", phone="", email="", reminder_consent=False
+    )[0]
+    booking_cancel(booking=holder, by=CancelledBy.PERSON)
+    waiting.refresh_from_db()
+    deadline = timezone.localtime(waiting.offered_until)
+    page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
+    assert f"à {deadline.hour:02d} h {deadline.minute:02d}" in page
+    assert "Sans réponse, elle sera proposée à la personne suivante." in page
+
+
+def test_booking_page_query_count(client, make_session, django_assert_max_num_queries):
+    booking = booking_create(
+        session=make_session(), first_name="A", phone="", email="", reminder_consent=False
+    )[0]
+    with django_assert_max_num_queries(5):  # booking, its group; the menus (memoised)
+        response = client.get(reverse("agenda:booking", kwargs={"token": booking.token}))
+    assert response.status_code == 200
+
+
+def test_first_on_the_waiting_list_words(client, make_session):
+    session = make_session(capacity=1, waitlist_capacity=3)
+    booking_create(session=session, first_name="A", phone="", email="", reminder_consent=False)
+    waiting = booking_create(
+        session=session, first_name="B", phone="", email="", reminder_consent=False
+    )[0]
+    page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
+    assert "Vous êtes la première personne sur la liste d'attente." in page
+
+
+def test_rate_limits_count_in_redis_shared_by_every_process(make_session):
+    """The limits live in the default cache: in production Redis, so every gunicorn worker
+    counts the same POSTs (here two clients stand for two processes: the count is in Redis)."""
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/9").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis injoignable sur 127.0.0.1:6379")
+    caches = {
+        "default": {
+            "BACKEND": "caching.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": f"test-signup-{uuid.uuid4().hex}",
+        }
+    }
+    session = make_session(capacity=50)
+    limits = {"per_address": "2/h", "per_contact": "100/h"}
+    with override_settings(CACHES=caches, AGENDA_SIGNUP_LIMITS=limits):
+        first, second = Client(REMOTE_ADDR="192.0.2.7"), Client(REMOTE_ADDR="192.0.2.7")
+        assert post(first, session, phone="06 00 00 00 01").status_code == 303
+        assert post(second, session, phone="06 00 00 00 02").status_code == 303
+        assert post(first, session, phone="06 00 00 00 03").status_code == 429
+    assert Booking.objects.count() == 2
