@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("inscription/<str:token>/", signup.booking_page, name="booking"),
     path("inscription/<str:token>/annuler/", signup.booking_cancel_page, name="booking_cancel"),
     path("inscription/<str:token>/place/", signup.booking_offer, name="booking_offer"),
+    path("inscription/<str:token>/effacer/", signup.booking_erase, name="booking_erase"),
     path(
         "lieux/<int:venue_id>/rendez-vous/",
         signup.appointment_request,

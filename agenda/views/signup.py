@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,6 +59,10 @@ from learners.services.bookings import (
     booking_create,
     offer_accept,
     offer_decline,
+)
+from learners.services.bookings_privacy import (
+    ANONYMIZED_FIRST_NAME,
+    booking_contacts_erase_by_person,
 )
 from learners.views.carnet import agenda_carnet
 
@@ -231,6 +235,13 @@ def _booking_or_404(token: str) -> Booking:
     return booking
 
 
+def _erasable(booking: Booking, group: list[Booking]) -> bool:
+    """Something of the person is left to erase, and no date of the form is live."""
+    left = booking.phone or booking.email
+    left = left or (booking.learner_id is None and booking.first_name != ANONYMIZED_FIRST_NAME)
+    return bool(left) and all(b.status not in BOOKING_ACTIVE_STATUSES for b in group)
+
+
 def _booking_context(booking: Booking, **extra) -> dict:
     group = booking_group(booking)
     return {
@@ -250,6 +261,7 @@ def _booking_context(booking: Booking, **extra) -> dict:
         "offered_until": booking.offered_until,
         "live": any(b.status in BOOKING_ACTIVE_STATUSES for b in group),
         "upcoming": booking.session.start > timezone.now(),
+        "erasable": _erasable(booking, group),
         **extra,
     }
 
@@ -263,6 +275,7 @@ def booking_page(request: HttpRequest, token: str) -> HttpResponse:
         "annulee": _("Votre inscription est annulée. Merci de nous avoir prévenus !"),
         "acceptee": _("C'est noté : la place est à vous."),
         "refusee": _("C'est noté : la place est proposée à la personne suivante."),
+        "effacee": _("Vos coordonnées sont effacées."),
     }.get(request.GET.get("fait", ""), "")
     return render(request, "agenda/booking.html", _booking_context(booking, notice=notice))
 
@@ -282,6 +295,19 @@ def booking_cancel_page(request: HttpRequest, token: str) -> HttpResponse:
         context = _booking_context(booking, error=refused.messages[0])
         return render(request, "agenda/booking.html", context, status=400)
     return _back_to_booking(booking, "annulee")
+
+
+@personal
+@require_POST
+def booking_erase(request: HttpRequest, token: str) -> HttpResponse:
+    """« Supprimer mes coordonnées » once the sign-up is over (cancelled or expired)."""
+    booking = _booking_or_404(token)
+    try:
+        booking_contacts_erase_by_person(booking=booking)
+    except PermissionDenied as refused:
+        context = _booking_context(booking, error=str(refused))
+        return render(request, "agenda/booking.html", context, status=400)
+    return _back_to_booking(booking, "effacee")
 
 
 def _back_to_booking(booking: Booking, done: str) -> HttpResponse:

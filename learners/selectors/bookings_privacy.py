@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from common.types import AnyUser
 from learners.models import AppointmentRequest, AuditLog, Booking, Learner, MessageSent
 from learners.scoping import scope_structure_id
+from learners.selectors.bookings import bookings_visible
 
 PHONE_REGION = "FR"
 # Audit rows about a sign-up or a request start with these (ids only, no personal data):
@@ -46,16 +47,6 @@ def appointment_audit_tag(request_id: int) -> str:
 
 
 # --- Scope ------------------------------------------------------------------------------------
-
-
-def bookings_in_scope(user: AnyUser) -> QuerySet[Booking]:
-    """Sign-ups the user may read (see the module docstring)."""
-    scope = scope_structure_id(user)
-    if scope is None:
-        return Booking.objects.none()
-    if scope is True:
-        return Booking.objects.all()
-    return Booking.objects.filter(session__structure_id=scope)
 
 
 def appointment_requests_in_scope(user: AnyUser) -> QuerySet[AppointmentRequest]:
@@ -228,7 +219,7 @@ def bookings_of_learner(
     their structure's sessions, or all of them when `complete` (coordination, or the
     person's consent to share with the user's structure)."""
     qs = Booking.objects.filter(learner_id=learner.pk)
-    return qs if complete else qs.filter(pk__in=bookings_in_scope(user).values("pk"))
+    return qs if complete else qs.filter(pk__in=bookings_visible(user).values("pk"))
 
 
 def booking_items_of_learner(
@@ -245,7 +236,7 @@ def booking_items_of_learner(
 
 def bookings_of_contact(*, user: AnyUser, contact: Contact) -> QuerySet[Booking]:
     """Sign-ups in the user's scope made with this contact and linked to no person."""
-    return bookings_in_scope(user).filter(contact.filter(), learner__isnull=True)
+    return bookings_visible(user).filter(contact.filter(), learner__isnull=True)
 
 
 def appointment_requests_of_contact(
@@ -302,7 +293,7 @@ def contact_data_export(*, user: AnyUser, contact: Contact) -> dict[str, Any]:
         .select_related("venue__structure")
         .order_by("created_at", "id")
     )
-    linked = bookings_in_scope(user).filter(contact.filter(), learner__isnull=False).count()
+    linked = bookings_visible(user).filter(contact.filter(), learner__isnull=False).count()
     tags = [booking_audit_tag(b.pk) for b in bookings] + [
         appointment_audit_tag(r.pk) for r in requests
     ]

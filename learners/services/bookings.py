@@ -51,7 +51,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from caching import versions
-from common.background import background_task
 from learners.choices import SessionKind
 from learners.models import (
     BOOKING_ACTIVE_STATUSES,
@@ -65,7 +64,9 @@ from learners.models import (
 )
 from learners.selectors.places import seats_taken_count
 
+from .bookings_privacy import booking_contacts_erase_cancelled
 from .contacts import email_normalize, phone_normalize
+from .notices import booking_notices_later
 
 OFFER_HOURS = datetime.timedelta(hours=24)
 OFFER_CLOSES_BEFORE = datetime.timedelta(hours=3)
@@ -89,14 +90,10 @@ def signup_limits() -> dict:
 
 
 def _notices_later(bookings: Sequence[Booking], kind: str) -> None:
-    """The notice of `kind` after commit; one per group (its first booking)."""
-    firsts: dict[uuid.UUID, int] = {}
-    for booking in bookings:
-        firsts.setdefault(booking.group, booking.pk)
-    if firsts:
-        background_task("learners.booking_notices").delay_on_commit(
-            booking_ids=list(firsts.values()), kind=kind
-        )
+    """The notice of `kind` after commit. The bookings of one form go in one call: the
+    notices service sends one message per group (a cycle: its first date, « et 5 autres
+    dates »)."""
+    booking_notices_later(booking_ids=[booking.pk for booking in bookings], kind=kind)
 
 
 def _date_text(session: Session) -> str:
@@ -368,6 +365,9 @@ def booking_cancel(
     if by == CancelledBy.STRUCTURE:
         # The person did not do it: tell them. A person who cancels sees it on screen.
         _notices_later(cancelled, MessageKind.BOOKING_CANCELLED)
+    elif by == CancelledBy.PERSON:
+        # No message goes to a person who cancelled: their contact is no longer needed.
+        booking_contacts_erase_cancelled(booking_ids=[b.pk for b in cancelled])
     return cancelled
 
 

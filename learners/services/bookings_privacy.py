@@ -44,11 +44,11 @@ from learners.models.bookings import (
     CancelledBy,
 )
 from learners.scoping import scope_structure_id
+from learners.selectors.bookings import bookings_visible
 from learners.selectors.bookings_privacy import (
     Contact,
     appointment_requests_in_scope,
     appointment_requests_of_contact,
-    bookings_in_scope,
     bookings_of_contact,
     contact_missing_message,
     learner_contact,
@@ -108,7 +108,7 @@ def bookings_erase_for_learners(*, user: AnyUser | None, learners: Iterable[Lear
     contacts = [c for c in map(learner_contact, learners) if not c.is_empty]
     bookings = Booking.objects.filter(learner__in=learners)
     if contacts:
-        scoped = Booking.objects.all() if user is None else bookings_in_scope(user)
+        scoped = Booking.objects.all() if user is None else bookings_visible(user)
         unlinked = with_any_contact(scoped.filter(learner__isnull=True), contacts)
         bookings = Booking.objects.filter(Q(learner__in=learners) | Q(pk__in=unlinked.values("pk")))
         requests = AppointmentRequest.objects.all()

@@ -367,3 +367,27 @@ def test_rate_limits_count_in_redis_shared_by_every_process(make_session):
         assert post(second, session, phone="06 00 00 00 02").status_code == 303
         assert post(first, session, phone="06 00 00 00 03").status_code == 429
     assert Booking.objects.count() == 2
+
+
+def test_cancelled_by_the_person_contacts_gone_then_name_erased_on_request(client, make_session):
+    session = make_session(capacity=2)
+    booking = booking_create(
+        session=session, first_name="Odile", phone="06 12 34 56 78", email="", reminder_consent=True
+    )[0]
+    erase_url = reverse("agenda:booking_erase", kwargs={"token": booking.token})
+    # While the place is held, erasing is refused: the contact is needed to warn the person.
+    refused = client.post(erase_url)
+    assert refused.status_code == 400
+    assert "Annulez d'abord votre inscription" in text(refused)
+    booking.refresh_from_db()
+    assert booking.phone == "+33612345678"
+    client.post(reverse("agenda:booking_cancel", kwargs={"token": booking.token}))
+    booking.refresh_from_db()
+    assert (booking.status, booking.phone, booking.first_name) == ("annulee", "", "Odile")
+    page = text(client.get(reverse("agenda:booking", kwargs={"token": booking.token})))
+    assert "Supprimer mes coordonnées" in page
+    done = client.post(erase_url)
+    assert done.status_code == 303
+    booking.refresh_from_db()
+    assert booking.first_name != "Odile" and booking.contact_erased_at is not None
+    assert "Vos coordonnées sont effacées" in text(client.get(done["Location"]))

@@ -1,9 +1,9 @@
 """Fixtures of the public sign-up tests: published sessions, and the notices' task recorded.
 
-The task "learners.booking_notices" belongs to the notices part; here it is replaced, for
-each test, by a task of the same name that records what it was asked to send (the real one
-is put back afterwards), so these tests check which notice the sign-up asked for, and when
-(on commit)."""
+The task "learners.booking_notices" is wrapped, for each test, by a task of the same name
+that records what it was asked to send and then sends it for real (the real task is put
+back afterwards): these tests check which notice the sign-up asked for, and when (on
+commit); tests/learners/services/test_notices.py checks the messages themselves."""
 
 import datetime
 
@@ -12,6 +12,7 @@ from celery import current_app, shared_task
 from django.utils import timezone
 
 from learners.choices import SessionKind
+from learners.services.notices import booking_notices_send
 from tests.factories.learners import SessionFactory, StructureFactory
 
 NOTICES = "learners.booking_notices"
@@ -21,6 +22,7 @@ SENT: list[dict] = []
 @shared_task(name="tests.booking_notices_recorder")
 def _record(**kwargs):
     SENT.append(kwargs)
+    booking_notices_send(**kwargs)
 
 
 @pytest.fixture(autouse=True)

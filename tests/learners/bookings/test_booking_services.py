@@ -155,7 +155,8 @@ def test_whole_cycle_one_group(structure, notices, django_capture_on_commit_call
         bookings = sign_up(sessions[1], 1)  # from any date: every upcoming date
     assert [b.session_id for b in bookings] == [s.pk for s in sessions]
     assert len({b.group for b in bookings}) == 1
-    assert notices == [{"booking_ids": [bookings[0].pk], "kind": "confirmation"}]
+    # The whole form in one call: the notices service sends one message for the cycle.
+    assert notices == [{"booking_ids": [b.pk for b in bookings], "kind": "confirmation"}]
 
 
 def test_cycle_full_date_goes_to_its_waiting_list(structure):
