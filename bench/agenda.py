@@ -349,6 +349,16 @@ def agenda_bench(env, args, work: Path) -> dict:
 INPUT = re.compile(rb"<(input|select|textarea)\b([^>]*)>", re.I)
 ATTRIBUTE = re.compile(rb"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+FORM_ACTION = re.compile(rb"""<form\b[^>]*?\baction\s*=\s*["']([^"']*)["']""", re.I)
+
+
+def form_action(html: bytes, page_path: str) -> str:
+    """Where the sign-up form posts: the action of the last form opened before the first
+    name field (the page's own address when it has none)."""
+    position = html.find(b'name="first_name"')
+    actions = FORM_ACTION.findall(html[: position if position >= 0 else len(html)])
+    action = actions[-1].decode() if actions else ""
+    return urllib.parse.urljoin(page_path, action) if action else page_path
 
 
 def form_defaults(html: bytes) -> dict[str, str]:
@@ -418,7 +428,7 @@ class SignupClient(threading.Thread):
         fields.update({"first_name": f"Personne {n}", "reminder_consent": "on", **contact})
         status, _, body = self._request(
             "POST",
-            path,
+            form_action(html, path),
             urllib.parse.urlencode(fields),
             {
                 "Content-Type": "application/x-www-form-urlencoded",
