@@ -438,8 +438,8 @@ class SignupClient(threading.Thread):
         seconds = time.monotonic() - started
         if status in (302, 303):
             self._count("signed up", seconds)
-        elif status == 200:
-            self._count("refused (form shown again)", seconds, _error_text(body))
+        elif status in (200, 400, 409, 422):  # the form again, with what went wrong
+            self._count(f"refused ({status}, form shown again)", seconds, _error_text(body))
         elif status == 429:
             self._count("rate-limited (429)", seconds)
         else:
