@@ -77,6 +77,7 @@ SESSIONS_PER_VENUE = 16
 SIGNUP_SESSIONS = 200
 SIGNUP_CAPACITY = 12
 SIGNUP_WAITLIST = 10
+BURST_ATTEMPTS = 40  # for one session: 12 confirmed, 10 waiting, 18 refused or no form
 BENCH_TAG = "bench-agenda"
 # All the clients share 127.0.0.1: the per-address limit (20/h in production) is raised.
 SIGNUP_RATE_PER_ADDRESS = "1000000/h"
@@ -275,6 +276,82 @@ def agenda_data_create(seed: int = 14) -> dict:
     }
 
 
+# Server CPU -----------------------------------------------------------------------------
+# This machine is shared: when other processes load it, rates fall for reasons that are not
+# ours. The CPU time the server spent (gunicorn's workers and the PostgreSQL backends of
+# the bench database, from /proc/<pid>/schedstat) per request does not depend much on that
+# load: it gives what a request costs, and what two idle cores could serve at most
+# (2 × 1000 ms / cost; no lock waits or I/O waits in that projection).
+
+
+def _cpu_ns(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if int(text.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _database_backends() -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"{pp.DB_SERVER}/postgres", autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class ServerCpu:
+    """CPU seconds of the gunicorn workers and the database's backends during the block."""
+
+    def __init__(self, server: pp.Gunicorn):
+        self.master = server.process.pid
+
+    def _snapshot(self) -> dict[tuple[str, int], int]:
+        pids = [("gunicorn", pid) for pid in [self.master, *_children(self.master)]]
+        pids += [("postgres", pid) for pid in _database_backends()]
+        return {key: ns for key in pids if (ns := _cpu_ns(key[1])) is not None}
+
+    def __enter__(self) -> ServerCpu:
+        self.before = self._snapshot()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        after = self._snapshot()
+        spent = {"gunicorn": 0, "postgres": 0}
+        for key, ns in after.items():
+            spent[key[0]] += ns - self.before.get(key, 0)
+        self.seconds = {side: ns / 1e9 for side, ns in spent.items()}
+
+    def per(self, count: int) -> dict:
+        total = sum(self.seconds.values())
+        cost_ms = 1000 * total / max(count, 1)
+        return {
+            "cpu_ms": round(cost_ms, 3),
+            "cpu_ms_gunicorn": round(1000 * self.seconds["gunicorn"] / max(count, 1), 3),
+            "cpu_ms_postgres": round(1000 * self.seconds["postgres"] / max(count, 1), 3),
+            "two_core_projection_per_s": round(2000 / cost_ms, 1) if cost_ms else None,
+        }
+
+
+def wrk_with_cpu(server, path: str, duration: int, script: Path | None = None) -> dict:
+    with ServerCpu(server) as cpu:
+        figures = pp.run_wrk(path, duration, script)
+    return {**figures, **cpu.per(figures["requests"])}
+
+
 # Agenda page ----------------------------------------------------------------------------
 
 VARYING_QUERY_LUA = """
@@ -290,35 +367,40 @@ def agenda_measure(env, cache_seconds: int, path: str, yardstick: str, args, wor
     """The static yardstick before and after; the agenda page (and, cache on, the misses)."""
     log_path = work / "gunicorn.log"
     results: dict = {}
-    with pp.Gunicorn(env, cache_seconds, log_path):
+    with pp.Gunicorn(env, cache_seconds, log_path) as server:
         headers = pp.check_pages([path], bool(cache_seconds))
         log(f"wrk {yardstick} (static, before)")
-        results["static_before"] = pp.run_wrk(yardstick, args.duration)
+        results["static_before"] = wrk_with_cpu(server, yardstick, args.duration)
         log(f"wrk {path} (page cache {'on' if cache_seconds else 'off'})")
-        results["page"] = {**pp.run_wrk(path, args.duration), "x_page_cache": headers[path]}
+        results["page"] = {
+            **wrk_with_cpu(server, path, args.duration),
+            "x_page_cache": headers[path],
+        }
         if cache_seconds:
             script = work / "varying_query.lua"
             script.write_text(VARYING_QUERY_LUA)
             status, miss_headers, _ = pp.fetch(f"{path}&_bench=check")
             log(f"wrk {path}&_bench=<n> (page cache on, every request a miss)")
             results["miss"] = {
-                **pp.run_wrk(path, args.duration, script),
+                **wrk_with_cpu(server, path, args.duration, script),
                 "x_page_cache": miss_headers.get("X-Page-Cache", "absent")
                 if status == 200
                 else str(status),
             }
         log(f"wrk {yardstick} (static, after)")
-        results["static_after"] = pp.run_wrk(yardstick, args.duration)
+        results["static_after"] = wrk_with_cpu(server, yardstick, args.duration)
     static = (
         results["static_before"]["requests_per_second"]
         + results["static_after"]["requests_per_second"]
     ) / 2
+    static_cpu = (results["static_before"]["cpu_ms"] + results["static_after"]["cpu_ms"]) / 2
     results["static_rps"] = round(static, 1)
+    results["static_cpu_ms"] = round(static_cpu, 3)
     for key in ("page", "miss"):
         if key in results:
-            results[key]["pct_of_static"] = round(
-                100 * results[key]["requests_per_second"] / static, 2
-            )
+            row = results[key]
+            row["pct_of_static"] = round(100 * row["requests_per_second"] / static, 2)
+            row["cpu_pct_of_static"] = round(100 * static_cpu / row["cpu_ms"], 2)
     return results
 
 
@@ -340,8 +422,8 @@ def agenda_bench(env, args, work: Path) -> dict:
         }
     finally:
         shutil.rmtree(pp.STATIC_ROOT / pp.YARDSTICK_DIR, ignore_errors=True)
-    results_shown = len(re.findall(rb"<article\b", html))
-    return {"path": path, "html_bytes": len(html), "articles": results_shown, "runs": runs}
+    listed = len(set(re.findall(rb'href="[^"]*/seances/(\d+)/"', html)))
+    return {"path": path, "html_bytes": len(html), "sessions_listed": listed, "runs": runs}
 
 
 # Sign-ups -------------------------------------------------------------------------------
@@ -410,6 +492,10 @@ class SignupClient(threading.Thread):
         started = time.monotonic()
         status, cookie, html = self._request("GET", path)
         token = CSRF_COOKIE.search(cookie)
+        if status == 200 and b'name="first_name"' not in html:
+            # No form: the session and its waiting list are full (the page says so).
+            self._count("no form (session and waiting list full)", time.monotonic() - started)
+            return
         if status != 200 or not token:
             self._count(f"form GET {status}", time.monotonic() - started)
             return
@@ -418,7 +504,7 @@ class SignupClient(threading.Thread):
         # refused as invalid by phonenumbers; nothing leaves the machine, SMS go to files),
         # half by e-mail; every contact is new (a cap per contact applies).
         if n % 2:
-            digits = f"{n // 2:06d}"
+            digits = f"{n // 2 % 1_000_000:06d}"
             contact = {
                 "phone": f"06 12 {digits[0:2]} {digits[2:4]} {digits[4:6]}",
                 "email": "",
@@ -449,6 +535,8 @@ class SignupClient(threading.Thread):
         while time.monotonic() < self.deadline:
             with self.lock:
                 n = next(self.stats["counter"])
+            if n >= self.stats.get("limit", n + 1):
+                return
             try:
                 self.signup_once(n)
             except (OSError, http.client.HTTPException) as error:
@@ -457,9 +545,12 @@ class SignupClient(threading.Thread):
 
 def _error_text(body: bytes) -> str:
     """The error summary's text (what the person reads), for the report."""
+    import html
+
     text = body.decode("utf-8", "replace")
     match = re.search(r'role="alert"[^>]*>(.*?)</(?:div|section|ul)>', text, re.S)
-    found = re.sub(r"<[^>]+>|\s+", " ", match.group(1) if match else "").strip()
+    found = re.sub(r"<[^>]+>|\s+", " ", match.group(1) if match else "")
+    found = re.sub(r"\s+", " ", html.unescape(found)).strip()
     return found[:200] or "(no error summary found)"
 
 
@@ -504,33 +595,59 @@ def booking_check(session_ids: list[int]) -> dict:
     }
 
 
-def signup_bench(env, args, work: Path, session_ids: list[int]) -> dict:
-    from django.urls import reverse
+def _clients_run(count: int, paths: list[str], seconds: float, stats: dict) -> float:
+    lock = threading.Lock()
+    started = time.monotonic()
+    clients = [SignupClient(n, paths, started + seconds, stats, lock) for n in range(count)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    return time.monotonic() - started
 
-    paths = [reverse("agenda:session", kwargs={"session_id": pk}) for pk in session_ids]
-    stats: dict = {
+
+def _new_stats(first_contact: int, limit: int | None = None) -> dict:
+    stats = {
         "outcomes": {},
         "latencies_ms": [],
         "samples": {},
-        "counter": itertools.count(),
+        "counter": itertools.count(first_contact),
     }
-    lock = threading.Lock()
+    return {**stats, "limit": limit} if limit else stats
+
+
+def signup_burst(args, path: str, session_id: int) -> dict:
+    """All the clients at once on ONE session: BURST_ATTEMPTS sign-ups for its 12 places and
+    waiting list of 10 (the issue's concurrency case, through gunicorn)."""
+    stats = _new_stats(900_000, 900_000 + BURST_ATTEMPTS)  # contacts of their own
+    log(f"burst: {BURST_ATTEMPTS} sign-ups by {args.clients} clients for one session")
+    _clients_run(args.clients, [path], 120, stats)
+    return {
+        "attempts": BURST_ATTEMPTS,
+        "outcomes": stats["outcomes"],
+        "samples": stats["samples"],
+        "database": booking_check([session_id]),
+    }
+
+
+def signup_bench(env, args, work: Path, session_ids: list[int]) -> dict:
+    from django.urls import reverse
+
+    burst_id, session_ids = session_ids[0], session_ids[1:]
+    burst_path = reverse("agenda:session", kwargs={"session_id": burst_id})
+    paths = [reverse("agenda:session", kwargs={"session_id": pk}) for pk in session_ids]
+    stats = _new_stats(0)
     env = {**env, "AGENDA_SIGNUP_RATE_PER_ADDRESS": SIGNUP_RATE_PER_ADDRESS}
     log_path = work / "gunicorn.log"
     log_start = log_path.stat().st_size if log_path.exists() else 0
-    with production_gunicorn(env, log_path):
+    with production_gunicorn(env, log_path) as server:
         if pp.fetch(paths[0])[0] != 200:
             sys.exit(f"{paths[0]} does not answer 200: no sign-up form to measure")
+        burst = signup_burst(args, burst_path, burst_id)
         load_before = round(os.getloadavg()[0], 2)
         log(f"{args.clients} clients signing up for {args.signup_seconds} s")
-        started = time.monotonic()
-        deadline = started + args.signup_seconds
-        clients = [SignupClient(n, paths, deadline, stats, lock) for n in range(args.clients)]
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join()
-        elapsed = time.monotonic() - started
+        with ServerCpu(server) as cpu:
+            elapsed = _clients_run(args.clients, paths, args.signup_seconds, stats)
     with log_path.open("rb") as server_log:
         server_log.seek(log_start)
         tracebacks = server_log.read().count(b"Traceback (most recent call last)")
@@ -549,9 +666,11 @@ def signup_bench(env, args, work: Path, session_ids: list[int]) -> dict:
         "attempts_per_second": round(len(stats["latencies_ms"]) / elapsed, 1),
         "errors": errors,
         "server_tracebacks": tracebacks,
+        "server_cpu_per_signup": cpu.per(signed),
         "p50_ms": round(latencies[len(latencies) // 2], 1),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
         "database": booking_check(session_ids),
+        "burst": burst,
         "workers": int(env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1),
     }
 
@@ -574,11 +693,14 @@ def report(data: dict) -> str:
         lines += [
             "",
             f"Agenda page {agenda['path']} ({agenda['html_bytes']} bytes, "
-            f"{agenda['articles']} <article>s)",
+            f"{agenda['sessions_listed']} sessions listed)",
             f"gunicorn -w 2, wrk -t2 -c8 -d{data['duration_s']}s --latency; % static = page "
             "rate / mean rate of a static file of the page's size (whitenoise), same run",
+            "cpu ms = server CPU per request (gunicorn workers + PostgreSQL backends); cpu % "
+            "static = static cpu ms / page cpu ms (what the rates' ratio would be on idle "
+            "cores); load = 1-minute load average before the run (2 = both cores busy)",
             f"{'case':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'% static':>10}{'load':>6}"
-            "  X-Page-Cache",
+            f"{'cpu ms':>9}{'cpu % st':>10}  X-Page-Cache",
         ]
         cases = [
             ("off", "page", "uncached (PAGE_CACHE_SECONDS=0)"),
@@ -590,7 +712,7 @@ def report(data: dict) -> str:
             lines.append(
                 f"{title:<40}{row['requests_per_second']:>9.0f}{row['p50_ms']:>9.1f}"
                 f"{row['p99_ms']:>9.1f}{row['pct_of_static']:>9.1f}%{row['load_before']:>6.1f}"
-                f"  {row['x_page_cache']}"
+                f"{row['cpu_ms']:>9.2f}{row['cpu_pct_of_static']:>9.1f}%  {row['x_page_cache']}"
                 + (f"  NON-2XX {row['non_2xx']}" if row["non_2xx"] else "")
             )
         for mode in ("off", "on"):
@@ -599,7 +721,7 @@ def report(data: dict) -> str:
                 lines.append(
                     f"{'static, ' + moment + ', cache ' + mode:<40}"
                     f"{row['requests_per_second']:>9.0f}{row['p50_ms']:>9.1f}"
-                    f"{row['p99_ms']:>9.1f}{'':>10}{row['load_before']:>6.1f}"
+                    f"{row['p99_ms']:>9.1f}{'':>10}{row['load_before']:>6.1f}{row['cpu_ms']:>9.2f}"
                 )
     if "signups" in data:
         s = data["signups"]
@@ -612,6 +734,22 @@ def report(data: dict) -> str:
             f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms per GET+POST, load before "
             f"{s['load_before']})",
         ]
+        burst, bdb = s["burst"], s["burst"]["database"]
+        lines.append(
+            f"  burst on one session ({SIGNUP_CAPACITY} places, waiting list {SIGNUP_WAITLIST}),"
+            f" {burst['attempts']} sign-ups by {s['clients']} clients at once: "
+            f"{bdb['confirmed_or_offered']} places held, {bdb['waiting']} waiting, "
+            + ", ".join(f"{k} {v}" for k, v in sorted(burst["outcomes"].items()))
+        )
+        for outcome, samples in burst["samples"].items():
+            lines += [f"      {outcome}, e.g. {sample[:150]}" for sample in samples[:1]]
+        lines.append("  then the throughput run, on the other sessions:")
+        cpu = s["server_cpu_per_signup"]
+        lines.append(
+            f"  server CPU per sign-up {cpu['cpu_ms']} ms (gunicorn {cpu['cpu_ms_gunicorn']}, "
+            f"PostgreSQL {cpu['cpu_ms_postgres']}): at most {cpu['two_core_projection_per_s']} "
+            "sign-ups/s on 2 idle cores"
+        )
         for outcome, count in sorted(s["outcomes"].items()):
             lines.append(f"  {outcome:<32}{count:>7}")
             for sample in s["samples"].get(outcome, []):
@@ -656,8 +794,12 @@ def targets(data: dict) -> dict:
     }
     if "signups" in data:
         db = data["signups"]["database"]
+        bdb = data["signups"]["burst"]["database"]
         wrong = (
-            db["overbooked_sessions"]
+            bdb["overbooked_sessions"]
+            + bdb["waitlist_overflow_sessions"]
+            + bdb["duplicate_contacts"]
+            + db["overbooked_sessions"]
             + db["waitlist_overflow_sessions"]
             + db["duplicate_contacts"]
             + data["signups"]["errors"]
