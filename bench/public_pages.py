@@ -142,27 +142,33 @@ def flush_redis() -> None:
 class Gunicorn:
     """gunicorn config.wsgi --chdir site -w 2 -b 127.0.0.1:8203, with the given cache TTL."""
 
-    def __init__(self, env: dict[str, str], cache_seconds: int, log_path: Path):
+    def __init__(
+        self,
+        env: dict[str, str],
+        cache_seconds: int,
+        log_path: Path,
+        arguments: list[str] | None = None,
+    ):
         self.env = {**env, "PAGE_CACHE_SECONDS": str(cache_seconds)}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
+        # Other benchmarks may serve with other arguments (bench/agenda.py: the production
+        # config file); the site's address stays the same.
+        self.arguments = arguments or [
+            "config.wsgi",
+            "--chdir",
+            "site",
+            "-w",
+            "2",
+            "-b",
+            f"{HOST}:{PORT}",
+        ]
 
     def __enter__(self) -> Gunicorn:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.log_file = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "config.wsgi",
-                "--chdir",
-                "site",
-                "-w",
-                "2",
-                "-b",
-                f"{HOST}:{PORT}",
-                "--error-logfile",
-                "-",
-            ],
+            [str(gunicorn), *self.arguments, "--error-logfile", "-"],
             cwd=ROOT,
             env=self.env,
             stdout=self.log_file,
@@ -240,8 +246,10 @@ def _ms(value: str) -> float:
     return float(match.group(1)) * UNITS[match.group(2)]
 
 
-def run_wrk(path: str, duration: int) -> dict:
-    command = ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", BASE_URL + path]
+def run_wrk(path: str, duration: int, script: Path | None = None) -> dict:
+    """wrk -t2 -c8 --latency on `path`; `script`: a Lua script (e.g. varying the URL)."""
+    lua = ["-s", str(script)] if script else []
+    command = ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *lua, BASE_URL + path]
     load_before = os.getloadavg()[0]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
