@@ -15,6 +15,7 @@ from learners.services.digests import weekly_digests_send
 from learners.services.job_log import TRANSIENT_ERRORS, logged_job
 from learners.services.privacy import retention_run
 from learners.services.reminders import reminders_send
+from learners.services.session_changes import session_change_emails_send
 
 # --- Spreadsheet imports ---------------------------------------------------------------------
 
@@ -185,3 +186,17 @@ def structure_links_refresh_task(self) -> dict:
 
     cache.delete(REFRESH_QUEUED_KEY)
     return structure_links_check()
+
+
+@shared_task(name="learners.session_change_emails", **JOB_TASK_OPTIONS)
+def session_change_emails_task(
+    self, session_id: int, kind: str, previous_start: str, reason: str = ""
+) -> dict:
+    """Tell the registered people of a cancelled or moved session by e-mail, once each
+    (`learners.services.session_changes`)."""
+    return session_change_emails_send(
+        session_id=session_id,
+        kind=kind,
+        previous_start=datetime.datetime.fromisoformat(previous_start),
+        reason=reason,
+    ).as_dict()

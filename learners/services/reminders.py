@@ -39,6 +39,7 @@ def reminders_due(*, today: datetime.date) -> QuerySet[Attendance]:
             status=AttendanceStatus.REGISTERED,
             session__start__gte=_local_midnight(tomorrow),
             session__start__lt=_local_midnight(tomorrow + datetime.timedelta(days=1)),
+            session__cancelled_at__isnull=True,
             learner__anonymized_at__isnull=True,
             learner__contact_consent=True,
         )
