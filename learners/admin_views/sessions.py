@@ -53,6 +53,7 @@ from learners.selectors import (
     session_get_for_user,
     sessions_for_user,
 )
+from learners.selectors.places import places_by_session, session_places
 from learners.selectors.session_bookings import booking_get_for_user, sheet_bookings
 from learners.selectors.session_choices import live_ateliers
 from learners.services import (
@@ -211,8 +212,11 @@ class SessionListView(TrackingTemplateView):
         else:
             qs = sessions_for_user(user=user, mine_only=mine)
         page = Paginator(qs, SESSIONS_PER_PAGE).get_page(self.request.GET.get("p"))
+        # Places count the online sign-ups too (two queries for the page).
+        places = places_by_session(page.object_list)
         days: list[tuple[str, list[Session]]] = []
         for session in page.object_list:
+            session.places = places[session.pk]
             label = day_label(timezone.localdate(session.start), today)
             if not days or days[-1][0] != label:
                 days.append((label, []))
@@ -456,6 +460,7 @@ class AttendanceSheetView(TrackingTemplateView):
             lookup_url=reverse("learners_person_lookup"),
             capacity_refusal=kwargs.get("capacity_refusal"),
             bookings=sheet_bookings(user=self.request.user, session=sheet.session),
+            places=session_places(sheet.session),
         )
         return context
 

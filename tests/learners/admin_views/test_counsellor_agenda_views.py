@@ -448,3 +448,14 @@ def test_lists_refused_to_partner_editor_and_anonymous(client, request, who):
     check = assert_refused if who else assert_login_redirect
     check(client.get(reverse("learners_bookings")))
     check(client.get(reverse("learners_appointment_requests")))
+
+
+def test_list_and_sheet_count_online_sign_ups_in_the_places(client, counsellor_a, session_a):
+    AttendanceFactory(session=session_a, status=AttendanceStatus.REGISTERED)
+    make_booking(session_a, first_name="Josiane")
+    make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    login(client, counsellor_a)
+    listing = client.get(reverse("learners_sessions")).content.decode()
+    assert "2 inscrits / 6 places" in listing and "1 en attente" in listing
+    sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
+    assert "2 inscrits / 6 places (4 libres)" in sheet
