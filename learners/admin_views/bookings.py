@@ -61,13 +61,17 @@ def _check_in(request, booking: Booking, learner: Learner):
 
 
 class BookingCheckInView(TrackingTemplateView):
-    """POST « Présent »: the one record that matches precisely is marked present;
-    otherwise the counsellor picks or creates the person (`BookingPickView`)."""
+    """POST « Présent »: the record the person linked with their carnet when signing up,
+    else the one record that matches precisely, is marked present; otherwise the
+    counsellor picks or creates the person (`BookingPickView`)."""
 
     http_method_names = ["post"]
 
     def post(self, request, booking_id: int):
         booking = _booking_or_404(request.user, booking_id)
+        if booking.learner is not None:
+            # Signed up with their carnet: the person said who they are.
+            return _check_in(request, booking, booking.learner)
         matches = booking_learner_match(user=request.user, booking=booking)
         if len(matches) == 1:
             return _check_in(request, booking, matches[0])

@@ -459,3 +459,18 @@ def test_list_and_sheet_count_online_sign_ups_in_the_places(client, counsellor_a
     assert "2 inscrits / 6 places" in listing and "1 en attente" in listing
     sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
     assert "2 inscrits / 6 places (4 libres)" in sheet
+
+
+def test_present_on_a_sign_up_made_with_a_carnet_links_that_record(
+    client, counsellor_a, session_a, structure_b
+):
+    """The person signed up with their carnet: their record (here another structure's)
+    is the one marked present, and it becomes followed by this structure (linking is not
+    reading: the sheet shows the name only)."""
+    elsewhere = LearnerFactory(structure=structure_b, first_name="Odette")
+    booking = make_booking(session_a, first_name="Odette", learner=elsewhere)
+    login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.attendance.learner_id == elsewhere.pk
+    assert Learner.objects.count() == 1
+    assert elsewhere.structure_links.filter(structure=session_a.structure).exists()
