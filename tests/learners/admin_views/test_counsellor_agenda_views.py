@@ -3,6 +3,7 @@ online sign-ups on the sheet (« Présent »), the printable sign-in sheet, the 
 sign-ups and appointment requests."""
 
 import datetime
+import re
 
 import pytest
 from celery import current_app
@@ -474,3 +475,52 @@ def test_present_on_a_sign_up_made_with_a_carnet_links_that_record(
     assert booking.attendance.learner_id == elsewhere.pk
     assert Learner.objects.count() == 1
     assert elsewhere.structure_links.filter(structure=session_a.structure).exists()
+
+
+def _session_form(venue, **extra):
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    data = {
+        "kind": SessionKind.WORKSHOP,
+        "place": f"lieu-{venue.pk}",
+        "date": day.isoformat(),
+        "time": "14:00",
+        "duration": "120",
+        "capacity": "10",
+        "waitlist_capacity": "5",
+        "is_published": "on",
+        "what_to_bring": "Votre téléphone chargé",
+        "accessibility_note": "Salle à l'étage, ascenseur",
+    }
+    data.update(extra)
+    return data
+
+
+def test_session_form_sets_the_agenda_fields(client, counsellor_a, venue_a):
+    from tests.factories.workshops import audience
+
+    seniors = audience("seniors")
+    login(client, counsellor_a)
+    new = client.get(reverse("learners_session_create")).content.decode()
+    box = re.search(r'<input[^>]*name="is_published"[^>]*>', new).group(0)
+    assert "checked" in box  # published by default
+    response = client.post(
+        reverse("learners_session_create"),
+        _session_form(venue_a, title="Agenda", audiences=[seniors.pk]),
+    )
+    assert response.status_code == 302
+    session = Session.objects.get(title="Agenda")
+    assert session.is_published and session.waitlist_capacity == 5
+    assert session.what_to_bring == "Votre téléphone chargé"
+    assert list(session.audiences.all()) == [seniors]
+    edit = client.get(reverse("learners_session_edit", args=[session.pk])).content.decode()
+    assert "Salle à l&#x27;étage, ascenseur" in edit
+
+
+def test_an_individual_appointment_from_the_form_stays_out_of_the_agenda(
+    client, counsellor_a, venue_a
+):
+    login(client, counsellor_a).post(
+        reverse("learners_session_create"),
+        _session_form(venue_a, kind=SessionKind.INDIVIDUAL, title="RDV"),
+    )
+    assert Session.objects.get(title="RDV").is_published is False
