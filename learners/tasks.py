@@ -18,6 +18,7 @@ from learners.services.job_log import TRANSIENT_ERRORS, logged_job
 from learners.services.notices import booking_notices_send
 from learners.services.privacy import retention_run
 from learners.services.reminders import reminders_send
+from learners.services.session_changes import session_change_emails_send
 
 # --- Spreadsheet imports ---------------------------------------------------------------------
 
@@ -212,3 +213,17 @@ def booking_offers_expire_task(self) -> int:
 def appointment_request_notify_task(self, request_id: int) -> int:
     """Tell the venue's structure about an appointment request (e-mail)."""
     return appointment_request_notify(request_id=request_id)
+
+
+@shared_task(name="learners.session_change_emails", **JOB_TASK_OPTIONS)
+def session_change_emails_task(
+    self, session_id: int, kind: str, previous_start: str, reason: str = ""
+) -> dict:
+    """Tell the registered people of a cancelled or moved session by e-mail, once each
+    (`learners.services.session_changes`)."""
+    return session_change_emails_send(
+        session_id=session_id,
+        kind=kind,
+        previous_start=datetime.datetime.fromisoformat(previous_start),
+        reason=reason,
+    ).as_dict()

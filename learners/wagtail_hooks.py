@@ -9,9 +9,25 @@ from wagtail import hooks
 
 @hooks.register("register_admin_urls")
 def register_sessions_urls():
-    from learners.admin_views import dashboard, lookups, sessions
+    from learners.admin_views import (
+        bookings,
+        dashboard,
+        lookups,
+        series,
+        session_changes,
+        sessions,
+        signin_sheets,
+    )
 
-    return [*sessions.urlpatterns, *dashboard.urlpatterns, *lookups.urlpatterns]
+    return [
+        *sessions.urlpatterns,
+        *session_changes.urlpatterns,
+        *series.urlpatterns,
+        *signin_sheets.urlpatterns,
+        *bookings.urlpatterns,
+        *dashboard.urlpatterns,
+        *lookups.urlpatterns,
+    ]
 
 
 @hooks.register("register_admin_menu_item")

@@ -5,15 +5,21 @@ role). Also shown at the top of the Wagtail admin home for coordinators and coun
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
 
 from learners.roles import can_use_tracking
 from learners.selectors import counsellor_dashboard
+from learners.selectors.session_bookings import no_shows_visible
 
 from .sessions import TrackingTemplateView, person_url
+
+NO_SHOW_DAYS = 30
 
 
 def dashboard_context(user) -> dict:
@@ -33,6 +39,11 @@ def dashboard_context(user) -> dict:
         learner.person_url = url_for(learner.pk)
     return {
         "dashboard": dashboard,
+        # Confirmed online sign-ups of the last 30 days' sessions never marked present.
+        "no_shows": no_shows_visible(
+            user, since=timezone.localdate() - datetime.timedelta(days=NO_SHOW_DAYS)
+        ).count(),
+        "no_show_days": NO_SHOW_DAYS,
         "person_pages": reverse_exists(),
         "sessions_url": reverse("learners_sessions"),
     }

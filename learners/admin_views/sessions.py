@@ -43,7 +43,7 @@ from learners.forms.sessions import (
     SessionStructureChoiceForm,
     atelier_defaults,
 )
-from learners.models import Learner, Session
+from learners.models import Booking, Learner, Session
 from learners.roles import can_use_tracking, counsellor_structure
 from learners.selectors import (
     learner_get_for_user,
@@ -53,6 +53,8 @@ from learners.selectors import (
     session_get_for_user,
     sessions_for_user,
 )
+from learners.selectors.places import places_by_session, session_places
+from learners.selectors.session_bookings import booking_get_for_user, sheet_bookings
 from learners.selectors.session_choices import live_ateliers
 from learners.services import (
     attendance_register,
@@ -60,6 +62,10 @@ from learners.services import (
     attendance_sheet_save,
     session_create,
     session_update,
+)
+from learners.services.booking_checkin import (
+    booking_check_in_new_person,
+    booking_check_in_with_code,
 )
 from learners.services.intake import (
     RegistrationRefused,
@@ -103,6 +109,12 @@ def atelier_session_buttons(page, user):
             url=reverse("learners_session_create") + f"?atelier={page.pk}",
             icon_name="date",
             priority=70,
+        )
+        yield Button(
+            _("Créer un cycle de séances à partir de cet atelier"),
+            url=reverse("learners_series_create") + f"?atelier={page.pk}",
+            icon_name="date",
+            priority=71,
         )
 
 
@@ -200,8 +212,11 @@ class SessionListView(TrackingTemplateView):
         else:
             qs = sessions_for_user(user=user, mine_only=mine)
         page = Paginator(qs, SESSIONS_PER_PAGE).get_page(self.request.GET.get("p"))
+        # Places count the online sign-ups too (two queries for the page).
+        places = places_by_session(page.object_list)
         days: list[tuple[str, list[Session]]] = []
         for session in page.object_list:
+            session.places = places[session.pk]
             label = day_label(timezone.localdate(session.start), today)
             if not days or days[-1][0] != label:
                 days.append((label, []))
@@ -228,6 +243,8 @@ class SessionListView(TrackingTemplateView):
 class SessionFormView(TrackingTemplateView):
     template_name = "learners/admin/sessions/form.html"
     session: Session | None = None
+    # Service field names → form field names, for the services' errors.
+    error_fields = SESSION_ERROR_FIELDS
 
     def get_form(self, data=None) -> SessionForm:
         return SessionForm(data, user=self.request.user, session=self.session)
@@ -259,7 +276,7 @@ class SessionFormView(TrackingTemplateView):
             try:
                 session = self.save(form)
             except ValidationError as exc:
-                apply_service_errors(form, exc, SESSION_ERROR_FIELDS)
+                apply_service_errors(form, exc, self.error_fields)
             else:
                 return self.saved(session)
         messages.error(request, _("La séance n'a pas été enregistrée : corrigez les erreurs."))
@@ -442,6 +459,8 @@ class AttendanceSheetView(TrackingTemplateView):
             new_person_url=self.new_person_url(query if not results else ""),
             lookup_url=reverse("learners_person_lookup"),
             capacity_refusal=kwargs.get("capacity_refusal"),
+            bookings=sheet_bookings(user=self.request.user, session=sheet.session),
+            places=session_places(sheet.session),
         )
         return context
 
@@ -586,10 +605,27 @@ class NewPersonView(TrackingTemplateView):
     header_icon = "user"
     page_title = gettext_lazy("Nouvelle personne")
 
+    booking: Booking | None = None
+
     def dispatch(self, request, *args, **kwargs):
         if can_use_tracking(request.user):
             self.session = get_session_or_404(request.user, kwargs["session_id"])
+            self.booking = self._booking(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def _booking(self, request) -> Booking | None:
+        """In « Présent » on an online sign-up (`?inscription=<id>`): the sign-up whose
+        person is created here, then marked present instead of registered."""
+        value = request.POST.get("inscription") or request.GET.get("inscription") or ""
+        if not value.isdigit():
+            return None
+        try:
+            booking = booking_get_for_user(user=request.user, booking_id=int(value))
+        except Booking.DoesNotExist as exc:
+            raise Http404(_("Inscription introuvable.")) from exc
+        if booking.session_id != self.session.pk:
+            raise Http404(_("Inscription introuvable."))
+        return booking
 
     def get_page_subtitle(self):
         return str(self.session)
@@ -607,6 +643,10 @@ class NewPersonView(TrackingTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            booking=self.booking,
+            booking_pick_url=reverse("learners_booking_pick", args=[self.booking.pk])
+            if self.booking
+            else "",
             session=self.session,
             sheet_url=reverse("learners_attendance_sheet", args=[self.session.pk]),
             commune_lookup_url=reverse("learners_commune_lookup"),
@@ -673,8 +713,11 @@ class NewPersonView(TrackingTemplateView):
         )
 
     def _create_and_register(self, form, linked_ids: list[int]):
-        """Create the record (asking to link it to `linked_ids`) and register it."""
+        """Create the record (asking to link it to `linked_ids`) and register it (or mark
+        the online sign-up's person present)."""
         data = form.cleaned_data
+        if self.booking is not None:
+            return self._create_and_check_in(form, linked_ids)
         try:
             registration = learner_create_and_register(
                 user=self.request.user,
@@ -721,11 +764,50 @@ class NewPersonView(TrackingTemplateView):
                 request, _("Fiche créée : %(name)s est inscrit(e) à la séance.") % {"name": name}
             )
 
+    def _create_and_check_in(self, form, linked_ids: list[int]):
+        data = form.cleaned_data
+        try:
+            attendance = booking_check_in_new_person(
+                user=self.request.user,
+                booking=self.booking,
+                details={
+                    "first_name": data["first_name"],
+                    "last_name": data["last_name"],
+                    "birth_year": data["birth_year"],
+                    "commune": data["commune"],
+                    "information_given_at": timezone.localdate() if data["informed"] else None,
+                },
+                linked_ids=linked_ids,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"commune": "commune_q"})
+            return self.render_to_response(self.get_context_data(form=form))
+        self.request.session.pop(QUICK_MATCH_SESSION_KEY, None)
+        messages.success(
+            self.request,
+            _("Fiche créée : %(name)s est présent(e).") % {"name": attendance.learner.display_name},
+        )
+        url = reverse("learners_attendance_sheet", args=[self.session.pk])
+        return redirect(f"{url}#ligne-{attendance.learner_id}")
+
     def _link_with_code(self, form, code: str, others):
-        """The person shows their carnet code: link with consent, then register."""
+        """The person shows their carnet code: link with consent, then register (or mark
+        the online sign-up's person present)."""
         if not others:
             form.add_error(None, _("Cette proposition a expiré : vérifiez à nouveau."))
             return self.render_to_response(self.get_context_data(form=form))
+        if self.booking is not None:
+            try:
+                attendance = booking_check_in_with_code(
+                    user=self.request.user, booking=self.booking, code=code, candidate_ids=others
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                form.add_error(None, message)
+                return self.render_to_response(self.get_context_data(form=form))
+            self.request.session.pop(QUICK_MATCH_SESSION_KEY, None)
+            url = reverse("learners_attendance_sheet", args=[self.session.pk])
+            return redirect(f"{url}#ligne-{attendance.learner_id}")
         try:
             learner = learner_link_with_code_and_register(
                 user=self.request.user, session=self.session, code=code, candidate_ids=others

@@ -111,6 +111,8 @@ VENUE_FORM_FIELDS = [
     "latitude",
     "longitude",
     "opening_hours",
+    "access_details",
+    "takes_appointments",
     "services",
     "publics",
     "accessibility",
@@ -139,6 +141,7 @@ class VenueForm(CommuneFieldsMixin, forms.ModelForm):
         widgets = {
             "services": forms.Textarea(attrs={"rows": 3}),
             "accessibility": forms.Textarea(attrs={"rows": 3}),
+            "access_details": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -153,6 +156,10 @@ class VenueForm(CommuneFieldsMixin, forms.ModelForm):
         self._setup_commune()
         self.fields["commune_q"].label = _("Commune du lieu")
         self.fields["latitude"].help_text = _("Laissez vide : le centre de la commune est pris.")
+        self.fields["opening_hours"].help_text = _(
+            "Format national (OpenStreetMap), par exemple « Tu 09:00-12:00; Th 14:00-17:30 » "
+            "pour le mardi de 9 h à 12 h et le jeudi de 14 h à 17 h 30."
+        )
         self.order_fields(["structure", "name", "address", "postal_code", "commune_q"])
 
     def clean(self):

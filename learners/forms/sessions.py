@@ -35,7 +35,7 @@ from learners.selectors.session_choices import (
 )
 from learners.selectors.sessions import AttendanceSheet, SheetLine
 from workshops.choices import WorkshopLevel
-from workshops.models import AtelierPage, Competence, Theme
+from workshops.models import AtelierPage, Audience, Competence, Theme
 
 DURATION_OTHER = "autre"
 VENUE_PREFIX = "lieu-"
@@ -217,6 +217,44 @@ class SessionForm(forms.Form):
     themes = forms.TypedMultipleChoiceField(
         label=_("Thématiques"), required=False, coerce=int, widget=widgets.CheckboxSelectMultiple
     )
+    # The public agenda (« Près de chez vous »).
+    is_published = forms.BooleanField(
+        label=_("Publier dans l'agenda « Près de chez vous »"),
+        required=False,
+        widget=widgets.CheckboxInput,
+        help_text=_(
+            "Visible de tous, avec l'inscription en ligne. Un rendez-vous individuel n'est "
+            "jamais publié."
+        ),
+    )
+    waitlist_capacity = forms.IntegerField(
+        label=_("Places sur liste d'attente"),
+        required=False,
+        min_value=0,
+        max_value=999,
+        help_text=_("0 : pas de liste d'attente une fois la séance complète."),
+        widget=widgets.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    what_to_bring = forms.CharField(
+        label=_("À apporter"),
+        required=False,
+        max_length=1000,
+        widget=widgets.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : votre téléphone chargé, vos identifiants."),
+    )
+    accessibility_note = forms.CharField(
+        label=_("Accessibilité du lieu pour cette séance"),
+        required=False,
+        max_length=1000,
+        widget=widgets.Textarea(attrs={"rows": 2}),
+        help_text=_("Salle à l'étage sans ascenseur, boucle magnétique…"),
+    )
+    audiences = forms.ModelMultipleChoiceField(
+        label=_("Publics"),
+        queryset=Audience.objects.order_by("name"),
+        required=False,
+        widget=widgets.CheckboxSelectMultiple,
+    )
     competences = forms.TypedMultipleChoiceField(
         label=_("Compétences travaillées"),
         required=False,
@@ -258,6 +296,10 @@ class SessionForm(forms.Form):
         else:
             profile = self._own_profile_here()
             self.fields["counsellors"].initial = [profile.pk] if profile else []
+            self.initial.setdefault("is_published", True)
+            self.initial.setdefault(
+                "waitlist_capacity", Session._meta.get_field("waitlist_capacity").default
+            )
 
     def _setup_structure_field(self) -> None:
         """Only a coordinator's creation carries the (hidden) structure chosen above."""
@@ -337,6 +379,11 @@ class SessionForm(forms.Form):
             counsellors=[c.pk for c in session.counsellors.all()],
             themes=[t.pk for t in session.themes.all()],
             competences=[c.pk for c in session.competences.all()],
+            is_published=session.is_published,
+            waitlist_capacity=session.waitlist_capacity,
+            what_to_bring=session.what_to_bring,
+            accessibility_note=session.accessibility_note,
+            audiences=[a.pk for a in session.audiences.all()],
         )
         self.initial.update(self.duration_initial(session.duration_minutes))
         for row in session.anonymous_participants.all():
@@ -377,7 +424,28 @@ class SessionForm(forms.Form):
             )
         self._clean_structure(cleaned)
         self._clean_anonymous(cleaned)
+        self._clean_publication(cleaned)
         return cleaned
+
+    def _clean_publication(self, cleaned: dict) -> None:
+        """An individual appointment, or a session at home or remote, is left out of the
+        agenda even when the box stayed ticked (the box is ticked by default on a new
+        session); the services refuse to publish them whatever the caller."""
+        if cleaned.get("kind") == SessionKind.INDIVIDUAL or (
+            cleaned.get("place_type") not in (None, PlaceType.VENUE)
+        ):
+            cleaned["is_published"] = False
+
+    def public_values(self) -> dict:
+        """The agenda fields for the services (`public`, and `audiences`)."""
+        data = self.cleaned_data
+        waitlist = data.get("waitlist_capacity")
+        return {
+            "is_published": bool(data.get("is_published")),
+            "waitlist_capacity": 0 if waitlist is None else waitlist,
+            "what_to_bring": data.get("what_to_bring") or "",
+            "accessibility_note": data.get("accessibility_note") or "",
+        }
 
     def _clean_kind(self, cleaned: dict) -> None:
         if not cleaned.get("kind"):
@@ -461,7 +529,7 @@ class SessionForm(forms.Form):
             "title": data.get("title") or "",
             "place_type": data["place_type"],
             "venue": data["venue"],
-            "start": data["start"],
+            "start": data.get("start"),
             "duration_minutes": data["duration_minutes"],
             # Empty: the curriculum's maximum group size, or no limit without one.
             "capacity": data.get("capacity"),
@@ -471,6 +539,8 @@ class SessionForm(forms.Form):
             "counsellors": list(data.get("counsellors") or []) or self._default_counsellors(),
             "themes": data.get("themes") or (None if from_atelier else []),
             "competences": data.get("competences") or (None if from_atelier else []),
+            "public": self.public_values(),
+            "audiences": list(data.get("audiences") or []),
         }
 
     def _own_profile_here(self):
@@ -498,6 +568,8 @@ class SessionForm(forms.Form):
             "counsellors": list(data.get("counsellors") or []),
             "themes": data.get("themes") or [],
             "competences": data.get("competences") or [],
+            "audiences": list(data.get("audiences") or []),
+            **self.public_values(),
         }
 
 
@@ -523,6 +595,8 @@ SESSION_ERROR_FIELDS = {
     "start": "date",
     "duration_minutes": "duration_custom",
     "structure": "structure",
+    "is_published": "is_published",
+    "waitlist_capacity": "waitlist_capacity",
 }
 
 

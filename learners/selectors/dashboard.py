@@ -252,7 +252,9 @@ def _upcoming(s: _Scope) -> list[SessionWithSeats]:
     )
     return list(
         sessions_with_free_places(
-            sessions_visible(s.user).filter(start__gte=s.now, start__lt=horizon)
+            sessions_visible(s.user).filter(
+                start__gte=s.now, start__lt=horizon, cancelled_at__isnull=True
+            )
         )
         .select_related("venue__commune", "atelier")
         .order_by("start", "id")[: s.limit]

@@ -77,7 +77,7 @@ def sessions_for_user(
         qs = qs.filter(counsellors__user=user)
     return (
         with_seats(qs)
-        .select_related("venue__commune", "atelier", "structure")
+        .select_related("venue__commune", "atelier", "structure", "series")
         .prefetch_related(
             Prefetch("counsellors", queryset=Counsellor.objects.select_related("user"))
         )
@@ -89,7 +89,7 @@ def session_get_for_user(*, user: AnyUser, session_id: int) -> SessionWithSeats:
     """One session, or `Session.DoesNotExist` when absent or out of scope."""
     return (
         with_seats(sessions_visible(user))
-        .select_related("venue__commune", "atelier", "structure")
+        .select_related("venue__commune", "atelier", "structure", "series")
         .get(pk=session_id)
     )
 

@@ -187,7 +187,12 @@ class _Base:
         self.scope = scope
         self.filters = filters
         self.low, self.high = period_bounds(filters)
-        self.sessions = Session.objects.filter(self.session_q("", "pk"))
+        # Cancelled sessions are kept apart: never an accompaniment held, counted alone
+        # (`cancelled_sessions`). `session_q` leaves them out of every other figure.
+        self.sessions_with_cancelled = Session.objects.filter(
+            self.session_q("", "pk", with_cancelled=True)
+        )
+        self.sessions = self.sessions_with_cancelled.filter(cancelled_at__isnull=True)
         attendances = Attendance.objects.filter(status=AttendanceStatus.PRESENT).filter(
             self.session_q("session__", "session_id")
         )
@@ -205,11 +210,14 @@ class _Base:
             # Said twice on purpose: lets PostgreSQL start from the commune's people.
             self.people = self.people.filter(commune_id=filters.commune_code)
 
-    def session_q(self, prefix: str, session_ref: str) -> Q:
+    def session_q(self, prefix: str, session_ref: str, *, with_cancelled: bool = False) -> Q:
         """Conditions on a session reached through `prefix` ("" on Session, "session__"
-        elsewhere); `session_ref` is the outer reference to the session's id."""
+        elsewhere); `session_ref` is the outer reference to the session's id. Cancelled
+        sessions are left out unless `with_cancelled`."""
         f = self.filters
         q = Q(**{f"{prefix}start__gte": self.low, f"{prefix}start__lt": self.high})
+        if not with_cancelled:
+            q &= Q(**{f"{prefix}cancelled_at__isnull": True})
         through_counsellors = Session.counsellors.through.objects
         if self.scope.level == SCOPE_STRUCTURE:
             q &= Q(**{f"{prefix}structure_id": self.scope.structure_id})
@@ -331,9 +339,14 @@ def _headline_and_kinds(base: _Base) -> dict:
         kind.value: {"sessions": 0, "minutes": 0, "people": 0, "presences": 0, "anonymous": 0}
         for kind in SessionKind
     }
-    for row in base.sessions.values("kind").annotate(
-        n=Count("id"), minutes=Sum("duration_minutes")
+    held = Q(cancelled_at__isnull=True)
+    cancelled = 0
+    for row in base.sessions_with_cancelled.values("kind").annotate(
+        n=Count("id", filter=held),
+        minutes=Sum("duration_minutes", filter=held),
+        cancelled=Count("id", filter=~held),
     ):
+        cancelled += row["cancelled"]
         if row["kind"] in kinds:
             kinds[row["kind"]]["sessions"] = row["n"]
             kinds[row["kind"]]["minutes"] = _int(row["minutes"])
@@ -361,6 +374,7 @@ def _headline_and_kinds(base: _Base) -> dict:
         "presences": totals["presences"],
         "anonymous": sum(k["anonymous"] for k in kinds.values()),
         "sessions": sum(k["sessions"] for k in kinds.values()),
+        "cancelled_sessions": cancelled,
         "minutes": sum(k["minutes"] for k in kinds.values()),
         "kinds": kinds,
         "anonymous_by_band": anonymous_by_band,

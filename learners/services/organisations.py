@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from caching import versions
 from common.types import AnyUser
 from learners.choices import StructureKind
 from learners.models import Commune, Counsellor, Structure, Venue
@@ -18,6 +19,7 @@ from workshops.roles import COUNSELLORS
 from workshops.services.editorial import structure_collection_ensure
 
 from ._common import apply_data, refuse, reject_unknown
+from .opening_hours_check import opening_hours_clean
 
 if TYPE_CHECKING:
     pass
@@ -32,6 +34,8 @@ VENUE_FIELDS = frozenset(
         "latitude",
         "longitude",
         "opening_hours",
+        "access_details",
+        "takes_appointments",
         "services",
         "publics",
         "accessibility",
@@ -140,6 +144,8 @@ def venue_create(
     if user is not None and not can_write_structure(user, structure.pk):
         refuse(_("Vous ne pouvez ajouter un lieu que pour votre structure."))
     reject_unknown(fields, VENUE_FIELDS)
+    if "opening_hours" in fields:
+        fields["opening_hours"] = opening_hours_clean(fields["opening_hours"])
     venue = Venue(structure=structure, name=name.strip(), commune=commune, **fields)
     if venue.latitude is None and venue.longitude is None:
         venue.latitude, venue.longitude = commune.latitude, commune.longitude
@@ -151,7 +157,12 @@ def venue_create(
 def venue_update(*, user: AnyUser, venue: Venue, data: dict) -> Venue:
     if not can_write_structure(user, venue.structure_id):
         refuse(_("Vous ne pouvez modifier que les lieux de votre structure."))
+    data = dict(data)
+    if "opening_hours" in data:
+        data["opening_hours"] = opening_hours_clean(data["opening_hours"])
     apply_data(venue, data, VENUE_FIELDS)
     venue.full_clean()
     venue.save()
+    # The public agenda shows venues (address, access, hours) on cached pages.
+    versions.bump_now_and_on_commit(versions.AGENDA)
     return venue

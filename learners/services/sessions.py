@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from caching import versions
 from common.types import AnyUser
 from learners.choices import (
     SEAT_TAKING_STATUSES,
@@ -25,20 +28,23 @@ from learners.choices import (
     SessionKind,
 )
 from learners.models import (
+    BOOKING_ACTIVE_STATUSES,
     AnonymousParticipants,
     Attendance,
+    Booking,
     Counsellor,
     Learner,
     LearnerStructure,
     Observation,
     Session,
+    SessionSeries,
     Structure,
     Venue,
 )
 from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, can_access_session, learners_visible
 from learners.selectors.places import seats_taken_count
-from workshops.models import AtelierPage, Competence, Level, Theme
+from workshops.models import AtelierPage, Audience, Competence, Level, Theme
 
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
@@ -57,9 +63,53 @@ SESSION_FIELDS = frozenset(
         "duration_minutes",
         "capacity",
         "level",
+        "is_published",
+        "waitlist_capacity",
+        "what_to_bring",
+        "accessibility_note",
     }
 )
-SESSION_M2M = ("counsellors", "themes", "competences")
+SESSION_M2M = ("counsellors", "themes", "competences", "audiences")
+
+
+def publication_default(kind: str, place_type: str = PlaceType.VENUE) -> bool:
+    """Ateliers, temps d'échange and permanences in a venue are offered in the public
+    agenda unless the counsellor says otherwise; an individual appointment never is, nor
+    a session at home or remote."""
+    return kind != SessionKind.INDIVIDUAL and place_type == PlaceType.VENUE
+
+
+def _publication_check(session: Session) -> None:
+    """The rules of the public agenda, whatever form or import set the fields: an
+    individual appointment is never published (it names one person's slot), and a
+    published session needs a venue the public can find."""
+    if not session.is_published:
+        return
+    if session.kind == SessionKind.INDIVIDUAL:
+        raise ValidationError(
+            {
+                "is_published": _(
+                    "Un rendez-vous individuel n'est jamais publié dans l'agenda : "
+                    "décochez « publiée dans l'agenda »."
+                )
+            }
+        )
+    if session.place_type != PlaceType.VENUE:
+        raise ValidationError(
+            {
+                "is_published": _(
+                    "Seule une séance dans un lieu d'activité peut être publiée dans l'agenda : "
+                    "choisissez le lieu, ou décochez « publiée dans l'agenda »."
+                )
+            }
+        )
+
+
+def agenda_bump_for(*sessions: Session) -> None:
+    """What the public agenda shows changed if any of these sessions is published (before
+    or after the change: pass both states)."""
+    if any(s.is_published for s in sessions):
+        versions.bump_now_and_on_commit(versions.AGENDA)
 
 
 def _full_message(capacity: int) -> str:
@@ -70,6 +120,16 @@ def _full_message(capacity: int) -> str:
         "personne sur la liste d'attente ou proposez-lui une autre séance.",
         capacity,
     ) % {"capacity": capacity}
+
+
+def _refuse_if_cancelled(session: Session) -> None:
+    if session.is_cancelled:
+        raise ValidationError(
+            _(
+                "Cette séance est annulée : on n'y inscrit plus personne et on n'y note plus "
+                "de présence."
+            )
+        )
 
 
 def session_create(
@@ -89,12 +149,18 @@ def session_create(
     level: str | None = None,
     title: str = "",
     anonymous_counts: Mapping[tuple[str, str], int] | None = None,
+    public: Mapping[str, Any] | None = None,
+    audiences: Iterable[Audience] | None = None,
+    series: SessionSeries | None = None,
 ) -> Session:
     """Schedule a session. From an atelier curriculum, what is not given is pre-filled:
     kind "atelier", title, duration, level, capacity (its maximum group size), themes and
     competences. `structure` defaults to the counsellor's; `counsellors` to the user's own
     counsellor profile. `anonymous_counts`, if given, are set in the same transaction
-    (`session_anonymous_participants_set`)."""
+    (`session_anonymous_participants_set`). `public` may set the agenda fields
+    (`is_published`, default `publication_default(kind)`; `waitlist_capacity`,
+    `what_to_bring`, `accessibility_note`); an individual appointment is never
+    published."""
     structure = _creation_structure(user, structure)
     values = _SessionValues(
         kind or "", title, duration_minutes, level, capacity, themes, competences
@@ -117,17 +183,40 @@ def session_create(
         duration_minutes=values.duration_minutes or 60,
         capacity=values.capacity,
         level=values.level or "",
+        series=series,
         created_by=user,
     )
+    apply_data(session, _public_values(values.kind, place_type, public), PUBLIC_FIELDS)
     session.full_clean()
+    _publication_check(session)
     with transaction.atomic():
         session.save()
         session.counsellors.set(list(counsellors))
         session.themes.set(list(values.themes or []))
         session.competences.set(list(values.competences or []))
+        session.audiences.set(list(audiences or []))
+        agenda_bump_for(session)
         if anonymous_counts is not None:
             session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
     return session
+
+
+PUBLIC_FIELDS = frozenset(
+    {"is_published", "waitlist_capacity", "what_to_bring", "accessibility_note"}
+)
+
+
+def _public_values(kind: str, place_type: str, public: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The agenda fields of a new session: those given, the publication by default."""
+    values = dict(public or {})
+    if values.get("is_published") is None:
+        values["is_published"] = publication_default(kind, place_type)
+    for name in ("what_to_bring", "accessibility_note"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    if values.get("waitlist_capacity") is None:
+        values.pop("waitlist_capacity", None)
+    return values
 
 
 def _creation_structure(user: AnyUser, structure: Structure | None) -> Structure:
@@ -181,34 +270,34 @@ def session_update(
     data: Mapping,
     anonymous_counts: Mapping[tuple[str, str], int] | None = None,
 ) -> Session:
-    """Change fields (SESSION_FIELDS) and/or the sets `counsellors`, `themes`, `competences`.
-    A capacity below the places already taken is refused. `anonymous_counts`, if given,
-    are set in the same transaction (`session_anonymous_participants_set`)."""
+    """Change fields (SESSION_FIELDS) and/or the sets `counsellors`, `themes`, `competences`,
+    `audiences`. A capacity below the places already taken is refused; so is a new date
+    or venue while people signed up online (`session_move` tells them); a cancelled
+    session is no longer changed. `anonymous_counts`, if given, are set in the same
+    transaction (`session_anonymous_participants_set`)."""
     if not can_access_session(user, session):
         refuse(_("Vous ne pouvez modifier que les séances de votre structure."))
-    data = dict(data)
+    if session.is_cancelled:
+        raise ValidationError(_("Cette séance est annulée : elle ne se modifie plus."))
+    data = _stripped(data)
     m2m = {name: data.pop(name) for name in SESSION_M2M if name in data}
-    if "title" in data:
-        data["title"] = data["title"].strip()
-    previous_start = session.start
+    previous_start, previous_venue = session.start, session.venue_id
+    was_published = session.is_published
     apply_data(session, data, SESSION_FIELDS)
     session.full_clean()
+    _publication_check(session)
+    moved = session.start != previous_start or session.venue_id != previous_venue
     with transaction.atomic():
-        if session.capacity is not None:
-            taken = seats_taken_count(session.pk)
-            if taken > session.capacity:
-                raise ValidationError(
-                    {
-                        "capacity": ngettext(
-                            "%(taken)d personne est déjà inscrite : "
-                            "prévoyez au moins %(taken)d place.",
-                            "%(taken)d personnes sont déjà inscrites : "
-                            "prévoyez au moins %(taken)d places.",
-                            taken,
-                        )
-                        % {"taken": taken}
-                    }
-                )
+        if moved and live_bookings(session).exists():
+            raise ValidationError(
+                {
+                    "start": _(
+                        "Des personnes sont inscrites en ligne : pour changer la date ou le "
+                        "lieu, utilisez « Déplacer la séance », qui les prévient."
+                    )
+                }
+            )
+        _capacity_check(session)
         session.save()
         for name, values in m2m.items():
             getattr(session, name).set(list(values))
@@ -218,7 +307,40 @@ def session_update(
             learners_attendance_refresh(learner_ids=present.values_list("learner_id", flat=True))
         if anonymous_counts is not None:
             session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
+        if was_published or session.is_published:
+            versions.bump_now_and_on_commit(versions.AGENDA)
     return session
+
+
+def live_bookings(session: Session) -> QuerySet[Booking]:
+    """The online sign-ups still alive (a place, an offer or a rank on the waiting list)."""
+    return Booking.objects.filter(session_id=session.pk, status__in=BOOKING_ACTIVE_STATUSES)
+
+
+def _stripped(data: Mapping) -> dict:
+    data = dict(data)
+    for name in ("title", "what_to_bring", "accessibility_note"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    return data
+
+
+def _capacity_check(session: Session) -> None:
+    """A capacity below the places already taken is refused (French, on `capacity`)."""
+    if session.capacity is None:
+        return
+    taken = seats_taken_count(session.pk)
+    if taken > session.capacity:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(taken)d personne est déjà inscrite : prévoyez au moins %(taken)d place.",
+                    "%(taken)d personnes sont déjà inscrites : prévoyez au moins %(taken)d places.",
+                    taken,
+                )
+                % {"taken": taken}
+            }
+        )
 
 
 def session_anonymous_participants_set(
@@ -259,6 +381,7 @@ def attendance_register(
     with transaction.atomic():
         # Lock the session row: two counsellors cannot both take the last place.
         locked = Session.objects.select_for_update().get(pk=session.pk)
+        _refuse_if_cancelled(locked)
         existing = Attendance.objects.filter(session=locked, learner=learner).first()
         if existing is not None and existing.status != AttendanceStatus.WAITING:
             return existing
@@ -292,6 +415,7 @@ def attendance_register(
             learner=learner,
             detail=f"inscription séance {locked.pk} ({status})",
         )
+        agenda_bump_for(locked)
     return attendance
 
 
@@ -331,6 +455,7 @@ def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> N
             learner=learner,
             detail=f"retrait de la séance {locked.pk} ({status})",
         )
+        agenda_bump_for(locked)
 
 
 @dataclass
@@ -388,6 +513,7 @@ def attendance_sheet_save(
 
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
+        _refuse_if_cancelled(session)
         learners = _sheet_learners(user, sheet)
         existing = {a.learner_id: a for a in session.attendances.all()}
         _sheet_capacity_check(session, sheet, existing)
@@ -400,6 +526,7 @@ def attendance_sheet_save(
             learners=[learners[learner_id] for learner_id in learner_ids],
             detail=f"feuille de présence séance {session.pk}",
         )
+        agenda_bump_for(session)
     return SheetSaveResult(created=created, updated=updated, observations=observations)
 
 

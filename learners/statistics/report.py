@@ -238,6 +238,12 @@ def _headline_table(data: dict, t: _Totals) -> _TableSpec:
     headline.add("people", _("Personnes accompagnées (distinctes)"), [t.people])
     headline.add("new_people", _("dont nouvelles personnes"), [t.new])
     headline.add("sessions", _("Séances"), [_Plain(data["sessions"])])
+    # Snapshots computed before cancellations existed have no such key.
+    headline.add(
+        "cancelled_sessions",
+        _("Séances annulées (non comptées)"),
+        [_Plain(data.get("cancelled_sessions", 0))],
+    )
     headline.add("hours", _("Heures d'accompagnement"), [_Plain(_hours(data["minutes"]))])
     headline.add("presences", _("Présences"), [t.presences])
     headline.add("anonymous", _("Participants anonymes"), [t.anonymous])
