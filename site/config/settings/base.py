@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE["learners-structure-links"] = {  # dashboards' copies kept 
     "task": "learners.structure_links_refresh",
     "schedule": crontab(hour=2, minute=45),
 }
+# The public agenda's clock (agenda/clock.py): a started session leaves the cached lists.
+CELERY_BEAT_SCHEDULE["agenda-clock"] = {
+    "task": "agenda.clock_tick",
+    "schedule": crontab(minute="*"),
+}
 
 # Statistics dashboard (learners/statistics): figures about people below this threshold are
 # published as "< 5" (small-cell suppression); see learners.statistics.snapshots for the
