@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from agenda.communes import CommuneLookup, commune_label, commune_lookup
+from agenda.communes import CommuneLookup, LookupProblem, commune_label, commune_lookup
 from agenda.forms import AgendaSearchForm
 from agenda.selectors import AgendaResults, agenda_search
 from caching import versions
@@ -24,7 +24,9 @@ def _lookup(request: HttpRequest, form: AgendaSearchForm) -> CommuneLookup | Non
     insee_code = request.GET.get("code_insee", "").strip()
     if not text and not insee_code:
         return None
-    return commune_lookup(text=text, insee_code=insee_code)
+    lookup = commune_lookup(text=text, insee_code=insee_code)
+    # An unknown code alone (a stale link): as if nothing had been asked.
+    return None if lookup.problem == LookupProblem.EMPTY else lookup
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from caching import versions
 from common.types import AnyUser
 from learners.choices import (
     SEAT_TAKING_STATUSES,
@@ -121,6 +122,7 @@ def session_create(
     )
     session.full_clean()
     with transaction.atomic():
+        versions.bump_now_and_on_commit(versions.AGENDA)  # places and dates shown publicly
         session.save()
         session.counsellors.set(list(counsellors))
         session.themes.set(list(values.themes or []))
@@ -194,6 +196,7 @@ def session_update(
     apply_data(session, data, SESSION_FIELDS)
     session.full_clean()
     with transaction.atomic():
+        versions.bump_now_and_on_commit(versions.AGENDA)  # places and dates shown publicly
         if session.capacity is not None:
             taken = seats_taken_count(session.pk)
             if taken > session.capacity:
@@ -257,6 +260,7 @@ def attendance_register(
     if learner.is_anonymized:
         refuse(_("Cette fiche a été anonymisée."))
     with transaction.atomic():
+        versions.bump_now_and_on_commit(versions.AGENDA)  # places and dates shown publicly
         # Lock the session row: two counsellors cannot both take the last place.
         locked = Session.objects.select_for_update().get(pk=session.pk)
         existing = Attendance.objects.filter(session=locked, learner=learner).first()
@@ -306,6 +310,7 @@ def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> N
     if not can_access_learner(user, learner):
         refuse()
     with transaction.atomic():
+        versions.bump_now_and_on_commit(versions.AGENDA)  # places and dates shown publicly
         locked = Session.objects.select_for_update().get(pk=session.pk)
         attendance = Attendance.objects.filter(session=locked, learner=learner).first()
         if attendance is None:
@@ -387,6 +392,7 @@ def attendance_sheet_save(
     _sheet_rows_check(session, sheet)
 
     with transaction.atomic():
+        versions.bump_now_and_on_commit(versions.AGENDA)  # places and dates shown publicly
         session = Session.objects.select_for_update().get(pk=session.pk)
         learners = _sheet_learners(user, sheet)
         existing = {a.learner_id: a for a in session.attendances.all()}
