@@ -9,6 +9,7 @@ appointments) are sorted by distance, then date, and paginated without reading t
 one query counts the matching sessions per venue, the page's window is placed on those
 counts, one query reads the (id, start) of the venues the window touches, one reads the
 page's sessions, two count their places (`learners.selectors.places`). Six queries
+(seven with the communes of the box)
 whatever the number of venues or results (`session_agenda_idx` serves the session reads).
 """
 
@@ -72,23 +73,28 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
-def public_sessions(*, now: datetime.datetime | None = None) -> QuerySet[Session]:
-    """Upcoming sessions anyone may see: published, not cancelled, not started, at an
-    active venue, of a public kind."""
-    now = now or timezone.now()
+def _upcoming(now: datetime.datetime | None) -> QuerySet[Session]:
+    """Published, not cancelled, not started sessions of a public kind at a venue (whether
+    the venue is active is checked by the caller)."""
     return Session.objects.filter(
         is_published=True,
         cancelled_at__isnull=True,
-        start__gt=now,
+        start__gt=now or timezone.now(),
         kind__in=PUBLIC_KINDS,
         venue__isnull=False,
-        venue__is_active=True,
-    )
+    ).order_by()
+
+
+def public_sessions(*, now: datetime.datetime | None = None) -> QuerySet[Session]:
+    """Upcoming sessions anyone may see: published, not cancelled, not started, at an
+    active venue, of a public kind."""
+    return _upcoming(now).filter(venue__is_active=True)
 
 
 def _filtered(sessions: QuerySet[Session], filters: AgendaFilters) -> QuerySet[Session]:
     kinds = [k for k in filters.kinds if k in PUBLIC_KINDS] or list(PUBLIC_KINDS)
-    sessions = sessions.filter(kind__in=kinds)
+    if set(kinds) != set(PUBLIC_KINDS):
+        sessions = sessions.filter(kind__in=kinds)
     if filters.theme_id is not None:
         sessions = sessions.filter(
             Exists(
@@ -122,23 +128,31 @@ def _bounding_box(commune: Commune, radius_km: float) -> tuple[float, float, flo
 
 
 def venues_near(*, commune: Commune, radius_km: float) -> list[NearbyVenue]:
-    """Active venues within `radius_km` of the commune's centre, nearest first (one query)."""
+    """Active venues within `radius_km` of the commune's centre, nearest first. Two
+    queries, no join: the communes in the box (their coordinate index), then the venues in
+    the box by their own coordinates, or in one of those communes when they have none."""
     if commune.latitude is None or commune.longitude is None:
         return []
     south, north, west, east = _bounding_box(commune, radius_km)
+    centres = {
+        code: (lat, lng)
+        for code, lat, lng in Commune.objects.filter(
+            latitude__range=(south, north), longitude__range=(west, east)
+        )
+        .order_by()
+        .values_list("insee_code", "latitude", "longitude")
+    }
     own = Q(latitude__range=(south, north), longitude__range=(west, east))
-    inherited = Q(
-        latitude__isnull=True,
-        commune__latitude__range=(south, north),
-        commune__longitude__range=(west, east),
-    )
-    rows = Venue.objects.filter(own | inherited, is_active=True).values_list(
-        "pk", "latitude", "longitude", "commune__latitude", "commune__longitude"
+    inherited = Q(latitude__isnull=True, commune_id__in=list(centres))
+    rows = (
+        Venue.objects.filter(own | inherited, is_active=True)
+        .order_by()
+        .values_list("pk", "latitude", "longitude", "commune_id")
     )
     found = []
-    for pk, lat, lng, commune_lat, commune_lng in rows:
+    for pk, lat, lng, commune_id in rows:
         if lat is None or lng is None:
-            lat, lng = commune_lat, commune_lng
+            lat, lng = centres.get(commune_id, (None, None))
         if lat is None or lng is None:
             continue
         km = distance_km(commune.latitude, commune.longitude, lat, lng)
@@ -270,12 +284,14 @@ def agenda_search(
     """One page of upcoming sessions: near `commune` (distance, then date), or of the whole
     network by date when no commune is given. A page number past the end gives the last
     page. Query count bounded (module docstring)."""
-    sessions = _filtered(public_sessions(now=now), filters or AgendaFilters())
+    filters = filters or AgendaFilters()
     window: Sequence[AgendaItem]
     if commune is None:
-        window = _NetworkWindow(sessions)
+        window = _NetworkWindow(_filtered(public_sessions(now=now), filters))
     else:
-        window = _NearbyWindow(sessions, venues_near(commune=commune, radius_km=radius_km))
+        # The venues found near the commune are active ones: no join on venues needed.
+        nearby = venues_near(commune=commune, radius_km=radius_km)
+        window = _NearbyWindow(_filtered(_upcoming(now), filters), nearby)
     paginator = Paginator(window, per_page)
     found = paginator.get_page(page)
     links = list(paginator.get_elided_page_range(found.number, on_each_side=2, on_ends=1))
