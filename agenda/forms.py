@@ -82,6 +82,8 @@ class AgendaSearchForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         if data is not None:
             data = {name: data.get(name, "") for name in self.base_fields}
+            data["distance"] = data["distance"] or str(DEFAULT_RADIUS_KM)
+        kwargs.setdefault("initial", {"distance": DEFAULT_RADIUS_KM})
         super().__init__(data, **kwargs)
         self.references = reference_lists()
         self.fields["thematique"].choices = [
@@ -141,7 +143,8 @@ class AgendaSearchForm(forms.Form):
     def narrowed(self) -> bool:
         """Whether a filter other than the commune and distance is set."""
         values = self.valid_values()
-        return any(values.get(name) for name in ("type", "thematique", "niveau", "public", "quand"))
+        names = ("type", "thematique", "niveau", "public", "quand", "date")
+        return any(values.get(name) for name in names)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

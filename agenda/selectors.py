@@ -8,9 +8,9 @@ distance in Python. Their upcoming published, non-cancelled sessions (never indi
 appointments) are sorted by distance, then date, and paginated without reading them all:
 one query counts the matching sessions per venue, the page's window is placed on those
 counts, one query reads the (id, start) of the venues the window touches, one reads the
-page's sessions, two count their places (`learners.selectors.places`). Six queries
-(seven with the communes of the box)
-whatever the number of venues or results (`session_agenda_idx` serves the session reads).
+page's sessions, two count their places (`learners.selectors.places`), after one for the
+communes of the box: seven queries whatever the number of venues or results
+(`session_agenda_idx` serves the session reads, `venue_coords_idx` the venues).
 """
 
 from __future__ import annotations

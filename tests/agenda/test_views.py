@@ -27,6 +27,15 @@ def test_without_a_commune_the_next_dates_of_the_network_and_an_invitation(clien
     assert "Indiquez votre commune" in page
     assert "Atelier aux Sables" in page
     assert 'for="agenda-commune"' in page
+    # 20 km unless the person chooses otherwise, the other filters folded away.
+    assert '<option value="20" selected>' in page
+    assert '<details class="agenda-more">' in page
+
+
+def test_the_chosen_distance_stays_selected_and_filters_open(client, network):
+    page = text(client.get(URL, {"commune": "85191", "distance": "50", "type": "atelier"}))
+    assert '<option value="50" selected>' in page
+    assert '<details class="agenda-more" open>' in page
 
 
 def test_a_commune_typed_the_way_people_type(client, network):
