@@ -339,6 +339,7 @@ def feed_sessions(
         is_published=True,
         kind__in=PUBLIC_KINDS,
         venue__isnull=False,
+        venue__is_active=True,
         start__gte=now - datetime.timedelta(days=FEED_PAST_DAYS),
         start__lt=now + datetime.timedelta(days=FEED_FUTURE_DAYS),
     )
@@ -353,6 +354,10 @@ def session_for_calendar(*, session_id: int) -> Session | None:
     """A published public session (past, future or cancelled) for its .ics file."""
     return _with_related(
         Session.objects.filter(
-            pk=session_id, is_published=True, kind__in=PUBLIC_KINDS, venue__isnull=False
+            pk=session_id,
+            is_published=True,
+            kind__in=PUBLIC_KINDS,
+            venue__isnull=False,
+            venue__is_active=True,
         )
     ).first()

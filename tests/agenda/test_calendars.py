@@ -53,7 +53,8 @@ def test_unpublished_individual_or_unknown_session_is_404(client, network):
     venue = network["venues"]["roche"]
     hidden = public_session(venue, is_published=False)
     private = public_session(venue, kind=SessionKind.INDIVIDUAL)
-    for pk in (hidden.pk, private.pk, 999999):
+    closed = public_session(network["venues"]["closed"])
+    for pk in (hidden.pk, private.pk, closed.pk, 999999):
         assert client.get(f"{URL}seances/{pk}/agenda.ics").status_code == 404
 
 
@@ -91,6 +92,7 @@ def test_structure_feed_and_404s(client, network):
     venues = network["venues"]
     a = public_session(venues["roche"])
     b = public_session(venues["sables"])
+    public_session(venues["closed"])
     calendar = parse(client.get(f"{URL}structures/{network['structure'].pk}/agenda.ics"))
     assert {str(e["uid"]) for e in events(calendar)} == {
         f"seance-{s.pk}@testserver" for s in (a, b)
