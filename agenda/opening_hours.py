@@ -4,7 +4,7 @@ told in plain French: « du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h 
 
 The expression is checked and normalised by `opening-hours-py` (a maintained parser of the
 full syntax; normalising resolves overriding rules, « Mo-Fr 9-12; We off » becomes
-« Mo,Tu,Th,Fr »). The normalised rules are then told in French when they use the common
+« Mo-Tu,Th-Fr »). The normalised rules are then told in French when they use the common
 subset (week days, time ranges, « off », public holidays, « 24/7 », a comment); anything
 else (months, weeks, sunrise…) and any expression the parser refuses is shown as typed:
 never an error on a venue's page.

@@ -153,3 +153,12 @@ def test_atelier_without_dates_links_to_the_agenda(client, db):
     page = client.get(atelier.url).content.decode()
     assert "Aucune date n&#x27;est prévue" in page or "Aucune date n'est prévue" in page
     assert 'href="/pres-de-chez-vous/"' in page
+
+
+def test_the_clock_runs_every_minute_from_beat(settings, network):
+    from agenda.tasks import agenda_clock_tick_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["agenda-clock"]
+    assert entry["task"] == agenda_clock_tick_task.name == "agenda.clock_tick"
+    assert entry["schedule"].minute == set(range(60))
+    assert agenda_clock_tick_task.delay().get() is True  # first tick: bumps
