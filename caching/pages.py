@@ -4,13 +4,14 @@ Most readers are anonymous and read the same published pages, so the rendered HT
 Wagtail page (and of the search page) is kept in the default cache (Redis in production)
 for `PAGE_CACHE_SECONDS` (0 turns the cache off).
 
-What is cached: GET and HEAD requests answered 200 with HTML by Wagtail's page view or the
-site search, for a visitor without a session cookie (so never a logged-in user, nor a
-visitor whose session holds a page password), when the response sets no cookie, holds no
-CSRF token and is not marked `private` or `no-store`. The key is the host, the path and the
-query string with its parameters in a canonical order, so each filter combination and each
-page of a list is its own entry (`?thematique=e-mail&page=2` and `?page=2&thematique=e-mail`
-share one).
+What is cached: GET and HEAD requests answered 200 with HTML by Wagtail's page view, the
+site search or a view marked `@page_cached` (the public agenda's pages and calendar files,
+which may also answer `text/calendar`), for a visitor without a session cookie (so never
+a logged-in user, nor a visitor whose session holds a page password), when the response
+sets no cookie, holds no CSRF token and is not marked `private` or `no-store`. The key
+is the host, the path and the query string with its parameters in a canonical order, so
+each filter combination and each page of a list is its own entry
+(`?thematique=e-mail&page=2` and `?page=2&thematique=e-mail` share one).
 
 Invalidation: every entry carries the versions of the scopes the page read while it was
 rendered (caching/versions.py): always the publication version, bumped whenever any page
@@ -45,7 +46,24 @@ from django.http import HttpRequest, HttpResponse
 from caching import versions
 
 CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
+CACHEABLE_TYPES = ("text/html", "text/calendar")
 HEADER = "X-Page-Cache"
+_MARK = "page_cacheable"
+
+
+def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view (outside Wagtail and the search) as cacheable by this middleware: same
+    rules as the pages above (anonymous GET, 200, no cookie, no CSRF token). The view reads
+    the versions of the scopes it shows with the request (`versions.current(scope,
+    request=request)`) BEFORE its queries, so the entry is kept under them."""
+    setattr(view, _MARK, True)
+    return view
+
+
+def _view_is_cacheable(match: object) -> bool:
+    return getattr(match, "url_name", None) in CACHEABLE_VIEWS or bool(
+        getattr(getattr(match, "func", None), _MARK, False)
+    )
 
 
 def cache_seconds() -> int:
@@ -72,14 +90,14 @@ def _request_is_cacheable(request: HttpRequest) -> bool:
 
 def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     match = getattr(request, "resolver_match", None)
-    if match is None or match.url_name not in CACHEABLE_VIEWS:
+    if match is None or not _view_is_cacheable(match):
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_USED"):
         # The page holds a CSRF token (a form): it belongs to this visitor only.
         return False
-    if not response.get("Content-Type", "").startswith("text/html"):
+    if not response.get("Content-Type", "").startswith(CACHEABLE_TYPES):
         return False
     cache_control = response.get("Cache-Control", "").lower()
     if "no-store" in cache_control or "private" in cache_control:

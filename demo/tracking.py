@@ -136,7 +136,8 @@ VENUES = {
         "address": "2 rue du Commerce",
         "postal_code": "85170",
         "insee": "85081",
-        "opening_hours": "Mo-Fr 09:00-12:30; Tu,Th 14:00-17:00",
+        # Tuesdays and Thursdays all day: a later « ; » rule replaces the days it names.
+        "opening_hours": "Mo-Fr 09:00-12:30; Tu,Th 09:00-12:30,14:00-17:00",
         "services": "Aide aux démarches administratives (CAF, impôts, ANTS, France Travail)\n"
         "Accompagnement au numérique",
         "publics": "Familles, Seniors",

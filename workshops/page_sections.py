@@ -1,6 +1,6 @@
 """Sections that another app adds to atelier pages, without `workshops` importing it.
 
-An atelier page shows its curriculum (this app); the public agenda will add the atelier's
+An atelier page shows its curriculum (this app); the public agenda adds the atelier's
 upcoming sessions, a `learners` concern. `learners` may import `workshops`, never the
 reverse, so the higher layer registers a section here (from its AppConfig.ready, or the
 site layer's) and the atelier template renders every registered section after the
@@ -13,7 +13,8 @@ whatever changes sessions bumps it (`caching.versions.bump_now_and_on_commit("ag
 which also refreshes the cached pages that showed it. So a section must show the same to
 every visitor (no form, no personal data).
 
-Nothing is registered today (README « Caching » says how the agenda plugs in).
+The public agenda registers « Prochaines dates » (agenda/sections.py, from
+`AgendaConfig.ready`; README « Caching » says how).
 """
 
 from __future__ import annotations

@@ -148,6 +148,8 @@ class Venue(models.Model):
         verbose_name = _("lieu")
         verbose_name_plural = _("lieux")
         ordering = ["name"]
+        # The public agenda: venues within a distance (a bounding box on the coordinates).
+        indexes = [models.Index(fields=["latitude", "longitude"], name="venue_coords_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["external_id"],

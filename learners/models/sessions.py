@@ -154,9 +154,11 @@ class Session(models.Model):
             models.Index(
                 fields=["atelier", "structure", "start"], name="session_atelier_cycle_idx"
             ),
-            # The public agenda: upcoming published sessions of a set of venues.
+            # The public agenda: upcoming published sessions of a set of venues (with the
+            # kind, so the agenda counts them per venue from the index; PostgreSQL only).
             models.Index(
                 fields=["venue", "start"],
+                include=["kind"],
                 condition=models.Q(is_published=True, cancelled_at__isnull=True),
                 name="session_agenda_idx",
             ),

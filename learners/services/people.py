@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caching import versions
 from common.types import AnyUser
 from learners.choices import (
     STATUS_RICHNESS,
@@ -221,6 +222,8 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
     if keep.pk == remove.pk:
         raise ValidationError(_("Choisissez deux fiches différentes."))
     with transaction.atomic():
+        # Attendance rows merge in bulk (no signal): the agenda's places may change.
+        versions.bump_now_and_on_commit(versions.AGENDA)
         locked = {
             lr.pk: lr
             for lr in Learner.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])

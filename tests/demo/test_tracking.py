@@ -257,3 +257,36 @@ def test_people_are_reproducible():
     assert [(p.first_name, p.last_name, p.birth_year) for p in first] == [
         (p.first_name, p.last_name, p.birth_year) for p in second
     ]
+
+
+# The public agenda's demo (demo/agenda.py), loaded by the same `load_demo` runs ---------
+
+
+def test_agenda_demo_has_published_upcoming_sessions_in_several_communes(demo, client):
+    from learners.models import Booking, SessionSeries
+    from learners.selectors.places import session_places
+
+    upcoming = Session.objects.filter(
+        external_id__startswith="demo-agenda-", is_published=True, start__gt=timezone.now()
+    )
+    assert upcoming.filter(cancelled_at__isnull=True).count() >= 20
+    assert upcoming.values("venue__commune").distinct().count() >= 4
+    kinds = set(upcoming.values_list("kind", flat=True))
+    assert {SessionKind.WORKSHOP, SessionKind.DISCUSSION, SessionKind.DROP_IN} <= kinds
+    assert upcoming.filter(atelier__title__icontains="adresse e-mail").exists()
+    (cycle,) = SessionSeries.objects.filter(sessions__in=upcoming).distinct()
+    assert cycle.sessions.count() == 6
+    cancelled = upcoming.get(cancelled_at__isnull=False)
+    assert cancelled.cancellation_reason
+    full = upcoming.get(external_id__startswith="demo-agenda-complet-")
+    places = session_places(full)
+    assert places.is_full and places.waiting == 2 and places.waitlist_open
+    bookings = Booking.objects.filter(session=full)
+    assert not bookings.exclude(phone="", email="").exists()  # no contact, nobody messaged
+    venues = Venue.objects.filter(external_id__startswith="demo-lieu-")
+    assert all(v.access_details for v in venues)
+    assert venues.filter(takes_appointments=True).exists()
+    page = client.get("/pres-de-chez-vous/", {"commune": "la roche sur yon"}).content.decode()
+    assert "Créer et utiliser son adresse e-mail" in page
+    page = client.get("/pres-de-chez-vous/", {"commune": "dompierre sur yon"}).content.decode()
+    assert "Complet : liste d&#x27;attente" in page or "Complet : liste d'attente" in page

@@ -377,7 +377,7 @@ def test_navigation_links_to_the_index_pages_when_they_exist(client):
     html = html_of(client.get("/"))
     nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
     links = re.findall(r'href="([^"]+)"', nav)
-    assert links[:4] == ["/", "/fiches/", "/ateliers/", "/recherche/"]
+    assert links[:5] == ["/", "/fiches/", "/ateliers/", "/pres-de-chez-vous/", "/recherche/"]
     assert 'href="/" aria-current="page"' in nav
     nav = re.search(r'<nav class="site-nav".*?</nav>', html_of(client.get("/fiches/")), re.S)
     assert 'href="/fiches/" aria-current="page"' in nav.group(0)

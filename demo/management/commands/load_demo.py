@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.twofactor import two_factor_required
-from demo import publishing, site, tracking
+from demo import agenda, publishing, site, tracking
 from learners.codes import code_format
 from learners.services.communes import communes_load
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
             logins += site.load()
             logins += publishing.load()
             carnet_code = tracking.load()  # tracking demo, after its users and pages
+            agenda.load()  # the public agenda, on the tracking demo's venues
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
         self.stdout.write("Comptes de démonstration (administration sur /admin/) :")
         for role, username, password in logins:

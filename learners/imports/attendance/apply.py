@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from caching import versions
 from learners.choices import AuditAction
 from learners.models import Attendance, Learner, LearnerStructure, Session
 from learners.roles import counsellor_profile
@@ -21,6 +22,8 @@ from .ops import AttendanceOps, SessionPlan
 
 def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
     """Write the plan (the caller holds the transaction)."""
+    # Sessions and attendance written in bulk (no signal): the agenda's places may change.
+    versions.bump_now_and_on_commit(versions.AGENDA)
     now = timezone.now()
     new_people = list({id(r.learner): r.learner for r in ops.people.values() if r.is_new}.values())
     Learner.objects.bulk_create(new_people, batch_size=BATCH)

@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE["learners-structure-links"] = {  # dashboards' copies kept 
     "task": "learners.structure_links_refresh",
     "schedule": crontab(hour=2, minute=45),
 }
+# The public agenda's clock (agenda/clock.py): a started session leaves the cached lists.
+CELERY_BEAT_SCHEDULE["agenda-clock"] = {
+    "task": "agenda.clock_tick",
+    "schedule": crontab(minute="*"),
+}
 
 # Public sign-ups (learners/services/bookings.py, agenda/views/signup.py): live upcoming
 # sign-ups per phone or e-mail (a cycle counts once), and the rate limits of the public forms
