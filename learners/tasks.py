@@ -120,11 +120,11 @@ def reminders_send_task(self, today: str | None = None) -> dict:
 
 @shared_task(name="learners.booking_notices", **JOB_TASK_OPTIONS)
 @logged_job("booking_notices")
-def booking_notices_task(self, booking_ids: list[int], kind: str) -> dict:
+def booking_notices_task(self, booking_ids: list[int], kind: str, reason: str = "") -> dict:
     """Messages about sign-ups (`learners.services.notices.booking_notices_later`): each
     at most once, so a retry after the SMS provider or the mail server failed sends only
     what was not sent (`SmsProviderUnavailable` is a ConnectionError, retried like them)."""
-    return booking_notices_send(booking_ids=booking_ids, kind=kind).as_dict()
+    return booking_notices_send(booking_ids=booking_ids, kind=kind, reason=reason).as_dict()
 
 
 @shared_task(name="learners.weekly_digest_send", **JOB_TASK_OPTIONS)

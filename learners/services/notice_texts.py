@@ -48,6 +48,12 @@ class SmsFit:
     reason: int
 
 
+# A cancelled or moved session's message always says why (a second SMS rather than no
+# reason): at least this many characters of it.
+REASON_MIN = 40
+# The kinds whose message gives the counsellor's reason.
+CHANGE_KINDS = (MessageKind.SESSION_CANCELLED, MessageKind.SESSION_MOVED)
+
 # From the most complete to the shortest; the first that fits in one SMS is sent.
 SMS_FITS = (
     SmsFit(title=40, place=40, reason=80),
@@ -115,6 +121,15 @@ class Notice:
     kind: str
     other_starts: list[datetime.datetime] = field(default_factory=list)
     now: datetime.datetime = field(default_factory=timezone.now)
+    # Why a session is cancelled or moved, in the counsellor's words (a move keeps no
+    # reason on the session, so it travels with the notice).
+    given_reason: str = ""
+
+    @property
+    def reason(self) -> str:
+        if self.kind not in CHANGE_KINDS:
+            return ""
+        return self.given_reason or self.session.cancellation_reason
 
     @property
     def session(self) -> Session:
@@ -129,7 +144,7 @@ class Notice:
     def _sms_values(self, fit: SmsFit) -> dict[str, str]:
         session = self.session
         deadline = self.booking.offered_until
-        reason = session.cancellation_reason
+        reason = self.reason
         # A title is kept whole or left out (« Créer son » would say nothing).
         title = " ".join(session.display_title.split())
         what = title if len(title) <= fit.title else ""
@@ -190,7 +205,8 @@ class Notice:
         sent."""
         with translation.override("fr"):
             template = self._sms_template()
-            texts = [gsm7_fold(template % self._sms_values(fit)) for fit in SMS_FITS]
+            fits = [f for f in SMS_FITS if f.reason >= REASON_MIN] if self.reason else SMS_FITS
+            texts = [gsm7_fold(template % self._sms_values(fit)) for fit in fits]
         return next((text for text in texts if sms_segments(text) == 1), texts[0])
 
     # --- E-mail ------------------------------------------------------------------------
@@ -264,9 +280,7 @@ class Notice:
                 "access_details": venue.access_details if venue else "",
                 "what_to_bring": session.what_to_bring,
                 "accessibility_note": session.accessibility_note,
-                "reason": session.cancellation_reason
-                if self.kind in (MessageKind.SESSION_CANCELLED, MessageKind.SESSION_MOVED)
-                else "",
+                "reason": self.reason,
                 "action": self._email_action(),
                 "link": booking_link(self.booking),
                 "structure": session.structure.name,

@@ -218,11 +218,15 @@ def booking_notice_send(*, booking: Booking, kind: str) -> bool:
     return notice_send_claimed(Notice(booking=booking, kind=kind, now=now)) is True
 
 
-def _notices(bookings: list[Booking], kind: str, *, now: datetime.datetime) -> list[Notice]:
+def _notices(
+    bookings: list[Booking], kind: str, *, now: datetime.datetime, reason: str = ""
+) -> list[Notice]:
     """One notice per booking, or per group of bookings for the kinds that speak of a
     cycle at once: then the group's first date carries the message (and its claim)."""
     if MessageKind(kind) not in GROUP_KINDS:
-        return [Notice(booking=booking, kind=kind, now=now) for booking in bookings]
+        return [
+            Notice(booking=booking, kind=kind, now=now, given_reason=reason) for booking in bookings
+        ]
     groups: dict[object, list[Booking]] = {}
     for booking in bookings:  # already in session start order
         groups.setdefault(booking.group, []).append(booking)
@@ -232,12 +236,13 @@ def _notices(bookings: list[Booking], kind: str, *, now: datetime.datetime) -> l
             kind=kind,
             now=now,
             other_starts=[other.session.start for other in members[1:]],
+            given_reason=reason,
         )
         for members in groups.values()
     ]
 
 
-def booking_notices_send(*, booking_ids: list[int], kind: str) -> NoticeResult:
+def booking_notices_send(*, booking_ids: list[int], kind: str, reason: str = "") -> NoticeResult:
     """The `kind` message about each booking (the task's service). Bookings of one group
     named together (a cycle signed up or cancelled at once) get one message; bookings
     deleted since, with no contact or to which the kind no longer applies are skipped."""
@@ -250,7 +255,7 @@ def booking_notices_send(*, booking_ids: list[int], kind: str) -> NoticeResult:
         for booking in bookings.order_by("session__start", "pk")
         if booking_channel(booking) is not None and notice_is_due(booking, kind, now=now)
     ]
-    for notice in _notices(due, kind, now=now):
+    for notice in _notices(due, kind, now=now, reason=reason):
         outcome = notice_send_claimed(notice)
         if outcome is None:
             result.refused += 1
@@ -260,7 +265,7 @@ def booking_notices_send(*, booking_ids: list[int], kind: str) -> NoticeResult:
     return result
 
 
-def booking_notices_later(*, booking_ids: list[int], kind: str) -> None:
+def booking_notices_later(*, booking_ids: list[int], kind: str, reason: str = "") -> None:
     """Send the `kind` message about each booking from a background task, once the
     current transaction commits (task "learners.booking_notices", retried on network
     errors). An unknown kind raises ValueError at once."""
@@ -269,7 +274,7 @@ def booking_notices_later(*, booking_ids: list[int], kind: str) -> None:
     if not ids:
         return
     background_task("learners.booking_notices").delay_on_commit(
-        booking_ids=ids, kind=str(kind.value)
+        booking_ids=ids, kind=str(kind.value), reason=reason
     )
 
 

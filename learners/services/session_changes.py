@@ -103,7 +103,7 @@ def _notify(
 ) -> None:
     """Queue the notices after commit: sign-ups (SMS or e-mail), registered people (e-mail)."""
     if booking_ids:
-        booking_notices_later(booking_ids=booking_ids, kind=kind)
+        booking_notices_later(booking_ids=booking_ids, kind=kind, reason=reason)
     if session_change_recipients(session=session).exists():
         background_task("learners.session_change_emails").delay_on_commit(
             session_id=session.pk,

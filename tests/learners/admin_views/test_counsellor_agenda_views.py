@@ -180,7 +180,9 @@ def test_counsellor_cancels_and_everyone_is_told(
     assert response.status_code == 302
     session_a.refresh_from_db()
     assert session_a.is_cancelled
-    assert notices.calls == [{"booking_ids": [booking.pk], "kind": "annulation"}]
+    assert notices.calls == [
+        {"booking_ids": [booking.pk], "kind": "annulation", "reason": "La conseillère est malade"}
+    ]
     sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
     assert "Séance annulée" in sheet and "La conseillère est malade" in sheet
     listing = client.get(reverse("learners_sessions")).content.decode()

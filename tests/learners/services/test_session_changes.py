@@ -146,7 +146,13 @@ def test_move_keeps_places_and_tells_everyone(
     booking.refresh_from_db()
     assert session.start == new_start and session.venue_id == other_venue.pk
     assert booking.status == BookingStatus.CONFIRMED
-    assert notices.calls == [{"booking_ids": [booking.pk], "kind": "deplacement"}]
+    assert notices.calls == [
+        {
+            "booking_ids": [booking.pk],
+            "kind": "deplacement",
+            "reason": "La salle habituelle est prise",
+        }
+    ]
 
 
 def test_move_refuses_the_past_another_venue_and_no_change(
