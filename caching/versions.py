@@ -4,8 +4,11 @@ shared by every process, bumped when what the scope covers changes.
 - `publication`: published content, anywhere (a page published, unpublished, moved,
   renamed or deleted; a theme, audience, competence, view restriction, image, document or
   site saved or deleted; receivers in caching/invalidation.py, connected by the site layer).
-- `agenda`: what the public site may show of sessions (dates, free places). Nothing bumps
-  it yet and nothing reads it: the public agenda will (README « Caching »).
+- `agenda`: what the public site shows of sessions and venues (dates, free places,
+  publication, cancellation, venue details). Bumped by the services that change them
+  (sign-ups, cancellations, offers, session and venue edits, imports, merges) and by the
+  agenda's clock when a session starts (agenda/clock.py); read by the agenda's pages,
+  feeds and the atelier pages' « Prochaines dates » (README « Caching »).
 
 Whatever is kept under the versions of the scopes it depends on is never stale: the
 anonymous page cache, the render cache and the per-process memos (caching/memo.py). A
