@@ -74,7 +74,7 @@ from learners.services.bookings_privacy import (
 from learners.views.carnet import agenda_carnet
 
 from ..forms import AppointmentForm, SignupForm
-from ..limits import address_over_limit, contact_over_limit
+from ..limits import post_counted
 
 SIGNUP_GROUP = "agenda.signup"
 APPOINTMENT_GROUP = "agenda.appointment"
@@ -294,7 +294,7 @@ def _signup_post(request: HttpRequest, session_id: int) -> HttpResponse:
         return _not_signable(request, session_id, HIDDEN)
     if session.is_cancelled:
         return _not_signable(request, session_id, CANCELLED)
-    if address_over_limit(request, group=SIGNUP_GROUP):
+    if post_counted(request, group=SIGNUP_GROUP).over:
         return _too_many(request)
     carnet = agenda_carnet(request)
     form = SignupForm(
@@ -307,10 +307,6 @@ def _signup_post(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(request, "agenda/received.html", {"page_title": _("Demande reçue")})
     if form.is_valid():
         data = form.cleaned_data
-        if contact_over_limit(
-            request, group=SIGNUP_GROUP, phone=data["phone"], email=data["email"]
-        ):
-            return _too_many(request)
         try:
             bookings = booking_create(
                 session=session,
@@ -458,17 +454,13 @@ def appointment_request(request: HttpRequest, venue_id: int) -> HttpResponse:
         form = AppointmentForm()
         form.describe_fields()
         return render(request, "agenda/appointment_form.html", {**context, "form": form})
-    if address_over_limit(request, group=APPOINTMENT_GROUP):
+    if post_counted(request, group=APPOINTMENT_GROUP).over:
         return _too_many(request)
     form = AppointmentForm(request.POST)
     if form.is_robot():
         return render(request, "agenda/received.html", {"page_title": _("Demande reçue")})
     if form.is_valid():
         data = form.cleaned_data
-        if contact_over_limit(
-            request, group=APPOINTMENT_GROUP, phone=data["phone"], email=data["email"]
-        ):
-            return _too_many(request)
         try:
             appointment_request_create(
                 venue=venue,

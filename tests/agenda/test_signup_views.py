@@ -439,3 +439,23 @@ def test_cancelled_by_the_person_contacts_gone_then_name_erased_on_request(clien
     booking.refresh_from_db()
     assert booking.first_name != "Odile" and booking.contact_erased_at is not None
     assert "Vos coordonnées sont effacées" in text(client.get(done["Location"]))
+
+
+def test_rates_read_as_written():
+    from agenda.limits import Rate
+
+    assert Rate.parse("20/h") == Rate(20, 3600)
+    assert Rate.parse("100/10m") == Rate(100, 600)
+    with pytest.raises(ValueError):
+        Rate.parse("20 par heure")
+
+
+@override_settings(AGENDA_SIGNUP_LIMITS={"per_address": "100/h", "per_contact": "2/h"})
+def test_every_post_counts_for_its_contact_even_refused(make_session):
+    session = make_session()
+    for n in range(2):  # no first name: refused, but the phone was tried
+        response = post(Client(REMOTE_ADDR=f"203.0.113.{n}"), session, first_name="")
+        assert response.status_code == 400
+    response = post(Client(REMOTE_ADDR="203.0.113.60"), session)
+    assert response.status_code == 429
+    assert not Booking.objects.exists()
