@@ -19,8 +19,11 @@ One run (about 5 minutes), on 127.0.0.1 only:
 3. sign-ups: gunicorn with the production config file (deploy/gunicorn.conf.py: 2 × CPU
    + 1 workers) and production settings, the sign-up rate limit per address raised by its
    setting (AGENDA_SIGNUP_RATE_PER_ADDRESS, read from the environment: every client is
-   127.0.0.1; the counting still runs), Celery tasks run in the request (no broker: the
-   notice of each sign-up is sent before the response, SMS and e-mail to files), then
+   127.0.0.1; the counting still runs), a Celery worker as production runs it
+   (`celery -A celery_app worker`, deploy/Procfile) on a Redis broker of its own, sending
+   the notice of each sign-up (SMS and e-mail to files) on the same two cores; its CPU is
+   counted per sign-up with gunicorn's and PostgreSQL's, and the run waits for the last
+   notice before it stops counting; then
    CLIENTS concurrent clients, each one sign-up after the other during --signup-seconds:
    GET the session page of a random sign-up session (the form and its CSRF cookie), POST
    the form (first name, a unique phone number or e-mail, consent). Counted: sign-ups
