@@ -19,8 +19,11 @@ One run (about 5 minutes), on 127.0.0.1 only:
 3. sign-ups: gunicorn with the production config file (deploy/gunicorn.conf.py: 2 × CPU
    + 1 workers) and production settings, the sign-up rate limit per address raised by its
    setting (AGENDA_SIGNUP_RATE_PER_ADDRESS, read from the environment: every client is
-   127.0.0.1; the counting still runs), Celery tasks run in the request (no broker: the
-   notice of each sign-up is sent before the response, SMS and e-mail to files), then
+   127.0.0.1; the counting still runs), a Celery worker as production runs it
+   (`celery -A celery_app worker`, deploy/Procfile) on a Redis broker of its own, sending
+   the notice of each sign-up (SMS and e-mail to files) on the same two cores; its CPU is
+   counted per sign-up with gunicorn's and PostgreSQL's, and the run waits for the last
+   notice before it stops counting; then
    CLIENTS concurrent clients, each one sign-up after the other during --signup-seconds:
    GET the session page of a random sign-up session (the form and its CSRF cookie), POST
    the form (first name, a unique phone number or e-mail, consent). Counted: sign-ups
@@ -54,6 +57,8 @@ import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -81,9 +86,27 @@ BURST_ATTEMPTS = 40  # for one session: 12 confirmed, 10 waiting, 18 refused or 
 BENCH_TAG = "bench-agenda"
 # All the clients share 127.0.0.1: the per-address limit (20/h in production) is raised.
 SIGNUP_RATE_PER_ADDRESS = "1000000/h"
+# The sign-ups' Celery broker (a Redis database of its own, emptied before the run); the
+# worker is started as deploy/Procfile starts it.
+BROKER_URL = "redis://127.0.0.1:6379/4"
+DRAIN_SECONDS = 120  # the longest wait for the worker to send the last notices
 TARGETS = {"cached_pct": 60.0, "uncached_pct": 15.0, "signups_per_second": 100.0}
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 log = pp.log
+
+
+def isolate(args) -> None:
+    """Another database, port and Redis databases (cache and broker), so two benchmarks
+    can run side by side on this machine without touching each other's data."""
+    global DB_NAME, BROKER_URL
+    if args.db:
+        DB_NAME = args.db
+    if args.port:
+        pp.PORT = args.port
+        pp.BASE_URL = f"http://{pp.HOST}:{pp.PORT}"
+    if args.redis_db is not None:
+        pp.REDIS_URL = f"redis://{pp.HOST}:6379/{args.redis_db}"
+        BROKER_URL = f"redis://{pp.HOST}:6379/{args.redis_db + 1}"
 
 
 def bench_env(work: Path) -> dict[str, str]:
@@ -314,13 +337,17 @@ def _database_backends() -> list[int]:
 
 
 class ServerCpu:
-    """CPU seconds of the gunicorn workers and the database's backends during the block."""
+    """CPU seconds of the gunicorn workers, the Celery worker (when one runs) and the
+    database's backends during the block."""
 
-    def __init__(self, server: pp.Gunicorn):
+    def __init__(self, server: pp.Gunicorn, worker: CeleryWorker | None = None):
         self.master = server.process.pid
+        self.worker = worker.process.pid if worker is not None else None
 
     def _snapshot(self) -> dict[tuple[str, int], int]:
         pids = [("gunicorn", pid) for pid in [self.master, *_children(self.master)]]
+        if self.worker is not None:
+            pids += [("celery", pid) for pid in [self.worker, *_children(self.worker)]]
         pids += [("postgres", pid) for pid in _database_backends()]
         return {key: ns for key in pids if (ns := _cpu_ns(key[1])) is not None}
 
@@ -330,7 +357,7 @@ class ServerCpu:
 
     def __exit__(self, *exc) -> None:
         after = self._snapshot()
-        spent = {"gunicorn": 0, "postgres": 0}
+        spent = {"gunicorn": 0, "celery": 0, "postgres": 0}
         for key, ns in after.items():
             spent[key[0]] += ns - self.before.get(key, 0)
         self.seconds = {side: ns / 1e9 for side, ns in spent.items()}
@@ -342,6 +369,7 @@ class ServerCpu:
             "cpu_ms": round(cost_ms, 3),
             "cpu_ms_gunicorn": round(1000 * self.seconds["gunicorn"] / max(count, 1), 3),
             "cpu_ms_postgres": round(1000 * self.seconds["postgres"] / max(count, 1), 3),
+            "cpu_ms_celery": round(1000 * self.seconds["celery"] / max(count, 1), 3),
             "two_core_projection_per_s": round(2000 / cost_ms, 1) if cost_ms else None,
         }
 
@@ -562,6 +590,72 @@ def production_gunicorn(env: dict[str, str], log_path: Path) -> pp.Gunicorn:
     return pp.Gunicorn(env, pp.CACHE_ON_SECONDS, log_path, ["--config", config, "-b", address])
 
 
+class CeleryWorker:
+    """`celery -A celery_app worker --loglevel=INFO` as deploy/Procfile runs it (prefork,
+    one process per CPU), on the bench's broker, with the sign-ups' environment."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> CeleryWorker:
+        import redis
+
+        redis.Redis.from_url(BROKER_URL).flushdb()
+        celery = Path(sys.executable).with_name("celery")
+        self.log_file = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [str(celery), "-A", "celery_app", "worker", "--loglevel=INFO"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"the Celery worker exited; see {self.log_path}")
+            if b"ready." in self.log_path.read_bytes():
+                return self
+            time.sleep(0.3)
+        self.__exit__(None, None, None)
+        sys.exit(f"the Celery worker did not start; see {self.log_path}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+def notices_sent(session_ids: list[int]) -> int:
+    from learners.models import MessageSent
+
+    return MessageSent.objects.filter(
+        booking__session_id__in=session_ids, sent_at__isnull=False
+    ).count()
+
+
+def notices_drain(session_ids: list[int], expected: int) -> dict:
+    """Waits until the worker has sent a notice for each of `expected` bookings (or
+    DRAIN_SECONDS pass); how long the queue took to empty after the last sign-up."""
+    started = time.monotonic()
+    sent = notices_sent(session_ids)
+    while sent < expected and time.monotonic() - started < DRAIN_SECONDS:
+        time.sleep(0.2)
+        sent = notices_sent(session_ids)
+    return {
+        "expected": expected,
+        "sent": sent,
+        "drain_seconds": round(time.monotonic() - started, 1),
+    }
+
+
 def booking_check(session_ids: list[int]) -> dict:
     """Overbooking and waiting-list overflow per session, from the database."""
     from django.db.models import Count, Q
@@ -637,17 +731,27 @@ def signup_bench(env, args, work: Path, session_ids: list[int]) -> dict:
     burst_path = reverse("agenda:session", kwargs={"session_id": burst_id})
     paths = [reverse("agenda:session", kwargs={"session_id": pk}) for pk in session_ids]
     stats = _new_stats(0)
-    env = {**env, "AGENDA_SIGNUP_RATE_PER_ADDRESS": SIGNUP_RATE_PER_ADDRESS}
+    env = {
+        **env,
+        "AGENDA_SIGNUP_RATE_PER_ADDRESS": SIGNUP_RATE_PER_ADDRESS,
+        "CELERY_BROKER_URL": BROKER_URL,
+    }
     log_path = work / "gunicorn.log"
     log_start = log_path.stat().st_size if log_path.exists() else 0
-    with production_gunicorn(env, log_path) as server:
+    worker_log = work / "celery.log"
+    with production_gunicorn(env, log_path) as server, CeleryWorker(env, worker_log) as worker:
         if pp.fetch(paths[0])[0] != 200:
             sys.exit(f"{paths[0]} does not answer 200: no sign-up form to measure")
         burst = signup_burst(args, burst_path, burst_id)
+        burst["notices"] = notices_drain([burst_id], burst["database"]["bookings_stored"])
         load_before = round(os.getloadavg()[0], 2)
         log(f"{args.clients} clients signing up for {args.signup_seconds} s")
-        with ServerCpu(server) as cpu:
+        with ServerCpu(server, worker) as cpu:
             elapsed = _clients_run(args.clients, paths, args.signup_seconds, stats)
+            signed_so_far = stats["outcomes"].get("signed up", 0)
+            log(f"waiting for the worker to send the last of {signed_so_far} notices")
+            notices = notices_drain(session_ids, signed_so_far)
+    worker_tracebacks = worker_log.read_bytes().count(b"Traceback (most recent call last)")
     with log_path.open("rb") as server_log:
         server_log.seek(log_start)
         tracebacks = server_log.read().count(b"Traceback (most recent call last)")
@@ -666,6 +770,8 @@ def signup_bench(env, args, work: Path, session_ids: list[int]) -> dict:
         "attempts_per_second": round(len(stats["latencies_ms"]) / elapsed, 1),
         "errors": errors,
         "server_tracebacks": tracebacks,
+        "worker_tracebacks": worker_tracebacks,
+        "notices": notices,
         "server_cpu_per_signup": cpu.per(signed),
         "p50_ms": round(latencies[len(latencies) // 2], 1),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
@@ -676,6 +782,25 @@ def signup_bench(env, args, work: Path, session_ids: list[int]) -> dict:
 
 
 # Report ---------------------------------------------------------------------------------
+
+
+def _signup_cpu_lines(s: dict) -> list[str]:
+    cpu = s["server_cpu_per_signup"]
+    web_ms = round(cpu["cpu_ms"] - cpu.get("cpu_ms_celery", 0), 3)
+    lines = [
+        f"  server CPU per sign-up {cpu['cpu_ms']} ms (gunicorn {cpu['cpu_ms_gunicorn']}, "
+        f"Celery worker {cpu.get('cpu_ms_celery', 0)}, PostgreSQL {cpu['cpu_ms_postgres']}"
+        f"): at most {cpu['two_core_projection_per_s']} sign-ups/s on 2 idle cores",
+        f"  without the worker (gunicorn + PostgreSQL, the worker's queries included): {web_ms} ms",
+    ]
+    if "notices" in s:
+        n = s["notices"]
+        lines.append(
+            f"  notices sent by the worker {n['sent']}/{n['expected']}, the last "
+            f"{n['drain_seconds']} s after the last sign-up; tracebacks in the worker's "
+            f"log {s.get('worker_tracebacks', 0)}"
+        )
+    return lines
 
 
 def report(data: dict) -> str:
@@ -744,12 +869,7 @@ def report(data: dict) -> str:
         for outcome, samples in burst["samples"].items():
             lines += [f"      {outcome}, e.g. {sample[:150]}" for sample in samples[:1]]
         lines.append("  then the throughput run, on the other sessions:")
-        cpu = s["server_cpu_per_signup"]
-        lines.append(
-            f"  server CPU per sign-up {cpu['cpu_ms']} ms (gunicorn {cpu['cpu_ms_gunicorn']}, "
-            f"PostgreSQL {cpu['cpu_ms_postgres']}): at most {cpu['two_core_projection_per_s']} "
-            "sign-ups/s on 2 idle cores"
-        )
+        lines += _signup_cpu_lines(s)
         for outcome, count in sorted(s["outcomes"].items()):
             lines.append(f"  {outcome:<32}{count:>7}")
             for sample in s["samples"].get(outcome, []):
@@ -834,7 +954,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent sign-up clients")
     parser.add_argument("--agenda-query", default=AGENDA_QUERY, help="query string of the page")
     parser.add_argument("--keep", action="store_true", help="keep the database and files")
+    parser.add_argument("--db", help=f"database name (default {DB_NAME})")
+    parser.add_argument("--port", type=int, help=f"gunicorn's port (default {pp.PORT})")
+    parser.add_argument(
+        "--redis-db",
+        type=int,
+        help="Redis database of the cache (default 3); the broker takes the next one",
+    )
     args = parser.parse_args()
+    isolate(args)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
@@ -848,8 +976,9 @@ def main() -> None:
             "commit": pp.git_commit(),
             "machine": pp.machine(),
             "settings": "config.settings.production, "
-            f"PostgreSQL {DB_NAME}, Redis cache {pp.REDIS_URL}, Celery eager (no broker), "
-            "SMS and e-mail file backends; sign-ups: "
+            f"PostgreSQL {DB_NAME}, Redis cache {pp.REDIS_URL}, sign-ups: a Celery worker "
+            f"(deploy/Procfile's command) on the broker {BROKER_URL}, "
+            "SMS and e-mail file backends, "
             f"AGENDA_SIGNUP_RATE_PER_ADDRESS={SIGNUP_RATE_PER_ADDRESS}",
             "duration_s": args.duration,
             "data": made,

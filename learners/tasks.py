@@ -119,11 +119,17 @@ def reminders_send_task(self, today: str | None = None) -> dict:
 
 
 @shared_task(name="learners.booking_notices", **JOB_TASK_OPTIONS)
-@logged_job("booking_notices")
+@logged_job("booking_notices", failures_only=True)
 def booking_notices_task(self, booking_ids: list[int], kind: str, reason: str = "") -> dict:
     """Messages about sign-ups (`learners.services.notices.booking_notices_later`): each
     at most once, so a retry after the SMS provider or the mail server failed sends only
-    what was not sent (`SmsProviderUnavailable` is a ConnectionError, retried like them)."""
+    what was not sent (`SmsProviderUnavailable` is a ConnectionError, retried like them).
+
+    Started by every sign-up, so its job log keeps only the runs that fail or will be
+    retried (what a coordinator must see in « Tâches de fond »): a run that succeeds is
+    already recorded, message by message, in `MessageSent` (kind, channel, sent_at, SMS
+    billed), and two more committed writes per sign-up (the JobRun row « en cours », then
+    « réussie ») were a third of the writes of a sign-up. The scheduled jobs log every run."""
     return booking_notices_send(booking_ids=booking_ids, kind=kind, reason=reason).as_dict()
 
 

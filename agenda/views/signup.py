@@ -21,18 +21,24 @@ is never filled with the person's stored contact details.
 
 from __future__ import annotations
 
+import datetime
 import functools
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from caching import fragments, memo
+from caching.versions import AGENDA, PUBLICATION, versions_of
 from learners.models import (
     BOOKING_ACTIVE_STATUSES,
     Booking,
@@ -46,6 +52,7 @@ from learners.selectors.bookings import (
     booking_by_token,
     booking_group,
     cycle_sessions,
+    session_for_booking,
     session_for_signup,
     session_is_public,
     venue_taking_requests,
@@ -67,7 +74,7 @@ from learners.services.bookings_privacy import (
 from learners.views.carnet import agenda_carnet
 
 from ..forms import AppointmentForm, SignupForm
-from ..limits import address_over_limit, contact_over_limit
+from ..limits import post_counted
 
 SIGNUP_GROUP = "agenda.signup"
 APPOINTMENT_GROUP = "agenda.appointment"
@@ -150,22 +157,92 @@ def _unavailable(request: HttpRequest, session: Session, *, status: int) -> Http
     )
 
 
-def _session_context(session: Session, form: SignupForm | None) -> dict:
-    places = session_places(session)
-    cycle = cycle_sessions(session)
+PUBLIC, HIDDEN, CANCELLED = "public", "hidden", "cancelled"
+SHEET_SCOPES = (PUBLICATION, AGENDA)
+
+
+@dataclass(frozen=True)
+class SessionSheet:
+    """What the session page shows of a session, the same for every visitor: its state,
+    the rendered article (title, places, facts, atelier, cycle dates) and what the form
+    part needs. Kept per process under the versions of the published content and the
+    agenda (every sign-up, cancellation and session change bumps the agenda's)."""
+
+    session_id: int
+    state: str
+    page_title: str
+    article: SafeString
+    start: datetime.datetime
+    places: Places
+    structure_name: str
+    cycle_choice: bool
+
+
+def _article_context(session: Session, places: Places) -> dict:
     atelier = session.atelier if session.atelier is not None and session.atelier.live else None
     return {
-        "page_title": session.display_title,
         "session": session,
-        "when": when_text(session),
         "places": places,
         "places_text": places_text(places),
         "atelier": atelier,
-        "cycle": [{"session": s, "when": when_text(s)} for s in cycle],
+        "cycle": [{"session": s, "when": when_text(s)} for s in cycle_sessions(session)],
         "whole_cycle": session.series is not None
         and session.series.signup_scope == SignupScope.WHOLE_CYCLE,
+        "when": when_text(session),
+    }
+
+
+def _sheet_build(session: Session) -> SessionSheet:
+    if not session_is_public(session):
+        state = HIDDEN
+    else:
+        state = CANCELLED if session.is_cancelled else PUBLIC
+    places = session_places(session)
+    article = ""
+    if state == PUBLIC:
+        article = render_to_string(
+            "agenda/_session_article.html", _article_context(session, places)
+        )
+    return SessionSheet(
+        session_id=session.pk,
+        state=state,
+        page_title=session.display_title,
+        article=SafeString(article),
+        start=session.start,
+        places=places,
+        structure_name=session.structure.name if session.structure_id else "",
+        cycle_choice=session.series is not None
+        and session.series.signup_scope == SignupScope.PER_DATE,
+    )
+
+
+def session_sheet(request: HttpRequest, session_id: int) -> SessionSheet | None:
+    """The session's sheet, from this process's render cache when the versions match (no
+    query), else built (the session and its places read, the article rendered) and kept.
+    None for an unknown session (not kept: a session created later must show)."""
+    key = ("agenda.session_sheet", session_id, get_language())
+    cached = fragments.render_seconds() > 0
+    if cached:
+        hit = memo.recall(key, request=request, scopes=SHEET_SCOPES)
+        if hit is not None:
+            return hit
+    # Read before building: a bump during the build must not label old data as new.
+    versions = versions_of(SHEET_SCOPES, request=request)
+    session = session_for_signup(session_id)
+    if session is None:
+        return None
+    sheet = _sheet_build(session)
+    if cached:
+        memo.remember(key, sheet, request=request, scopes=SHEET_SCOPES, versions=versions)
+    return sheet
+
+
+def _page_context(sheet: SessionSheet, form: SignupForm | None) -> dict:
+    return {
+        "page_title": sheet.page_title,
+        "sheet": sheet,
         "form": form,
-        "open": session.start > timezone.now() and not places_closed(places),
+        "open": sheet.start > timezone.now() and not places_closed(sheet.places),
     }
 
 
@@ -173,41 +250,63 @@ def places_closed(places: Places) -> bool:
     return places.is_full and not places.waitlist_open
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    """/pres-de-chez-vous/seances/<id>/: the session and its sign-up form."""
+def _not_signable(request: HttpRequest, session_id: int, state: str) -> HttpResponse:
     session = session_for_signup(session_id)
     if session is None:
         raise Http404
-    if not session_is_public(session):
-        return _unavailable(request, session, status=404)
-    if session.is_cancelled:
-        return _unavailable(request, session, status=200)
-    carnet = agenda_carnet(request)
-    form_kwargs = {
-        "cycle_choice": session.series is not None
-        and session.series.signup_scope == SignupScope.PER_DATE,
-        "carnet_offer": carnet is not None,
-    }
+    return _unavailable(request, session, status=404 if state == HIDDEN else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    """/pres-de-chez-vous/seances/<id>/: the session and its sign-up form. The part the
+    same for everyone comes from the render cache; the form (CSRF token, errors, the
+    carnet's offer) is rendered per request."""
     if request.method == "POST":
-        return _signup_post(request, session, carnet, form_kwargs)
-    form = SignupForm(**form_kwargs)
+        return _signup_post(request, session_id)
+    sheet = session_sheet(request, session_id)
+    if sheet is None:
+        raise Http404
+    if sheet.state != PUBLIC:
+        return _not_signable(request, session_id, sheet.state)
+    form = SignupForm(
+        cycle_choice=sheet.cycle_choice, carnet_offer=agenda_carnet(request) is not None
+    )
     form.describe_fields()
-    return render(request, "agenda/session.html", _session_context(session, form))
+    return render(request, "agenda/session.html", _page_context(sheet, form))
 
 
-def _signup_post(request, session, carnet, form_kwargs) -> HttpResponse:
-    if address_over_limit(request, group=SIGNUP_GROUP):
+def _refused_page(request: HttpRequest, session_id: int, form: SignupForm) -> HttpResponse:
+    sheet = session_sheet(request, session_id)
+    if sheet is None:
+        raise Http404
+    form.describe_fields()
+    return render(request, "agenda/session.html", _page_context(sheet, form), status=400)
+
+
+def _signup_post(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The form sent: only the session row and its cycle are read before the service (the
+    page around the form is needed only when the form comes back with an error)."""
+    session = session_for_booking(session_id)
+    if session is None:
+        raise Http404
+    if not session_is_public(session):
+        return _not_signable(request, session_id, HIDDEN)
+    if session.is_cancelled:
+        return _not_signable(request, session_id, CANCELLED)
+    if post_counted(request, group=SIGNUP_GROUP).over:
         return _too_many(request)
-    form = SignupForm(request.POST, **form_kwargs)
+    carnet = agenda_carnet(request)
+    form = SignupForm(
+        request.POST,
+        cycle_choice=session.series is not None
+        and session.series.signup_scope == SignupScope.PER_DATE,
+        carnet_offer=carnet is not None,
+    )
     if form.is_robot():
         return render(request, "agenda/received.html", {"page_title": _("Demande reçue")})
     if form.is_valid():
         data = form.cleaned_data
-        if contact_over_limit(
-            request, group=SIGNUP_GROUP, phone=data["phone"], email=data["email"]
-        ):
-            return _too_many(request)
         try:
             bookings = booking_create(
                 session=session,
@@ -224,8 +323,7 @@ def _signup_post(request, session, carnet, form_kwargs) -> HttpResponse:
             response = redirect("agenda:booking", token=bookings[0].token)
             response.status_code = 303
             return response
-    form.describe_fields()
-    return render(request, "agenda/session.html", _session_context(session, form), status=400)
+    return _refused_page(request, session_id, form)
 
 
 def _booking_or_404(token: str) -> Booking:
@@ -356,17 +454,13 @@ def appointment_request(request: HttpRequest, venue_id: int) -> HttpResponse:
         form = AppointmentForm()
         form.describe_fields()
         return render(request, "agenda/appointment_form.html", {**context, "form": form})
-    if address_over_limit(request, group=APPOINTMENT_GROUP):
+    if post_counted(request, group=APPOINTMENT_GROUP).over:
         return _too_many(request)
     form = AppointmentForm(request.POST)
     if form.is_robot():
         return render(request, "agenda/received.html", {"page_title": _("Demande reçue")})
     if form.is_valid():
         data = form.cleaned_data
-        if contact_over_limit(
-            request, group=APPOINTMENT_GROUP, phone=data["phone"], email=data["email"]
-        ):
-            return _too_many(request)
         try:
             appointment_request_create(
                 venue=venue,

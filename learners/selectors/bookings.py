@@ -86,6 +86,11 @@ def session_for_signup(session_id: int) -> Session | None:
     return Session.objects.select_related(*SESSION_RELATED).filter(pk=session_id).first()
 
 
+def session_for_booking(session_id: int) -> Session | None:
+    """A session as a sign-up needs it (the row and its cycle, nothing shown), or None."""
+    return Session.objects.select_related("series").filter(pk=session_id).first()
+
+
 def session_is_public(session: Session) -> bool:
     return session.is_published and session.kind != SessionKind.INDIVIDUAL
 

@@ -62,7 +62,7 @@ from learners.models import (
     Session,
     SignupScope,
 )
-from learners.selectors.places import seats_taken_count
+from learners.selectors.places import seats_taken_count, session_places
 
 from .bookings_privacy import booking_contacts_erase_cancelled
 from .contacts import email_normalize, phone_normalize
@@ -162,16 +162,21 @@ def _existing(contact: Q | None, session_ids: Iterable[int]) -> list[Booking]:
     )
 
 
-def _check_cap(contact: Q | None, now: datetime.datetime) -> None:
+def _contact_check(contact: Q | None, ids: list[int], now: datetime.datetime) -> bool:
+    """True when the contact already holds a live sign-up to one of `ids`; BookingRefused
+    when it holds the most live upcoming sign-ups allowed (a cycle counts once). One query
+    (the contact's live upcoming sign-ups: a handful at most, the cap)."""
     if contact is None:
-        return
-    limit = int(signup_limits()["live_groups_per_contact"])
-    groups = (
-        _live(Booking.objects.filter(contact, session__start__gt=now))
-        .values("group")
-        .distinct()
-        .count()
+        return False
+    held = list(
+        _live(Booking.objects.filter(contact, session__start__gt=now)).values_list(
+            "session_id", "group"
+        )
     )
+    if any(session_id in ids for session_id, _group in held):
+        return True
+    groups = len({group for _session_id, group in held})
+    limit = int(signup_limits()["live_groups_per_contact"])
     if groups >= limit:
         raise BookingRefused(
             ngettext(
@@ -186,15 +191,16 @@ def _check_cap(contact: Q | None, now: datetime.datetime) -> None:
             % {"count": groups},
             code="cap",
         )
+    return False
 
 
 def _status_for(session: Session) -> str:
-    """The status a new sign-up gets (session locked); BookingRefused when full."""
-    taken = seats_taken_count(session.pk)
-    if session.capacity is None or taken < session.capacity:
+    """The status a new sign-up gets (session locked); BookingRefused when full. One query:
+    the places held and the waiting list counted together (`session_places`)."""
+    places = session_places(session)
+    if not places.is_full:
         return BookingStatus.CONFIRMED
-    waiting = Booking.objects.filter(session_id=session.pk, status=BookingStatus.WAITING).count()
-    if waiting < session.waitlist_capacity:
+    if places.waitlist_open:
         return BookingStatus.WAITING
     if session.waitlist_capacity == 0:
         message = _("Cette séance est complète.")
@@ -211,7 +217,11 @@ def _new_booking(session: Session, status: str, group: uuid.UUID, fields: dict) 
         token=secrets.token_urlsafe(TOKEN_BYTES),
         **fields,
     )
-    booking.full_clean(validate_unique=False, validate_constraints=False)
+    # The session row was just loaded under lock and the learner is the open carnet's: their
+    # foreign keys need no existence query each (every other field is validated).
+    booking.full_clean(
+        exclude=["session", "learner"], validate_unique=False, validate_constraints=False
+    )
     return booking
 
 
@@ -265,15 +275,12 @@ def booking_create(
     whole = signs_up_whole_cycle(session, whole_cycle=whole_cycle)
     ids = _target_ids(session, whole=whole, now=now)
     contact = _contact_q(fields["phone"], fields["email"])
-    already = _existing(contact, ids)
-    if already:
-        return already
-    _check_cap(contact, now)
     try:
         with transaction.atomic():
             created = _create_locked(ids, fields, now)
     except IntegrityError:
-        # The same contact signed up in a concurrent request: theirs is the sign-up.
+        # The same contact is signed up already (found under the lock, or in a concurrent
+        # request that committed first: the unique constraints): theirs is the sign-up.
         already = _existing(contact, ids)
         if already:
             return already
@@ -291,9 +298,10 @@ def booking_create(
 def _create_locked(ids: list[int], fields: dict, now: datetime.datetime) -> list[Booking]:
     locked = list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     locked.sort(key=lambda s: (s.start, s.pk))
-    contact = _contact_q(fields["phone"], fields["email"])
-    if _existing(contact, ids):
-        raise IntegrityError("same contact signed up meanwhile")
+    # Under the lock: the same contact's sign-up (answered with it, like the unique
+    # constraints' IntegrityError) and the cap per contact, in one query.
+    if _contact_check(_contact_q(fields["phone"], fields["email"]), ids, now):
+        raise IntegrityError("same contact already signed up")
     group = uuid.uuid4()
     bookings = []
     for session in locked:
@@ -314,8 +322,9 @@ def _create_locked(ids: list[int], fields: dict, now: datetime.datetime) -> list
                 code=refused.code,
             ) from None
         bookings.append(_new_booking(session, status, group, fields))
-    with transaction.atomic():  # a savepoint: the IntegrityError leaves the outer one usable
-        return Booking.objects.bulk_create(bookings)
+    # No savepoint: an IntegrityError rolls the whole transaction back (booking_create then
+    # reads the existing sign-up outside it).
+    return Booking.objects.bulk_create(bookings)
 
 
 # --- Cancellation and the waiting list --------------------------------------------------------

@@ -131,22 +131,34 @@ def job_run_track(
     func: Callable[[], _T],
     task: Task[Any, Any] | None = None,
     origin: str = "celery",
+    failures_only: bool = False,
 ) -> _T:
     """Run `func()` and log it as a `JobRun` named `name` (see the module docstring).
-    `task` is the bound Celery task, if any. Returns what `func` returns; re-raises its
-    exception after logging it."""
+    `task` is the bound Celery task, if any. With `failures_only`, a run that succeeds
+    writes nothing; one that fails or will be retried gets its row, written then. Returns
+    what `func` returns; re-raises its exception after logging it."""
     request = task.request if task is not None else None
     task_id = (getattr(request, "id", None) or "") if request is not None else ""
     attempt = (request.retries or 0) + 1 if request is not None else 1
-    run = _safe_write(_job_run_start, name=name, task_id=task_id, attempt=attempt, origin=origin)
+
+    def start() -> JobRun | None:
+        return _safe_write(
+            _job_run_start, name=name, task_id=task_id, attempt=attempt, origin=origin
+        )
+
+    run = None if failures_only else start()
     try:
         result = func()
     except BaseException as exc:
+        run = run or start()
         if run is not None:
             status = JobStatus.RETRYING if _will_retry(task, exc) else JobStatus.FAILED
             cause = exc.exc if isinstance(exc, Retry) and exc.exc is not None else exc
             _safe_write(_job_run_end, run, status=status, error=error_text(cause))
         raise
+    if failures_only and not _reports_failure(result):
+        return result
+    run = run or start()
     if run is not None:
         summary = _summary_of(result)
         if _reports_failure(result):
@@ -160,13 +172,22 @@ def job_run_track(
 _BoundTask = Callable[Concatenate["Task[Any, Any]", _P], _T]
 
 
-def logged_job(name: str) -> Callable[[_BoundTask[_P, _T]], _BoundTask[_P, _T]]:
-    """Decorator for a bound Celery task: log every run in `JobRun` under `name`."""
+def logged_job(
+    name: str, *, failures_only: bool = False
+) -> Callable[[_BoundTask[_P, _T]], _BoundTask[_P, _T]]:
+    """Decorator for a bound Celery task: log every run in `JobRun` under `name` (with
+    `failures_only`, only the runs that fail or will be retried: for a task started per
+    request, whose successes are recorded elsewhere)."""
 
     def decorator(func: _BoundTask[_P, _T]) -> _BoundTask[_P, _T]:
         @functools.wraps(func)
         def wrapper(self: Task[Any, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
-            return job_run_track(name=name, task=self, func=lambda: func(self, *args, **kwargs))
+            return job_run_track(
+                name=name,
+                task=self,
+                func=lambda: func(self, *args, **kwargs),
+                failures_only=failures_only,
+            )
 
         return wrapper
 

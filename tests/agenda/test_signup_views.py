@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from caching import versions
 from learners.models import Booking, BookingStatus, CancelledBy, SessionSeries, SignupScope
 from learners.services.bookings import booking_cancel, booking_create
 from tests.factories.learners import SessionFactory, VenueFactory
@@ -291,12 +292,59 @@ def test_cycle_choice_offered_when_the_cycle_allows(client, structure):
 
 def test_query_counts_bounded(client, make_session, django_assert_max_num_queries):
     session = make_session()
-    with django_assert_max_num_queries(6):
+    client.get(url(session))  # the site's menus, kept per process afterwards
+    with django_assert_max_num_queries(2):  # the session, its places (render cache off)
         client.get(url(session))
-    with django_assert_max_num_queries(14):  # lock, counts, savepoints, insert
+    # The session (and its cycle); then the service: savepoint, lock, the contact's
+    # sign-ups, the places, the insert, release.
+    with django_assert_max_num_queries(7):
         response = post(client, session)
     assert response.status_code == 303
     cache.clear()
+
+
+@pytest.fixture
+def render_cache(settings):
+    settings.RENDER_CACHE_SECONDS = 3600
+
+
+def test_session_page_from_the_render_cache_until_a_sign_up(
+    client, make_session, render_cache, django_assert_num_queries
+):
+    session = make_session(capacity=2)
+    assert "2 places libres" in text(client.get(url(session)))
+    with django_assert_num_queries(0):  # the sheet kept in this process, the form per request
+        response = client.get(url(session))
+    assert "2 places libres" in text(response) and 'name="csrfmiddlewaretoken"' in text(response)
+    assert post(client, session).status_code == 303  # bumps the agenda's version
+    assert "1 place libre" in text(client.get(url(session)))
+    post(client, session, phone="06 12 34 56 79")
+    page = text(client.get(url(session)))
+    assert "Complet : liste d'attente" in page and "M'inscrire sur la liste d'attente" in page
+
+
+def test_render_cache_keeps_nothing_of_a_person(client, make_session, render_cache):
+    session = make_session()
+    client.get(url(session))
+    refused = text(post(client, session, first_name="", phone="06 12"))
+    assert "problèmes à corriger" in refused and 'value="06 12"' in refused
+    other = Client()
+    page = text(other.get(url(session)))
+    assert "à corriger" not in page and "06 12" not in page
+    assert other.cookies["csrftoken"].value != client.cookies["csrftoken"].value
+
+
+def test_render_cache_follows_a_session_change(client, make_session, render_cache):
+    session = make_session()
+    client.get(url(session))
+    session.cancelled_at = timezone.now()
+    session.cancellation_reason = "Animatrice malade"
+    session.save()
+    versions.bump_now_and_on_commit(versions.AGENDA)  # as the session services do
+    page = text(client.get(url(session)))
+    assert "Animatrice malade" in page and 'name="first_name"' not in page
+    missing = reverse("agenda:session", kwargs={"session_id": session.pk + 1000})
+    assert client.get(missing).status_code == 404
 
 
 def test_past_session_closed_nothing_saved(client, make_session):
@@ -391,3 +439,23 @@ def test_cancelled_by_the_person_contacts_gone_then_name_erased_on_request(clien
     booking.refresh_from_db()
     assert booking.first_name != "Odile" and booking.contact_erased_at is not None
     assert "Vos coordonnées sont effacées" in text(client.get(done["Location"]))
+
+
+def test_rates_read_as_written():
+    from agenda.limits import Rate
+
+    assert Rate.parse("20/h") == Rate(20, 3600)
+    assert Rate.parse("100/10m") == Rate(100, 600)
+    with pytest.raises(ValueError):
+        Rate.parse("20 par heure")
+
+
+@override_settings(AGENDA_SIGNUP_LIMITS={"per_address": "100/h", "per_contact": "2/h"})
+def test_every_post_counts_for_its_contact_even_refused(make_session):
+    session = make_session()
+    for n in range(2):  # no first name: refused, but the phone was tried
+        response = post(Client(REMOTE_ADDR=f"203.0.113.{n}"), session, first_name="")
+        assert response.status_code == 400
+    response = post(Client(REMOTE_ADDR="203.0.113.60"), session)
+    assert response.status_code == 429
+    assert not Booking.objects.exists()

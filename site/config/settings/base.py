@@ -235,6 +235,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT // 2  # 300 s: SoftTimeL
 JOBS_SEND_BUDGET_SECONDS = int(
     os.environ.get("JOBS_SEND_BUDGET_SECONDS", str(CELERY_VISIBILITY_TIMEOUT // 5))
 )  # 120 s of sending, then the rest goes to a follow-up task
+# Celery closes the database connection before and after every task unless this is set
+# (a new PostgreSQL connection per sign-up notice); celery_app.py closes it instead when
+# unusable or older than CONN_MAX_AGE, as Django does around a request.
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -275,7 +279,8 @@ CELERY_BEAT_SCHEDULE["agenda-clock"] = {
 
 # Public sign-ups (learners/services/bookings.py, agenda/views/signup.py): live upcoming
 # sign-ups per phone or e-mail (a cycle counts once), and the rate limits of the public forms
-# (django-ratelimit rates, counted in the default cache) per client address and per contact.
+# (« 20/h »: count per period, counted in the default cache, agenda/limits.py) per client
+# address and per contact.
 AGENDA_SIGNUP_LIMITS = {
     "live_groups_per_contact": int(os.environ.get("AGENDA_SIGNUP_MAX_PER_CONTACT", "6")),
     "per_address": os.environ.get("AGENDA_SIGNUP_RATE_PER_ADDRESS", "20/h"),

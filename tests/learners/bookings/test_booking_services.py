@@ -331,3 +331,35 @@ def test_cancel_bumps_the_agenda(make_session):
     before = versions.current(versions.AGENDA)
     booking_cancel(booking=booking, by=CancelledBy.PERSON)
     assert versions.current(versions.AGENDA) != before
+
+
+@override_settings(AGENDA_SIGNUP_LIMITS={"live_groups_per_contact": 1})
+def test_same_contact_at_the_cap_gets_its_booking_back_not_a_refusal(make_session):
+    session = make_session()
+    first = sign_up(session, 1)
+    assert [b.pk for b in sign_up(session, 1)] == [b.pk for b in first]
+    with pytest.raises(BookingRefused):
+        sign_up(make_session(start=in_days(8)), 1)
+
+
+def test_places_count_attendances_and_unlinked_sign_ups_once(make_session):
+    session = make_session(capacity=5, waitlist_capacity=3)
+    AttendanceFactory(session=session, status=AttendanceStatus.PRESENT)
+    AttendanceFactory(session=session, status=AttendanceStatus.EXCUSED)
+    linked = sign_up(session, 1)[0]
+    linked.attendance = AttendanceFactory(session=session, status=AttendanceStatus.REGISTERED)
+    linked.save()
+    sign_up(session, 2)
+    places = session_places(session)
+    assert (places.taken, places.waiting) == (3, 0)
+    Booking.objects.filter(pk=linked.pk).update(status=BookingStatus.WAITING, attendance=None)
+    assert (session_places(session).taken, session_places(session).waiting) == (3, 1)
+
+
+def test_sign_up_query_count_bounded(make_session, django_assert_max_num_queries):
+    session = make_session(capacity=1, waitlist_capacity=2)
+    sign_up(session, 1)
+    # Lock, the contact's live sign-ups (same contact and cap), the places, the insert;
+    # the atomic block's savepoint and release in a test's transaction.
+    with django_assert_max_num_queries(6):
+        assert sign_up(session, 2)[0].status == BookingStatus.WAITING

@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
@@ -347,7 +348,9 @@ class TestProvider:
         assert list(MessageSent.objects.values_list("booking", flat=True)) == [fine.pk]
 
 
-def test_later_runs_the_task_on_commit_and_logs_it(session, django_capture_on_commit_callbacks):
+def test_later_runs_the_task_on_commit_without_a_job_row_when_it_succeeds(
+    session, django_capture_on_commit_callbacks
+):
     bookings = [BookingFactory(session=session) for _ in range(2)]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         booking_notices_later(booking_ids=[b.pk for b in bookings], kind="confirmation")
@@ -355,8 +358,29 @@ def test_later_runs_the_task_on_commit_and_logs_it(session, django_capture_on_co
     for callback in callbacks:
         callback()
     assert len(sms.outbox) == 2
+    # A success is recorded message by message, not as a job run (one per sign-up).
+    assert not JobRun.objects.filter(name="booking_notices").exists()
+    assert MessageSent.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def test_a_failed_notices_task_is_logged_for_the_coordinators(
+    session, settings, django_capture_on_commit_callbacks
+):
+    booking = BookingFactory(session=session)
+    with fake_brevo() as server:
+        settings.SMS_BACKEND = "common.sms.backends.brevo.SmsBackend"
+        settings.SMS_API_URL = server.url
+        settings.SMS_API_KEY = API_KEY
+        settings.SMS_TIMEOUT = 1
+        server.mode = "server_error"
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            booking_notices_later(booking_ids=[booking.pk], kind="confirmation")
+        with pytest.raises(Retry):  # eager: Celery's autoretry raises its Retry
+            for callback in callbacks:
+                callback()
     run = JobRun.objects.get(name="booking_notices")
-    assert run.status == JobStatus.OK and run.summary == "2 messages envoyés, 0 sans objet"
+    assert run.status == JobStatus.FAILED and "SmsProviderUnavailable" in run.error
+    assert not MessageSent.objects.exists()  # the claim released: a retry sends it
 
 
 def test_later_refuses_an_unknown_kind_and_ignores_nothing_to_send(
