@@ -87,7 +87,15 @@ def session_for_signup(session_id: int) -> Session | None:
 
 
 def session_is_public(session: Session) -> bool:
-    return session.is_published and session.kind != SessionKind.INDIVIDUAL
+    """Shown to the public, as the agenda's lists do: published, of a public kind, at a
+    venue still active (a closed venue's sessions are no longer offered)."""
+    return (
+        session.is_published
+        and session.kind != SessionKind.INDIVIDUAL
+        and session.venue_id is not None
+        and session.venue is not None
+        and session.venue.is_active
+    )
 
 
 def cycle_sessions(session: Session) -> list[Session]:
