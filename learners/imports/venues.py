@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caching import versions
 from common.text import fold
 from learners.models import Venue
 from learners.resources import VenueResource
+from learners.services.opening_hours_check import opening_hours_clean
 
 from . import values as v
 from .common import (
@@ -77,6 +79,15 @@ FIELD_KEYS = {name: name for name in FIELDS}
 CLEAN_EXCLUDE = ["structure", "commune"]
 
 
+def _opening_hours(value: str) -> str:
+    """The hours in the national syntax, checked as `venue_create`/`venue_update` do (the
+    agenda reads them): a row error in French otherwise."""
+    try:
+        return opening_hours_clean(value)
+    except ValidationError as exc:
+        raise v.CellError(" ".join(exc.messages)) from None
+
+
 def _coordinate(limit: float):
     def parse(value: str):
         number = v.decimal(value)
@@ -94,7 +105,7 @@ PARSERS = {
     "postal_code": v.postal_code,
     "latitude": _coordinate(90),
     "longitude": _coordinate(180),
-    "opening_hours": lambda s: v.text(s, max_length=500),
+    "opening_hours": lambda s: _opening_hours(s),
     "services": lambda s: "\n".join(v.split_list(s)),
     "publics": lambda s: v.text(s, max_length=300),
     "accessibility": lambda s: v.text(s, max_length=2000),
@@ -304,6 +315,8 @@ def external_conflicts(ops: VenueOps, plan: ImportPlan) -> None:
 
 
 def apply_venues(*, user, ops: VenueOps, progress=None) -> dict:
+    # Venues written in bulk (no signal): the agenda's venue pages and feeds show them.
+    versions.bump_now_and_on_commit(versions.AGENDA)
     Venue.objects.bulk_create(ops.creates, batch_size=BATCH)
     now = timezone.now()
     groups: dict[tuple, list[Venue]] = defaultdict(list)

@@ -87,12 +87,21 @@ def session_for_signup(session_id: int) -> Session | None:
 
 
 def session_for_booking(session_id: int) -> Session | None:
-    """A session as a sign-up needs it (the row and its cycle, nothing shown), or None."""
-    return Session.objects.select_related("series").filter(pk=session_id).first()
+    """A session as a sign-up needs it (the row, its venue's state and its cycle; nothing
+    shown), or None."""
+    return Session.objects.select_related("series", "venue").filter(pk=session_id).first()
 
 
 def session_is_public(session: Session) -> bool:
-    return session.is_published and session.kind != SessionKind.INDIVIDUAL
+    """Shown to the public, as the agenda's lists do: published, of a public kind, at a
+    venue still active (a closed venue's sessions are no longer offered)."""
+    return (
+        session.is_published
+        and session.kind != SessionKind.INDIVIDUAL
+        and session.venue_id is not None
+        and session.venue is not None
+        and session.venue.is_active
+    )
 
 
 def cycle_sessions(session: Session) -> list[Session]:

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from learners.choices import SEAT_TAKING_STATUSES
 from learners.models import (
@@ -44,6 +45,39 @@ class Places:
     @property
     def waitlist_open(self) -> bool:
         return self.waiting < self.waitlist_capacity
+
+
+def _booked_seats() -> Q:
+    """The sign-ups holding a place on their own (not yet an attendance)."""
+    return Q(status__in=BOOKING_SEAT_STATUSES, attendance__isnull=True)
+
+
+def booking_seats_count(session_id: int) -> int:
+    """Places held by online sign-ups not yet linked to an attendance (one query)."""
+    return Booking.objects.filter(_booked_seats(), session_id=session_id).count()
+
+
+def booking_seats_by_session(session_ids: Iterable[int]) -> dict[int, int]:
+    """`booking_seats_count` of many sessions in one query."""
+    return dict(
+        Booking.objects.filter(_booked_seats(), session_id__in=list(session_ids))
+        .values_list("session_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def booking_seats_subquery(session_ref: str = "pk") -> Coalesce:
+    """`booking_seats_count` as an annotation on a queryset of sessions (`session_ref`
+    names the session id in the outer query): add it to the attendances holding a place."""
+    counted = (
+        Booking.objects.filter(_booked_seats(), session_id=OuterRef(session_ref))
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _held_by_attendances(**session: object) -> QuerySet[Attendance]:
@@ -99,7 +133,7 @@ def places_by_session(sessions: Iterable[Session]) -> dict[int, Places]:
         for row in Booking.objects.filter(session_id__in=ids)
         .values("session_id")
         .annotate(
-            seats=Count("id", filter=Q(status__in=BOOKING_SEAT_STATUSES, attendance__isnull=True)),
+            seats=Count("id", filter=_booked_seats()),
             waiting=Count("id", filter=Q(status=BookingStatus.WAITING)),
         )
         .order_by()

@@ -23,6 +23,7 @@ from learners.models import (
     SharingConsent,
 )
 from learners.scoping import scope_structure_id, sessions_visible
+from learners.selectors.places import booking_seats_subquery
 from workshops.models import Competence, Level
 
 if TYPE_CHECKING:
@@ -48,9 +49,12 @@ def _day_start(value: datetime.date | datetime.datetime) -> datetime.datetime:
 
 
 def with_seats(qs: QuerySet[Session]) -> QuerySet[SessionWithSeats]:
-    """Annotate `seats_taken` (inscrit + présent), `present_count`, `waiting_count`."""
+    """Annotate `seats_taken` (the places held, the one rule of `learners.selectors.places`:
+    attendances inscrit + présent, and online sign-ups holding a place not yet linked to
+    an attendance), `present_count`, `waiting_count` (the counsellor's waiting list)."""
     return qs.annotate(
-        seats_taken=Count("attendances", filter=Q(attendances__status__in=SEAT_TAKING_STATUSES)),
+        seats_taken=Count("attendances", filter=Q(attendances__status__in=SEAT_TAKING_STATUSES))
+        + booking_seats_subquery(),
         present_count=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
         waiting_count=Count("attendances", filter=Q(attendances__status=AttendanceStatus.WAITING)),
     )

@@ -7,8 +7,13 @@ same count as the counsellor's registration: two requests cannot both take the l
 
 **Decisions** (tested in tests/learners/bookings/):
 
-- A sign-up gets a place (`confirmee`) while one is free, else a rank on the waiting list
-  (`attente`) while the list has room (`Session.waitlist_capacity`), else is refused.
+- A sign-up gets a place (`confirmee`) while one is free and nobody waits, else a rank on
+  the waiting list (`attente`) while the list has room (`Session.waitlist_capacity`), else
+  is refused. Newcomers never jump the queue: every write that frees a place (here, and
+  on the counsellor's side: a larger capacity, a line removed or no longer « inscrit »,
+  an import, a merge) calls `waitlist_promote` in its transaction.
+- Sign-ups are taken only for a published session of a public kind at an active venue
+  (the agenda's lists show no other).
 - **Cycles.** When the cycle is signed up as a whole (`SignupScope.WHOLE_CYCLE`, or the
   person chose « tout le cycle » on a per-date cycle), one booking per upcoming session of
   the cycle is created, sharing a `group`. All or nothing: a full date puts that date on
@@ -108,6 +113,9 @@ def _session_refusal(session: Session, now: datetime.datetime) -> str | None:
         return _("Les rendez-vous individuels se prennent directement auprès du lieu.")
     if not session.is_published:
         return _("Cette séance n'est pas ouverte aux inscriptions en ligne.")
+    if session.venue_id is None or session.venue is None or not session.venue.is_active:
+        # As the agenda's lists: only the sessions of an active venue are offered.
+        return _("Ce lieu n'accueille plus de séances : l'inscription en ligne est fermée.")
     if session.is_cancelled:
         return _("Cette séance est annulée.")
     if session.start <= now:
@@ -131,6 +139,7 @@ def _target_ids(session: Session, *, whole: bool, now: datetime.datetime) -> lis
             is_published=True,
             cancelled_at__isnull=True,
             start__gt=now,
+            venue__is_active=True,
         )
         .exclude(kind=SessionKind.INDIVIDUAL)
         .order_by("start", "pk")
@@ -195,10 +204,12 @@ def _contact_check(contact: Q | None, ids: list[int], now: datetime.datetime) ->
 
 
 def _status_for(session: Session) -> str:
-    """The status a new sign-up gets (session locked); BookingRefused when full. One query:
-    the places held and the waiting list counted together (`session_places`)."""
+    """The status a new sign-up gets (session locked); BookingRefused when full. A free
+    place goes to a newcomer only when nobody waits: the people already waiting come first
+    (`waitlist_promote` offers them the places freed). One query: the places held and the
+    waiting list counted together (`session_places`)."""
     places = session_places(session)
-    if not places.is_full:
+    if not places.is_full and places.waiting == 0:
         return BookingStatus.CONFIRMED
     if places.waitlist_open:
         return BookingStatus.WAITING
@@ -296,7 +307,12 @@ def booking_create(
 
 
 def _create_locked(ids: list[int], fields: dict, now: datetime.datetime) -> list[Booking]:
-    locked = list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = list(
+        Session.objects.select_for_update(of=("self",))
+        .select_related("venue")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
     locked.sort(key=lambda s: (s.start, s.pk))
     # Under the lock: the same contact's sign-up (answered with it, like the unique
     # constraints' IntegrityError) and the cap per contact, in one query.
@@ -461,7 +477,10 @@ def offer_decline(*, booking: Booking) -> Booking:
             update_fields=["status", "cancelled_at", "cancelled_by", "offered_until", "updated_at"]
         )
         waitlist_promote(session_id=current.session_id)
+        # As with `booking_cancel` by the person: no message goes to them any more.
+        booking_contacts_erase_cancelled(booking_ids=[current.pk])
     versions.bump_now_and_on_commit(versions.AGENDA)
+    current.refresh_from_db()
     return current
 
 

@@ -77,7 +77,10 @@ def structure_update(*, user: AnyUser, structure: Structure, data: dict) -> Stru
         data = {**data, "name": data["name"].strip()}
     apply_data(structure, data, STRUCTURE_FIELDS)
     structure.full_clean()
-    structure.save()
+    with transaction.atomic():
+        structure.save()
+        # Its name shows on the agenda's venue pages and feeds.
+        versions.bump_now_and_on_commit(versions.AGENDA)
     return structure
 
 

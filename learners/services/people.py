@@ -25,6 +25,9 @@ from learners.choices import (
 from learners.models import (
     Attendance,
     AuditLog,
+    Booking,
+    BookingStatus,
+    CancelledBy,
     Carnet,
     Commune,
     CompetenceSummary,
@@ -42,6 +45,7 @@ from learners.scoping import can_access_learner, can_write_structure, holds_reco
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
 from .audit import audit_log_record
+from .bookings import waitlist_promote
 from .linking import link_requests_close_for_merge
 from .progress import summary_rebuild
 
@@ -231,7 +235,10 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
         keep, remove = locked[keep.pk], locked[remove.pk]
         if keep.is_anonymized or remove.is_anonymized:
             raise ValidationError(_("Une fiche anonymisée ne peut pas être fusionnée."))
-        moved_attendance, combined = _merge_attendance(keep=keep, remove=remove)
+        moved_attendance, combined_sessions = _merge_attendance(keep=keep, remove=remove)
+        combined = len(combined_sessions)
+        # The online sign-ups follow the person (their carnet shows them).
+        Booking.objects.filter(learner=remove).update(learner=keep)
         moved_observations = Observation.objects.filter(learner=remove).update(learner=keep)
         CompetenceSummary.objects.filter(learner=remove).delete()
         _merge_carnets_and_reads(keep=keep, remove=remove)
@@ -244,6 +251,9 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
         keep.save()
         learners_attendance_refresh(learner_ids=[keep.pk])
         summary_rebuild(learner=keep)
+        for session_id in sorted(combined_sessions):
+            # Two lines became one: a place may be free for the waiting list.
+            waitlist_promote(session_id=session_id)
         audit_log_record(
             user=user,
             action=AuditAction.MERGE,
@@ -257,9 +267,11 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
     return keep
 
 
-def _merge_attendance(*, keep: Learner, remove: Learner) -> tuple[int, int]:
-    """(moved, combined): attendance moves, or is combined with `keep`'s when both
-    records attended the same session."""
+def _merge_attendance(*, keep: Learner, remove: Learner) -> tuple[int, set[int]]:
+    """(moved, the sessions where lines were combined): attendance moves, or is combined
+    with `keep`'s when both records attended the same session. An online sign-up marked
+    present on the line removed points to the kept line instead (unless the kept line
+    already has its own sign-up: then the removed one is closed, see `_bookings_repoint`)."""
     kept_by_session = {a.session_id: a for a in Attendance.objects.filter(learner=keep)}
     removed = list(Attendance.objects.filter(learner=remove))
     combined, duplicate_ids = [], []
@@ -276,9 +288,35 @@ def _merge_attendance(*, keep: Learner, remove: Learner) -> tuple[int, int]:
         combined.append(twin)
     if combined:
         Attendance.objects.bulk_update(combined, ["status", "equipment", "autonomy", "referred_to"])
+    _bookings_repoint(duplicate_ids, {twin.session_id: twin.pk for twin in combined})
     Attendance.objects.filter(pk__in=duplicate_ids).delete()
     moved = Attendance.objects.filter(learner=remove).update(learner=keep)
-    return moved, len(duplicate_ids)
+    return moved, {twin.session_id for twin in combined}
+
+
+def _bookings_repoint(duplicate_ids: list[int], twin_by_session: dict[int, int]) -> None:
+    """Before the duplicate lines go: their sign-ups point to the kept line of the same
+    session. One sign-up per line: when the kept line has its own, the other is closed
+    (cancelled by the system, it was the same person signed up twice) rather than left
+    holding a second place without a line."""
+    taken = set(
+        Booking.objects.filter(attendance_id__in=twin_by_session.values()).values_list(
+            "attendance_id", flat=True
+        )
+    )
+    for booking in Booking.objects.filter(attendance_id__in=duplicate_ids):
+        twin_id = twin_by_session[booking.session_id]
+        if twin_id not in taken:
+            Booking.objects.filter(pk=booking.pk).update(attendance_id=twin_id)
+            taken.add(twin_id)
+        else:
+            Booking.objects.filter(pk=booking.pk).update(
+                attendance_id=None,
+                status=BookingStatus.CANCELLED,
+                cancelled_at=timezone.now(),
+                cancelled_by=CancelledBy.SYSTEM,
+                offered_until=None,
+            )
 
 
 def _merge_carnets_and_reads(*, keep: Learner, remove: Learner) -> None:

@@ -32,6 +32,8 @@ from learners.models import (
     AnonymousParticipants,
     Attendance,
     Booking,
+    BookingStatus,
+    CancelledBy,
     Counsellor,
     Learner,
     LearnerStructure,
@@ -43,12 +45,13 @@ from learners.models import (
 )
 from learners.roles import counsellor_profile, counsellor_structure, is_coordinator
 from learners.scoping import can_access_learner, can_access_session, learners_visible
-from learners.selectors.places import seats_taken_count
+from learners.selectors.places import booking_seats_count, seats_taken_count
 from workshops.models import AtelierPage, Audience, Competence, Level, Theme
 
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
 from .audit import audit_log_record, audit_log_record_many
+from .bookings import booking_cancel, waitlist_promote
 from .people import learners_attendance_refresh
 from .progress import summaries_refresh
 
@@ -309,6 +312,8 @@ def session_update(
             session_anonymous_participants_set(user=user, session=session, counts=anonymous_counts)
         if was_published or session.is_published:
             versions.bump_now_and_on_commit(versions.AGENDA)
+        # More places (or none limited any more): the waiting list moves up first.
+        waitlist_promote(session_id=session.pk)
     return session
 
 
@@ -447,7 +452,11 @@ def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> N
                 % {"name": learner.display_name}
             )
         status = attendance.status
-        attendance.delete()
+        booking = Booking.objects.filter(attendance=attendance).first()
+        attendance.delete()  # the sign-up's link to it is set to NULL
+        if booking is not None:
+            _checked_in_booking_withdraw(booking, locked)
+        waitlist_promote(session_id=locked.pk)
         learners_attendance_refresh(learner_ids=[learner.pk])
         audit_log_record(
             user=user,
@@ -456,6 +465,24 @@ def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> N
             detail=f"retrait de la séance {locked.pk} ({status})",
         )
         agenda_bump_for(locked)
+
+
+def _checked_in_booking_withdraw(booking: Booking, session: Session) -> None:
+    """The person of an online sign-up marked present is taken off the sheet: the sign-up
+    is cancelled by the structure (it does not come back holding a place the counsellor
+    just freed). Before the session the person is told (`booking_cancel`, notice
+    « désinscription »); after it, the sign-up is only closed, without a message."""
+    booking.attendance_id = None
+    if session.start > timezone.now():
+        booking_cancel(booking=booking, by=CancelledBy.STRUCTURE)
+        return
+    Booking.objects.filter(pk=booking.pk, status__in=BOOKING_ACTIVE_STATUSES).update(
+        status=BookingStatus.CANCELLED,
+        cancelled_at=timezone.now(),
+        cancelled_by=CancelledBy.STRUCTURE,
+        offered_until=None,
+        updated_at=timezone.now(),
+    )
 
 
 @dataclass
@@ -519,6 +546,7 @@ def attendance_sheet_save(
         _sheet_capacity_check(session, sheet, existing)
         created, updated = _sheet_attendances_write(user, session, sheet, existing)
         observations = _sheet_observations_write(user, session, sheet)
+        waitlist_promote(session_id=session.pk)  # a line no longer « inscrit » frees a place
         learners_attendance_refresh(learner_ids=learner_ids, touch=True)
         audit_log_record_many(
             user=user,
@@ -589,16 +617,23 @@ def _sheet_capacity_check(
     session: Session, rows: list[SheetRow], existing: dict[int, Attendance]
 ) -> None:
     """A new "inscrit" beyond the capacity is refused; people marked present always are
-    recorded (they came)."""
+    recorded (they came). The places held by online sign-ups count too (one rule:
+    `learners.selectors.places`)."""
     if session.capacity is None:
         return
     by_row = {row.learner_id: row.status for row in rows}
-    taken = sum(
-        1
-        for learner_id, a in existing.items()
-        if by_row.get(learner_id, a.status) in SEAT_TAKING_STATUSES
-    ) + sum(
-        1 for row in rows if row.learner_id not in existing and row.status in SEAT_TAKING_STATUSES
+    taken = (
+        booking_seats_count(session.pk)
+        + sum(
+            1
+            for learner_id, a in existing.items()
+            if by_row.get(learner_id, a.status) in SEAT_TAKING_STATUSES
+        )
+        + sum(
+            1
+            for row in rows
+            if row.learner_id not in existing and row.status in SEAT_TAKING_STATUSES
+        )
     )
     newly_registered = [
         row

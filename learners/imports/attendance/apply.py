@@ -13,6 +13,7 @@ from learners.models import Attendance, Learner, LearnerStructure, Session
 from learners.roles import counsellor_profile
 from learners.services.activity import structure_links_refresh
 from learners.services.audit import audit_log_record_many
+from learners.services.bookings import waitlist_promote
 from learners.services.linking import link_requests_record_many
 from learners.services.people import learners_attendance_refresh
 
@@ -39,6 +40,7 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         ignore_conflicts=True,
     )
     learners_attendance_refresh(learner_ids=touched, touch=True, now=now)
+    _waitlists_move_up(ops)
     # People newly followed by a structure without a new attendance date.
     structure_links_refresh(learner_ids={lid for lid, _sid in links} - set(touched))
     new_ids = {lr.pk for lr in new_people}
@@ -80,6 +82,16 @@ def _sessions_create(*, user, ops: AttendanceOps) -> list[SessionPlan]:
             batch_size=BATCH,
         )
     return new_sessions
+
+
+def _waitlists_move_up(ops: AttendanceOps) -> None:
+    """A line no longer « inscrit », or a larger capacity, frees places in a known session:
+    the online waiting list moves up (`waitlist_promote` skips past sessions)."""
+    session_ids = {item.session_id for item in ops.updated_attendance} | {
+        sp.session.pk for sp in ops.sessions.values() if not sp.is_new and sp.changed
+    }
+    for session_id in sorted(session_ids):
+        waitlist_promote(session_id=session_id)
 
 
 def _sessions_update(*, ops: AttendanceOps, now) -> None:

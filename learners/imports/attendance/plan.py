@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from learners.choices import SEAT_TAKING_STATUSES, AttendanceStatus, Autonomy, Equipment, PlaceType
 from learners.models import Attendance, Session
 from learners.roles import counsellor_profile
+from learners.selectors.places import booking_seats_by_session
 
 from ..common import (
     CHUNK,
@@ -285,12 +286,23 @@ def _existing_attendance(ops: AttendanceOps) -> dict[tuple[int, int], Current]:
     return existing
 
 
+def _booked_seats(ops: AttendanceOps) -> dict[int, int]:
+    """The places held by online sign-ups in the known sessions (`learners.selectors.places`:
+    one rule for places)."""
+    booked: dict[int, int] = {}
+    known_sessions = [sp.session.pk for sp in ops.sessions.values() if not sp.is_new]
+    for chunk in chunked(known_sessions, CHUNK):
+        booked.update(booking_seats_by_session(chunk))
+    return booked
+
+
 class _AttendanceRows:
     """Pass 3: each row's attendance, and the seats it takes per session."""
 
     def __init__(self, ctx: Context, ops: AttendanceOps):
         self.ctx, self.plan, self.ops = ctx, ctx.plan, ops
         self.existing = _existing_attendance(ops)
+        self.booked = _booked_seats(ops)
         self.seen: dict[tuple, int] = {}
         self.file_status: dict[int, dict[tuple, str]] = defaultdict(dict)
         self.newly_registered: dict[int, int] = {}
@@ -397,10 +409,12 @@ class _AttendanceRows:
                 )
 
     def _seats_taken(self, sp: SessionPlan) -> int:
-        """The file's seat-taking rows, and the session's other people already seated."""
+        """The file's seat-taking rows, and the session's other people already seated
+        (attendances, and online sign-ups holding a place)."""
         statuses = self.file_status.get(id(sp), {})
         taken = sum(1 for s in statuses.values() if s in SEAT_TAKING_STATUSES)
         if not sp.is_new:
+            taken += self.booked.get(sp.session.pk, 0)
             taken += sum(
                 1
                 for (session_id, learner_id), attendance in self.existing.items()

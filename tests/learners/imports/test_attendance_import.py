@@ -344,3 +344,48 @@ def test_changed_attendance_is_updated(counsellor_a, venue):
     assert (marc.status, marc.equipment) == (AttendanceStatus.PRESENT, "tablette")
     assert marc.learner.last_attended_on == datetime.date(2024, 3, 12)
     assert run(counsellor_a, rows).has_changes is False
+
+
+def test_online_sign_ups_count_in_the_capacity(counsellor_a, structure_a, venue):
+    from tests.learners.booking_helpers import make_booking
+
+    session = SessionFactory(
+        structure=structure_a,
+        venue=venue,
+        external_id="S8",
+        capacity=1,
+        start=timezone.now() + datetime.timedelta(days=5),
+    )
+    make_booking(session, phone="+33612345601")
+    rows = [
+        ["Identifiant séance", "Prénom", "Nom", "Présence"],
+        ["S8", "Zoé", "Roux", "inscrite"],
+    ]
+    plan = run(counsellor_a, rows)
+    assert "la séance a 1 places et 2 personnes" in str(plan.errors[0])
+
+
+def test_a_line_no_longer_registered_offers_its_place(counsellor_a, structure_a, venue):
+    from learners.models import BookingStatus
+    from tests.learners.booking_helpers import make_booking
+
+    session = SessionFactory(
+        structure=structure_a,
+        venue=venue,
+        external_id="S7",
+        capacity=1,
+        is_published=True,
+        start=timezone.now() + datetime.timedelta(days=5),
+    )
+    person = LearnerFactory(structure=structure_a, first_name="Zoé", last_name="Roux")
+    AttendanceFactory(session=session, learner=person, status=AttendanceStatus.REGISTERED)
+    waiting = make_booking(session, phone="+33612345601", status=BookingStatus.WAITING)
+    rows = [
+        ["Identifiant séance", "Identifiant réseau", "Prénom", "Nom", "Présence"],
+        ["S7", person.network_id, "Zoé", "Roux", "excusée"],
+    ]
+    plan = run(counsellor_a, rows, dry_run=False)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert Attendance.objects.get(learner=person).status == AttendanceStatus.EXCUSED
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.OFFERED

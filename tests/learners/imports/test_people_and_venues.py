@@ -296,3 +296,32 @@ def test_invalid_job_keeps_no_file(counsellor_a, roche):
     ]
     assert bytes(job.content) == b""
     assert not Learner.objects.exists()
+
+
+def test_venue_hours_are_checked_like_the_form(counsellor_a, structure_a, roche):
+    rows = [VENUE_ROWS[0], [*VENUE_ROWS[1][:9], "lundi 9h-12h", VENUE_ROWS[1][10]]]
+    plan = import_run(
+        user=counsellor_a,
+        kind="venues",
+        content=csv_bytes(rows, delimiter=","),
+        format="csv",
+        dry_run=False,
+    )
+    [error] = [str(e) for e in plan.errors]
+    assert error.startswith("Ligne 2, colonne « horaires » : Ces horaires ne sont pas au format")
+    assert not Venue.objects.exists()
+
+
+def test_venue_import_refreshes_the_agenda(counsellor_a, structure_a, roche):
+    from caching import versions
+
+    before = versions.current(versions.AGENDA)
+    plan = import_run(
+        user=counsellor_a,
+        kind="venues",
+        content=csv_bytes(VENUE_ROWS, delimiter=","),
+        format="csv",
+        dry_run=False,
+    )
+    assert plan.ok
+    assert versions.current(versions.AGENDA) != before
