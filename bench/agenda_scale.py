@@ -244,7 +244,7 @@ def _search(text: str, radius: int, options: dict):
     from django.utils import timezone
 
     from agenda.communes import commune_lookup
-    from agenda.forms import _period
+    from agenda.forms.search import _period
     from agenda.selectors import AgendaFilters, agenda_search
     from workshops.models import Theme
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from agenda.communes import CommuneLookup, LookupProblem, commune_label, commune_lookup
+from agenda.communes import CommuneLookup, LookupProblem, commune_label
 from agenda.forms import AgendaSearchForm
-from agenda.selectors import AgendaResults, agenda_search
+from agenda.results import (
+    AgendaSearch,
+    RenderedResults,
+    lookup_remembered,
+    results_render,
+    search_form_render,
+)
 from caching import versions
 from caching.pages import page_cached
 
@@ -24,41 +32,63 @@ def _lookup(request: HttpRequest, form: AgendaSearchForm) -> CommuneLookup | Non
     insee_code = request.GET.get("code_insee", "").strip()
     if not text and not insee_code:
         return None
-    lookup = commune_lookup(text=text, insee_code=insee_code)
+    lookup = lookup_remembered(text=text, insee_code=insee_code, request=request)
     # An unknown code alone (a stale link): as if nothing had been asked.
     return None if lookup.problem == LookupProblem.EMPTY else lookup
 
 
+# The parameters the page understands, in the order its links write them.
+SEARCH_PARAMETERS = (
+    "commune",
+    "code_insee",
+    "distance",
+    "type",
+    "thematique",
+    "niveau",
+    "public",
+    "quand",
+    "date",
+)
+
+
 def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
+    """The search's parameters other than `names`, canonical: those the page understands,
+    once each, empty ones left out (a link means the same whatever else was in the URL)."""
+    params = [
+        (name, request.GET.get(name, "").strip()) for name in SEARCH_PARAMETERS if name not in names
+    ]
+    return urlencode([(name, value) for name, value in params if value])
+
+
+def _search(request: HttpRequest, form: AgendaSearchForm, lookup: CommuneLookup | None):
+    commune = lookup.commune if lookup else None
+    return AgendaSearch(
+        commune=commune,
+        commune_label=commune_label(commune) if commune is not None else "",
+        located=lookup is not None,
+        radius_km=form.radius_km(),
+        filters=form.agenda_filters(),
+        page=_page_number(request),
+        filter_query=_query_without(request, "page"),
+    )
 
 
 @page_cached
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    # Read before the queries: the cached page is kept under this version of the agenda.
-    versions.current(versions.AGENDA, request=request)
+    # Read before the queries, in one round trip: the cached page and the rendered results
+    # are kept under these versions.
+    versions.read((versions.PUBLICATION, versions.AGENDA), request=request)
     form = AgendaSearchForm(request.GET or None)
     lookup = _lookup(request, form)
-    results: AgendaResults | None = None
+    results: RenderedResults | None = None
     if lookup is None or lookup.commune is not None:
-        results = agenda_search(
-            commune=lookup.commune if lookup else None,
-            radius_km=form.radius_km(),
-            filters=form.agenda_filters(),
-            page=_page_number(request),
-        )
+        results = results_render(search=_search(request, form, lookup), request=request)
     context = {
-        "form": form,
+        "search_form": search_form_render(form=form, asked=bool(request.GET), request=request),
         "lookup": lookup,
         "commune_label": commune_label(lookup.commune) if lookup and lookup.commune else "",
-        "results": results.page if results else None,
-        "page_links": results.page_links if results else [],
-        "filter_query": _query_without(request, "page"),
+        "results": results,
         "choice_query": _query_without(request, "page", "code_insee", "commune"),
-        "radius_km": form.radius_km(),
     }
     return render(request, "agenda/index.html", context)
