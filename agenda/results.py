@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from agenda.communes import CommuneLookup, commune_lookup
-from agenda.selectors import AgendaFilters, agenda_search
+from agenda.selectors import COUNT_CAP, AgendaFilters, agenda_search
 from caching import memo
 from caching.fragments import render_seconds
 from caching.versions import AGENDA, PUBLICATION
@@ -98,6 +98,8 @@ def results_render(*, search: AgendaSearch, request: HttpRequest) -> RenderedRes
         context = {
             "results": found.page,
             "page_links": found.page_links,
+            "capped": found.capped,
+            "cap": COUNT_CAP,
             "commune_label": search.commune_label,
             "located": search.located,
             "radius_km": search.radius_km,
