@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from learners.choices import SessionKind

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from agenda import selectors
-
 from agenda.selectors import (
     AgendaFilters,
     agenda_search,
