@@ -48,6 +48,7 @@ CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
 CACHEABLE_TYPES = ("text/html", "text/calendar")
 HEADER = "X-Page-Cache"
 _MARK = "page_cacheable"
+_VERSION_KEYS = tuple(versions.key(scope) for scope in versions.SCOPES)
 
 
 def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -121,13 +122,12 @@ class PageCacheMiddleware:
         # whichever the entry was kept under. An entry stored under an older version of a
         # scope it read is obsolete. The rendering of a miss uses the versions read here.
         key = cache_key(request)
-        version_keys = {scope: versions.key(scope) for scope in versions.SCOPES}
-        found = cache.get_many([*version_keys.values(), key])
-        known = {
-            scope: found[version_key]
-            for scope, version_key in version_keys.items()
-            if found.get(version_key) is not None
-        }
+        found = cache.get_many([*_VERSION_KEYS, key])
+        known = {}
+        for scope, version_key in zip(versions.SCOPES, _VERSION_KEYS, strict=True):
+            version = found.get(version_key)
+            if version is not None:
+                known[scope] = version
         if versions.PUBLICATION not in known:
             known[versions.PUBLICATION] = versions.current(versions.PUBLICATION)
         versions.attach(request, known)
