@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.forms import Form
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -111,14 +110,25 @@ def results_render(*, search: AgendaSearch, request: HttpRequest) -> RenderedRes
     return _memoized(search.key(), render, request)
 
 
-def search_form_render(*, form: Form, asked: bool, request: HttpRequest) -> SafeString:
-    """The search form (with its error summary), rendered once per process for the same
-    values: the same for every visitor asking the same thing. `asked`: whether the URL
+@dataclass(frozen=True)
+class ReadSearchForm:
+    """The search form, read and rendered: what the page needs of it."""
+
+    html: SafeString  # the form with its error summary
+    commune_text: str
+    radius_km: int
+    filters: AgendaFilters
+
+
+def search_form_read(
+    *,
+    values: tuple[tuple[str, str], ...] | None,
+    asked: bool,
+    read: Callable[[], ReadSearchForm],
+    request: HttpRequest,
+) -> ReadSearchForm:
+    """`read()` (build, validate and render the form), once per process for the same
+    submitted `values`: the same for every visitor asking the same thing (the filters'
+    dates depend on the day at most, the minute is in the key). `asked`: whether the URL
     holds parameters (the form then offers to clear them)."""
-    values = tuple(sorted(form.data.items())) if form.is_bound else None
-
-    def render() -> SafeString:
-        html = render_to_string(FORM_TEMPLATE, {"form": form, "asked": asked})
-        return mark_safe(html)  # noqa: S308
-
-    return _memoized(("agenda-form", translation.get_language(), values, asked), render, request)
+    return _memoized(("agenda-form", translation.get_language(), values, asked), read, request)
