@@ -6,11 +6,14 @@ sign-up, never a person): no scoping.
 SQL (a venue without coordinates stands at its commune's centre), the exact great-circle
 distance in Python. Their upcoming published, non-cancelled sessions (never individual
 appointments) are sorted by distance, then date, and paginated without reading them all:
-one query counts the matching sessions per venue, the page's window is placed on those
-counts, one query reads the (id, start) of the venues the window touches, one reads the
-page's sessions, two count their places (`learners.selectors.places`), after one for the
-communes of the box: seven queries whatever the number of venues or results
-(`session_agenda_idx` serves the session reads, `venue_coords_idx` the venues).
+one query reads the venues of the box (with their communes' centres), one counts the
+matching sessions per venue for the nearest 100 venues (one more for the others only
+while fewer than 500 sessions are counted: beyond, « plus de 500 dates » and only the
+first 500 are offered), the page's window is placed on those counts, one query reads the
+(id, start) of the venues the window touches, one reads the page's sessions, two count
+their places (`learners.selectors.places`): six or seven queries whatever the number of
+venues or results (`session_agenda_idx` serves the session reads, `venue_coords_idx` the
+venues).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from learners.choices import SessionKind
@@ -35,6 +38,10 @@ KM_PER_DEGREE_LATITUDE = 111.2
 RADII_KM = (5, 10, 20, 50)
 DEFAULT_RADIUS_KM = 20
 PER_PAGE = 20
+# Near a commune, sessions are counted up to this many (then « plus de 500 dates »);
+# the nearest FIRST_COUNT_BATCH venues are counted first, the others only if needed.
+COUNT_CAP = 500
+FIRST_COUNT_BATCH = 100
 # What the public agenda lists: never individual appointments.
 PUBLIC_KINDS = (SessionKind.WORKSHOP, SessionKind.DISCUSSION, SessionKind.DROP_IN)
 FEED_PAST_DAYS = 30
@@ -128,34 +135,30 @@ def _bounding_box(commune: Commune, radius_km: float) -> tuple[float, float, flo
 
 
 def venues_near(*, commune: Commune, radius_km: float) -> list[NearbyVenue]:
-    """Active venues within `radius_km` of the commune's centre, nearest first. Two
-    queries, no join: the communes in the box (their coordinate index), then the venues in
-    the box by their own coordinates, or in one of those communes when they have none."""
+    """Active venues within `radius_km` of the commune's centre, nearest first. One query:
+    the venues in the box by their own coordinates, and those without coordinates whose
+    commune's centre is in the box (that centre read with them)."""
     if commune.latitude is None or commune.longitude is None:
         return []
     south, north, west, east = _bounding_box(commune, radius_km)
-    centres = {
-        code: (lat, lng)
-        for code, lat, lng in Commune.objects.filter(
-            latitude__range=(south, north), longitude__range=(west, east)
-        )
-        .order_by()
-        .values_list("insee_code", "latitude", "longitude")
-    }
-    own = Q(latitude__range=(south, north), longitude__range=(west, east))
-    inherited = Q(latitude__isnull=True, commune_id__in=list(centres))
-    rows = (
-        Venue.objects.filter(own | inherited, is_active=True)
-        .order_by()
-        .values_list("pk", "latitude", "longitude", "commune_id")
+    fields = ("pk", "latitude", "longitude", "commune__latitude", "commune__longitude")
+    active = Venue.objects.filter(is_active=True).order_by()
+    own = active.filter(latitude__range=(south, north), longitude__range=(west, east))
+    inherited = active.filter(
+        latitude__isnull=True,
+        commune__latitude__range=(south, north),
+        commune__longitude__range=(west, east),
     )
+    # Two index scans joined by UNION ALL (disjoint: with or without own coordinates).
+    rows = own.values_list(*fields).union(inherited.values_list(*fields), all=True)
     found = []
-    for pk, lat, lng, commune_id in rows:
+    origin_lat, origin_lng = commune.latitude, commune.longitude
+    for pk, lat, lng, centre_lat, centre_lng in rows:
         if lat is None or lng is None:
-            lat, lng = centres.get(commune_id, (None, None))
+            lat, lng = centre_lat, centre_lng
         if lat is None or lng is None:
             continue
-        km = distance_km(commune.latitude, commune.longitude, lat, lng)
+        km = distance_km(origin_lat, origin_lng, lat, lng)
         if km <= radius_km:
             found.append(NearbyVenue(venue_id=pk, distance_km=km))
     found.sort(key=lambda v: (v.distance_km, v.venue_id))
@@ -181,22 +184,36 @@ def _items(sessions: list[Session], distances: dict[int, float] | None = None) -
 
 class _NearbyWindow(Sequence[AgendaItem]):
     """The sessions near a commune as a lazy sequence sorted by (distance, start, id):
-    `len()` is the sum of per-venue counts; a slice reads only the venues it touches."""
+    a slice reads only the venues it touches. The sessions are counted per venue, nearest
+    venues first, in growing batches, only until `COUNT_CAP` is passed: `len()` is the
+    exact number up to the cap, `COUNT_CAP` beyond (`capped`: « plus de 500 dates »), so a
+    search in a dense city does not count thousands of sessions nobody pages through."""
 
     def __init__(self, sessions: QuerySet[Session], venues: list[NearbyVenue]) -> None:
         self._sessions = sessions
         self._venues = venues
         self._distances = {v.venue_id: v.distance_km for v in venues}
-        ids = list(self._distances)
         self._counts: dict[int, int] = {}
-        if ids:
-            self._counts = dict(
-                sessions.filter(venue_id__in=ids)
+        self._counted = 0  # venues counted so far, in distance order
+        self._total = 0
+        self._count_until(COUNT_CAP + 1)
+        self.capped = self._total > COUNT_CAP
+        self._total = min(self._total, COUNT_CAP)
+
+    def _count_until(self, wanted: int) -> None:
+        batch = FIRST_COUNT_BATCH
+        while self._total < wanted and self._counted < len(self._venues):
+            ids = [v.venue_id for v in self._venues[self._counted : self._counted + batch]]
+            counts = dict(
+                self._sessions.filter(venue_id__in=ids)
                 .values_list("venue_id")
                 .annotate(n=Count("id"))
                 .order_by()
             )
-        self._total = sum(self._counts.values())
+            self._counts.update(counts)
+            self._total += sum(counts.values())
+            self._counted += len(ids)
+            batch = len(self._venues)  # then the rest at once
 
     def __len__(self) -> int:
         return self._total
@@ -270,6 +287,7 @@ class _NetworkWindow(Sequence[AgendaItem]):
 class AgendaResults:
     page: Page
     page_links: list[Any] = field(default_factory=list)
+    capped: bool = False  # more than COUNT_CAP sessions: only the first ones are offered
 
 
 def agenda_search(
@@ -295,7 +313,8 @@ def agenda_search(
     paginator = Paginator(window, per_page)
     found = paginator.get_page(page)
     links = list(paginator.get_elided_page_range(found.number, on_each_side=2, on_ends=1))
-    return AgendaResults(page=found, page_links=links)
+    capped = isinstance(window, _NearbyWindow) and window.capped
+    return AgendaResults(page=found, page_links=links, capped=capped)
 
 
 def venue_public(*, venue_id: int) -> Venue | None:

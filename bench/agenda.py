@@ -72,7 +72,7 @@ _spec.loader.exec_module(pp)
 
 ROOT = pp.ROOT
 RESULTS = ROOT / "bench" / "results"
-DB_NAME = "pasapas_bench_agenda"
+DB_NAME = os.environ.get("BENCH_AGENDA_DB", "pasapas_bench_agenda")
 CENTRE_INSEE = "85191"  # La Roche-sur-Yon
 # The agenda search as a person types it (the parameter is the agenda form's field).
 AGENDA_QUERY = "?commune=la+roche+sur+yon"

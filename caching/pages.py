@@ -21,9 +21,8 @@ publication refreshes the whole site at once: menus, index pages, related links 
 search results all show other pages. A page that also shows sessions reads the `agenda`
 scope and is refreshed when that one is bumped too. The bump happens at once and again
 when the transaction commits, so a request that rendered the old content in between is not
-kept. An entry is read together with the publication version (one round trip to Redis;
-one more for each other scope it was stored under) and served only when the versions it
-was stored under are all current.
+kept. An entry is read together with the versions of every scope (one round trip to
+Redis) and served only when the versions it was stored under are all current.
 
 Responses carry `X-Page-Cache: hit` or `miss` (only for cacheable requests), for the tests
 and the benchmark.
@@ -49,6 +48,7 @@ CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
 CACHEABLE_TYPES = ("text/html", "text/calendar")
 HEADER = "X-Page-Cache"
 _MARK = "page_cacheable"
+_VERSION_KEYS = tuple(versions.key(scope) for scope in versions.SCOPES)
 
 
 def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -118,14 +118,19 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _request_is_cacheable(request):
             return self.get_response(request)
 
-        # The entry and the publication version in one round trip; the version of another
-        # scope the entry was kept under (a page showing sessions) costs one more read.
-        # An entry stored under an older version of a scope it read is obsolete.
+        # The entry and the versions of every scope in one round trip (a few bytes each),
+        # whichever the entry was kept under. An entry stored under an older version of a
+        # scope it read is obsolete. The rendering of a miss uses the versions read here.
         key = cache_key(request)
-        publication_key = versions.key(versions.PUBLICATION)
-        found = cache.get_many([publication_key, key])
-        publication = found.get(publication_key) or versions.current(versions.PUBLICATION)
-        versions.attach(request, {versions.PUBLICATION: publication})
+        found = cache.get_many([*_VERSION_KEYS, key])
+        known = {}
+        for scope, version_key in zip(versions.SCOPES, _VERSION_KEYS, strict=True):
+            version = found.get(version_key)
+            if version is not None:
+                known[scope] = version
+        if versions.PUBLICATION not in known:
+            known[versions.PUBLICATION] = versions.current(versions.PUBLICATION)
+        versions.attach(request, known)
         entry = found.get(key)
         if entry is not None and _is_current(request, entry[0]):
             cached = entry[1]

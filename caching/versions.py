@@ -84,6 +84,24 @@ def current(scope: str = PUBLICATION, *, request: HttpRequest | None = None) -> 
     return version
 
 
+def read(scopes: Iterable[str], *, request: HttpRequest) -> dict[str, int]:
+    """The versions of `scopes` for this request, those not yet known read together in one
+    round trip (recorded as used, like `current`)."""
+    scopes = tuple(scopes)
+    known = getattr(request, _REQUEST_VERSIONS, None)
+    if known is None:
+        known = {}
+        setattr(request, _REQUEST_VERSIONS, known)
+    missing = [scope for scope in scopes if scope not in known]
+    if missing:
+        found = cache.get_many([key(scope) for scope in missing])
+        for scope in missing:
+            value = found.get(key(scope))
+            known[scope] = _seed(scope) if value is None else value
+    note_used(request, scopes)
+    return {scope: known[scope] for scope in scopes}
+
+
 def note_used(request: HttpRequest, scopes: Iterable[str]) -> None:
     """Records that the request's rendering shows what `scopes` cover."""
     used = getattr(request, _REQUEST_SCOPES, None)

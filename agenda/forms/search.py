@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.selectors import DEFAULT_RADIUS_KM, RADII_KM, AgendaFilters
 from learners.choices import SessionKind
+from learners.forms import widgets
 from workshops.choices import WorkshopLevel
 from workshops.filters import INVALID_CHOICE, reference_lists
 
 WHEN_ANY, WHEN_WEEK, WHEN_MONTH, WHEN_FROM = "", "semaine", "mois", "a-partir-du"
 
 
-class DateInput(forms.DateInput):
+class DateInput(widgets.DateInput):
     input_type = "date"
 
 
@@ -33,16 +34,19 @@ class AgendaSearchForm(forms.Form):
         label=_("Votre commune ou son code postal"),
         required=False,
         max_length=100,
+        widget=widgets.TextInput,
         help_text=_("Par exemple : « La Roche-sur-Yon », « la roche sur yon » ou « 85000 »."),
     )
     distance = forms.TypedChoiceField(
         label=_("Jusqu'à quelle distance ?"),
         choices=[(str(km), _("%(km)s km") % {"km": km}) for km in RADII_KM],
         coerce=int,
+        widget=widgets.Select,
         required=False,
         empty_value=DEFAULT_RADIUS_KM,
     )
     type = forms.ChoiceField(
+        widget=widgets.Select,
         label=_("Type de rendez-vous"),
         choices=[
             ("", _("Tous les types")),
@@ -52,14 +56,16 @@ class AgendaSearchForm(forms.Form):
         ],
         required=False,
     )
-    thematique = forms.ChoiceField(label=_("Thématique"), required=False)
+    thematique = forms.ChoiceField(label=_("Thématique"), required=False, widget=widgets.Select)
     niveau = forms.ChoiceField(
+        widget=widgets.Select,
         label=_("Niveau"),
         choices=[("", _("Tous les niveaux")), *WorkshopLevel.choices],
         required=False,
     )
-    public = forms.ChoiceField(label=_("Public"), required=False)
+    public = forms.ChoiceField(label=_("Public"), required=False, widget=widgets.Select)
     quand = forms.ChoiceField(
+        widget=widgets.Select,
         label=_("Quand ?"),
         choices=[
             (WHEN_ANY, _("Toutes les dates")),

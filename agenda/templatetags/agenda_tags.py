@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from functools import lru_cache
+
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,13 +19,25 @@ def _hour(moment) -> str:
     return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
 
 
-def _day(moment) -> str:
-    """ "mardi 12 janvier", "lundi 1er juin", with the year when it is not this one."""
-    day = _("1er") if moment.day == 1 else str(moment.day)
-    text = f"{formats.date_format(moment, 'l')} {day} {formats.date_format(moment, 'F')}"
-    if moment.year != timezone.localdate().year:
-        text += f" {moment.year}"
+@lru_cache(maxsize=1024)
+def _day_text(day: datetime.date, this_year: int, language: str | None) -> str:
+    """ "mardi 12 janvier", "lundi 1er juin", with the year when it is not this one: the
+    same few dates come back on every list, so each is written once per process (per
+    language and current year, both in the key)."""
+    number = _("1er") if day.day == 1 else str(day.day)
+    text = f"{formats.date_format(day, 'l')} {number} {formats.date_format(day, 'F')}"
+    if day.year != this_year:
+        text += f" {day.year}"
     return text
+
+
+def _day(moment) -> str:
+    return _day_text(moment.date(), timezone.localdate().year, translation.get_language())
+
+
+@lru_cache(maxsize=1024)
+def _when_text(day: str, start: str, end: str, language: str | None) -> str:
+    return _("%(day)s de %(start)s à %(end)s") % {"day": day, "start": start, "end": end}
 
 
 @register.filter
@@ -30,11 +45,7 @@ def session_when(session) -> str:
     """ "mardi 12 janvier de 14 h à 16 h"."""
     start = timezone.localtime(session.start)
     end = timezone.localtime(session.end)
-    return _("%(day)s de %(start)s à %(end)s") % {
-        "day": _day(start),
-        "start": _hour(start),
-        "end": _hour(end),
-    }
+    return _when_text(_day(start), _hour(start), _hour(end), translation.get_language())
 
 
 @register.filter

@@ -162,3 +162,51 @@ def test_the_clock_runs_every_minute_from_beat(settings, network):
     assert entry["task"] == agenda_clock_tick_task.name == "agenda.clock_tick"
     assert entry["schedule"].minute == set(range(60))
     assert agenda_clock_tick_task.delay().get() is True  # first tick: bumps
+
+
+def test_the_same_search_is_rendered_once_per_process(
+    client, network, settings, django_assert_max_num_queries
+):
+    """Page cache off: another query string meaning the same search costs no query, and
+    the pagination links only hold the parameters the page understands."""
+    settings.PAGE_CACHE_SECONDS = 0
+    venue = network["venues"]["roche"]
+    session = public_session(venue, capacity=3)
+    for day in range(2, 25):
+        public_session(venue, days=day)
+    first = client.get(URL + "&page=1").content.decode()
+    assert "3 places libres" in first and "page=2" in first
+    with django_assert_max_num_queries(0):
+        again = client.get(URL + "&utm_source=mairie&page=1&type=").content.decode()
+    assert again == first
+    assert "utm_source" not in again
+    bookings = pytest.importorskip("learners.services.bookings")
+    bookings.booking_create(
+        session=session, first_name="Josiane", phone="", email="", reminder_consent=False
+    )
+    assert "2 places libres" in client.get(URL).content.decode()
+
+
+def test_a_cached_hit_reads_the_cache_once(client, network, monkeypatch):
+    """The entry and every scope's version in one read (one round trip to Redis)."""
+    public_session(network["venues"]["roche"])
+    assert status(client.get(URL)) == "miss"
+    calls: list[str] = []
+    inside: list[str] = []
+
+    def spy(name, real):
+        def call(*args, **kwargs):
+            if not inside:  # the test cache's get_many calls get: count the outer call
+                calls.append(name)
+            inside.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(cache, name, spy(name, getattr(cache, name)))
+    assert status(client.get(URL)) == "hit"
+    assert calls == ["get_many"]

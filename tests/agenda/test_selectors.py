@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from agenda import selectors
 from agenda.selectors import (
     AgendaFilters,
     agenda_search,
@@ -126,17 +127,31 @@ def test_pagination_windows_across_venues(network):
 def test_query_count_does_not_grow_with_results(network, django_assert_max_num_queries):
     venues, communes = network["venues"], network["communes"]
     public_session(venues["roche"])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         agenda_search(commune=communes["85191"])
     for day in range(1, 30):
         public_session(venues["roche"], days=day)
         public_session(venues["mouilleron"], days=day)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         results = agenda_search(commune=communes["85191"])
         assert len(results.page.object_list) == 20
         [item.session.venue.commune.name for item in results.page.object_list]
     with django_assert_max_num_queries(5):
         agenda_search(commune=None)
+
+
+def test_count_is_capped_and_the_nearest_come_first(network, monkeypatch):
+    venues, communes = network["venues"], network["communes"]
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "FIRST_COUNT_BATCH", 1)
+    near = [public_session(venues["roche"], days=d, title=f"Proche {d}") for d in (1, 2, 3)]
+    for day in range(1, 5):
+        public_session(venues["mouilleron"], days=day)
+    results = agenda_search(commune=communes["85191"], per_page=2, page=99)
+    assert results.capped and results.page.paginator.count == 5
+    assert results.page.paginator.num_pages == 3
+    first = agenda_search(commune=communes["85191"], per_page=3)
+    assert [i.session.pk for i in first.page.object_list] == [s.pk for s in near]
 
 
 def test_venue_and_atelier_and_feed_lists(network):
