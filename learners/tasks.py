@@ -120,11 +120,15 @@ def reminders_send_task(self, today: str | None = None) -> dict:
 
 @shared_task(name="learners.booking_notices", **JOB_TASK_OPTIONS)
 @logged_job("booking_notices")
-def booking_notices_task(self, booking_ids: list[int], kind: str, reason: str = "") -> dict:
+def booking_notices_task(
+    self, booking_ids: list[int], kind: str, reason: str = "", change: str = ""
+) -> dict:
     """Messages about sign-ups (`learners.services.notices.booking_notices_later`): each
     at most once, so a retry after the SMS provider or the mail server failed sends only
     what was not sent (`SmsProviderUnavailable` is a ConnectionError, retried like them)."""
-    return booking_notices_send(booking_ids=booking_ids, kind=kind, reason=reason).as_dict()
+    return booking_notices_send(
+        booking_ids=booking_ids, kind=kind, reason=reason, change=change
+    ).as_dict()
 
 
 @shared_task(name="learners.weekly_digest_send", **JOB_TASK_OPTIONS)
@@ -217,7 +221,7 @@ def appointment_request_notify_task(self, request_id: int) -> int:
 
 @shared_task(name="learners.session_change_emails", **JOB_TASK_OPTIONS)
 def session_change_emails_task(
-    self, session_id: int, kind: str, previous_start: str, reason: str = ""
+    self, session_id: int, kind: str, previous_start: str, reason: str = "", change: str = ""
 ) -> dict:
     """Tell the registered people of a cancelled or moved session by e-mail, once each
     (`learners.services.session_changes`)."""
@@ -226,4 +230,5 @@ def session_change_emails_task(
         kind=kind,
         previous_start=datetime.datetime.fromisoformat(previous_start),
         reason=reason,
+        change=change,
     ).as_dict()

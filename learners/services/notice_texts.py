@@ -124,6 +124,8 @@ class Notice:
     # Why a session is cancelled or moved, in the counsellor's words (a move keeps no
     # reason on the session, so it travels with the notice).
     given_reason: str = ""
+    # Which change of the session a cancellation or move is about (part of its claim).
+    change: str = ""
 
     @property
     def reason(self) -> str:

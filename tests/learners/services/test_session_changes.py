@@ -151,6 +151,7 @@ def test_move_keeps_places_and_tells_everyone(
             "booking_ids": [booking.pk],
             "kind": "deplacement",
             "reason": "La salle habituelle est prise",
+            "change": session.updated_at.isoformat(),
         }
     ]
 
@@ -190,3 +191,63 @@ def test_the_edit_form_cannot_move_a_session_with_sign_ups(counsellor_a, session
         )
     assert "Déplacer la séance" in str(exc.value)
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
+
+
+def _told_learner(session, email="josiane@example.org"):
+    learner = LearnerFactory(structure=session.structure, email=email, contact_consent=True)
+    return AttendanceFactory(session=session, learner=learner, status=AttendanceStatus.REGISTERED)
+
+
+def test_a_person_already_reminded_hears_of_a_late_cancel_once(
+    counsellor_a, structure_a, notices, django_capture_on_commit_callbacks
+):
+    """The reminder of the day before and the cancellation are two claims: the reminder
+    sent first must not swallow the cancellation e-mail."""
+    from learners.models import SessionChangeSent
+    from learners.services.reminders import reminders_send
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    session = SessionFactory(structure=structure_a, start=at(tomorrow, 14), is_published=True)
+    attendance = _told_learner(session)
+    assert reminders_send(today=timezone.localdate()).sent == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(user=counsellor_a, session=session, reason="La salle est inondée")
+    assert len(mail.outbox) == 2
+    assert "annulée" in mail.outbox[1].subject and mail.outbox[1].to == ["josiane@example.org"]
+    claim = SessionChangeSent.objects.get(attendance=attendance)
+    again = session_change_emails_send(
+        session_id=session.pk,
+        kind="annulation",
+        previous_start=session.start,
+        reason="x",
+        change=claim.change,
+    )
+    assert again.sent == 0 and len(mail.outbox) == 2
+    assert reminders_send(today=timezone.localdate()).sent == 0  # cancelled: no reminder
+
+
+def test_each_move_is_told_even_back_and_forth_or_venue_only(
+    counsellor_a, session, notices, django_capture_on_commit_callbacks
+):
+    """A → B → A → B, then another venue at the same time: five moves, five messages to
+    the sign-up and to the registered person; a retry of one move sends nothing more."""
+    from common import sms
+    from learners.services.notices import booking_notices_send
+
+    sms.outbox.clear()
+    booking = make_booking(session, phone="+33612345678")
+    _told_learner(session)
+    first, second = session.start, session.start + datetime.timedelta(days=1)
+    other_venue = VenueFactory(structure=session.structure)
+    moves = [(second, None), (first, None), (second, None), (first, None), (first, other_venue)]
+    for start, venue in moves:
+        with django_capture_on_commit_callbacks(execute=True):
+            session_move(
+                user=counsellor_a, session=session, start=start, venue=venue, reason="La salle"
+            )
+    assert len(notices.calls) == len(moves)
+    for call in notices.calls:
+        assert booking_notices_send(**call).sent == 1
+    assert booking_notices_send(**notices.calls[-1]).sent == 0
+    assert [m.to for m in sms.outbox] == [booking.phone] * len(moves)
+    assert len(mail.outbox) == len(moves)
