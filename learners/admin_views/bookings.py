@@ -27,8 +27,11 @@ from learners.selectors.session_bookings import (
     bookings_upcoming,
 )
 from learners.services.appointment_handling import appointment_request_handle
-from learners.services.audit import audit_log_record
 from learners.services.booking_checkin import booking_check_in
+from learners.services.bookings_audit import (
+    appointment_requests_access_log,
+    structure_bookings_read_log,
+)
 
 from .sessions import TrackingTemplateView, error_messages
 
@@ -131,12 +134,7 @@ class BookingListView(TrackingTemplateView):
         page = Paginator(bookings_upcoming(user=request.user), PER_PAGE).get_page(
             request.GET.get("p")
         )
-        audit_log_record(
-            user=request.user,
-            action=AuditAction.READ,
-            learner=None,
-            detail=f"liste des inscriptions en ligne à venir (page {page.number})",
-        )
+        structure_bookings_read_log(user=request.user, bookings=page.object_list)
         return self.render_to_response(self.get_context_data(page=page))
 
 
@@ -151,11 +149,8 @@ class AppointmentRequestListView(TrackingTemplateView):
         page = Paginator(appointment_requests_open(user=request.user), PER_PAGE).get_page(
             request.GET.get("p")
         )
-        audit_log_record(
-            user=request.user,
-            action=AuditAction.READ,
-            learner=None,
-            detail=f"demandes de rendez-vous (page {page.number})",
+        appointment_requests_access_log(
+            user=request.user, action=AuditAction.READ, requests=page.object_list
         )
         return self.render_to_response(self.get_context_data(page=page))
 

@@ -288,8 +288,9 @@ def booking_notices_later(
     ids = sorted({int(pk) for pk in booking_ids})
     if not ids:
         return
+    extra = {"change": change} if change else {}  # only a cancellation or a move has one
     background_task("learners.booking_notices").delay_on_commit(
-        booking_ids=ids, kind=str(kind.value), reason=reason, change=change
+        booking_ids=ids, kind=str(kind.value), reason=reason, **extra
     )
 
 

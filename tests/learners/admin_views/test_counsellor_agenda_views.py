@@ -181,7 +181,12 @@ def test_counsellor_cancels_and_everyone_is_told(
     session_a.refresh_from_db()
     assert session_a.is_cancelled
     assert notices.calls == [
-        {"booking_ids": [booking.pk], "kind": "annulation", "reason": "La conseillère est malade"}
+        {
+            "booking_ids": [booking.pk],
+            "kind": "annulation",
+            "reason": "La conseillère est malade",
+            "change": session_a.updated_at.isoformat(),
+        }
     ]
     sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
     assert "Séance annulée" in sheet and "La conseillère est malade" in sheet
@@ -412,11 +417,11 @@ def test_signin_sheet_refused_to_partner_editor_and_anonymous(client, request, s
 def test_sign_up_list_is_scoped_and_audited(
     client, counsellor_a, counsellor_b, coordinator, session_a
 ):
-    make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
     assert (
         "Josiane" in login(client, counsellor_a).get(reverse("learners_bookings")).content.decode()
     )
-    assert AuditLog.objects.filter(action="read", detail__contains="inscriptions en ligne")
+    assert AuditLog.objects.filter(action="read", detail__startswith=f"inscription:{booking.pk} ;")
     assert (
         "Josiane"
         not in login(client, counsellor_b).get(reverse("learners_bookings")).content.decode()
@@ -526,3 +531,48 @@ def test_an_individual_appointment_from_the_form_stays_out_of_the_agenda(
         _session_form(venue_a, kind=SessionKind.INDIVIDUAL, title="RDV"),
     )
     assert Session.objects.get(title="RDV").is_published is False
+
+
+def test_every_read_of_sign_ups_is_audited_per_row_and_in_the_contact_export(
+    client, counsellor_a, coordinator, session_a, venue_a, django_assert_max_num_queries
+):
+    """The attendance sheet, the sign-in sheet, the list of sign-ups and the appointment
+    requests each write one row per sign-up or request shown (ids only); the person's
+    export by phone number lists them all."""
+    from learners.selectors.bookings_privacy import contact_data_export, contact_parse
+
+    phone = "+33612345678"
+    booking = make_booking(session_a, first_name="Josiane", phone=phone)
+    waiting = make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    request = AppointmentRequest.objects.create(
+        venue=venue_a, token="t" * 40, first_name="Gisèle", phone=phone
+    )
+    login(client, counsellor_a)
+    for url in (
+        reverse("learners_attendance_sheet", args=[session_a.pk]),
+        reverse("learners_signin_sheet", args=[session_a.pk]),
+        reverse("learners_bookings"),
+        reverse("learners_appointment_requests"),
+    ):
+        assert client.get(url).status_code == 200
+    tag = f"inscription:{booking.pk} ;"
+    details = list(AuditLog.objects.filter(action="read").values_list("detail", flat=True))
+    assert sum(d.startswith(tag) for d in details) == 3  # sheet, sign-in sheet, list
+    assert any("feuille d'émargement" in d for d in details if d.startswith(tag))
+    assert sum(d.startswith(f"inscription:{waiting.pk} ;") for d in details) == 2  # not printed
+    assert sum(d.startswith(f"demande-rdv:{request.pk} ;") for d in details) == 1
+    assert not any("Josiane" in d or phone in d for d in details)
+    entries = contact_data_export(user=coordinator, contact=contact_parse(phone=phone))[
+        "journal_des_acces"
+    ]
+    assert len(entries) == 4
+
+
+def test_check_in_of_a_sign_up_is_audited_on_the_sign_up(client, counsellor_a, session_a):
+    josiane = LearnerFactory(
+        structure=session_a.structure, first_name="Josiane", phone="06 12 34 56 78"
+    )
+    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
+    row = AuditLog.objects.get(action="update", detail__startswith=f"inscription:{booking.pk} ;")
+    assert row.learner_id == josiane.pk and "pointée présente" in row.detail
