@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
 from common.clients import client_ip
+from learners.contacts import email_normalize, phone_normalize
 from learners.services.bookings import signup_limits
-from learners.services.contacts import email_normalize, phone_normalize
 
 
 def address_over_limit(request: HttpRequest, *, group: str) -> bool:

@@ -19,9 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from common.background import background_task
+from learners.contacts import email_normalize, phone_normalize
 from learners.models import AppointmentRequest, Counsellor, Venue
-
-from .contacts import email_normalize, phone_normalize
 
 TEXT_MAX = 300
 FIRST_NAME_MAX = 100

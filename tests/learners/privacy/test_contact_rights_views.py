@@ -79,8 +79,8 @@ def test_get_shows_the_form_only(client, coordinator, agenda):
     ("data", "message"),
     [
         ({"phone": "", "email": ""}, "Indiquez un numéro de téléphone ou une adresse e-mail."),
-        ({"phone": "06 12"}, "Ce numéro de téléphone n&#x27;est pas valide."),
-        ({"email": "ginette@"}, "Cette adresse e-mail n&#x27;est pas valide."),
+        ({"phone": "06 12"}, "Ce numéro de téléphone n&#x27;est pas complet"),
+        ({"email": "ginette@"}, "Cette adresse e-mail n&#x27;est pas complète."),
     ],
 )
 def test_bad_input_gets_a_french_message(client, coordinator, agenda, data, message):

@@ -56,7 +56,7 @@ def test_check_in_creates_the_attendance_and_links_the_sign_up(session, counsell
     booking.refresh_from_db()
     assert attendance.status == AttendanceStatus.PRESENT
     assert (booking.attendance_id, booking.learner_id) == (attendance.pk, learner.pk)
-    assert AuditLog.objects.filter(learner=learner, detail__contains="inscription en ligne")
+    assert AuditLog.objects.filter(learner=learner, detail__contains="pointée présente")
     # Done twice (a double tap on a phone): the same attendance, nothing more.
     again = booking_check_in(user=counsellor_a, booking=booking, learner=learner)
     assert again.pk == attendance.pk and Attendance.objects.count() == 1
