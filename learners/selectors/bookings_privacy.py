@@ -29,6 +29,7 @@ from learners.contacts import email_normalize, phone_e164_or_empty, phone_normal
 from learners.models import AppointmentRequest, AuditLog, Booking, Learner, MessageSent
 from learners.scoping import scope_structure_id
 from learners.selectors.bookings import bookings_visible
+from learners.selectors.session_bookings import appointment_requests_visible
 
 # Audit rows about a sign-up or a request start with these (ids only, no personal data):
 # "inscription:12 ; liste de la séance 4". The contact export finds them by this prefix.
@@ -45,16 +46,6 @@ def appointment_audit_tag(request_id: int) -> str:
 
 
 # --- Scope ------------------------------------------------------------------------------------
-
-
-def appointment_requests_in_scope(user: AnyUser) -> QuerySet[AppointmentRequest]:
-    """Appointment requests the user may read: those for a venue of their structure."""
-    scope = scope_structure_id(user)
-    if scope is None:
-        return AppointmentRequest.objects.none()
-    if scope is True:
-        return AppointmentRequest.objects.all()
-    return AppointmentRequest.objects.filter(venue__structure_id=scope)
 
 
 # --- Contacts as people type them -------------------------------------------------------------
@@ -211,7 +202,7 @@ def bookings_of_contact(*, user: AnyUser, contact: Contact) -> QuerySet[Booking]
 def appointment_requests_of_contact(
     *, user: AnyUser, contact: Contact
 ) -> QuerySet[AppointmentRequest]:
-    return appointment_requests_in_scope(user).filter(contact.filter())
+    return appointment_requests_visible(user).filter(contact.filter())
 
 
 def _audit_items(*, user: AnyUser, tags: list[str]) -> list[dict[str, Any]]:
