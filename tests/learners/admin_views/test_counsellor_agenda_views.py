@@ -576,3 +576,19 @@ def test_check_in_of_a_sign_up_is_audited_on_the_sign_up(client, counsellor_a, s
     login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
     row = AuditLog.objects.get(action="update", detail__startswith=f"inscription:{booking.pk} ;")
     assert row.learner_id == josiane.pk and "pointée présente" in row.detail
+
+
+def test_phones_read_as_people_write_them_on_the_sheet_and_the_lists(
+    client, counsellor_a, session_a, venue_a
+):
+    make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    AppointmentRequest.objects.create(
+        venue=venue_a, token="t" * 40, first_name="Gisèle", phone="+33698765432"
+    )
+    login(client, counsellor_a)
+    sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
+    listing = client.get(reverse("learners_bookings")).content.decode()
+    requests = client.get(reverse("learners_appointment_requests")).content.decode()
+    assert "06 12 34 56 78" in sheet and "06 12 34 56 78" in listing
+    assert "06 98 76 54 32" in requests
+    assert "+33612345678" not in sheet + listing
