@@ -28,6 +28,7 @@ from learners.selectors.session_bookings import (
 )
 from learners.services.appointment_handling import appointment_request_handle
 from learners.services.booking_checkin import booking_check_in
+from learners.services.booking_unregister import booking_unregister
 from learners.services.bookings_audit import (
     appointment_requests_access_log,
     structure_bookings_read_log,
@@ -79,6 +80,34 @@ class BookingCheckInView(TrackingTemplateView):
         if len(matches) == 1:
             return _check_in(request, booking, matches[0])
         return redirect("learners_booking_pick", booking_id=booking.pk)
+
+
+class BookingUnregisterView(TrackingTemplateView):
+    """POST « Désinscrire »: the sign-up is cancelled by the structure, the person told,
+    the place offered to the waiting list (`booking_unregister`); back to where it was
+    done (the sheet, or the list of sign-ups with `next=liste`)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, booking_id: int):
+        booking = _booking_or_404(request.user, booking_id)
+        back = (
+            reverse("learners_bookings")
+            if request.POST.get("next") == "liste"
+            else _sheet(booking, "inscriptions-en-ligne")
+        )
+        try:
+            booking_unregister(user=request.user, booking=booking)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in error_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(
+            request,
+            _("%(name)s est désinscrit(e) : la personne est prévenue, la place est libérée.")
+            % {"name": booking.first_name},
+        )
+        return redirect(back)
 
 
 class BookingPickView(TrackingTemplateView):
@@ -181,6 +210,11 @@ urlpatterns = [
         "inscriptions/<int:booking_id>/present/",
         BookingCheckInView.as_view(),
         name="learners_booking_checkin",
+    ),
+    path(
+        "inscriptions/<int:booking_id>/desinscrire/",
+        BookingUnregisterView.as_view(),
+        name="learners_booking_unregister",
     ),
     path(
         "inscriptions/<int:booking_id>/qui/",

@@ -150,6 +150,8 @@ def notice_is_due(booking: Booking, kind: str, *, now: datetime.datetime) -> boo
         return session.is_cancelled and not person_left and status != BookingStatus.EXPIRED
     if kind == MessageKind.SESSION_MOVED:
         return status in BOOKING_ACTIVE_STATUSES and not session.is_cancelled
+    if kind == MessageKind.BOOKING_CANCELLED:  # told only when the structure did it
+        return status == BookingStatus.CANCELLED and booking.cancelled_by == CancelledBy.STRUCTURE
     return status == GROUP_KINDS[MessageKind(kind)]
 
 

@@ -592,3 +592,77 @@ def test_phones_read_as_people_write_them_on_the_sheet_and_the_lists(
     assert "06 12 34 56 78" in sheet and "06 12 34 56 78" in listing
     assert "06 98 76 54 32" in requests
     assert "+33612345678" not in sheet + listing
+
+
+# --- « Désinscrire » ------------------------------------------------------------------------
+
+
+def test_counsellor_unregisters_a_sign_up_the_person_is_told_and_the_place_offered(
+    client, counsellor_a, session_a, notices, django_capture_on_commit_callbacks
+):
+    session_a.capacity = 1
+    session_a.save()
+    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    waiting = make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    login(client, counsellor_a)
+    sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
+    assert reverse("learners_booking_unregister", args=[booking.pk]) in sheet
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("learners_booking_unregister", args=[booking.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#inscriptions-en-ligne")
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED and booking.cancelled_by == "structure"
+    assert waiting.status in (BookingStatus.OFFERED, BookingStatus.CONFIRMED)
+    told = [call for call in notices.calls if call["kind"] == "desinscription"]
+    assert told and told[0]["booking_ids"] == [booking.pk]
+    assert AuditLog.objects.filter(
+        action="update", detail__startswith=f"inscription:{booking.pk} ; désinscription"
+    ).exists()
+    # Again: already cancelled, said plainly, nothing more.
+    again = client.post(reverse("learners_booking_unregister", args=[booking.pk]), follow=True)
+    assert "déjà annulée" in again.content.decode()
+
+
+def test_unregister_from_the_list_comes_back_to_the_list(client, counsellor_a, session_a, notices):
+    booking = make_booking(session_a, first_name="Josiane")
+    login(client, counsellor_a)
+    assert reverse("learners_booking_unregister", args=[booking.pk]) in (
+        client.get(reverse("learners_bookings")).content.decode()
+    )
+    response = client.post(
+        reverse("learners_booking_unregister", args=[booking.pk]), {"next": "liste"}
+    )
+    assert response["Location"] == reverse("learners_bookings")
+
+
+def test_another_structure_cannot_unregister(client, counsellor_b, session_a, notices):
+    booking = make_booking(session_a, first_name="Josiane")
+    login(client, counsellor_b)
+    assert client.post(reverse("learners_booking_unregister", args=[booking.pk])).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and notices.calls == []
+
+
+@pytest.mark.parametrize("who", ["partner_editor", None])
+def test_unregister_refused_to_partner_editor_and_anonymous(
+    client, request, session_a, who, notices
+):
+    booking = make_booking(session_a, first_name="Josiane")
+    if who:
+        login(client, request.getfixturevalue(who))
+    response = client.post(reverse("learners_booking_unregister", args=[booking.pk]))
+    if who:
+        assert_refused(response)
+    else:
+        assert_login_redirect(response)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_coordinator_unregisters_any_structure_s_sign_up(client, coordinator, session_a, notices):
+    booking = make_booking(session_a, first_name="Josiane")
+    login(client, coordinator).post(reverse("learners_booking_unregister", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
