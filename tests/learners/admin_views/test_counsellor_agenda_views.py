@@ -22,6 +22,7 @@ from learners.models import (
     SessionSeries,
 )
 from learners.roles import roles_cache_clear
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
@@ -30,7 +31,7 @@ from tests.factories.learners import (
     at,
     counsellor_user,
 )
-from tests.learners.booking_helpers import RecordedTask, make_booking
+from tests.learners.booking_helpers import RecordedTask
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_cycle_refused_to_partner_editor_and_anonymous(client, request, venue_a,
 def test_counsellor_cancels_and_everyone_is_told(
     client, counsellor_a, session_a, notices, django_capture_on_commit_callbacks
 ):
-    booking = make_booking(session_a, phone="+33612345678")
+    booking = BookingFactory(session=session_a, phone="+33612345678")
     login(client, counsellor_a)
     form = client.get(reverse("learners_session_cancel", args=[session_a.pk])).content.decode()
     assert "1 inscription en ligne sera prévenue" in form
@@ -232,7 +233,7 @@ def test_cancel_refused_to_partner_editor_and_anonymous(client, request, session
 def test_coordinator_and_structure_manager_move_a_session(
     client, coordinator, structure_a, session_a, notices, django_capture_on_commit_callbacks
 ):
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     manager = counsellor_user(structure=structure_a, manager=True)
     new_day = timezone.localtime(session_a.start).date() + datetime.timedelta(days=7)
     for user, hour in ((coordinator, "10:00"), (manager, "11:00")):
@@ -253,9 +254,9 @@ def test_coordinator_and_structure_manager_move_a_session(
 
 
 def test_sheet_lists_sign_ups_then_the_waiting_list_with_rank(client, counsellor_a, session_a):
-    make_booking(session_a, first_name="Josiane")
-    make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
-    make_booking(session_a, first_name="Ginette", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    BookingFactory(session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Ginette", status=BookingStatus.WAITING)
     page = login(client, counsellor_a).get(
         reverse("learners_attendance_sheet", args=[session_a.pk])
     )
@@ -271,7 +272,7 @@ def test_sheet_with_sign_ups_keeps_its_query_count(
     for people in (2, 10):
         session = SessionFactory(structure=structure_a)
         for index in range(people):
-            make_booking(session, first_name=f"P{index}")
+            BookingFactory(session=session, phone="", first_name=f"P{index}")
         login(client, counsellor_a)
         with django_assert_max_num_queries(30) as ctx:
             assert (
@@ -286,7 +287,7 @@ def test_present_links_the_one_precise_match(client, counsellor_a, session_a):
     josiane = LearnerFactory(
         structure=session_a.structure, first_name="Josiane", phone="06 12 34 56 78"
     )
-    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
     response = login(client, counsellor_a).post(
         reverse("learners_booking_checkin", args=[booking.pk])
     )
@@ -303,7 +304,7 @@ def test_present_without_precise_match_asks_who_then_links_the_one_picked(
     a = LearnerFactory(structure=session_a.structure, first_name="Josiane", last_name="Martin")
     LearnerFactory(structure=session_a.structure, first_name="Josiane", last_name="Durand")
     LearnerFactory(first_name="Josiane", last_name="Secret")  # another structure's
-    booking = make_booking(session_a, first_name="Josiane")
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
     login(client, counsellor_a)
     response = client.post(reverse("learners_booking_checkin", args=[booking.pk]))
     assert response["Location"] == reverse("learners_booking_pick", args=[booking.pk])
@@ -317,7 +318,7 @@ def test_present_without_precise_match_asks_who_then_links_the_one_picked(
 
 
 def test_new_person_from_a_sign_up_is_created_present(client, counsellor_a, session_a):
-    booking = make_booking(session_a, first_name="Huguette")
+    booking = BookingFactory(session=session_a, phone="", first_name="Huguette")
     url = reverse("learners_attendance_new_person", args=[session_a.pk])
     login(client, counsellor_a)
     response = client.post(
@@ -338,7 +339,7 @@ def test_new_person_from_a_sign_up_is_created_present(client, counsellor_a, sess
 
 
 def test_present_on_another_structure_s_sign_up_is_404(client, counsellor_b, session_a):
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     login(client, counsellor_b)
     assert client.post(reverse("learners_booking_checkin", args=[booking.pk])).status_code == 404
     assert client.get(reverse("learners_booking_pick", args=[booking.pk])).status_code == 404
@@ -349,7 +350,7 @@ def test_present_on_another_structure_s_sign_up_is_404(client, counsellor_b, ses
 
 def test_picking_a_record_out_of_scope_is_refused(client, counsellor_a, session_a):
     stranger = LearnerFactory()
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     login(client, counsellor_a).post(
         reverse("learners_booking_pick", args=[booking.pk]), {"learner_id": stranger.pk}
     )
@@ -358,7 +359,7 @@ def test_picking_a_record_out_of_scope_is_refused(client, counsellor_a, session_
 
 @pytest.mark.parametrize("who", ["partner_editor", None])
 def test_present_refused_to_partner_editor_and_anonymous(client, request, session_a, who):
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     if who:
         login(client, request.getfixturevalue(who))
     check = assert_refused if who else assert_login_redirect
@@ -374,8 +375,8 @@ def test_signin_sheet_lists_registered_and_signed_up_then_blank_lines(
 ):
     learner = LearnerFactory(structure=session_a.structure, first_name="Paul", last_name="Roy")
     AttendanceFactory(session=session_a, learner=learner, status=AttendanceStatus.REGISTERED)
-    make_booking(session_a, first_name="Josiane")
-    make_booking(session_a, first_name="Attente", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    BookingFactory(session=session_a, phone="", first_name="Attente", status=BookingStatus.WAITING)
     login(client, counsellor_a)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("learners_signin_sheet", args=[session_a.pk]))
@@ -417,7 +418,7 @@ def test_signin_sheet_refused_to_partner_editor_and_anonymous(client, request, s
 def test_sign_up_list_is_scoped_and_audited(
     client, counsellor_a, counsellor_b, coordinator, session_a
 ):
-    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
     assert (
         "Josiane" in login(client, counsellor_a).get(reverse("learners_bookings")).content.decode()
     )
@@ -460,8 +461,8 @@ def test_lists_refused_to_partner_editor_and_anonymous(client, request, who):
 
 def test_list_and_sheet_count_online_sign_ups_in_the_places(client, counsellor_a, session_a):
     AttendanceFactory(session=session_a, status=AttendanceStatus.REGISTERED)
-    make_booking(session_a, first_name="Josiane")
-    make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    BookingFactory(session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING)
     login(client, counsellor_a)
     listing = client.get(reverse("learners_sessions")).content.decode()
     assert "2 inscrits / 6 places" in listing and "1 en attente" in listing
@@ -476,7 +477,7 @@ def test_present_on_a_sign_up_made_with_a_carnet_links_that_record(
     is the one marked present, and it becomes followed by this structure (linking is not
     reading: the sheet shows the name only)."""
     elsewhere = LearnerFactory(structure=structure_b, first_name="Odette")
-    booking = make_booking(session_a, first_name="Odette", learner=elsewhere)
+    booking = BookingFactory(session=session_a, phone="", first_name="Odette", learner=elsewhere)
     login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.attendance.learner_id == elsewhere.pk
@@ -542,8 +543,10 @@ def test_every_read_of_sign_ups_is_audited_per_row_and_in_the_contact_export(
     from learners.selectors.bookings_privacy import contact_data_export, contact_parse
 
     phone = "+33612345678"
-    booking = make_booking(session_a, first_name="Josiane", phone=phone)
-    waiting = make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone=phone)
+    waiting = BookingFactory(
+        session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING
+    )
     request = AppointmentRequest.objects.create(
         venue=venue_a, token="t" * 40, first_name="Gisèle", phone=phone
     )
@@ -572,7 +575,7 @@ def test_check_in_of_a_sign_up_is_audited_on_the_sign_up(client, counsellor_a, s
     josiane = LearnerFactory(
         structure=session_a.structure, first_name="Josiane", phone="06 12 34 56 78"
     )
-    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
     login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
     row = AuditLog.objects.get(action="update", detail__startswith=f"inscription:{booking.pk} ;")
     assert row.learner_id == josiane.pk and "pointée présente" in row.detail
@@ -581,7 +584,7 @@ def test_check_in_of_a_sign_up_is_audited_on_the_sign_up(client, counsellor_a, s
 def test_phones_read_as_people_write_them_on_the_sheet_and_the_lists(
     client, counsellor_a, session_a, venue_a
 ):
-    make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
     AppointmentRequest.objects.create(
         venue=venue_a, token="t" * 40, first_name="Gisèle", phone="+33698765432"
     )
@@ -602,8 +605,10 @@ def test_counsellor_unregisters_a_sign_up_the_person_is_told_and_the_place_offer
 ):
     session_a.capacity = 1
     session_a.save()
-    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
-    waiting = make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
+    waiting = BookingFactory(
+        session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING
+    )
     login(client, counsellor_a)
     sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
     assert reverse("learners_booking_unregister", args=[booking.pk]) in sheet
@@ -626,7 +631,7 @@ def test_counsellor_unregisters_a_sign_up_the_person_is_told_and_the_place_offer
 
 
 def test_unregister_from_the_list_comes_back_to_the_list(client, counsellor_a, session_a, notices):
-    booking = make_booking(session_a, first_name="Josiane")
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
     login(client, counsellor_a)
     assert reverse("learners_booking_unregister", args=[booking.pk]) in (
         client.get(reverse("learners_bookings")).content.decode()
@@ -638,7 +643,7 @@ def test_unregister_from_the_list_comes_back_to_the_list(client, counsellor_a, s
 
 
 def test_another_structure_cannot_unregister(client, counsellor_b, session_a, notices):
-    booking = make_booking(session_a, first_name="Josiane")
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
     login(client, counsellor_b)
     assert client.post(reverse("learners_booking_unregister", args=[booking.pk])).status_code == 404
     booking.refresh_from_db()
@@ -649,7 +654,7 @@ def test_another_structure_cannot_unregister(client, counsellor_b, session_a, no
 def test_unregister_refused_to_partner_editor_and_anonymous(
     client, request, session_a, who, notices
 ):
-    booking = make_booking(session_a, first_name="Josiane")
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
     if who:
         login(client, request.getfixturevalue(who))
     response = client.post(reverse("learners_booking_unregister", args=[booking.pk]))
@@ -662,7 +667,7 @@ def test_unregister_refused_to_partner_editor_and_anonymous(
 
 
 def test_coordinator_unregisters_any_structure_s_sign_up(client, coordinator, session_a, notices):
-    booking = make_booking(session_a, first_name="Josiane")
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
     login(client, coordinator).post(reverse("learners_booking_unregister", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED

@@ -21,7 +21,8 @@ from learners.services.bookings_audit import (
     structure_bookings_read_log,
 )
 from learners.services.bookings_privacy import contact_erase
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 
 pytestmark = pytest.mark.django_db

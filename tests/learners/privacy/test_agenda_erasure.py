@@ -17,7 +17,8 @@ from learners.services.bookings_privacy import (
     contact_erase,
 )
 from learners.services.privacy import learner_anonymize
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory, message_sent
+from tests.factories.agenda_privacy import AppointmentRequestFactory, message_sent
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ from learners.selectors.bookings_privacy import (
 from learners.selectors.privacy import learner_data_export
 from learners.selectors.session_bookings import appointment_requests_visible
 from learners.services.bookings_privacy import contact_erase
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     LearnerFactory,
     SessionFactory,

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from learners.choices import AuditAction
 from learners.models import AppointmentRequest, AuditLog, Booking
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 

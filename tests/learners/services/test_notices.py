@@ -29,10 +29,10 @@ from learners.services.notices import (
     booking_notices_send,
 )
 from tests.common.brevo_server import API_KEY, fake_brevo
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import CommuneFactory, SessionFactory, VenueFactory
-from tests.factories.notice_bookings import BookingFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.learners.notices_urls")]
+pytestmark = pytest.mark.django_db
 
 PARIS = timezone.get_fixed_timezone(60)  # UTC+1 in January
 
@@ -120,7 +120,9 @@ def test_sent_at_most_once(session):
 
 
 def test_email_when_there_is_no_phone(session):
-    booking = BookingFactory(session=session, phone="", email="helene@example.org")
+    booking = BookingFactory(
+        session=session, first_name="Hélène", phone="", email="helene@example.org"
+    )
     assert booking_notice_send(booking=booking, kind=MessageKind.CONFIRMATION)
     assert sms.outbox == []
     (message,) = mail.outbox

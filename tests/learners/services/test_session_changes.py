@@ -17,6 +17,7 @@ from learners.services.session_changes import (
     session_change_emails_send,
     session_move,
 )
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
@@ -24,7 +25,7 @@ from tests.factories.learners import (
     VenueFactory,
     at,
 )
-from tests.learners.booking_helpers import RecordedTask, make_booking
+from tests.learners.booking_helpers import RecordedTask
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,13 @@ def session(structure_a):
 def test_cancel_tells_every_live_sign_up_and_keeps_the_session(
     counsellor_a, session, notices, django_capture_on_commit_callbacks
 ):
-    confirmed = make_booking(session, phone="+33612345678")
-    waiting = make_booking(session, first_name="Marcel", status=BookingStatus.WAITING)
-    gone = make_booking(session, first_name="Ali", status=BookingStatus.CANCELLED)
+    confirmed = BookingFactory(session=session, phone="+33612345678")
+    waiting = BookingFactory(
+        session=session, phone="", first_name="Marcel", status=BookingStatus.WAITING
+    )
+    gone = BookingFactory(
+        session=session, phone="", first_name="Ali", status=BookingStatus.CANCELLED
+    )
     before = versions.current(versions.AGENDA)
     with django_capture_on_commit_callbacks(execute=True):
         session_cancel(user=counsellor_a, session=session, reason="  La conseillère est malade ")
@@ -73,7 +78,7 @@ def test_cancel_tells_every_live_sign_up_and_keeps_the_session(
 
 
 def test_cancel_needs_a_reason_and_changes_nothing_without(counsellor_a, session, notices):
-    booking = make_booking(session)
+    booking = BookingFactory(session=session, phone="")
     with pytest.raises(ValidationError) as exc:
         session_cancel(user=counsellor_a, session=session, reason="   ")
     assert "raison" in str(exc.value)
@@ -131,7 +136,7 @@ def test_registered_people_with_an_email_are_told_once(
 def test_move_keeps_places_and_tells_everyone(
     counsellor_a, session, notices, django_capture_on_commit_callbacks
 ):
-    booking = make_booking(session, email="marcel@example.org")
+    booking = BookingFactory(session=session, phone="", email="marcel@example.org")
     other_venue = VenueFactory(structure=session.structure)
     new_start = session.start + datetime.timedelta(days=2, hours=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,7 +187,7 @@ def test_move_refuses_the_past_another_venue_and_no_change(
 
 
 def test_the_edit_form_cannot_move_a_session_with_sign_ups(counsellor_a, session):
-    make_booking(session)
+    BookingFactory(session=session, phone="")
     with pytest.raises(ValidationError) as exc:
         session_update(
             user=counsellor_a,
@@ -235,7 +240,7 @@ def test_each_move_is_told_even_back_and_forth_or_venue_only(
     from learners.services.notices import booking_notices_send
 
     sms.outbox.clear()
-    booking = make_booking(session, phone="+33612345678")
+    booking = BookingFactory(session=session, phone="+33612345678")
     _told_learner(session)
     first, second = session.start, session.start + datetime.timedelta(days=1)
     other_venue = VenueFactory(structure=session.structure)
