@@ -75,15 +75,13 @@ def calendar_build(
     name: str,
     host: str,
     session_url: Callable[[Session], str],
-    method_publish: bool = True,
 ) -> bytes:
     """The calendar of `sessions` as bytes (UTF-8, CRLF lines)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    if method_publish:
-        calendar.add("method", "PUBLISH")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("name", name)
     calendar.add("x-published-ttl", REFRESH_INTERVAL)

@@ -24,8 +24,8 @@ from django.http import HttpRequest
 
 from caching.redis import RedisCache
 from common.clients import client_ip
+from learners.contacts import email_normalize, phone_normalize
 from learners.services.bookings import signup_limits
-from learners.services.contacts import email_normalize, phone_normalize
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

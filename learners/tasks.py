@@ -120,7 +120,9 @@ def reminders_send_task(self, today: str | None = None) -> dict:
 
 @shared_task(name="learners.booking_notices", **JOB_TASK_OPTIONS)
 @logged_job("booking_notices", failures_only=True)
-def booking_notices_task(self, booking_ids: list[int], kind: str, reason: str = "") -> dict:
+def booking_notices_task(
+    self, booking_ids: list[int], kind: str, reason: str = "", change: str = ""
+) -> dict:
     """Messages about sign-ups (`learners.services.notices.booking_notices_later`): each
     at most once, so a retry after the SMS provider or the mail server failed sends only
     what was not sent (`SmsProviderUnavailable` is a ConnectionError, retried like them).
@@ -130,7 +132,9 @@ def booking_notices_task(self, booking_ids: list[int], kind: str, reason: str = 
     already recorded, message by message, in `MessageSent` (kind, channel, sent_at, SMS
     billed), and two more committed writes per sign-up (the JobRun row « en cours », then
     « réussie ») were a third of the writes of a sign-up. The scheduled jobs log every run."""
-    return booking_notices_send(booking_ids=booking_ids, kind=kind, reason=reason).as_dict()
+    return booking_notices_send(
+        booking_ids=booking_ids, kind=kind, reason=reason, change=change
+    ).as_dict()
 
 
 @shared_task(name="learners.weekly_digest_send", **JOB_TASK_OPTIONS)
@@ -223,7 +227,7 @@ def appointment_request_notify_task(self, request_id: int) -> int:
 
 @shared_task(name="learners.session_change_emails", **JOB_TASK_OPTIONS)
 def session_change_emails_task(
-    self, session_id: int, kind: str, previous_start: str, reason: str = ""
+    self, session_id: int, kind: str, previous_start: str, reason: str = "", change: str = ""
 ) -> dict:
     """Tell the registered people of a cancelled or moved session by e-mail, once each
     (`learners.services.session_changes`)."""
@@ -232,4 +236,5 @@ def session_change_emails_task(
         kind=kind,
         previous_start=datetime.datetime.fromisoformat(previous_start),
         reason=reason,
+        change=change,
     ).as_dict()

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from learners.services.contacts import email_normalize, phone_normalize
+from learners.contacts import email_normalize, phone_normalize
 
 HONEYPOT = "site_web"
 CHOICE_ONE_DATE = "seance"

@@ -92,11 +92,6 @@ def _parts(units: list[int], single: int, part: int) -> int:
     return count
 
 
-def sms_encoding(text: str) -> str:
-    """ "GSM-7" or "UCS-2": how the text travels."""
-    return "GSM-7" if is_gsm7(text) else "UCS-2"
-
-
 def sms_segments(text: str) -> int:
     """The number of SMS the text is billed as (an empty text is still one SMS)."""
     if not text:

@@ -27,8 +27,12 @@ from learners.selectors.session_bookings import (
     bookings_upcoming,
 )
 from learners.services.appointment_handling import appointment_request_handle
-from learners.services.audit import audit_log_record
 from learners.services.booking_checkin import booking_check_in
+from learners.services.booking_unregister import booking_unregister
+from learners.services.bookings_audit import (
+    appointment_requests_access_log,
+    structure_bookings_read_log,
+)
 
 from .sessions import TrackingTemplateView, error_messages
 
@@ -76,6 +80,34 @@ class BookingCheckInView(TrackingTemplateView):
         if len(matches) == 1:
             return _check_in(request, booking, matches[0])
         return redirect("learners_booking_pick", booking_id=booking.pk)
+
+
+class BookingUnregisterView(TrackingTemplateView):
+    """POST « Désinscrire »: the sign-up is cancelled by the structure, the person told,
+    the place offered to the waiting list (`booking_unregister`); back to where it was
+    done (the sheet, or the list of sign-ups with `next=liste`)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, booking_id: int):
+        booking = _booking_or_404(request.user, booking_id)
+        back = (
+            reverse("learners_bookings")
+            if request.POST.get("next") == "liste"
+            else _sheet(booking, "inscriptions-en-ligne")
+        )
+        try:
+            booking_unregister(user=request.user, booking=booking)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in error_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(
+            request,
+            _("%(name)s est désinscrit(e) : la personne est prévenue, la place est libérée.")
+            % {"name": booking.first_name},
+        )
+        return redirect(back)
 
 
 class BookingPickView(TrackingTemplateView):
@@ -131,12 +163,7 @@ class BookingListView(TrackingTemplateView):
         page = Paginator(bookings_upcoming(user=request.user), PER_PAGE).get_page(
             request.GET.get("p")
         )
-        audit_log_record(
-            user=request.user,
-            action=AuditAction.READ,
-            learner=None,
-            detail=f"liste des inscriptions en ligne à venir (page {page.number})",
-        )
+        structure_bookings_read_log(user=request.user, bookings=page.object_list)
         return self.render_to_response(self.get_context_data(page=page))
 
 
@@ -151,11 +178,8 @@ class AppointmentRequestListView(TrackingTemplateView):
         page = Paginator(appointment_requests_open(user=request.user), PER_PAGE).get_page(
             request.GET.get("p")
         )
-        audit_log_record(
-            user=request.user,
-            action=AuditAction.READ,
-            learner=None,
-            detail=f"demandes de rendez-vous (page {page.number})",
+        appointment_requests_access_log(
+            user=request.user, action=AuditAction.READ, requests=page.object_list
         )
         return self.render_to_response(self.get_context_data(page=page))
 
@@ -186,6 +210,11 @@ urlpatterns = [
         "inscriptions/<int:booking_id>/present/",
         BookingCheckInView.as_view(),
         name="learners_booking_checkin",
+    ),
+    path(
+        "inscriptions/<int:booking_id>/desinscrire/",
+        BookingUnregisterView.as_view(),
+        name="learners_booking_unregister",
     ),
     path(
         "inscriptions/<int:booking_id>/qui/",

@@ -26,14 +26,13 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learners.choices import AuditAction
+from learners.contacts import email_normalize, phone_normalize
 from learners.selectors.bookings_privacy import (
     Contact,
     appointment_requests_of_contact,
     bookings_of_contact,
     contact_data_export,
     contact_missing_message,
-    email_normalize,
-    phone_normalize,
 )
 from learners.services.bookings_audit import (
     agenda_erasure_log,
@@ -70,7 +69,7 @@ class ContactForm(forms.Form):
     )
 
     def clean_phone(self) -> str:
-        return phone_normalize(self.cleaned_data.get("phone", ""))
+        return phone_normalize(self.cleaned_data.get("phone", ""), mobile_only=False)
 
     def clean_email(self) -> str:
         return email_normalize(self.cleaned_data.get("email", ""))

@@ -4,7 +4,7 @@ atelier page's buttons (`?atelier=<id>` pre-fills, as for one session)."""
 from __future__ import annotations
 
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
@@ -75,8 +75,3 @@ class SeriesCreateView(SessionCreateView):
 urlpatterns = [
     path("seances/cycle/nouveau/", SeriesCreateView.as_view(), name="learners_series_create"),
 ]
-
-
-def series_create_url(atelier_id: int | None = None) -> str:
-    url = reverse("learners_series_create")
-    return f"{url}?atelier={atelier_id}" if atelier_id else url

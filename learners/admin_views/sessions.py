@@ -67,6 +67,7 @@ from learners.services.booking_checkin import (
     booking_check_in_new_person,
     booking_check_in_with_code,
 )
+from learners.services.bookings_audit import session_bookings_read_log
 from learners.services.intake import (
     RegistrationRefused,
     learner_create_and_register,
@@ -459,10 +460,18 @@ class AttendanceSheetView(TrackingTemplateView):
             new_person_url=self.new_person_url(query if not results else ""),
             lookup_url=reverse("learners_person_lookup"),
             capacity_refusal=kwargs.get("capacity_refusal"),
-            bookings=sheet_bookings(user=self.request.user, session=sheet.session),
+            bookings=self.bookings_shown(sheet.session),
             places=session_places(sheet.session),
         )
         return context
+
+    def bookings_shown(self, session):
+        """The sheet's sign-ups (names and contacts): reading them is audited per sign-up."""
+        bookings = sheet_bookings(user=self.request.user, session=session)
+        shown = bookings.seated + [booking for _rank, booking in bookings.waiting]
+        if shown:
+            session_bookings_read_log(user=self.request.user, bookings=shown)
+        return bookings
 
     def new_person_url(self, query: str) -> str:
         """The "nouvelle personne" form, pre-filled with a name searched in vain."""

@@ -13,6 +13,7 @@ from learners.choices import AuditAction
 from learners.models import Learner, Session
 from learners.selectors.signin_sheets import series_sessions, signin_sheet_pages
 from learners.services.audit import audit_log_record_many
+from learners.services.bookings_audit import session_bookings_read_log
 
 from .sessions import tracking_required
 
@@ -30,6 +31,9 @@ def _render(request, pages, title: str):
             + ", ".join(str(page.session.pk) for page in pages)
             + ")",
         )
+    bookings = [row.booking for page in pages for row in page.rows if row.booking]
+    if bookings:
+        session_bookings_read_log(user=request.user, bookings=bookings, sheet=True)
     return TemplateResponse(
         request,
         "learners/admin/sessions/signin_sheet.html",

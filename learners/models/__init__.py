@@ -20,7 +20,7 @@ from .bookings import (
 from .carnets import Carnet, GuideRead
 from .geography import Commune
 from .imports import ImportJob, ImportKind, ImportStatus
-from .jobs import DigestSent, JobRun, JobStatus, ReminderSent
+from .jobs import DigestSent, JobRun, JobStatus, ReminderSent, SessionChangeSent
 from .organisations import Counsellor, Structure, Venue
 from .people import Learner, LearnerStructure
 from .progress import CompetenceSummary, Observation
@@ -62,6 +62,7 @@ __all__ = [
     "Observation",
     "ReminderSent",
     "Session",
+    "SessionChangeSent",
     "SharingConsent",
     "StatisticsSnapshot",
     "Structure",

@@ -220,7 +220,8 @@ class MessageKind(models.TextChoices):
 
 class MessageSent(models.Model):
     """One message about a sign-up, claimed before it is sent (at most once: unique on
-    booking, kind and the session's start) and counted per structure (SMS cost money)."""
+    booking, kind, the session's start and, for a cancellation or a move, which change)
+    and counted per structure (SMS cost money)."""
 
     structure = models.ForeignKey(
         "learners.Structure",
@@ -239,6 +240,10 @@ class MessageSent(models.Model):
     channel = models.CharField(_("canal"), max_length=10, choices=MessageChannel.choices)
     kind = models.CharField(_("message"), max_length=20, choices=MessageKind.choices)
     session_start = models.DateTimeField(_("début de la séance"))
+    # Which change of the session a cancellation or move notice is about (the session's
+    # `updated_at` then): a session moved A → B → A → B, or to another venue at the same
+    # time, is news each time. Empty for the other kinds.
+    change = models.CharField(_("référence du changement"), max_length=40, blank=True, default="")
     segments = models.PositiveSmallIntegerField(
         _("nombre de SMS facturés"), default=0, help_text=_("0 pour un courriel.")
     )
@@ -252,7 +257,7 @@ class MessageSent(models.Model):
         indexes = [models.Index(fields=["structure", "created_at"], name="message_structure_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["booking", "kind", "session_start"], name="message_sent_once"
+                fields=["booking", "kind", "session_start", "change"], name="message_sent_once"
             )
         ]
 

@@ -6,9 +6,10 @@ task id; a management command run is a row of its own). It never holds personal 
 summary is counts, the error is scrubbed of e-mail addresses and phone numbers
 (`learners.services.job_log`).
 
-`ReminderSent` and `DigestSent` make sending idempotent: a row is claimed (inserted under a
-unique constraint) before the message leaves, so a second run, a retry or a concurrent
-worker never sends it again. See `learners.services.sending` for the at-most-once choice.
+`ReminderSent`, `SessionChangeSent` and `DigestSent` make sending idempotent: a row is
+claimed (inserted under a unique constraint) before the message leaves, so a second run,
+a retry or a concurrent worker never sends it again. See `learners.services.sending` for
+the at-most-once choice.
 """
 
 from django.db import models
@@ -89,6 +90,39 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attendance_id} {self.session_start:%d/%m/%Y}"
+
+
+class SessionChangeSent(models.Model):
+    """The e-mail telling one registered person that their session was cancelled or
+    moved: claimed before sending, once per change. Its own claim, not the reminder's: a
+    person already reminded must still hear of a late cancellation. `change` names the
+    change itself (the session's `updated_at` when the counsellor made it), so a session
+    moved A → B → A → B tells the person each time, and a retry of one change sends
+    nothing more."""
+
+    attendance = models.ForeignKey(
+        "learners.Attendance",
+        on_delete=models.CASCADE,
+        related_name="change_notices",
+        verbose_name=_("présence"),
+    )
+    kind = models.CharField(_("changement"), max_length=20)
+    change = models.CharField(_("référence du changement"), max_length=40)
+    session_start = models.DateTimeField(_("début de la séance annoncé avant"))
+    claimed_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement de séance annoncé")
+        verbose_name_plural = _("changements de séance annoncés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance", "kind", "change"], name="session_change_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id} {self.kind} {self.change}"
 
 
 class DigestSent(models.Model):

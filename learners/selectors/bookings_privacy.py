@@ -18,20 +18,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import phonenumbers
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.types import AnyUser
+from learners.contacts import email_normalize, phone_e164_or_empty, phone_normalize
 from learners.models import AppointmentRequest, AuditLog, Booking, Learner, MessageSent
 from learners.scoping import scope_structure_id
 from learners.selectors.bookings import bookings_visible
+from learners.selectors.session_bookings import appointment_requests_visible
 
-PHONE_REGION = "FR"
 # Audit rows about a sign-up or a request start with these (ids only, no personal data):
 # "inscription:12 ; liste de la séance 4". The contact export finds them by this prefix.
 BOOKING_AUDIT_PREFIX = "inscription:"
@@ -47,16 +46,6 @@ def appointment_audit_tag(request_id: int) -> str:
 
 
 # --- Scope ------------------------------------------------------------------------------------
-
-
-def appointment_requests_in_scope(user: AnyUser) -> QuerySet[AppointmentRequest]:
-    """Appointment requests the user may read: those for a venue of their structure."""
-    scope = scope_structure_id(user)
-    if scope is None:
-        return AppointmentRequest.objects.none()
-    if scope is True:
-        return AppointmentRequest.objects.all()
-    return AppointmentRequest.objects.filter(venue__structure_id=scope)
 
 
 # --- Contacts as people type them -------------------------------------------------------------
@@ -83,37 +72,10 @@ class Contact:
         return condition
 
 
-def phone_normalize(text: str) -> str:
-    """A French or international phone number as typed (« 06 12 34 56 78 », « +33 6… »)
-    in E.164; "" for an empty text. ValidationError (French) when it is not a number."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    try:
-        number = phonenumbers.parse(text, PHONE_REGION)
-    except phonenumbers.NumberParseException as error:
-        raise ValidationError(_("Ce numéro de téléphone n'est pas valide.")) from error
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Ce numéro de téléphone n'est pas valide."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def email_normalize(text: str) -> str:
-    """An e-mail address as typed, trimmed and in lower case; "" for an empty text.
-    ValidationError (French) when it is not an address."""
-    email = (text or "").strip().lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as error:
-            raise ValidationError(_("Cette adresse e-mail n'est pas valide.")) from error
-    return email
-
-
 def contact_parse(*, phone: str = "", email: str = "") -> Contact:
     """The contact to look for, checked: ValidationError with a French message when both
     are empty or one is malformed."""
-    contact = Contact(phone=phone_normalize(phone), email=email_normalize(email))
+    contact = Contact(phone=phone_normalize(phone, mobile_only=False), email=email_normalize(email))
     if contact.is_empty:
         raise ValidationError(contact_missing_message())
     return contact
@@ -139,11 +101,9 @@ def with_any_contact(rows: QuerySet[_R], contacts: Iterable[Contact]) -> QuerySe
 def learner_contact(learner: Learner) -> Contact:
     """The contact details on a person's record, normalised like sign-ups' (a phone that
     does not parse is left out: it cannot match a sign-up anyway)."""
-    try:
-        phone = phone_normalize(learner.phone)
-    except ValidationError:
-        phone = ""
-    return Contact(phone=phone, email=(learner.email or "").strip().lower())
+    return Contact(
+        phone=phone_e164_or_empty(learner.phone), email=(learner.email or "").strip().lower()
+    )
 
 
 # --- Export items -----------------------------------------------------------------------------
@@ -242,7 +202,7 @@ def bookings_of_contact(*, user: AnyUser, contact: Contact) -> QuerySet[Booking]
 def appointment_requests_of_contact(
     *, user: AnyUser, contact: Contact
 ) -> QuerySet[AppointmentRequest]:
-    return appointment_requests_in_scope(user).filter(contact.filter())
+    return appointment_requests_visible(user).filter(contact.filter())
 
 
 def _audit_items(*, user: AnyUser, tags: list[str]) -> list[dict[str, Any]]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-import phonenumbers
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.text import fold
 from common.types import AnyUser
+from learners.contacts import phone_e164_or_empty
 from learners.models import (
     BOOKING_SEAT_STATUSES,
     AppointmentRequest,
@@ -124,16 +124,6 @@ def appointment_requests_open(*, user: AnyUser) -> QuerySet[AppointmentRequest]:
     )
 
 
-def _e164(phone: str) -> str:
-    try:
-        number = phonenumbers.parse(phone, "FR")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def booking_learner_match(*, user: AnyUser, booking: Booking) -> list[Learner]:
     """The records the user's structure follows that match the sign-up PRECISELY: the
     same first name (accents, case, hyphens ignored) and the same phone number or e-mail.
@@ -144,14 +134,14 @@ def booking_learner_match(*, user: AnyUser, booking: Booking) -> list[Learner]:
         linked = learners_visible(user).filter(pk=booking.learner_id).first()
         if linked is not None:
             return [linked]
-    phone = _e164(booking.phone) if booking.phone else ""
+    phone = phone_e164_or_empty(booking.phone) if booking.phone else ""
     email = booking.email.strip().casefold()
     if not phone and not email:
         return []
     return [
         learner
         for learner in booking_name_candidates(user=user, booking=booking)
-        if (phone and learner.phone and _e164(learner.phone) == phone)
+        if (phone and learner.phone and phone_e164_or_empty(learner.phone) == phone)
         or (email and learner.email.strip().casefold() == email)
     ]
 

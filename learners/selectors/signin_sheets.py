@@ -29,6 +29,8 @@ class SigninRow:
     last_name: str
     first_name: str
     learner_id: int | None
+    # The sign-up a line without a record comes from (its reading is audited).
+    booking: Booking | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def signin_sheet_pages(*, user: AnyUser, sessions: QuerySet[Session]) -> list[Si
         session_id__in=ids, status__in=BOOKING_SEAT_STATUSES, attendance__isnull=True
     ).order_by("first_name", "id"):
         rows[booking.session_id].append(
-            SigninRow(last_name="", first_name=booking.first_name, learner_id=None)
+            SigninRow(last_name="", first_name=booking.first_name, learner_id=None, booking=booking)
         )
     return [
         SigninPage(

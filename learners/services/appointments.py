@@ -19,9 +19,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from common.background import background_task
+from learners.contacts import email_normalize, phone_normalize
 from learners.models import AppointmentRequest, Counsellor, Venue
-
-from .contacts import email_normalize, phone_normalize
+from learners.selectors.bookings import venue_taking_requests
 
 TEXT_MAX = 300
 FIRST_NAME_MAX = 100
@@ -58,16 +58,12 @@ def _cleaned(*, first_name: str, phone: str, email: str, availability: str, topi
     return cleaned
 
 
-def venue_takes_requests(venue: Venue) -> bool:
-    return venue.is_active and venue.takes_appointments
-
-
 def appointment_request_create(
     *, venue: Venue, first_name: str, phone: str, email: str, availability: str, topic: str
 ) -> AppointmentRequest:
     """Record a request and tell the venue's structure after commit. ValidationError (French,
     by field) for bad input or a venue that takes no appointments."""
-    if not venue_takes_requests(venue):
+    if venue_taking_requests(venue.pk) is None:  # the one rule, read now
         raise ValidationError(_("Ce lieu ne prend pas de rendez-vous en ligne."))
     fields = _cleaned(
         first_name=first_name, phone=phone, email=email, availability=availability, topic=topic

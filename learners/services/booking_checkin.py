@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learners.choices import AttendanceStatus, AuditAction
+from learners.choices import AttendanceStatus
 from learners.models import (
     BOOKING_ACTIVE_STATUSES,
     Attendance,
@@ -31,7 +31,7 @@ from learners.scoping import can_access_learner, can_access_session
 
 from ._common import refuse
 from .activity import structure_links_refresh
-from .audit import audit_log_record
+from .bookings_audit import booking_check_in_log
 from .intake import _create_and_request_link
 from .linking import learner_link_with_carnet_code
 from .people import learners_attendance_refresh
@@ -76,12 +76,7 @@ def booking_check_in(*, user: User, booking: Booking, learner: Learner) -> Atten
         )
         structure_links_refresh(learner_ids=[learner.pk])
         learners_attendance_refresh(learner_ids=[learner.pk], touch=True)
-        audit_log_record(
-            user=user,
-            action=AuditAction.UPDATE,
-            learner=learner,
-            detail=f"présent à la séance {locked_session.pk} (inscription en ligne {locked.pk})",
-        )
+        booking_check_in_log(user=user, booking=locked)
         agenda_bump_for(locked_session)
     booking.attendance, booking.learner, booking.status = attendance, learner, locked.status
     return attendance

@@ -57,6 +57,7 @@ from django.utils.translation import ngettext
 
 from caching import versions
 from learners.choices import SessionKind
+from learners.contacts import email_normalize, phone_normalize
 from learners.models import (
     BOOKING_ACTIVE_STATUSES,
     Booking,
@@ -70,7 +71,6 @@ from learners.models import (
 from learners.selectors.places import seats_taken_count, session_places
 
 from .bookings_privacy import booking_contacts_erase_cancelled
-from .contacts import email_normalize, phone_normalize
 from .notices import booking_notices_later
 
 OFFER_HOURS = datetime.timedelta(hours=24)

@@ -1,13 +1,15 @@
 """Audit of the public agenda's personal data, like the reads of people
 (`learners.services.audit`): who read the list of sign-ups of a session or a structure,
-the appointment requests of a venue, exported them, checked a sign-up in, erased them.
+the appointment requests of a venue, checked a sign-up in, erased them.
 
 One row per sign-up or request read, in one query: `learner` is the linked person when
 there is one (so the person's data export lists it), and `detail` starts with the row's
 tag (`inscription:12 ;`, `demande-rdv:7 ;`), so the export by phone or e-mail
 (`learners.selectors.bookings_privacy.contact_data_export`) finds the reads of sign-ups
 linked to no one. Never a name or a contact in `detail`: ids and a fixed purpose only.
-The views (the counsellor's lists, the sign-in sheet, the check-in) call these.
+The counsellor's views call these (the attendance sheet, the list of upcoming sign-ups,
+the sign-in sheet, the appointment requests); the check-in service calls
+`booking_check_in_log`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from .audit import _row
 PURPOSE_SESSION_LIST = "liste des inscrits de la séance"
 PURPOSE_STRUCTURE_LIST = "liste des inscriptions de la structure"
 PURPOSE_SIGN_IN_SHEET = "feuille d'émargement"
-PURPOSE_EXPORT = "export des inscriptions"
 PURPOSE_CHECK_IN = "inscription pointée présente"
 PURPOSE_REQUESTS_LIST = "liste des demandes de rendez-vous"
 PURPOSE_REQUEST_HANDLED = "demande de rendez-vous traitée"
@@ -67,12 +68,6 @@ def structure_bookings_read_log(*, user: AnyUser, bookings: Iterable[Booking]) -
     """A list of sign-ups across sessions (the structure's page of sign-ups) was shown."""
     return bookings_access_log(
         user=user, action=AuditAction.READ, bookings=bookings, purpose=PURPOSE_STRUCTURE_LIST
-    )
-
-
-def bookings_export_log(*, user: AnyUser, bookings: Iterable[Booking]) -> list[AuditLog]:
-    return bookings_access_log(
-        user=user, action=AuditAction.EXPORT, bookings=bookings, purpose=PURPOSE_EXPORT
     )
 
 

@@ -47,7 +47,6 @@ from learners.scoping import scope_structure_id
 from learners.selectors.bookings import bookings_visible
 from learners.selectors.bookings_privacy import (
     Contact,
-    appointment_requests_in_scope,
     appointment_requests_of_contact,
     bookings_of_contact,
     contact_missing_message,
@@ -55,6 +54,7 @@ from learners.selectors.bookings_privacy import (
     with_any_contact,
 )
 from learners.selectors.privacy import months_before
+from learners.selectors.session_bookings import appointment_requests_visible
 
 from ._common import refuse
 
@@ -113,7 +113,7 @@ def bookings_erase_for_learners(*, user: AnyUser | None, learners: Iterable[Lear
         bookings = Booking.objects.filter(Q(learner__in=learners) | Q(pk__in=unlinked.values("pk")))
         requests = AppointmentRequest.objects.all()
         if user is not None:
-            requests = appointment_requests_in_scope(user)
+            requests = appointment_requests_visible(user)
         erased = _appointments_erase(with_any_contact(requests, contacts), now=now)
     else:
         erased = 0

@@ -21,7 +21,7 @@ from learners.selectors import counsellor_dashboard, sessions_for_user
 from workshops.roles import COUNSELLORS
 
 from .french_text import french_date, french_plural, french_time
-from .reminders import place_lines
+from .notice_texts import place_lines
 from .sending import SendResult, claim_insert, messages_send_once
 
 if TYPE_CHECKING:

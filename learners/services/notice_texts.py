@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from common.sms.segments import gsm7_fold, sms_segments
 from learners.choices import PlaceType
-from learners.models import Booking, CancelledBy, MessageKind
+from learners.models import Booking, MessageKind
 
 from .french_text import (
     french_date,
@@ -124,6 +124,8 @@ class Notice:
     # Why a session is cancelled or moved, in the counsellor's words (a move keeps no
     # reason on the session, so it travels with the notice).
     given_reason: str = ""
+    # Which change of the session a cancellation or move is about (part of its claim).
+    change: str = ""
 
     @property
     def reason(self) -> str:
@@ -187,11 +189,9 @@ class Notice:
             MessageKind.SESSION_MOVED: _(
                 "Séance déplacée : %(what)s%(when)s%(where)s.%(reason)s Annuler ou infos : %(link)s"
             ),
+            # Only the structure's cancellation is told (a person who cancels sees it
+            # on screen): `booking_cancel`.
             MessageKind.BOOKING_CANCELLED: _(
-                "Désinscription notée : %(what)s%(when)s.%(more)s Merci de nous avoir prévenus."
-            )
-            if self.booking.cancelled_by == CancelledBy.PERSON
-            else _(
                 "Inscription annulée : %(what)s%(when)s.%(more)s Pour en savoir plus, "
                 "contactez %(structure)s."
             ),
@@ -224,12 +224,7 @@ class Notice:
                 "Nous sommes désolés : la séance est annulée. Vous n'avez rien à faire."
             ),
             MessageKind.SESSION_MOVED: _("La séance change de date. Voici la nouvelle date."),
-            MessageKind.BOOKING_CANCELLED: _(
-                "Votre désinscription est enregistrée. Merci de nous avoir prévenus : votre "
-                "place pourra servir à une autre personne."
-            )
-            if self.booking.cancelled_by == CancelledBy.PERSON
-            else _("Votre inscription a été annulée par la structure."),
+            MessageKind.BOOKING_CANCELLED: _("Votre inscription a été annulée par la structure."),
         }
         return intros[MessageKind(self.kind)]
 

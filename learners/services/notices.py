@@ -3,14 +3,16 @@ offered, the reminder of the day before, a session cancelled or moved, a cancell
 sign-up): by SMS when the sign-up has a phone number, else by e-mail, else none.
 
 **At most once.** A message is first claimed: a `MessageSent` row, unique per sign-up,
-kind and session start, inserted and committed before the message leaves (the design of
-`learners.services.sending`, whose `claim_insert` this reuses). A retry, a second delivery
+kind, session start and (for a cancellation or a move) the change it tells, inserted and
+committed before the message leaves (the design of `learners.services.sending`, whose
+`claim_insert` this reuses). A retry, a second delivery
 of the task or a concurrent worker finds the claim and sends nothing. If the provider or
 the mail server cannot be reached, the claim is deleted before the error propagates, so
 the retry sends it; a number or address refused for good releases its claim and counts as
 refused. A crash between the claim and the provider's answer leaves a claim without
 `sent_at`: that message is not sent again. A session moved to a new date is a new start,
-hence a new notice (and a new reminder).
+hence a new reminder; each move is a new change, hence a new notice (moved A → B → A → B,
+or to another venue at the same time, the person hears of every move).
 
 **A whole cycle is one message.** A person who signs up to a cycle gets one booking per
 session sharing `group`. When the bookings of one group are named together to
@@ -148,6 +150,8 @@ def notice_is_due(booking: Booking, kind: str, *, now: datetime.datetime) -> boo
         return session.is_cancelled and not person_left and status != BookingStatus.EXPIRED
     if kind == MessageKind.SESSION_MOVED:
         return status in BOOKING_ACTIVE_STATUSES and not session.is_cancelled
+    if kind == MessageKind.BOOKING_CANCELLED:  # told only when the structure did it
+        return status == BookingStatus.CANCELLED and booking.cancelled_by == CancelledBy.STRUCTURE
     return status == GROUP_KINDS[MessageKind(kind)]
 
 
@@ -187,6 +191,7 @@ def notice_send_claimed(
         booking=booking,
         kind=notice.kind,
         session_start=booking.session.start,
+        change=notice.change,
         channel=channel,
     )
     if claim is None:
@@ -219,13 +224,19 @@ def booking_notice_send(*, booking: Booking, kind: str) -> bool:
 
 
 def _notices(
-    bookings: list[Booking], kind: str, *, now: datetime.datetime, reason: str = ""
+    bookings: list[Booking],
+    kind: str,
+    *,
+    now: datetime.datetime,
+    reason: str = "",
+    change: str = "",
 ) -> list[Notice]:
     """One notice per booking, or per group of bookings for the kinds that speak of a
     cycle at once: then the group's first date carries the message (and its claim)."""
     if MessageKind(kind) not in GROUP_KINDS:
         return [
-            Notice(booking=booking, kind=kind, now=now, given_reason=reason) for booking in bookings
+            Notice(booking=booking, kind=kind, now=now, given_reason=reason, change=change)
+            for booking in bookings
         ]
     groups: dict[object, list[Booking]] = {}
     for booking in bookings:  # already in session start order
@@ -242,10 +253,14 @@ def _notices(
     ]
 
 
-def booking_notices_send(*, booking_ids: list[int], kind: str, reason: str = "") -> NoticeResult:
+def booking_notices_send(
+    *, booking_ids: list[int], kind: str, reason: str = "", change: str = ""
+) -> NoticeResult:
     """The `kind` message about each booking (the task's service). Bookings of one group
     named together (a cycle signed up or cancelled at once) get one message; bookings
-    deleted since, with no contact or to which the kind no longer applies are skipped."""
+    deleted since, with no contact or to which the kind no longer applies are skipped.
+    `change` names the session's cancellation or move (`session_change_ref`): each change
+    is told once."""
     kind = MessageKind(kind)
     now = timezone.now()
     result = NoticeResult()
@@ -255,7 +270,7 @@ def booking_notices_send(*, booking_ids: list[int], kind: str, reason: str = "")
         for booking in bookings.order_by("session__start", "pk")
         if booking_channel(booking) is not None and notice_is_due(booking, kind, now=now)
     ]
-    for notice in _notices(due, kind, now=now, reason=reason):
+    for notice in _notices(due, kind, now=now, reason=reason, change=change):
         outcome = notice_send_claimed(notice)
         if outcome is None:
             result.refused += 1
@@ -265,7 +280,9 @@ def booking_notices_send(*, booking_ids: list[int], kind: str, reason: str = "")
     return result
 
 
-def booking_notices_later(*, booking_ids: list[int], kind: str, reason: str = "") -> None:
+def booking_notices_later(
+    *, booking_ids: list[int], kind: str, reason: str = "", change: str = ""
+) -> None:
     """Send the `kind` message about each booking from a background task, once the
     current transaction commits (task "learners.booking_notices", retried on network
     errors). An unknown kind raises ValueError at once."""
@@ -273,8 +290,9 @@ def booking_notices_later(*, booking_ids: list[int], kind: str, reason: str = ""
     ids = sorted({int(pk) for pk in booking_ids})
     if not ids:
         return
+    extra = {"change": change} if change else {}  # only a cancellation or a move has one
     background_task("learners.booking_notices").delay_on_commit(
-        booking_ids=ids, kind=str(kind.value), reason=reason
+        booking_ids=ids, kind=str(kind.value), reason=reason, **extra
     )
 
 

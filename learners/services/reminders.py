@@ -40,7 +40,7 @@ from .sending import SendResult, claim_insert, messages_send_once
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-__all__ = ["place_lines", "reminders_due", "reminders_send", "booking_reminders_due"]
+__all__ = ["reminders_due", "reminders_send", "booking_reminders_due"]
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learners.models import DigestSent, MessageSent, ReminderSent
+from learners.models import DigestSent, MessageSent, ReminderSent, SessionChangeSent
 
 from .french_text import french_plural
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 # What is sent once: an attendance's reminder, a counsellor's digest.
 _Item = TypeVar("_Item")
 # The claim rows that make a sending loop idempotent (MessageSent: learners.services.notices).
-_Claim = TypeVar("_Claim", ReminderSent, DigestSent, MessageSent)
+_Claim = TypeVar("_Claim", ReminderSent, DigestSent, MessageSent, SessionChangeSent)
 
 
 @dataclass
@@ -127,7 +127,7 @@ def claim_insert(model: type[_Claim], **key: Any) -> _Claim | None:
 def messages_send_once(
     *,
     items: Sequence[_Item],
-    claim_for: Callable[[_Item], ReminderSent | DigestSent | None],
+    claim_for: Callable[[_Item], ReminderSent | DigestSent | SessionChangeSent | None],
     message_for: Callable[[_Item], EmailMessage],
     budget: float | None,
     result: SendResult,
@@ -159,7 +159,7 @@ def messages_send_once(
 def _send_claimed(
     connection: BaseEmailBackend,
     *,
-    claim: ReminderSent | DigestSent,
+    claim: ReminderSent | DigestSent | SessionChangeSent,
     message: Callable[[], EmailMessage],
     result: SendResult,
 ) -> None:

@@ -12,8 +12,13 @@ Who is told, with the reason in plain words:
   « deplacement »; each at most once per booking, kind and session start);
 - every person a counsellor registered who gave an e-mail and agreed to be contacted,
   by e-mail (`session_change_emails_send`, task "learners.session_change_emails"), at most
-  once: the claim is the reminder's (`ReminderSent`, attendance + the start the person
-  knew), so the day-before reminder of a cancelled date is never sent either.
+  once per change: its own claim (`SessionChangeSent`, attendance + kind + change), so a
+  person already reminded the day before still hears of a late cancellation. The reminder
+  itself skips cancelled sessions (`learners.services.reminders`).
+
+Each change is named by `session_change_ref` (the session's `updated_at` once changed),
+carried by both tasks into the claims: a session moved A → B → A → B, or to another venue
+at the same time, is told every time; a retry of one change sends nothing more.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ from learners.models import (
     BookingStatus,
     CancelledBy,
     MessageKind,
-    ReminderSent,
     Session,
+    SessionChangeSent,
     Venue,
 )
 from learners.scoping import can_access_session
@@ -49,9 +54,9 @@ from learners.scoping import can_access_session
 from ._common import refuse
 from .audit import audit_log_record
 from .french_text import french_date, french_time
+from .notice_texts import place_lines
 from .notices import booking_notices_later
 from .people import learners_attendance_refresh
-from .reminders import place_lines
 from .sending import SendResult, claim_insert, messages_send_once
 from .sessions import live_bookings
 
@@ -93,6 +98,13 @@ def _locked_for_change(user: AnyUser, session: Session) -> Session:
     return locked
 
 
+def session_change_ref(session: Session) -> str:
+    """The name of the change just saved on `session` (its `updated_at`, to the
+    microsecond): the key that makes each cancellation or move told once, and every
+    later move told again."""
+    return session.updated_at.isoformat()
+
+
 def _notify(
     *,
     session: Session,
@@ -102,14 +114,16 @@ def _notify(
     reason: str,
 ) -> None:
     """Queue the notices after commit: sign-ups (SMS or e-mail), registered people (e-mail)."""
+    change = session_change_ref(session)
     if booking_ids:
-        booking_notices_later(booking_ids=booking_ids, kind=kind, reason=reason)
+        booking_notices_later(booking_ids=booking_ids, kind=kind, reason=reason, change=change)
     if session_change_recipients(session=session).exists():
         background_task("learners.session_change_emails").delay_on_commit(
             session_id=session.pk,
             kind=kind,
             previous_start=previous_start.isoformat(),
             reason=reason,
+            change=change,
         )
 
 
@@ -253,10 +267,17 @@ def session_change_message(
 
 
 def session_change_emails_send(
-    *, session_id: int, kind: str, previous_start: datetime.datetime, reason: str = ""
+    *,
+    session_id: int,
+    kind: str,
+    previous_start: datetime.datetime,
+    reason: str = "",
+    change: str = "",
 ) -> SendResult:
-    """E-mail the registered people of a cancelled or moved session, each once (claimed
-    as `ReminderSent` on the start they knew: a retry or a second run sends nothing)."""
+    """E-mail the registered people of a cancelled or moved session, each once per change
+    (claimed as `SessionChangeSent` on the kind and `change`: a retry or a second run
+    sends nothing; a day-before reminder already sent does not stop it). Without
+    `change` (a task queued before it existed), the session's last change is meant."""
     result = SendResult()
     session = (
         Session.objects.select_related("venue__commune", "structure").filter(pk=session_id).first()
@@ -266,7 +287,11 @@ def session_change_emails_send(
     messages_send_once(
         items=list(session_change_recipients(session=session)),
         claim_for=lambda attendance: claim_insert(
-            ReminderSent, attendance=attendance, session_start=previous_start
+            SessionChangeSent,
+            attendance=attendance,
+            kind=kind,
+            change=change or session_change_ref(session),
+            session_start=previous_start,
         ),
         message_for=lambda attendance: session_change_message(
             attendance, session=session, kind=kind, previous_start=previous_start, reason=reason

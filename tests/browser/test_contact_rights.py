@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from learners.models import AuditLog, Booking
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory, StructureFactory, VenueFactory, counsellor_user
 
 from .conftest import assert_no_horizontal_scroll

@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.sms.segments import gsm7_fold, is_gsm7, sms_encoding, sms_segments
+from common.sms.segments import gsm7_fold, is_gsm7, sms_segments
 
 
 @pytest.mark.parametrize("char", list("éèùàìòÉÇü"))
@@ -13,7 +13,9 @@ def test_french_accents_in_the_gsm_alphabet(char):
 @pytest.mark.parametrize("char", list("êëâôîïûçœÀÈÊ«»’…") + ["\u202f", "😀"])
 def test_characters_outside_it_switch_to_ucs2(char):
     assert not is_gsm7(f"Séance {char}")
-    assert sms_encoding(char) == "UCS-2"
+    # 100 characters: one SMS in GSM-7, two once this one character forces UCS-2.
+    assert sms_segments("a" * 100) == 1
+    assert sms_segments("a" * 99 + char) == 2
 
 
 @pytest.mark.parametrize(

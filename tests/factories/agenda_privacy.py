@@ -1,5 +1,5 @@
-"""Sign-ups, appointment requests and messages sent, for the agenda's privacy tests
-(the sign-up branch may bring its own booking factories: these only set fields)."""
+"""Appointment requests and messages sent, for the agenda's privacy tests (sign-ups:
+`tests.factories.bookings.BookingFactory`)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,8 @@ import secrets
 import factory
 
 from learners.models import AppointmentRequest, Booking, MessageSent
-from learners.models.bookings import BookingStatus, MessageChannel, MessageKind
-from tests.factories.learners import SessionFactory, VenueFactory
-
-
-class BookingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Booking
-
-    session = factory.SubFactory(SessionFactory)
-    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
-    first_name = "Josiane"
-    phone = factory.Sequence(lambda n: f"+3361234{n:04d}")
-    email = ""
-    reminder_consent = True
-    status = BookingStatus.CONFIRMED
+from learners.models.bookings import MessageChannel, MessageKind
+from tests.factories.learners import VenueFactory
 
 
 class AppointmentRequestFactory(factory.django.DjangoModelFactory):

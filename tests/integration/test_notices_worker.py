@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from learners.models import JobRun, MessageChannel, MessageSent
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory, StructureFactory
-from tests.factories.notice_bookings import BookingFactory
 
 from .test_reminders_worker import _mails
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.celery_worker
 @pytest.fixture
 def celery_worker_env(tmp_path):
     return {
-        "DJANGO_SETTINGS_MODULE": "tests.integration.notices_settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "SMS_BACKEND": "common.sms.backends.filebased.SmsBackend",
         "SMS_FILE_PATH": str(tmp_path / "sms"),
         "SMS_SENDER": "Clic85",

@@ -1,21 +1,5 @@
-"""Test data for the online sign-ups on the counsellor's side (no factory of the sign-up
-part in this branch: created as the sign-up service stores them)."""
-
-import secrets
-
-from learners.models import Booking, BookingStatus
-
-
-def make_booking(session, *, first_name="Josiane", phone="", email="", **kwargs):
-    kwargs.setdefault("status", BookingStatus.CONFIRMED)
-    return Booking.objects.create(
-        session=session,
-        first_name=first_name,
-        phone=phone,
-        email=email,
-        token=secrets.token_urlsafe(32),
-        **kwargs,
-    )
+"""A stand-in for the notices task while a counsellor-side test runs (sign-ups:
+`tests.factories.bookings.BookingFactory`)."""
 
 
 class RecordedTask:

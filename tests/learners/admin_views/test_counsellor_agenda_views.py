@@ -22,6 +22,7 @@ from learners.models import (
     SessionSeries,
 )
 from learners.roles import roles_cache_clear
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
@@ -30,7 +31,7 @@ from tests.factories.learners import (
     at,
     counsellor_user,
 )
-from tests.learners.booking_helpers import RecordedTask, make_booking
+from tests.learners.booking_helpers import RecordedTask
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_cycle_refused_to_partner_editor_and_anonymous(client, request, venue_a,
 def test_counsellor_cancels_and_everyone_is_told(
     client, counsellor_a, session_a, notices, django_capture_on_commit_callbacks
 ):
-    booking = make_booking(session_a, phone="+33612345678")
+    booking = BookingFactory(session=session_a, phone="+33612345678")
     login(client, counsellor_a)
     form = client.get(reverse("learners_session_cancel", args=[session_a.pk])).content.decode()
     assert "1 inscription en ligne sera prévenue" in form
@@ -181,7 +182,12 @@ def test_counsellor_cancels_and_everyone_is_told(
     session_a.refresh_from_db()
     assert session_a.is_cancelled
     assert notices.calls == [
-        {"booking_ids": [booking.pk], "kind": "annulation", "reason": "La conseillère est malade"}
+        {
+            "booking_ids": [booking.pk],
+            "kind": "annulation",
+            "reason": "La conseillère est malade",
+            "change": session_a.updated_at.isoformat(),
+        }
     ]
     sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
     assert "Séance annulée" in sheet and "La conseillère est malade" in sheet
@@ -227,7 +233,7 @@ def test_cancel_refused_to_partner_editor_and_anonymous(client, request, session
 def test_coordinator_and_structure_manager_move_a_session(
     client, coordinator, structure_a, session_a, notices, django_capture_on_commit_callbacks
 ):
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     manager = counsellor_user(structure=structure_a, manager=True)
     new_day = timezone.localtime(session_a.start).date() + datetime.timedelta(days=7)
     for user, hour in ((coordinator, "10:00"), (manager, "11:00")):
@@ -248,9 +254,9 @@ def test_coordinator_and_structure_manager_move_a_session(
 
 
 def test_sheet_lists_sign_ups_then_the_waiting_list_with_rank(client, counsellor_a, session_a):
-    make_booking(session_a, first_name="Josiane")
-    make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
-    make_booking(session_a, first_name="Ginette", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    BookingFactory(session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Ginette", status=BookingStatus.WAITING)
     page = login(client, counsellor_a).get(
         reverse("learners_attendance_sheet", args=[session_a.pk])
     )
@@ -266,7 +272,7 @@ def test_sheet_with_sign_ups_keeps_its_query_count(
     for people in (2, 10):
         session = SessionFactory(structure=structure_a)
         for index in range(people):
-            make_booking(session, first_name=f"P{index}")
+            BookingFactory(session=session, phone="", first_name=f"P{index}")
         login(client, counsellor_a)
         with django_assert_max_num_queries(30) as ctx:
             assert (
@@ -281,7 +287,7 @@ def test_present_links_the_one_precise_match(client, counsellor_a, session_a):
     josiane = LearnerFactory(
         structure=session_a.structure, first_name="Josiane", phone="06 12 34 56 78"
     )
-    booking = make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
     response = login(client, counsellor_a).post(
         reverse("learners_booking_checkin", args=[booking.pk])
     )
@@ -298,7 +304,7 @@ def test_present_without_precise_match_asks_who_then_links_the_one_picked(
     a = LearnerFactory(structure=session_a.structure, first_name="Josiane", last_name="Martin")
     LearnerFactory(structure=session_a.structure, first_name="Josiane", last_name="Durand")
     LearnerFactory(first_name="Josiane", last_name="Secret")  # another structure's
-    booking = make_booking(session_a, first_name="Josiane")
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
     login(client, counsellor_a)
     response = client.post(reverse("learners_booking_checkin", args=[booking.pk]))
     assert response["Location"] == reverse("learners_booking_pick", args=[booking.pk])
@@ -312,7 +318,7 @@ def test_present_without_precise_match_asks_who_then_links_the_one_picked(
 
 
 def test_new_person_from_a_sign_up_is_created_present(client, counsellor_a, session_a):
-    booking = make_booking(session_a, first_name="Huguette")
+    booking = BookingFactory(session=session_a, phone="", first_name="Huguette")
     url = reverse("learners_attendance_new_person", args=[session_a.pk])
     login(client, counsellor_a)
     response = client.post(
@@ -333,7 +339,7 @@ def test_new_person_from_a_sign_up_is_created_present(client, counsellor_a, sess
 
 
 def test_present_on_another_structure_s_sign_up_is_404(client, counsellor_b, session_a):
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     login(client, counsellor_b)
     assert client.post(reverse("learners_booking_checkin", args=[booking.pk])).status_code == 404
     assert client.get(reverse("learners_booking_pick", args=[booking.pk])).status_code == 404
@@ -344,7 +350,7 @@ def test_present_on_another_structure_s_sign_up_is_404(client, counsellor_b, ses
 
 def test_picking_a_record_out_of_scope_is_refused(client, counsellor_a, session_a):
     stranger = LearnerFactory()
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     login(client, counsellor_a).post(
         reverse("learners_booking_pick", args=[booking.pk]), {"learner_id": stranger.pk}
     )
@@ -353,7 +359,7 @@ def test_picking_a_record_out_of_scope_is_refused(client, counsellor_a, session_
 
 @pytest.mark.parametrize("who", ["partner_editor", None])
 def test_present_refused_to_partner_editor_and_anonymous(client, request, session_a, who):
-    booking = make_booking(session_a)
+    booking = BookingFactory(session=session_a, phone="")
     if who:
         login(client, request.getfixturevalue(who))
     check = assert_refused if who else assert_login_redirect
@@ -369,8 +375,8 @@ def test_signin_sheet_lists_registered_and_signed_up_then_blank_lines(
 ):
     learner = LearnerFactory(structure=session_a.structure, first_name="Paul", last_name="Roy")
     AttendanceFactory(session=session_a, learner=learner, status=AttendanceStatus.REGISTERED)
-    make_booking(session_a, first_name="Josiane")
-    make_booking(session_a, first_name="Attente", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    BookingFactory(session=session_a, phone="", first_name="Attente", status=BookingStatus.WAITING)
     login(client, counsellor_a)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("learners_signin_sheet", args=[session_a.pk]))
@@ -412,11 +418,11 @@ def test_signin_sheet_refused_to_partner_editor_and_anonymous(client, request, s
 def test_sign_up_list_is_scoped_and_audited(
     client, counsellor_a, counsellor_b, coordinator, session_a
 ):
-    make_booking(session_a, first_name="Josiane", phone="+33612345678")
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
     assert (
         "Josiane" in login(client, counsellor_a).get(reverse("learners_bookings")).content.decode()
     )
-    assert AuditLog.objects.filter(action="read", detail__contains="inscriptions en ligne")
+    assert AuditLog.objects.filter(action="read", detail__startswith=f"inscription:{booking.pk} ;")
     assert (
         "Josiane"
         not in login(client, counsellor_b).get(reverse("learners_bookings")).content.decode()
@@ -455,8 +461,8 @@ def test_lists_refused_to_partner_editor_and_anonymous(client, request, who):
 
 def test_list_and_sheet_count_online_sign_ups_in_the_places(client, counsellor_a, session_a):
     AttendanceFactory(session=session_a, status=AttendanceStatus.REGISTERED)
-    make_booking(session_a, first_name="Josiane")
-    make_booking(session_a, first_name="Marcel", status=BookingStatus.WAITING)
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    BookingFactory(session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING)
     login(client, counsellor_a)
     listing = client.get(reverse("learners_sessions")).content.decode()
     assert "2 inscrits / 6 places" in listing and "1 en attente" in listing
@@ -471,7 +477,7 @@ def test_present_on_a_sign_up_made_with_a_carnet_links_that_record(
     is the one marked present, and it becomes followed by this structure (linking is not
     reading: the sheet shows the name only)."""
     elsewhere = LearnerFactory(structure=structure_b, first_name="Odette")
-    booking = make_booking(session_a, first_name="Odette", learner=elsewhere)
+    booking = BookingFactory(session=session_a, phone="", first_name="Odette", learner=elsewhere)
     login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.attendance.learner_id == elsewhere.pk
@@ -526,3 +532,142 @@ def test_an_individual_appointment_from_the_form_stays_out_of_the_agenda(
         _session_form(venue_a, kind=SessionKind.INDIVIDUAL, title="RDV"),
     )
     assert Session.objects.get(title="RDV").is_published is False
+
+
+def test_every_read_of_sign_ups_is_audited_per_row_and_in_the_contact_export(
+    client, counsellor_a, coordinator, session_a, venue_a, django_assert_max_num_queries
+):
+    """The attendance sheet, the sign-in sheet, the list of sign-ups and the appointment
+    requests each write one row per sign-up or request shown (ids only); the person's
+    export by phone number lists them all."""
+    from learners.selectors.bookings_privacy import contact_data_export, contact_parse
+
+    phone = "+33612345678"
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone=phone)
+    waiting = BookingFactory(
+        session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING
+    )
+    request = AppointmentRequest.objects.create(
+        venue=venue_a, token="t" * 40, first_name="Gisèle", phone=phone
+    )
+    login(client, counsellor_a)
+    for url in (
+        reverse("learners_attendance_sheet", args=[session_a.pk]),
+        reverse("learners_signin_sheet", args=[session_a.pk]),
+        reverse("learners_bookings"),
+        reverse("learners_appointment_requests"),
+    ):
+        assert client.get(url).status_code == 200
+    tag = f"inscription:{booking.pk} ;"
+    details = list(AuditLog.objects.filter(action="read").values_list("detail", flat=True))
+    assert sum(d.startswith(tag) for d in details) == 3  # sheet, sign-in sheet, list
+    assert any("feuille d'émargement" in d for d in details if d.startswith(tag))
+    assert sum(d.startswith(f"inscription:{waiting.pk} ;") for d in details) == 2  # not printed
+    assert sum(d.startswith(f"demande-rdv:{request.pk} ;") for d in details) == 1
+    assert not any("Josiane" in d or phone in d for d in details)
+    entries = contact_data_export(user=coordinator, contact=contact_parse(phone=phone))[
+        "journal_des_acces"
+    ]
+    assert len(entries) == 4
+
+
+def test_check_in_of_a_sign_up_is_audited_on_the_sign_up(client, counsellor_a, session_a):
+    josiane = LearnerFactory(
+        structure=session_a.structure, first_name="Josiane", phone="06 12 34 56 78"
+    )
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
+    login(client, counsellor_a).post(reverse("learners_booking_checkin", args=[booking.pk]))
+    row = AuditLog.objects.get(action="update", detail__startswith=f"inscription:{booking.pk} ;")
+    assert row.learner_id == josiane.pk and "pointée présente" in row.detail
+
+
+def test_phones_read_as_people_write_them_on_the_sheet_and_the_lists(
+    client, counsellor_a, session_a, venue_a
+):
+    BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
+    AppointmentRequest.objects.create(
+        venue=venue_a, token="t" * 40, first_name="Gisèle", phone="+33698765432"
+    )
+    login(client, counsellor_a)
+    sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
+    listing = client.get(reverse("learners_bookings")).content.decode()
+    requests = client.get(reverse("learners_appointment_requests")).content.decode()
+    assert "06 12 34 56 78" in sheet and "06 12 34 56 78" in listing
+    assert "06 98 76 54 32" in requests
+    assert "+33612345678" not in sheet + listing
+
+
+# --- « Désinscrire » ------------------------------------------------------------------------
+
+
+def test_counsellor_unregisters_a_sign_up_the_person_is_told_and_the_place_offered(
+    client, counsellor_a, session_a, notices, django_capture_on_commit_callbacks
+):
+    session_a.capacity = 1
+    session_a.save()
+    booking = BookingFactory(session=session_a, first_name="Josiane", phone="+33612345678")
+    waiting = BookingFactory(
+        session=session_a, phone="", first_name="Marcel", status=BookingStatus.WAITING
+    )
+    login(client, counsellor_a)
+    sheet = client.get(reverse("learners_attendance_sheet", args=[session_a.pk])).content.decode()
+    assert reverse("learners_booking_unregister", args=[booking.pk]) in sheet
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("learners_booking_unregister", args=[booking.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#inscriptions-en-ligne")
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED and booking.cancelled_by == "structure"
+    assert waiting.status in (BookingStatus.OFFERED, BookingStatus.CONFIRMED)
+    told = [call for call in notices.calls if call["kind"] == "desinscription"]
+    assert told and told[0]["booking_ids"] == [booking.pk]
+    assert AuditLog.objects.filter(
+        action="update", detail__startswith=f"inscription:{booking.pk} ; désinscription"
+    ).exists()
+    # Again: already cancelled, said plainly, nothing more.
+    again = client.post(reverse("learners_booking_unregister", args=[booking.pk]), follow=True)
+    assert "déjà annulée" in again.content.decode()
+
+
+def test_unregister_from_the_list_comes_back_to_the_list(client, counsellor_a, session_a, notices):
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
+    login(client, counsellor_a)
+    assert reverse("learners_booking_unregister", args=[booking.pk]) in (
+        client.get(reverse("learners_bookings")).content.decode()
+    )
+    response = client.post(
+        reverse("learners_booking_unregister", args=[booking.pk]), {"next": "liste"}
+    )
+    assert response["Location"] == reverse("learners_bookings")
+
+
+def test_another_structure_cannot_unregister(client, counsellor_b, session_a, notices):
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
+    login(client, counsellor_b)
+    assert client.post(reverse("learners_booking_unregister", args=[booking.pk])).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and notices.calls == []
+
+
+@pytest.mark.parametrize("who", ["partner_editor", None])
+def test_unregister_refused_to_partner_editor_and_anonymous(
+    client, request, session_a, who, notices
+):
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
+    if who:
+        login(client, request.getfixturevalue(who))
+    response = client.post(reverse("learners_booking_unregister", args=[booking.pk]))
+    if who:
+        assert_refused(response)
+    else:
+        assert_login_redirect(response)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_coordinator_unregisters_any_structure_s_sign_up(client, coordinator, session_a, notices):
+    booking = BookingFactory(session=session_a, phone="", first_name="Josiane")
+    login(client, coordinator).post(reverse("learners_booking_unregister", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED

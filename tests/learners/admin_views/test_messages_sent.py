@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learners.models import MessageChannel, MessageKind, MessageSent
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import counsellor_user
-from tests.factories.notice_bookings import BookingFactory
 
 from .people_helpers import assert_refused
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from learners.services.contacts import email_normalize, phone_display, phone_normalize
+from learners.contacts import email_normalize, phone_display, phone_normalize
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,11 @@ def test_email_lower_cased_and_checked():
 
 def test_phone_display_national():
     assert phone_display("+33612345678") == "06 12 34 56 78"
+
+
+def test_a_search_accepts_a_landline_and_a_record_s_number_never_raises():
+    from learners.contacts import phone_e164_or_empty
+
+    assert phone_normalize("02 51 12 34 56", mobile_only=False) == "+33251123456"
+    assert phone_e164_or_empty("02 51 12 34 56") == "+33251123456"
+    assert phone_e164_or_empty("pas de téléphone") == ""

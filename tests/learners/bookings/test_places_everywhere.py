@@ -24,8 +24,8 @@ from learners.services import (
 )
 from learners.services.booking_checkin import booking_check_in
 from learners.services.bookings import BookingRefused, booking_create, offer_decline
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import AttendanceFactory, LearnerFactory
-from tests.learners.booking_helpers import make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def full_session(make_session, structure_a):
 def test_a_newcomer_waits_behind_the_people_already_waiting(make_session):
     session = make_session(capacity=1, waitlist_capacity=5)
     # A place is free but somebody still waits (freed by a write that did not promote).
-    first = make_booking(session, phone="+33612345670", status=BookingStatus.WAITING)
+    first = BookingFactory(session=session, phone="+33612345670", status=BookingStatus.WAITING)
     newcomer = sign_up(session, 2)
     assert newcomer.status == BookingStatus.WAITING
     assert first.status == BookingStatus.WAITING
@@ -141,9 +141,9 @@ def test_counts_of_the_counsellor_side_include_online_sign_ups(
     session = make_session(structure=structure_a, capacity=3)
     AttendanceFactory(session=session, status=AttendanceStatus.REGISTERED)
     sign_up(session, 1)
-    make_booking(session, phone="+33612345679", status=BookingStatus.OFFERED)
-    make_booking(session, phone="+33612345678", status=BookingStatus.WAITING)
-    make_booking(session, phone="+33612345677", status=BookingStatus.CANCELLED)
+    BookingFactory(session=session, phone="+33612345679", status=BookingStatus.OFFERED)
+    BookingFactory(session=session, phone="+33612345678", status=BookingStatus.WAITING)
+    BookingFactory(session=session, phone="+33612345677", status=BookingStatus.CANCELLED)
     [listed] = sessions_for_user(user=counsellor_a)
     assert listed.seats_taken == 3
     assert not sessions_with_free_places(Session.objects.filter(pk=session.pk)).exists()
@@ -170,7 +170,7 @@ def test_merge_moves_the_sign_ups_and_repoints_a_checked_in_one(
 ):
     keep, remove = LearnerFactory(structure=structure_a), LearnerFactory(structure=structure_a)
     later = make_session(structure=structure_a)
-    carnet_booking = make_booking(later, phone="+33612345601", learner=remove)
+    carnet_booking = BookingFactory(session=later, phone="+33612345601", learner=remove)
     session = make_session(structure=structure_a, capacity=5)
     AttendanceFactory(session=session, learner=keep, status=AttendanceStatus.REGISTERED)
     checked_in = sign_up(session, 2)
@@ -234,8 +234,8 @@ def test_no_sign_up_without_a_venue(make_session):
 def test_declining_an_offer_erases_the_contact(make_session):
     session = make_session(capacity=1, waitlist_capacity=5)
     holder = sign_up(session, 1)
-    offered = make_booking(
-        session, phone="+33612345602", email="a@example.org", status=BookingStatus.OFFERED
+    offered = BookingFactory(
+        session=session, phone="+33612345602", email="a@example.org", status=BookingStatus.OFFERED
     )
     Booking.objects.filter(pk=holder.pk).update(status=BookingStatus.CANCELLED)
     declined = offer_decline(booking=offered)

@@ -347,7 +347,7 @@ def test_changed_attendance_is_updated(counsellor_a, venue):
 
 
 def test_online_sign_ups_count_in_the_capacity(counsellor_a, structure_a, venue):
-    from tests.learners.booking_helpers import make_booking
+    from tests.factories.bookings import BookingFactory
 
     session = SessionFactory(
         structure=structure_a,
@@ -356,7 +356,7 @@ def test_online_sign_ups_count_in_the_capacity(counsellor_a, structure_a, venue)
         capacity=1,
         start=timezone.now() + datetime.timedelta(days=5),
     )
-    make_booking(session, phone="+33612345601")
+    BookingFactory(session=session, phone="+33612345601")
     rows = [
         ["Identifiant séance", "Prénom", "Nom", "Présence"],
         ["S8", "Zoé", "Roux", "inscrite"],
@@ -367,7 +367,7 @@ def test_online_sign_ups_count_in_the_capacity(counsellor_a, structure_a, venue)
 
 def test_a_line_no_longer_registered_offers_its_place(counsellor_a, structure_a, venue):
     from learners.models import BookingStatus
-    from tests.learners.booking_helpers import make_booking
+    from tests.factories.bookings import BookingFactory
 
     session = SessionFactory(
         structure=structure_a,
@@ -379,7 +379,7 @@ def test_a_line_no_longer_registered_offers_its_place(counsellor_a, structure_a,
     )
     person = LearnerFactory(structure=structure_a, first_name="Zoé", last_name="Roux")
     AttendanceFactory(session=session, learner=person, status=AttendanceStatus.REGISTERED)
-    waiting = make_booking(session, phone="+33612345601", status=BookingStatus.WAITING)
+    waiting = BookingFactory(session=session, phone="+33612345601", status=BookingStatus.WAITING)
     rows = [
         ["Identifiant séance", "Identifiant réseau", "Prénom", "Nom", "Présence"],
         ["S7", person.network_id, "Zoé", "Roux", "excusée"],

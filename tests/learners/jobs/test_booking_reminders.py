@@ -18,12 +18,12 @@ from learners.models import (
 )
 from learners.services.reminders import reminders_send
 from learners.tasks import reminders_send_task
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory
-from tests.factories.notice_bookings import BookingFactory
 
 from .smtp import closed_port, use_smtp
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.learners.notices_urls")]
+pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 3, 16)  # a Monday
 UTC = datetime.UTC

@@ -17,12 +17,12 @@ from learners.services.bookings_audit import (
     agenda_erasure_log,
     appointment_requests_access_log,
     booking_check_in_log,
-    bookings_export_log,
     session_bookings_read_log,
     structure_bookings_read_log,
 )
 from learners.services.bookings_privacy import contact_erase
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +62,12 @@ def test_list_read_logged_per_sign_up_without_personal_data(
     assert any(entry["detail"].startswith(f"inscription:{bookings[1].pk} ;") for entry in audit)
 
 
-def test_sheet_export_check_in_and_requests(world, session, counsellor_a, coordinator):
+def test_sheet_check_in_and_requests(world, session, counsellor_a, coordinator):
     booking = BookingFactory(session=session)
     request = AppointmentRequestFactory(venue=world.venues[0])
 
     session_bookings_read_log(user=counsellor_a, bookings=[booking], sheet=True)
     structure_bookings_read_log(user=counsellor_a, bookings=[booking])
-    bookings_export_log(user=coordinator, bookings=[booking])
     booking_check_in_log(user=counsellor_a, booking=booking)
     appointment_requests_access_log(user=counsellor_a, action=AuditAction.READ, requests=[request])
 
@@ -76,14 +75,14 @@ def test_sheet_export_check_in_and_requests(world, session, counsellor_a, coordi
     assert [r.action for r in rows] == [
         AuditAction.READ,
         AuditAction.READ,
-        AuditAction.EXPORT,
         AuditAction.UPDATE,
         AuditAction.READ,
     ]
     assert PURPOSE_SIGN_IN_SHEET in rows[0].detail
-    assert rows[2].structure_id is None  # the coordination
-    assert rows[4].detail.startswith(f"demande-rdv:{request.pk} ;")
-    assert "Marcel" not in rows[4].detail
+    assert rows[3].detail.startswith(f"demande-rdv:{request.pk} ;")
+    assert "Marcel" not in rows[3].detail
+    structure_bookings_read_log(user=coordinator, bookings=[booking])
+    assert AuditLog.objects.order_by("id").last().structure_id is None  # the coordination
 
     # The export by contact gives the person these entries (the coordination sees all,
     # a structure those of its own staff).

@@ -17,7 +17,8 @@ from learners.services.bookings_privacy import (
     contact_erase,
 )
 from learners.services.privacy import learner_anonymize
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory, message_sent
+from tests.factories.agenda_privacy import AppointmentRequestFactory, message_sent
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,13 +119,20 @@ def test_erase_by_contact_refused(sessions, who, partner_editor):
     assert _row(booking).phone == "+33611111111"
 
 
+PHONE_REFUSED = (
+    "Ce numéro de téléphone n'est pas complet ou contient une erreur. "
+    "Écrivez-le comme sur votre téléphone, par exemple 06 12 34 56 78."
+)
+EMAIL_REFUSED = "Cette adresse e-mail n'est pas complète. Elle s'écrit comme nom@exemple.fr."
+
+
 @pytest.mark.parametrize(
     ("phone", "email", "message"),
     [
         ("", "", "Indiquez un numéro de téléphone ou une adresse e-mail."),
-        ("06 12", "", "Ce numéro de téléphone n'est pas valide."),
-        ("bonjour", "", "Ce numéro de téléphone n'est pas valide."),
-        ("", "josiane@", "Cette adresse e-mail n'est pas valide."),
+        ("06 12", "", PHONE_REFUSED),
+        ("bonjour", "", PHONE_REFUSED),
+        ("", "josiane@", EMAIL_REFUSED),
     ],
 )
 def test_contact_parse_refuses_bad_input_in_french(phone, email, message):

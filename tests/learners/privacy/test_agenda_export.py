@@ -10,7 +10,8 @@ from learners.models.sharing import ConsentMethod
 from learners.selectors.bookings_privacy import contact_data_export, contact_parse
 from learners.selectors.privacy import learner_data_export
 from learners.services.bookings_audit import session_bookings_read_log
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory, message_sent
+from tests.factories.agenda_privacy import AppointmentRequestFactory, message_sent
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 
 pytestmark = pytest.mark.django_db

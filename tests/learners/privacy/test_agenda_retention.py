@@ -12,7 +12,8 @@ from learners.models import AppointmentRequest, Booking, MessageSent
 from learners.models.bookings import AppointmentRequestStatus, BookingStatus, CancelledBy
 from learners.services.bookings_privacy import ANONYMIZED_FIRST_NAME, agenda_minimise
 from learners.services.privacy import retention_run
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory, message_sent
+from tests.factories.agenda_privacy import AppointmentRequestFactory, message_sent
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import LearnerFactory, SessionFactory, VenueFactory, at
 
 pytestmark = pytest.mark.django_db

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied
 from learners.models import Booking, Learner
 from learners.selectors.bookings import bookings_visible
 from learners.selectors.bookings_privacy import (
-    appointment_requests_in_scope,
     contact_data_export,
     contact_parse,
 )
 from learners.selectors.privacy import learner_data_export
+from learners.selectors.session_bookings import appointment_requests_visible
 from learners.services.bookings_privacy import contact_erase
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     LearnerFactory,
     SessionFactory,
@@ -77,7 +78,7 @@ def user_of(request, structure_a):
 def test_reads(role, agenda, user_of):
     user = user_of(role)
     bookings = bookings_visible(user)
-    requests = appointment_requests_in_scope(user)
+    requests = appointment_requests_visible(user)
     assert (
         bookings.filter(pk=agenda["a"].pk).count(),
         bookings.filter(pk=agenda["b"].pk).count(),

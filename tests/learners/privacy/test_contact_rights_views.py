@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from learners.choices import AuditAction
 from learners.models import AppointmentRequest, AuditLog, Booking
-from tests.factories.agenda_privacy import AppointmentRequestFactory, BookingFactory
+from tests.factories.agenda_privacy import AppointmentRequestFactory
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import SessionFactory
 from tests.learners.admin_views.people_helpers import assert_login_redirect, assert_refused, login
 
@@ -79,8 +80,8 @@ def test_get_shows_the_form_only(client, coordinator, agenda):
     ("data", "message"),
     [
         ({"phone": "", "email": ""}, "Indiquez un numéro de téléphone ou une adresse e-mail."),
-        ({"phone": "06 12"}, "Ce numéro de téléphone n&#x27;est pas valide."),
-        ({"email": "ginette@"}, "Cette adresse e-mail n&#x27;est pas valide."),
+        ({"phone": "06 12"}, "Ce numéro de téléphone n&#x27;est pas complet"),
+        ({"email": "ginette@"}, "Cette adresse e-mail n&#x27;est pas complète."),
     ],
 )
 def test_bad_input_gets_a_french_message(client, coordinator, agenda, data, message):

@@ -12,8 +12,8 @@ from learners.selectors.messages import (
     message_counts_by_structure,
     months_start,
 )
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import counsellor_user
-from tests.factories.notice_bookings import BookingFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from learners.selectors.session_bookings import (
     sheet_bookings,
 )
 from learners.services.booking_checkin import booking_check_in, booking_check_in_new_person
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory, at
-from tests.learners.booking_helpers import make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_precise_match_is_the_structure_s_record_with_the_same_phone(session, 
     )
     LearnerFactory(structure=session.structure, first_name="Josiane", phone="06 99 99 99 99")
     LearnerFactory(first_name="Josiane", phone="06 12 34 56 78")  # another structure's
-    booking = make_booking(session, first_name="josiane", phone="+33612345678")
+    booking = BookingFactory(session=session, first_name="josiane", phone="+33612345678")
     assert booking_learner_match(user=counsellor_a, booking=booking) == [josiane]
 
 
@@ -41,22 +41,27 @@ def test_same_email_matches_and_no_contact_never_does(session, counsellor_a):
     )
     assert booking_learner_match(
         user=counsellor_a,
-        booking=make_booking(session, first_name="Marcel", email="marcel@example.org"),
+        booking=BookingFactory(
+            session=session, phone="", first_name="Marcel", email="marcel@example.org"
+        ),
     ) == [marcel]
     assert (
-        booking_learner_match(user=counsellor_a, booking=make_booking(session, first_name="Marcel"))
+        booking_learner_match(
+            user=counsellor_a,
+            booking=BookingFactory(session=session, phone="", first_name="Marcel"),
+        )
         == []
     )
 
 
 def test_check_in_creates_the_attendance_and_links_the_sign_up(session, counsellor_a):
     learner = LearnerFactory(structure=session.structure)
-    booking = make_booking(session)
+    booking = BookingFactory(session=session, phone="")
     attendance = booking_check_in(user=counsellor_a, booking=booking, learner=learner)
     booking.refresh_from_db()
     assert attendance.status == AttendanceStatus.PRESENT
     assert (booking.attendance_id, booking.learner_id) == (attendance.pk, learner.pk)
-    assert AuditLog.objects.filter(learner=learner, detail__contains="inscription en ligne")
+    assert AuditLog.objects.filter(learner=learner, detail__contains="pointée présente")
     # Done twice (a double tap on a phone): the same attendance, nothing more.
     again = booking_check_in(user=counsellor_a, booking=booking, learner=learner)
     assert again.pk == attendance.pk and Attendance.objects.count() == 1
@@ -64,7 +69,7 @@ def test_check_in_creates_the_attendance_and_links_the_sign_up(session, counsell
 
 def test_check_in_of_someone_already_registered_marks_the_line_present(session, counsellor_a):
     line = AttendanceFactory(session=session, status=AttendanceStatus.REGISTERED)
-    booking = make_booking(session)
+    booking = BookingFactory(session=session, phone="")
     attendance = booking_check_in(user=counsellor_a, booking=booking, learner=line.learner)
     assert attendance.pk == line.pk
     line.refresh_from_db()
@@ -72,7 +77,7 @@ def test_check_in_of_someone_already_registered_marks_the_line_present(session, 
 
 
 def test_a_waiting_person_who_came_is_confirmed(session, counsellor_a):
-    booking = make_booking(session, status=BookingStatus.WAITING)
+    booking = BookingFactory(session=session, phone="", status=BookingStatus.WAITING)
     booking_check_in(
         user=counsellor_a, booking=booking, learner=LearnerFactory(structure=session.structure)
     )
@@ -81,7 +86,7 @@ def test_a_waiting_person_who_came_is_confirmed(session, counsellor_a):
 
 
 def test_another_structure_cannot_check_in(session, counsellor_b):
-    booking = make_booking(session)
+    booking = BookingFactory(session=session, phone="")
     with pytest.raises(PermissionDenied):
         booking_check_in(
             user=counsellor_b, booking=booking, learner=LearnerFactory(structure=session.structure)
@@ -92,12 +97,14 @@ def test_another_structure_cannot_check_in(session, counsellor_b):
 def test_a_record_the_structure_does_not_follow_is_refused(session, counsellor_a):
     stranger = LearnerFactory()
     with pytest.raises(PermissionDenied):
-        booking_check_in(user=counsellor_a, booking=make_booking(session), learner=stranger)
+        booking_check_in(
+            user=counsellor_a, booking=BookingFactory(session=session, phone=""), learner=stranger
+        )
     assert not Attendance.objects.exists()
 
 
 def test_a_cancelled_sign_up_is_refused(session, counsellor_a):
-    booking = make_booking(session, status=BookingStatus.CANCELLED)
+    booking = BookingFactory(session=session, phone="", status=BookingStatus.CANCELLED)
     with pytest.raises(ValidationError):
         booking_check_in(
             user=counsellor_a, booking=booking, learner=LearnerFactory(structure=session.structure)
@@ -105,7 +112,7 @@ def test_a_cancelled_sign_up_is_refused(session, counsellor_a):
 
 
 def test_new_person_is_created_once_and_present(session, counsellor_a):
-    booking = make_booking(session, first_name="Huguette")
+    booking = BookingFactory(session=session, phone="", first_name="Huguette")
     attendance = booking_check_in_new_person(
         user=counsellor_a,
         booking=booking,
@@ -119,10 +126,10 @@ def test_sheet_bookings_order_and_no_shows(structure_a, counsellor_a):
     past = SessionFactory(
         structure=structure_a, start=at(timezone.localdate() - datetime.timedelta(days=2))
     )
-    first = make_booking(past, first_name="A")
-    make_booking(past, first_name="B")
-    w1 = make_booking(past, first_name="C", status=BookingStatus.WAITING)
-    w2 = make_booking(past, first_name="D", status=BookingStatus.WAITING)
+    first = BookingFactory(session=past, phone="", first_name="A")
+    BookingFactory(session=past, phone="", first_name="B")
+    w1 = BookingFactory(session=past, phone="", first_name="C", status=BookingStatus.WAITING)
+    w2 = BookingFactory(session=past, phone="", first_name="D", status=BookingStatus.WAITING)
     booking_check_in(
         user=counsellor_a, booking=first, learner=LearnerFactory(structure=structure_a)
     )
@@ -137,6 +144,6 @@ def test_no_shows_are_scoped(structure_a, counsellor_b, coordinator):
     past = SessionFactory(
         structure=structure_a, start=at(timezone.localdate() - datetime.timedelta(days=2))
     )
-    make_booking(past)
+    BookingFactory(session=past, phone="")
     assert no_shows_visible(counsellor_b).count() == 0
     assert no_shows_visible(coordinator).count() == 1

@@ -30,10 +30,10 @@ from learners.services.notices import (
     booking_notices_send,
 )
 from tests.common.brevo_server import API_KEY, fake_brevo
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import CommuneFactory, SessionFactory, VenueFactory
-from tests.factories.notice_bookings import BookingFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.learners.notices_urls")]
+pytestmark = pytest.mark.django_db
 
 PARIS = timezone.get_fixed_timezone(60)  # UTC+1 in January
 
@@ -121,7 +121,9 @@ def test_sent_at_most_once(session):
 
 
 def test_email_when_there_is_no_phone(session):
-    booking = BookingFactory(session=session, phone="", email="helene@example.org")
+    booking = BookingFactory(
+        session=session, first_name="Hélène", phone="", email="helene@example.org"
+    )
     assert booking_notice_send(booking=booking, kind=MessageKind.CONFIRMATION)
     assert sms.outbox == []
     (message,) = mail.outbox
@@ -229,20 +231,20 @@ def test_each_move_is_told_once(session):
     assert MessageSent.objects.filter(kind=MessageKind.SESSION_MOVED).count() == 2
 
 
-def test_unsubscribe_receipt(session):
+def test_unsubscribe_notice_only_when_the_structure_did_it(session):
+    """A person who cancels sees it on screen (and their contact is erased): no message."""
     booking = BookingFactory(
         session=session, status=BookingStatus.CANCELLED, cancelled_by=CancelledBy.PERSON
     )
-    assert booking_notice_send(booking=booking, kind=MessageKind.BOOKING_CANCELLED)
-    assert sms.outbox[0].body == (
-        "Désinscription notée : Créer son adresse e-mail, mar. 12 janv. 14 h. Merci de nous "
-        "avoir prévenus."
-    )
+    assert not booking_notice_send(booking=booking, kind=MessageKind.BOOKING_CANCELLED)
     by_structure = BookingFactory(
         session=session, status=BookingStatus.CANCELLED, cancelled_by=CancelledBy.STRUCTURE
     )
     assert booking_notice_send(booking=by_structure, kind=MessageKind.BOOKING_CANCELLED)
-    assert "contactez Mairie de Landeronde" in sms.outbox[1].body
+    assert [m.body for m in sms.outbox] == [
+        "Inscription annulée : Créer son adresse e-mail, mar. 12 janv. 14 h. Pour en savoir "
+        "plus, contactez Mairie de Landeronde."
+    ]
 
 
 def test_every_kind_fits_one_sms_for_a_usual_session(session):
@@ -261,7 +263,7 @@ def test_every_kind_fits_one_sms_for_a_usual_session(session):
         booking = BookingFactory(
             session=session,
             status=status,
-            cancelled_by=CancelledBy.PERSON if status == BookingStatus.CANCELLED else "",
+            cancelled_by=CancelledBy.STRUCTURE if status == BookingStatus.CANCELLED else "",
             offered_until=timezone.now() + datetime.timedelta(days=2),
         )
         assert booking_notice_send(booking=booking, kind=kind), kind

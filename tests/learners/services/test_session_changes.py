@@ -17,6 +17,7 @@ from learners.services.session_changes import (
     session_change_emails_send,
     session_move,
 )
+from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     AttendanceFactory,
     LearnerFactory,
@@ -24,7 +25,7 @@ from tests.factories.learners import (
     VenueFactory,
     at,
 )
-from tests.learners.booking_helpers import RecordedTask, make_booking
+from tests.learners.booking_helpers import RecordedTask
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,13 @@ def session(structure_a):
 def test_cancel_tells_every_live_sign_up_and_keeps_the_session(
     counsellor_a, session, notices, django_capture_on_commit_callbacks
 ):
-    confirmed = make_booking(session, phone="+33612345678")
-    waiting = make_booking(session, first_name="Marcel", status=BookingStatus.WAITING)
-    gone = make_booking(session, first_name="Ali", status=BookingStatus.CANCELLED)
+    confirmed = BookingFactory(session=session, phone="+33612345678")
+    waiting = BookingFactory(
+        session=session, phone="", first_name="Marcel", status=BookingStatus.WAITING
+    )
+    gone = BookingFactory(
+        session=session, phone="", first_name="Ali", status=BookingStatus.CANCELLED
+    )
     before = versions.current(versions.AGENDA)
     with django_capture_on_commit_callbacks(execute=True):
         session_cancel(user=counsellor_a, session=session, reason="  La conseillère est malade ")
@@ -73,7 +78,7 @@ def test_cancel_tells_every_live_sign_up_and_keeps_the_session(
 
 
 def test_cancel_needs_a_reason_and_changes_nothing_without(counsellor_a, session, notices):
-    booking = make_booking(session)
+    booking = BookingFactory(session=session, phone="")
     with pytest.raises(ValidationError) as exc:
         session_cancel(user=counsellor_a, session=session, reason="   ")
     assert "raison" in str(exc.value)
@@ -131,7 +136,7 @@ def test_registered_people_with_an_email_are_told_once(
 def test_move_keeps_places_and_tells_everyone(
     counsellor_a, session, notices, django_capture_on_commit_callbacks
 ):
-    booking = make_booking(session, email="marcel@example.org")
+    booking = BookingFactory(session=session, phone="", email="marcel@example.org")
     other_venue = VenueFactory(structure=session.structure)
     new_start = session.start + datetime.timedelta(days=2, hours=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,6 +156,7 @@ def test_move_keeps_places_and_tells_everyone(
             "booking_ids": [booking.pk],
             "kind": "deplacement",
             "reason": "La salle habituelle est prise",
+            "change": session.updated_at.isoformat(),
         }
     ]
 
@@ -181,7 +187,7 @@ def test_move_refuses_the_past_another_venue_and_no_change(
 
 
 def test_the_edit_form_cannot_move_a_session_with_sign_ups(counsellor_a, session):
-    make_booking(session)
+    BookingFactory(session=session, phone="")
     with pytest.raises(ValidationError) as exc:
         session_update(
             user=counsellor_a,
@@ -190,3 +196,63 @@ def test_the_edit_form_cannot_move_a_session_with_sign_ups(counsellor_a, session
         )
     assert "Déplacer la séance" in str(exc.value)
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
+
+
+def _told_learner(session, email="josiane@example.org"):
+    learner = LearnerFactory(structure=session.structure, email=email, contact_consent=True)
+    return AttendanceFactory(session=session, learner=learner, status=AttendanceStatus.REGISTERED)
+
+
+def test_a_person_already_reminded_hears_of_a_late_cancel_once(
+    counsellor_a, structure_a, notices, django_capture_on_commit_callbacks
+):
+    """The reminder of the day before and the cancellation are two claims: the reminder
+    sent first must not swallow the cancellation e-mail."""
+    from learners.models import SessionChangeSent
+    from learners.services.reminders import reminders_send
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    session = SessionFactory(structure=structure_a, start=at(tomorrow, 14), is_published=True)
+    attendance = _told_learner(session)
+    assert reminders_send(today=timezone.localdate()).sent == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(user=counsellor_a, session=session, reason="La salle est inondée")
+    assert len(mail.outbox) == 2
+    assert "annulée" in mail.outbox[1].subject and mail.outbox[1].to == ["josiane@example.org"]
+    claim = SessionChangeSent.objects.get(attendance=attendance)
+    again = session_change_emails_send(
+        session_id=session.pk,
+        kind="annulation",
+        previous_start=session.start,
+        reason="x",
+        change=claim.change,
+    )
+    assert again.sent == 0 and len(mail.outbox) == 2
+    assert reminders_send(today=timezone.localdate()).sent == 0  # cancelled: no reminder
+
+
+def test_each_move_is_told_even_back_and_forth_or_venue_only(
+    counsellor_a, session, notices, django_capture_on_commit_callbacks
+):
+    """A → B → A → B, then another venue at the same time: five moves, five messages to
+    the sign-up and to the registered person; a retry of one move sends nothing more."""
+    from common import sms
+    from learners.services.notices import booking_notices_send
+
+    sms.outbox.clear()
+    booking = BookingFactory(session=session, phone="+33612345678")
+    _told_learner(session)
+    first, second = session.start, session.start + datetime.timedelta(days=1)
+    other_venue = VenueFactory(structure=session.structure)
+    moves = [(second, None), (first, None), (second, None), (first, None), (first, other_venue)]
+    for start, venue in moves:
+        with django_capture_on_commit_callbacks(execute=True):
+            session_move(
+                user=counsellor_a, session=session, start=start, venue=venue, reason="La salle"
+            )
+    assert len(notices.calls) == len(moves)
+    for call in notices.calls:
+        assert booking_notices_send(**call).sent == 1
+    assert booking_notices_send(**notices.calls[-1]).sent == 0
+    assert [m.to for m in sms.outbox] == [booking.phone] * len(moves)
+    assert len(mail.outbox) == len(moves)

@@ -1,10 +1,14 @@
-"""Contact details typed on the public forms (sign-up, appointment request), normalised.
+"""Contact details as people type them, normalised: the ONE place phones and e-mail
+addresses are parsed (sign-up and appointment forms, the search of a person's sign-ups by
+contact, the match of a sign-up with a record). Pure functions, no database: services and
+selectors both import them.
 
 Phones are parsed with `phonenumbers` (region France by default: « 06 12 34 56 78 »,
 « 0612345678 », « +33 6 12 34 56 78 » and « 0033612345678 » are one number) and stored in
 E.164 (« +33612345678 »). **A landline is refused** with a plain message: the phone is only
 asked to send SMS (reminders, a freed place), which a fixed line cannot receive, and the
-notices send an SMS whenever a phone is there. Mobile numbers of other countries are
+notices send an SMS whenever a phone is there (`mobile_only=False` for a search, where a
+fixed line is a fine thing to look for). Mobile numbers of other countries are
 accepted. E-mail addresses are stripped and lower-cased (the unique constraints compare
 them as stored).
 """
@@ -22,8 +26,9 @@ SMS_CAPABLE = frozenset(
 )
 
 
-def phone_normalize(raw: str) -> str:
-    """E.164 of a typed mobile number, "" for nothing typed; ValidationError (French)."""
+def phone_normalize(raw: str, *, mobile_only: bool = True) -> str:
+    """E.164 of a typed mobile number (any number with `mobile_only=False`), "" for
+    nothing typed; ValidationError (French)."""
     typed = (raw or "").strip()
     if not typed:
         return ""
@@ -41,7 +46,7 @@ def phone_normalize(raw: str) -> str:
             ),
             code="phone",
         )
-    if phonenumbers.number_type(number) not in SMS_CAPABLE:
+    if mobile_only and phonenumbers.number_type(number) not in SMS_CAPABLE:
         raise ValidationError(
             _(
                 "Ce numéro est celui d'un téléphone fixe : il ne peut pas recevoir de SMS. "
@@ -50,6 +55,15 @@ def phone_normalize(raw: str) -> str:
             code="landline",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_e164_or_empty(raw: str) -> str:
+    """E.164 of a number written on a record (fixed lines too), "" when it does not parse:
+    for comparing, never for refusing."""
+    try:
+        return phone_normalize(raw, mobile_only=False)
+    except ValidationError:
+        return ""
 
 
 def email_normalize(raw: str) -> str:
