@@ -148,12 +148,12 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _unavailable(request: HttpRequest, session: Session, *, status: int) -> HttpResponse:
+def _cancelled(request: HttpRequest, session: Session) -> HttpResponse:
+    """A published session that was cancelled: its page says so, and why."""
     return render(
         request,
-        "agenda/session_unavailable.html",
+        "agenda/session_cancelled.html",
         {"page_title": session.display_title, "session": session, "when": when_text(session)},
-        status=status,
     )
 
 
@@ -251,10 +251,13 @@ def places_closed(places: Places) -> bool:
 
 
 def _not_signable(request: HttpRequest, session_id: int, state: str) -> HttpResponse:
+    # Not public (unpublished, individual): a plain 404 that tells nothing of the session.
+    if state == HIDDEN:
+        raise Http404
     session = session_for_signup(session_id)
     if session is None:
         raise Http404
-    return _unavailable(request, session, status=404 if state == HIDDEN else 200)
+    return _cancelled(request, session)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

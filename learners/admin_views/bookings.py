@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from common.params import positive_int
 from learners.choices import AuditAction
 from learners.models import Booking, Learner
 from learners.scoping import learners_visible
@@ -107,10 +108,10 @@ class BookingPickView(TrackingTemplateView):
 
     def post(self, request, booking_id: int):
         booking = _booking_or_404(request.user, booking_id)
-        value = request.POST.get("learner_id", "")
+        learner_id = positive_int(request.POST.get("learner_id"))
         learner = (
-            learners_visible(request.user).filter(pk=int(value)).first()
-            if value.isdigit()
+            learners_visible(request.user).filter(pk=learner_id).first()
+            if learner_id is not None
             else None
         )
         if learner is None:
@@ -160,10 +161,10 @@ class AppointmentRequestListView(TrackingTemplateView):
         return self.render_to_response(self.get_context_data(page=page))
 
     def post(self, request, *args, **kwargs):
-        value = request.POST.get("handled", "")
+        handled_id = positive_int(request.POST.get("handled"))
         appointment = (
-            appointment_requests_open(user=request.user).filter(pk=int(value)).first()
-            if value.isdigit()
+            appointment_requests_open(user=request.user).filter(pk=handled_id).first()
+            if handled_id is not None
             else None
         )
         if appointment is None:

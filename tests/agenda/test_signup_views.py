@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caching import versions
+from learners.choices import SessionKind
 from learners.models import Booking, BookingStatus, CancelledBy, SessionSeries, SignupScope
 from learners.services.bookings import booking_cancel, booking_create
 from tests.factories.learners import SessionFactory, VenueFactory
@@ -131,7 +132,6 @@ def test_full_session_refused_in_the_form(client, make_session):
 @pytest.mark.parametrize(
     ("change", "status", "expected"),
     [
-        ({"is_published": False}, 404, "pas en ligne"),
         (
             {"cancelled_at": timezone.now(), "cancellation_reason": "La salle est inondée."},
             200,
@@ -145,6 +145,23 @@ def test_unpublished_and_cancelled_pages(client, make_session, change, status, e
     assert response.status_code == status
     assert expected in text(response)
     assert post(client, session).status_code == status
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_published": False},
+        {"kind": SessionKind.INDIVIDUAL},
+        {"is_published": False, "cancelled_at": timezone.now(), "cancellation_reason": "Grève"},
+    ],
+)
+def test_non_public_session_is_a_plain_404_telling_nothing(client, make_session, change):
+    session = make_session(title="Rendez-vous de Mme Secrète", **change)
+    for response in (client.get(url(session)), post(client, session)):
+        assert response.status_code == 404
+        assert "Secrète" not in text(response)
+        assert "Grève" not in text(response)
     assert not Booking.objects.exists()
 
 

@@ -98,6 +98,12 @@ def test_too_vague_and_unknown(client, network):
         {"page": "99999999999999"},
         {"commune": "x" * 5000},
         {"code_insee": "<b>x</b>"},
+        {"code_insee": "85\x00191"},
+        {"code_insee": "\x00"},
+        {"commune": "La Roche\x00", "code_insee": "85191"},
+        {"page": "²"},
+        {"page": "١٢"},
+        {"page": "\x00"},
         {"niveau": "expert'--"},
     ],
 )

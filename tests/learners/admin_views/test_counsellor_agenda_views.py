@@ -526,3 +526,19 @@ def test_an_individual_appointment_from_the_form_stays_out_of_the_agenda(
         _session_form(venue_a, kind=SessionKind.INDIVIDUAL, title="RDV"),
     )
     assert Session.objects.get(title="RDV").is_published is False
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢", "1\x00", "9" * 40])
+def test_odd_ids_in_parameters_are_refused_quietly_never_a_500(
+    client, counsellor_a, session_a, venue_a, odd
+):
+    booking = make_booking(session_a)
+    login(client, counsellor_a)
+    pick = client.post(reverse("learners_booking_pick", args=[booking.pk]), {"learner_id": odd})
+    assert pick.status_code == 302
+    handled = client.post(reverse("learners_appointment_requests"), {"handled": odd})
+    assert handled.status_code == 302
+    new_person = reverse("learners_attendance_new_person", args=[session_a.pk])
+    assert client.get(new_person, {"inscription": odd}).status_code == 200
+    assert client.get(reverse("learners_session_create"), {"atelier": odd}).status_code == 200
+    assert not Attendance.objects.exists()
