@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from common.french_text import french_de
 from common.params import positive_int
 from learners.choices import AuditAction
 from learners.models import Booking, Learner
@@ -177,7 +178,8 @@ class AppointmentRequestListView(TrackingTemplateView):
         else:
             messages.success(
                 request,
-                _("Demande de %(name)s marquée traitée.") % {"name": appointment.first_name},
+                _("Demande %(of_name)s marquée traitée.")
+                % {"of_name": french_de(appointment.first_name)},
             )
         return redirect("learners_appointment_requests")
 

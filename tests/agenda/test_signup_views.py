@@ -385,9 +385,11 @@ def test_offered_place_shows_its_deadline(client, make_session):
     )[0]
     booking_cancel(booking=holder, by=CancelledBy.PERSON)
     waiting.refresh_from_db()
-    deadline = timezone.localtime(waiting.offered_until)
+    year = timezone.localdate().year + 1
+    waiting.offered_until = timezone.make_aware(datetime.datetime(year, 9, 1, 9, 0))
+    waiting.save(update_fields=["offered_until"])
     page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
-    assert f"à {deadline.hour:02d} h {deadline.minute:02d}" in page
+    assert f" 1er septembre {year} à 9 h si vous la prenez" in page
     assert "Sans réponse, elle sera proposée à la personne suivante." in page
 
 
