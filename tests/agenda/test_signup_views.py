@@ -478,3 +478,17 @@ def test_every_post_counts_for_its_contact_even_refused(make_session):
     response = post(Client(REMOTE_ADDR="203.0.113.60"), session)
     assert response.status_code == 429
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "seances/99999999999999999999999/",
+        "seances/99999999999999999999999/agenda.ics",
+        "lieux/99999999999999999999999/",
+        "inscription/%00/",
+        "inscription/" + "a" * 5000 + "/",
+    ],
+)
+def test_odd_ids_and_tokens_in_paths_are_404_never_500(client, path):
+    assert client.get(f"/pres-de-chez-vous/{path}").status_code == 404
