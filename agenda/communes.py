@@ -22,6 +22,8 @@ from learners.models import Commune
 MIN_NAME_CHARS = 2
 POSTCODE_DIGITS = 5
 MAX_CHOICES = 8
+# An INSEE commune code: 5 characters, Corsica's département as 2A / 2B.
+_INSEE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 # "st gilles" / "ste hermine" for "Saint-Gilles…" / "Sainte-Hermine".
 _SAINTS = (("ste", "sainte"), ("st", "saint"))
 _ARTICLES = ("l", "la", "le", "les")
@@ -133,13 +135,21 @@ def _one_or_choices(text: str, found: Sequence[Commune]) -> CommuneLookup:
     return CommuneLookup(text=text, choices=list(found[:MAX_CHOICES]))
 
 
+def insee_code_or_empty(raw: str | None) -> str:
+    """`raw` when it has the shape of an INSEE code (« 85128 », « 2A004 »), else "" (a
+    NUL character, a long or odd string never reaches the database)."""
+    code = (raw or "").strip()[:6].upper()
+    return code if _INSEE_CODE.fullmatch(code) else ""
+
+
 def commune_lookup(*, text: str, insee_code: str = "") -> CommuneLookup:
     """The commune meant by `text` (or chosen by its INSEE code among the choices offered).
     Two queries at most (one more, once per process, for the old names of merged
     communes)."""
     text = (text or "").strip()[:100]
+    insee_code = insee_code_or_empty(insee_code)
     if insee_code:
-        chosen = Commune.objects.filter(insee_code=insee_code[:5], latitude__isnull=False).first()
+        chosen = Commune.objects.filter(insee_code=insee_code, latitude__isnull=False).first()
         if chosen is not None:
             return CommuneLookup(text=text or chosen.name, commune=chosen)
     if not text:

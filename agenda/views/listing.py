@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from agenda.communes import CommuneLookup, LookupProblem, commune_label
+from agenda.communes import CommuneLookup, LookupProblem, commune_label, insee_code_or_empty
 from agenda.forms import AgendaSearchForm
 from agenda.results import (
     FORM_TEMPLATE,
@@ -23,11 +23,12 @@ from agenda.results import (
 )
 from caching import versions
 from caching.pages import page_cached
+from common.params import positive_int
 
 
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    number = positive_int(request.GET.get("page"), max_digits=6)
+    return number if number else 1
 
 
 def _form_read(request: HttpRequest) -> ReadSearchForm:
@@ -56,7 +57,7 @@ def _form(request: HttpRequest) -> ReadSearchForm:
 def _lookup(request: HttpRequest, form: ReadSearchForm) -> CommuneLookup | None:
     """The commune asked for, or None when none was typed nor chosen."""
     text = form.commune_text
-    insee_code = request.GET.get("code_insee", "").strip()
+    insee_code = insee_code_or_empty(request.GET.get("code_insee", ""))
     if not text and not insee_code:
         return None
     lookup = lookup_remembered(text=text, insee_code=insee_code, request=request)

@@ -30,9 +30,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -75,6 +75,7 @@ from learners.views.carnet import agenda_carnet
 
 from ..forms import AppointmentForm, SignupForm
 from ..limits import post_counted
+from ..wording import places_text, session_when
 
 SIGNUP_GROUP = "agenda.signup"
 APPOINTMENT_GROUP = "agenda.appointment"
@@ -95,36 +96,9 @@ def personal(view):
 # --- Words ------------------------------------------------------------------------------------
 
 
-def _hour(moment) -> str:
-    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
-
-
-def day_text(session: Session) -> str:
-    """« mardi 12 janvier 2027 », « vendredi 1er janvier 2027 »."""
-    start = timezone.localtime(session.start)
-    day = "1er" if start.day == 1 else str(start.day)
-    return " ".join([formats.date_format(start, "l"), day, formats.date_format(start, "F Y")])
-
-
 def when_text(session: Session) -> str:
-    """« mardi 12 janvier 2027 de 14 h à 16 h »."""
-    start, end = timezone.localtime(session.start), timezone.localtime(session.end)
-    return _("%(day)s de %(start)s à %(end)s") % {
-        "day": day_text(session),
-        "start": _hour(start),
-        "end": _hour(end),
-    }
-
-
-def places_text(places: Places) -> str:
-    if places.capacity is None:
-        return _("Places non limitées")
-    if not places.is_full:
-        free = places.free or 0
-        return ngettext("%(count)d place libre", "%(count)d places libres", free) % {"count": free}
-    if places.waitlist_open:
-        return _("Complet : liste d'attente")
-    return _("Complet")
+    """« mardi 12 janvier 2027 de 14 h à 16 h » (always with the year on these pages)."""
+    return session_when(session, with_year=True)
 
 
 def _rank_text(rank: int) -> str:
@@ -148,12 +122,12 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _unavailable(request: HttpRequest, session: Session, *, status: int) -> HttpResponse:
+def _cancelled(request: HttpRequest, session: Session) -> HttpResponse:
+    """A published session that was cancelled: its page says so, and why."""
     return render(
         request,
-        "agenda/session_unavailable.html",
+        "agenda/session_cancelled.html",
         {"page_title": session.display_title, "session": session, "when": when_text(session)},
-        status=status,
     )
 
 
@@ -251,10 +225,13 @@ def places_closed(places: Places) -> bool:
 
 
 def _not_signable(request: HttpRequest, session_id: int, state: str) -> HttpResponse:
+    # Not public (unpublished, individual): a plain 404 that tells nothing of the session.
+    if state == HIDDEN:
+        raise Http404
     session = session_for_signup(session_id)
     if session is None:
         raise Http404
-    return _unavailable(request, session, status=404 if state == HIDDEN else 200)
+    return _cancelled(request, session)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from common.french_text import french_de
+from common.params import positive_int
 from learners.choices import AuditAction
 from learners.models import Booking, Learner
 from learners.scoping import learners_visible
@@ -139,10 +141,10 @@ class BookingPickView(TrackingTemplateView):
 
     def post(self, request, booking_id: int):
         booking = _booking_or_404(request.user, booking_id)
-        value = request.POST.get("learner_id", "")
+        learner_id = positive_int(request.POST.get("learner_id"))
         learner = (
-            learners_visible(request.user).filter(pk=int(value)).first()
-            if value.isdigit()
+            learners_visible(request.user).filter(pk=learner_id).first()
+            if learner_id is not None
             else None
         )
         if learner is None:
@@ -184,10 +186,10 @@ class AppointmentRequestListView(TrackingTemplateView):
         return self.render_to_response(self.get_context_data(page=page))
 
     def post(self, request, *args, **kwargs):
-        value = request.POST.get("handled", "")
+        handled_id = positive_int(request.POST.get("handled"))
         appointment = (
-            appointment_requests_open(user=request.user).filter(pk=int(value)).first()
-            if value.isdigit()
+            appointment_requests_open(user=request.user).filter(pk=handled_id).first()
+            if handled_id is not None
             else None
         )
         if appointment is None:
@@ -200,7 +202,8 @@ class AppointmentRequestListView(TrackingTemplateView):
         else:
             messages.success(
                 request,
-                _("Demande de %(name)s marquée traitée.") % {"name": appointment.first_name},
+                _("Demande %(of_name)s marquée traitée.")
+                % {"of_name": french_de(appointment.first_name)},
             )
         return redirect("learners_appointment_requests")
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from common.params import positive_int
 from common.spreadsheets import date_parse
 from learners.roles import can_use_tracking
 from learners.selectors.exports import ExportFilters
@@ -41,9 +42,10 @@ class BadFilter(ValueError):
 def _int(value: str | None, what: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    number = positive_int(value)
+    if number is None:
         raise BadFilter(_("Le numéro de %(what)s doit être un nombre.") % {"what": what})
-    return int(value)
+    return number
 
 
 def _date(value: str | None) -> datetime.date | None:

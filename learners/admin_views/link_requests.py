@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from common.params import positive_int
 from learners.choices import AuditAction
 from learners.models import LinkRequest
 from learners.selectors.people import link_requests_open
@@ -49,10 +50,10 @@ class LinkRequestsView(TrackingAccessMixin, WagtailAdminTemplateMixin, TemplateV
         return context
 
     def post(self, request, *args, **kwargs):
-        raw = request.POST.get("request", "")
+        request_id = positive_int(request.POST.get("request"))
         link_request = (
-            LinkRequest.objects.filter(pk=int(raw), closed_at__isnull=True).first()
-            if raw.isdigit()
+            LinkRequest.objects.filter(pk=request_id, closed_at__isnull=True).first()
+            if request_id is not None
             else None
         )
         if link_request is None:

@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from common.params import positive_int
 from common.text import fold
 from learners.roles import can_use_tracking
 from learners.scoping import attendances_visible
@@ -46,12 +47,12 @@ def person_lookup(request):
     if len(fold(query)) < MIN_CHARS:
         return _no_store(JsonResponse({"results": []}))
     people = list(learners_for_user(user=request.user, search=query)[:MAX_RESULTS])
-    session_id = request.GET.get("seance", "")
+    session_id = positive_int(request.GET.get("seance"))
     already: set[int] = set()
-    if session_id.isdigit() and people:
+    if session_id is not None and people:
         already = set(
             attendances_visible(request.user)
-            .filter(session_id=int(session_id), learner_id__in=[p.pk for p in people])
+            .filter(session_id=session_id, learner_id__in=[p.pk for p in people])
             .values_list("learner_id", flat=True)
         )
     results = []

@@ -33,6 +33,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from common.params import positive_int
 from common.text import fold
 from learners.choices import AttendanceStatus
 from learners.forms.people_quick import QuickLearnerForm
@@ -326,9 +327,9 @@ class SessionCreateView(SessionFormView):
 
     def initial_form(self) -> SessionForm:
         form = self.get_form()
-        atelier_id = self.request.GET.get("atelier", "")
-        if atelier_id.isdigit():
-            atelier = live_ateliers().filter(pk=int(atelier_id)).first()
+        atelier_id = positive_int(self.request.GET.get("atelier"))
+        if atelier_id is not None:
+            atelier = live_ateliers().filter(pk=atelier_id).first()
             if atelier is None:
                 messages.warning(
                     self.request, _("Cet atelier n'est pas publié : choisissez-en un autre.")
@@ -625,11 +626,11 @@ class NewPersonView(TrackingTemplateView):
     def _booking(self, request) -> Booking | None:
         """In « Présent » on an online sign-up (`?inscription=<id>`): the sign-up whose
         person is created here, then marked present instead of registered."""
-        value = request.POST.get("inscription") or request.GET.get("inscription") or ""
-        if not value.isdigit():
+        booking_id = positive_int(request.POST.get("inscription") or request.GET.get("inscription"))
+        if booking_id is None:
             return None
         try:
-            booking = booking_get_for_user(user=request.user, booking_id=int(value))
+            booking = booking_get_for_user(user=request.user, booking_id=booking_id)
         except Booking.DoesNotExist as exc:
             raise Http404(_("Inscription introuvable.")) from exc
         if booking.session_id != self.session.pk:

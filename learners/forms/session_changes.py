@@ -28,8 +28,9 @@ def _reason_field(help_text: str) -> forms.CharField:
 class SessionCancelForm(forms.Form):
     reason = _reason_field(
         _(
-            "Envoyée telle quelle aux personnes inscrites. "
-            "Par exemple : « la conseillère est malade »."
+            "Envoyée telle quelle aux personnes inscrites et affichée sur la page publique "
+            "de la séance et dans les agendas en ligne : n'y mettez rien de personnel. "
+            "Par exemple : « la salle n'est pas disponible »."
         )
     )
 

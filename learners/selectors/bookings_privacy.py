@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.french_text import french_de
 from common.types import AnyUser
 from learners.contacts import email_normalize, phone_e164_or_empty, phone_normalize
 from learners.models import AppointmentRequest, AuditLog, Booking, Learner, MessageSent
@@ -205,6 +206,16 @@ def appointment_requests_of_contact(
     return appointment_requests_visible(user).filter(contact.filter())
 
 
+def _audit_actor(entry: AuditLog) -> str:
+    if entry.structure is not None:
+        return _("conseiller ou conseillère numérique %(of_structure)s") % {
+            "of_structure": french_de(entry.structure.name)
+        }
+    if entry.user_id is not None:
+        return _("la coordination du réseau")
+    return _("traitement automatique")
+
+
 def _audit_items(*, user: AnyUser, tags: list[str]) -> list[dict[str, Any]]:
     """Who read or changed these sign-ups and requests (the entries of the user's own
     structure for a counsellor, every entry for the coordination)."""
@@ -225,13 +236,7 @@ def _audit_items(*, user: AnyUser, tags: list[str]) -> list[dict[str, Any]]:
             "date": _dt(entry.created_at),
             "action": entry.get_action_display(),
             "detail": entry.detail,
-            "par": (
-                f"conseiller ou conseillère numérique de {entry.structure.name}"
-                if entry.structure is not None
-                else "la coordination du réseau"
-                if entry.user_id is not None
-                else "traitement automatique"
-            ),
+            "par": _audit_actor(entry),
         }
         for entry in entries.select_related("structure").order_by("created_at", "id")
     ]
@@ -258,13 +263,15 @@ def contact_data_export(*, user: AnyUser, contact: Contact) -> dict[str, Any]:
         appointment_audit_tag(r.pk) for r in requests
     ]
     return {
-        "document": "Inscriptions et demandes de rendez-vous enregistrées dans Pas à pas",
+        "document": _("Inscriptions et demandes de rendez-vous enregistrées dans Pas à pas"),
         "genere_le": _dt(timezone.now()),
         "perimetre": (
-            "toutes les structures du réseau"
+            _("toutes les structures du réseau")
             if scope is True
-            else "la structure qui a produit cet export ; la coordination du réseau peut "
-            "fournir l'export complet"
+            else _(
+                "la structure qui a produit cet export ; la coordination du réseau peut "
+                "fournir l'export complet"
+            )
         ),
         "recherche": {"telephone": contact.phone, "courriel": contact.email},
         "inscriptions": [booking_item(b) for b in bookings],

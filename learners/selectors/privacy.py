@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
+from common.french_text import french_de
 from common.types import AnyUser
 from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
@@ -87,7 +88,7 @@ def _actor(entry: AuditLog) -> str:
         return "traitement automatique" if not entry.username else "compte supprimé"
     counsellor = getattr(entry.user, "counsellor", None)
     if counsellor is not None:
-        return f"conseiller ou conseillère numérique de {counsellor.structure.name}"
+        return f"conseiller ou conseillère numérique {french_de(counsellor.structure.name)}"
     return "la coordination du réseau"
 
 

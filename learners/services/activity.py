@@ -24,11 +24,10 @@ from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from common.background import background_task
+from common.french_text import french_plural
 from learners.models import CompetenceSummary, Learner, LearnerStructure
 from learners.progress import STUCK_AFTER_OBSERVATIONS
 from workshops.models import Competence, Level
-
-from .french_text import french_plural
 
 CHUNK = 5000
 

@@ -51,11 +51,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from caching import versions
+from common.french_text import french_date
 from learners.choices import SessionKind
 from learners.contacts import email_normalize, phone_normalize
 from learners.models import (
@@ -102,7 +103,7 @@ def _notices_later(bookings: Sequence[Booking], kind: str) -> None:
 
 
 def _date_text(session: Session) -> str:
-    return formats.date_format(timezone.localtime(session.start), "l j F Y")
+    return french_date(session.start)
 
 
 # --- Sign-up ----------------------------------------------------------------------------------

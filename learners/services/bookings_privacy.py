@@ -127,14 +127,24 @@ class ContactErasure:
 
     @property
     def summary(self) -> str:
-        bookings = ngettext("%(n)d inscription", "%(n)d inscriptions", self.bookings) % {
-            "n": self.bookings
-        }
-        requests = ngettext(
-            "%(n)d demande de rendez-vous",
-            "%(n)d demandes de rendez-vous",
-            self.appointment_requests,
-        ) % {"n": self.appointment_requests}
+        # French says « aucune » for zero (ngettext without a catalogue would say
+        # « 0 inscriptions »).
+        bookings = (
+            ngettext("%(n)d inscription", "%(n)d inscriptions", self.bookings)
+            % {"n": self.bookings}
+            if self.bookings
+            else _("aucune inscription")
+        )
+        requests = (
+            ngettext(
+                "%(n)d demande de rendez-vous",
+                "%(n)d demandes de rendez-vous",
+                self.appointment_requests,
+            )
+            % {"n": self.appointment_requests}
+            if self.appointment_requests
+            else _("aucune demande de rendez-vous")
+        )
         return _("Effacé : %(bookings)s et %(requests)s.") % {
             "bookings": bookings,
             "requests": requests,

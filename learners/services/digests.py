@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.french_text import french_date, french_plural, french_time
 from common.types import AnyUser
 from learners.models import Counsellor, DigestSent
 from learners.selectors import counsellor_dashboard, sessions_for_user
 from workshops.roles import COUNSELLORS
 
-from .french_text import french_date, french_plural, french_time
 from .notice_texts import place_lines
 from .sending import SendResult, claim_insert, messages_send_once
 

@@ -22,17 +22,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.sms.segments import gsm7_fold, sms_segments
-from learners.choices import PlaceType
-from learners.models import Booking, MessageKind
-
-from .french_text import (
+from common.french_text import (
     french_date,
     french_deadline,
     french_duration,
     french_short_datetime,
     french_time,
 )
+from common.sms.segments import gsm7_fold, sms_segments
+from learners.choices import PlaceType
+from learners.models import Booking, MessageKind
 
 if TYPE_CHECKING:
     from learners.models import Session
@@ -223,7 +222,9 @@ class Notice:
             MessageKind.SESSION_CANCELLED: _(
                 "Nous sommes désolés : la séance est annulée. Vous n'avez rien à faire."
             ),
-            MessageKind.SESSION_MOVED: _("La séance change de date. Voici la nouvelle date."),
+            MessageKind.SESSION_MOVED: _(
+                "La séance change de date ou de lieu : voici ce qui change."
+            ),
             MessageKind.BOOKING_CANCELLED: _("Votre inscription a été annulée par la structure."),
         }
         return intros[MessageKind(self.kind)]

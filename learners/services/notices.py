@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.background import background_task
+from common.french_text import french_plural
 from common.sms import SmsRecipientRefused, send_sms
 from learners.models import (
     BOOKING_ACTIVE_STATUSES,
@@ -59,7 +60,6 @@ from learners.models import (
     MessageSent,
 )
 
-from .french_text import french_plural
 from .notice_texts import Notice
 from .sending import claim_insert
 

@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.types import AnyUser
 from learners.choices import AuditAction
@@ -267,6 +268,12 @@ def _delete_in_batches(qs: QuerySet[Any], batch_size: int) -> int:
         total += deleted
 
 
+def _counted(n: int, zero: str, text: str) -> str:
+    """French says « aucune … » for zero (ngettext without a catalogue would take the
+    plural: « 0 personnes »)."""
+    return text % {"n": n} if n else zero
+
+
 @dataclass
 class RetentionResult:
     anonymized: int
@@ -278,18 +285,52 @@ class RetentionResult:
 
     @property
     def summary(self) -> str:
-        return _(
-            "%(anonymized)d personne(s) anonymisée(s), %(audit)d ligne(s) du journal "
-            "d'accès supprimée(s), %(imports)d fichier(s) d'import effacé(s), %(jobs)d "
-            "trace(s) de tâches supprimée(s), %(agenda)d inscription(s) ou demande(s) de "
-            "rendez-vous allégée(s)"
-        ) % {
-            "anonymized": self.anonymized,
-            "audit": self.audit_rows_deleted,
-            "imports": self.import_jobs_expired,
-            "jobs": self.job_rows_deleted,
-            "agenda": self.agenda.total,
-        }
+        """ "6 personnes anonymisées, aucune ligne du journal d'accès supprimée, …"."""
+        n = (
+            self.anonymized,
+            self.audit_rows_deleted,
+            self.import_jobs_expired,
+            self.job_rows_deleted,
+            self.agenda.total,
+        )
+        parts = [
+            _counted(
+                n[0],
+                _("aucune personne anonymisée"),
+                ngettext("%(n)d personne anonymisée", "%(n)d personnes anonymisées", n[0]),
+            ),
+            _counted(
+                n[1],
+                _("aucune ligne du journal d'accès supprimée"),
+                ngettext(
+                    "%(n)d ligne du journal d'accès supprimée",
+                    "%(n)d lignes du journal d'accès supprimées",
+                    n[1],
+                ),
+            ),
+            _counted(
+                n[2],
+                _("aucun fichier d'import effacé"),
+                ngettext("%(n)d fichier d'import effacé", "%(n)d fichiers d'import effacés", n[2]),
+            ),
+            _counted(
+                n[3],
+                _("aucune trace de tâche supprimée"),
+                ngettext(
+                    "%(n)d trace de tâche supprimée", "%(n)d traces de tâches supprimées", n[3]
+                ),
+            ),
+            _counted(
+                n[4],
+                _("aucune inscription ni demande de rendez-vous allégée"),
+                ngettext(
+                    "%(n)d inscription ou demande de rendez-vous allégée",
+                    "%(n)d inscriptions ou demandes de rendez-vous allégées",
+                    n[4],
+                ),
+            ),
+        ]
+        return ", ".join(parts)
 
     def as_dict(self) -> dict:
         return {

@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.french_text import french_date, french_duration, french_time
 from learners.choices import AttendanceStatus, PlaceType
 from learners.models import (
     Attendance,
@@ -32,7 +33,6 @@ from learners.models import (
     ReminderSent,
 )
 
-from .french_text import french_date, french_duration, french_time
 from .notice_texts import Notice, place_lines
 from .notices import email_connection, notice_send_claimed
 from .sending import SendResult, claim_insert, messages_send_once

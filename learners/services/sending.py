@@ -32,9 +32,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.french_text import french_plural
 from learners.models import DigestSent, MessageSent, ReminderSent, SessionChangeSent
-
-from .french_text import french_plural
 
 if TYPE_CHECKING:
     from django.core.mail.backends.base import BaseEmailBackend

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.french_text import french_date
 from learners.models import SessionSeries, SignupScope
 from learners.roles import counsellor_profile
 
-from .french_text import french_date
 from .sessions import _creation_structure, session_create
 
 SERIES_MIN_SESSIONS = 2

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from caching import versions
 from common.background import background_task
+from common.french_text import french_date, french_time
 from common.types import AnyUser
 from learners.choices import AttendanceStatus, AuditAction, PlaceType
 from learners.models import (
@@ -53,7 +54,6 @@ from learners.scoping import can_access_session
 
 from ._common import refuse
 from .audit import audit_log_record
-from .french_text import french_date, french_time
 from .notice_texts import place_lines
 from .notices import booking_notices_later
 from .people import learners_attendance_refresh

@@ -1,11 +1,13 @@
 """The carnet and sign-ups: « Mes inscriptions » with a cancel button (only the holder's
 own), and « Ajouter à mon carnet » on the sign-up form when a carnet is open."""
 
+import datetime
 import html
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from learners.models import Booking, BookingStatus
 from learners.services import carnet_issue
@@ -115,3 +117,18 @@ def test_cancel_needs_an_open_carnet_and_csrf(holder, make_session):
     assert strict.post(url).status_code == 403
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_carnet_tells_the_date_in_french(holder, make_session):
+    year = timezone.localdate().year + 1
+    start = timezone.make_aware(datetime.datetime(year, 9, 1, 9, 30))
+    booking_create(
+        session=make_session(title="Premiers pas", start=start),
+        first_name="Josiane",
+        phone="",
+        email="",
+        reminder_consent=False,
+        learner=holder["learner"],
+    )
+    page = text(holder["client"].get(reverse("carnet")))
+    assert f"1er septembre {year} à 9 h 30" in page

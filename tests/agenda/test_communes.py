@@ -3,7 +3,7 @@ articles, « st », postal codes, old names of merged communes; too vague; unkno
 
 import pytest
 
-from agenda.communes import LookupProblem, commune_lookup
+from agenda.communes import LookupProblem, commune_lookup, insee_code_or_empty
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,27 @@ def test_at_most_two_queries(communes, django_assert_max_num_queries):
     commune_lookup(text="montaigu")  # the old names, read once per process
     with django_assert_max_num_queries(1):
         commune_lookup(text="st gilles")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("85191", "85191"),
+        (" 85191 ", "85191"),
+        ("2a004", "2A004"),
+        ("2B033", "2B033"),
+        ("85\x00191", ""),
+        ("8519", ""),
+        ("851910", ""),
+        ("2C004", ""),
+        ("８５１９１", ""),
+        ("", ""),
+    ],
+)
+def test_insee_code_shape(raw, expected):
+    assert insee_code_or_empty(raw) == expected
+
+
+def test_lookup_with_a_malformed_code_is_as_if_none_was_given(communes):
+    assert commune_lookup(text="", insee_code="85\x00191").problem == LookupProblem.EMPTY
+    assert commune_lookup(text="", insee_code="85191").commune.name == "La Roche-sur-Yon"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caching import versions
+from learners.choices import SessionKind
 from learners.models import Booking, BookingStatus, CancelledBy, SessionSeries, SignupScope
 from learners.services.bookings import booking_cancel, booking_create
 from tests.factories.learners import SessionFactory, VenueFactory
@@ -131,7 +132,6 @@ def test_full_session_refused_in_the_form(client, make_session):
 @pytest.mark.parametrize(
     ("change", "status", "expected"),
     [
-        ({"is_published": False}, 404, "pas en ligne"),
         (
             {"cancelled_at": timezone.now(), "cancellation_reason": "La salle est inondée."},
             200,
@@ -145,6 +145,23 @@ def test_unpublished_and_cancelled_pages(client, make_session, change, status, e
     assert response.status_code == status
     assert expected in text(response)
     assert post(client, session).status_code == status
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_published": False},
+        {"kind": SessionKind.INDIVIDUAL},
+        {"is_published": False, "cancelled_at": timezone.now(), "cancellation_reason": "Grève"},
+    ],
+)
+def test_non_public_session_is_a_plain_404_telling_nothing(client, make_session, change):
+    session = make_session(title="Rendez-vous de Mme Secrète", **change)
+    for response in (client.get(url(session)), post(client, session)):
+        assert response.status_code == 404
+        assert "Secrète" not in text(response)
+        assert "Grève" not in text(response)
     assert not Booking.objects.exists()
 
 
@@ -368,9 +385,11 @@ def test_offered_place_shows_its_deadline(client, make_session):
     )[0]
     booking_cancel(booking=holder, by=CancelledBy.PERSON)
     waiting.refresh_from_db()
-    deadline = timezone.localtime(waiting.offered_until)
+    year = timezone.localdate().year + 1
+    waiting.offered_until = timezone.make_aware(datetime.datetime(year, 9, 1, 9, 0))
+    waiting.save(update_fields=["offered_until"])
     page = text(client.get(reverse("agenda:booking", kwargs={"token": waiting.token})))
-    assert f"à {deadline.hour:02d} h {deadline.minute:02d}" in page
+    assert f" 1er septembre {year} à 9 h si vous la prenez" in page
     assert "Sans réponse, elle sera proposée à la personne suivante." in page
 
 
@@ -459,3 +478,17 @@ def test_every_post_counts_for_its_contact_even_refused(make_session):
     response = post(Client(REMOTE_ADDR="203.0.113.60"), session)
     assert response.status_code == 429
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "seances/99999999999999999999999/",
+        "seances/99999999999999999999999/agenda.ics",
+        "lieux/99999999999999999999999/",
+        "inscription/%00/",
+        "inscription/" + "a" * 5000 + "/",
+    ],
+)
+def test_odd_ids_and_tokens_in_paths_are_404_never_500(client, path):
+    assert client.get(f"/pres-de-chez-vous/{path}").status_code == 404

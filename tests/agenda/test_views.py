@@ -2,6 +2,8 @@
 bad parameters (200 with a French message, never 500), venue page (404 when closed),
 French dates, distances and places; bounded queries."""
 
+import html as htmllib
+
 import pytest
 from django.utils import timezone
 
@@ -56,6 +58,17 @@ def test_a_commune_typed_the_way_people_type(client, network):
     assert f'href="/pres-de-chez-vous/lieux/{venues["mouilleron"].pk}/"' in page
 
 
+def test_commune_names_take_french_elision_and_zero_is_aucune(client, network):
+    public_session(network["venues"]["roche"], title="Loin des Sables")
+    page = htmllib.unescape(text(client.get(URL, {"commune": "85100", "distance": "10"})))
+    assert "Ateliers et permanences près des Sables-d'Olonne (85100)" in page
+    assert "Aucune date à moins de 10 km des Sables-d'Olonne (85100)" in page
+    assert "0 date" not in page and "Loin des Sables" not in page
+    public_session(network["venues"]["sables"], title="Aux Sables")
+    page = htmllib.unescape(text(client.get(URL, {"commune": "85100", "distance": "5"})))
+    assert "1 date à moins de 5 km des Sables-d'Olonne (85100)" in page
+
+
 def test_places_wording(client, network):
     venue = network["venues"]["roche"]
     free = public_session(venue, days=1, capacity=5, title="Libre")
@@ -98,6 +111,12 @@ def test_too_vague_and_unknown(client, network):
         {"page": "99999999999999"},
         {"commune": "x" * 5000},
         {"code_insee": "<b>x</b>"},
+        {"code_insee": "85\x00191"},
+        {"code_insee": "\x00"},
+        {"commune": "La Roche\x00", "code_insee": "85191"},
+        {"page": "²"},
+        {"page": "١٢"},
+        {"page": "\x00"},
         {"niveau": "expert'--"},
     ],
 )

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learners.services.privacy import retention_candidates_count, retention_run
 
@@ -24,8 +26,18 @@ class Command(JobCommand):
         if options["dry_run"]:
             count = retention_candidates_count(today=options["today"])
             self.stdout.write(
-                f"{count} personne(s) sans activité depuis {settings.RETENTION_MONTHS} mois "
-                "seraient anonymisée(s) (rien n'a été modifié)."
+                (
+                    _("Aucune personne sans activité depuis %(months)d mois à anonymiser.")
+                    if not count
+                    else ngettext(
+                        "%(n)d personne sans activité depuis %(months)d mois serait "
+                        "anonymisée (rien n'a été modifié).",
+                        "%(n)d personnes sans activité depuis %(months)d mois seraient "
+                        "anonymisées (rien n'a été modifié).",
+                        count,
+                    )
+                )
+                % {"n": count, "months": settings.RETENTION_MONTHS}
             )
             return
         super().handle(*args, **options)

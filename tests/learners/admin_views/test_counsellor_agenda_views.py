@@ -671,3 +671,48 @@ def test_coordinator_unregisters_any_structure_s_sign_up(client, coordinator, se
     login(client, coordinator).post(reverse("learners_booking_unregister", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢", "1\x00", "9" * 40])
+def test_odd_ids_in_parameters_are_refused_quietly_never_a_500(
+    client, counsellor_a, session_a, venue_a, odd
+):
+    booking = BookingFactory(session=session_a, phone="")
+    login(client, counsellor_a)
+    pick = client.post(reverse("learners_booking_pick", args=[booking.pk]), {"learner_id": odd})
+    assert pick.status_code == 302
+    handled = client.post(reverse("learners_appointment_requests"), {"handled": odd})
+    assert handled.status_code == 302
+    new_person = reverse("learners_attendance_new_person", args=[session_a.pk])
+    assert client.get(new_person, {"inscription": odd}).status_code == 200
+    assert client.get(reverse("learners_session_create"), {"atelier": odd}).status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def test_staff_counts_agree_in_number_and_say_aucun_for_zero(client, counsellor_a, session_a):
+    login(client, counsellor_a)
+    sheet_url = reverse("learners_attendance_sheet", args=[session_a.pk])
+    sheet = " ".join(client.get(sheet_url).content.decode().split())
+    assert "Aucun inscrit / 6 places (6 libres)" in sheet
+    assert "aucun présent" in sheet and "0 présents" not in sheet
+    BookingFactory(session=session_a, phone="", first_name="Josiane")
+    listing = " ".join(client.get(reverse("learners_sessions")).content.decode().split())
+    assert "1 inscrit / 6 places" in listing and "1 inscrits" not in listing
+    sheet = " ".join(client.get(sheet_url).content.decode().split())
+    assert "1 inscrit / 6 places (5 libres)" in sheet
+
+
+def test_first_names_take_french_elision_on_staff_pages(client, counsellor_a, session_a, venue_a):
+    booking = BookingFactory(session=session_a, phone="", first_name="Aurélie")
+    LearnerFactory(structure=session_a.structure, first_name="Aurélie", last_name="Martin")
+    LearnerFactory(structure=session_a.structure, first_name="Aurélie", last_name="Durand")
+    login(client, counsellor_a)
+    page = client.get(reverse("learners_booking_pick", args=[booking.pk])).content.decode()
+    assert "au prénom d&#x27;Aurélie" in page or "au prénom d'Aurélie" in page
+    request = AppointmentRequest.objects.create(
+        venue=venue_a, token="u" * 40, first_name="Aurélie", phone="+33612345678"
+    )
+    response = client.post(
+        reverse("learners_appointment_requests"), {"handled": request.pk}, follow=True
+    )
+    assert "Demande d&#x27;Aurélie marquée traitée." in response.content.decode()

@@ -28,7 +28,7 @@ def test_success_row(world):
     assert run.task_id
     assert run.finished_at >= run.started_at
     assert run.summary == result["summary"]
-    assert run.summary.startswith("6 personne(s) anonymisée(s)")
+    assert run.summary.startswith("6 personnes anonymisées, ")
     assert run.error == ""
     # No personal data in the summary.
     for person in world.people:

@@ -202,10 +202,12 @@ def test_audit_rows_purged_after_their_retention(world, settings):
 
 def test_command(world, capsys):
     call_command("anonymize_inactive", "--today", TODAY.isoformat(), "--dry-run")
-    assert "6 personne(s)" in capsys.readouterr().out
+    assert "6 personnes sans activité depuis 12 mois seraient anonymisées" in (
+        capsys.readouterr().out
+    )
     assert not Learner.objects.filter(anonymized_at__isnull=False).exists()
     call_command("anonymize_inactive", "--today", TODAY.isoformat())
-    assert "6 personne(s) anonymisée(s)" in capsys.readouterr().out
+    assert "6 personnes anonymisées" in capsys.readouterr().out
     assert Learner.objects.filter(anonymized_at__isnull=False).count() == 6
 
 

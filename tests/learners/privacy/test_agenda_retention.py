@@ -193,7 +193,7 @@ def test_the_daily_retention_job_runs_it(venue, django_assert_max_num_queries):
     result = retention_run()
     assert result.agenda.contacts_after_session == 1
     assert result.as_dict()["agenda_contacts_after_session"] == 1
-    assert "1 inscription(s) ou demande(s) de rendez-vous allégée(s)" in result.summary
+    assert "1 inscription ou demande de rendez-vous allégée" in result.summary
     with django_assert_max_num_queries(40):
         assert retention_run().agenda.total == 0
 

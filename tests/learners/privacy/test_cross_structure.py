@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from common.french_text import french_de
 from learners.choices import AttendanceStatus
 from learners.models import AuditLog, LearnerStructure, SharingConsent
 from learners.selectors import counsellor_dashboard, progress_for_learner
@@ -124,8 +125,9 @@ def test_b_data_export_holds_only_b_data(client, andree, counsellor_a, counsello
     assert [s["nom"] for s in data["structures_qui_accompagnent"]] == [structure_b.name]
     assert data["carnets_de_progression"] == []
     assert {entry["par"] for entry in data["journal_des_acces"]} == {
-        f"conseiller ou conseillère numérique de {structure_b.name}"
+        f"conseiller ou conseillère numérique {french_de(structure_b.name)}"
     }
+    assert french_de("Association Clic Vendée") == "d'Association Clic Vendée"
     for secret in A_SECRETS:
         assert secret not in json.dumps(data, ensure_ascii=False)
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from common import sms
+from common.french_text import french_deadline, french_short_datetime
 from common.sms import SmsProviderUnavailable
 from common.sms.segments import is_gsm7, sms_segments
 from learners.choices import PlaceType, SessionKind
@@ -22,7 +23,6 @@ from learners.models import (
     MessageKind,
     MessageSent,
 )
-from learners.services.french_text import french_deadline, french_short_datetime
 from learners.services.notice_texts import booking_link
 from learners.services.notices import (
     booking_notice_send,
@@ -455,3 +455,13 @@ def test_email_of_each_kind(session, kind, status, subject, said):
     assert message.subject == subject
     assert said in message.body
     assert booking_link(booking) in message.body
+
+
+def test_move_e_mail_intro_fits_a_change_of_venue_alone(session):
+    booking = BookingFactory(session=session, phone="", email="josiane@example.org")
+    session.venue = VenueFactory(structure=session.structure, name="Salle des fêtes")
+    session.save()
+    assert booking_notice_send(booking=booking, kind=MessageKind.SESSION_MOVED)
+    body = mail.outbox[0].body
+    assert "La séance change de date ou de lieu : voici ce qui change." in body
+    assert "Voici la nouvelle date" not in body

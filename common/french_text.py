@@ -1,5 +1,8 @@
-"""French wording of counts, dates, times and durations in messages sent by e-mail and in
-job summaries (always French, whatever the active language)."""
+"""French wording of counts, dates, times, durations and « de » before a name: one
+implementation for the e-mails, SMS, job summaries, views and templates (template filters
+in `learners.templatetags.french`). Dates are always French, whatever the active language;
+« 1er » for the first of the month, « 9 h », « 9 h 30 » for times.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +24,72 @@ def french_time(value: datetime.datetime) -> str:
     return f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
 
 
-def french_date(value: datetime.datetime | datetime.date) -> str:
-    """ "mardi 12 mars 2024"."""
+def french_day(value: datetime.datetime | datetime.date, *, with_year: bool | None = True) -> str:
+    """ "mardi 12 mars 2024", "vendredi 1er mai 2026" in the site's time zone; without the
+    year when `with_year` is False, or (None) when it is this year's."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
+    if with_year is None:
+        with_year = value.year != timezone.localdate().year
     with translation.override("fr"):
-        return formats.date_format(value, "l j F Y")
+        text = (
+            f"{formats.date_format(value, 'l')} {french_day_number(value.day)} "
+            f"{formats.date_format(value, 'F')}"
+        )
+    return f"{text} {value.year}" if with_year else text
+
+
+def french_date(value: datetime.datetime | datetime.date) -> str:
+    """ "mardi 12 mars 2024", "vendredi 1er mai 2026"."""
+    return french_day(value, with_year=True)
+
+
+def french_datetime(value: datetime.datetime, *, with_year: bool | None = None) -> str:
+    """ "mardi 1er septembre à 9 h", "lundi 12 janvier 2027 à 9 h 30" (the year when it is
+    not this one, unless `with_year` says)."""
+    return pgettext("date et heure", "%(day)s à %(time)s") % {
+        "day": french_day(value, with_year=with_year),
+        "time": french_time(value),
+    }
+
+
+def french_when(
+    start: datetime.datetime, end: datetime.datetime, *, with_year: bool | None = None
+) -> str:
+    """ "mardi 12 janvier de 14 h à 16 h 30" (the year as in `french_day`)."""
+    return pgettext("date et heures", "%(day)s de %(start)s à %(end)s") % {
+        "day": french_day(start, with_year=with_year),
+        "start": french_time(start),
+        "end": french_time(end),
+    }
+
+
+# Initials before which « de » is elided; « h » is taken as mute (« d'Herbignac »), which
+# holds for most place and first names.
+_ELIDING_INITIALS = frozenset("aeiouyhàâäéèêëîïôöùûüœæ")
+
+
+def french_de(name: str) -> str:
+    """« de » before a name, with French elision and contraction: « de La Roche-sur-Yon »,
+    « d'Angers », « d'Yssingeaux », « du Mans » (Le Mans), « des Sables-d'Olonne »
+    (Les Sables-d'Olonne), « d'Hélène »."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    first, _space, rest = name.partition(" ")
+    if rest and first.casefold() == "le":
+        return pgettext("de + le", "du %(name)s") % {"name": rest}
+    if rest and first.casefold() == "les":
+        return pgettext("de + les", "des %(name)s") % {"name": rest}
+    initial = name[0].casefold()
+    # « Y » elides before a consonant (« d'Yssingeaux »), not before a vowel (« de Yonne »
+    # is rare; « de Yaoundé »).
+    elides = initial in _ELIDING_INITIALS and not (
+        initial == "y" and len(name) > 1 and name[1].casefold() in "aeiou"
+    )
+    if elides:
+        return pgettext("de élidé", "d'%(name)s") % {"name": name}
+    return pgettext("de", "de %(name)s") % {"name": name}
 
 
 def french_duration(minutes: int) -> str:
