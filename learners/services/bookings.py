@@ -285,7 +285,7 @@ def booking_create(
         if already:
             return already
         raise
-    versions.bump_now_and_on_commit(versions.AGENDA)
+    versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     _notices_later(
         [b for b in created if b.status == BookingStatus.CONFIRMED], MessageKind.CONFIRMATION
     )
@@ -370,7 +370,7 @@ def booking_cancel(
         for session_id in sorted({b.session_id for b in cancelled}):
             waitlist_promote(session_id=session_id)
     if cancelled:
-        versions.bump_now_and_on_commit(versions.AGENDA)
+        versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     if by == CancelledBy.STRUCTURE:
         # The person did not do it: tell them. A person who cancels sees it on screen.
         _notices_later(cancelled, MessageKind.BOOKING_CANCELLED)
@@ -409,7 +409,7 @@ def waitlist_promote(*, session_id: int, now: datetime.datetime | None = None) -
             booking.offered_until = deadline
         Booking.objects.bulk_update(promoted, ["status", "offered_until", "updated_at"])
     if promoted:
-        versions.bump_now_and_on_commit(versions.AGENDA)
+        versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
         kind = MessageKind.CONFIRMATION if deadline is None else MessageKind.OFFER
         for booking in promoted:  # one notice per booking: each date is its own offer
             _notices_later([booking], kind)
@@ -441,7 +441,7 @@ def offer_accept(*, booking: Booking) -> Booking:
             current.offered_until = None
             current.save(update_fields=["status", "offered_until", "updated_at"])
             refused = ""
-    versions.bump_now_and_on_commit(versions.AGENDA)
+    versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     if refused:
         raise BookingRefused(refused, code="expired")
     return current
@@ -461,7 +461,7 @@ def offer_decline(*, booking: Booking) -> Booking:
             update_fields=["status", "cancelled_at", "cancelled_by", "offered_until", "updated_at"]
         )
         waitlist_promote(session_id=current.session_id)
-    versions.bump_now_and_on_commit(versions.AGENDA)
+    versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     return current
 
 
@@ -497,5 +497,5 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
                 _expire(offers, now)
                 expired += len(offers)
     if expired:
-        versions.bump_now_and_on_commit(versions.AGENDA)
+        versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     return expired
