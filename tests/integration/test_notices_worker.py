@@ -53,7 +53,7 @@ def test_notices_task_writes_one_sms_per_person(celery_worker_process):
     # The notices task stores no result (ignore_result: nobody reads it); the solo worker
     # runs its queue in order, so a built-in task's result says both ran.
     after = client.send_task("celery.accumulate", args=[1], queue=queue)
-    assert after.get(timeout=60) == 1
+    assert after.get(timeout=60) == [1]
 
     (text,) = _sms_files(tmp_path / "sms")
     assert "To: +33612345678" in text and "From: Clic85" in text and "Segments: 1" in text
