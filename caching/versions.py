@@ -9,6 +9,11 @@ shared by every process, bumped when what the scope covers changes.
   (sign-ups, cancellations, offers, session and venue edits, imports, merges) and by the
   agenda's clock when a session starts (agenda/clock.py); read by the agenda's pages,
   feeds and the atelier pages' « Prochaines dates » (README « Caching »).
+- `agenda_details`: the same minus the places. Every bump of `agenda` bumps it too, except
+  a bump `places_only=True` (the sign-up services: sign-up, cancellation, offers, the
+  waiting list), which changes nothing but places. Read by the session page's part the
+  same for everyone (agenda/views/signup.py), whose places are counted per request: under
+  a burst of sign-ups it stays cached, and the lists still refresh on `agenda`.
 
 Whatever is kept under the versions of the scopes it depends on is never stale: the
 anonymous page cache, the render cache and the per-process memos (caching/memo.py). A
@@ -28,7 +33,10 @@ from django.http import HttpRequest
 
 PUBLICATION = "publication"
 AGENDA = "agenda"
-SCOPES = (PUBLICATION, AGENDA)
+AGENDA_DETAILS = "agenda_details"
+SCOPES = (PUBLICATION, AGENDA, AGENDA_DETAILS)
+# A bump of a scope bumps these too (what they cover is part of what it covers).
+_WITH = {AGENDA: (AGENDA, AGENDA_DETAILS)}
 
 # Per request: the versions read once at its start, and the scopes its rendering used.
 _REQUEST_VERSIONS = "_cache_versions"
@@ -116,19 +124,26 @@ def used(request: HttpRequest) -> frozenset[str]:
     return frozenset(getattr(request, _REQUEST_SCOPES, ())) | {PUBLICATION}
 
 
-def bump(scope: str = PUBLICATION) -> None:
-    """Makes everything kept under the scope's previous version obsolete."""
+def _bump_one(scope: str) -> None:
     try:
         cache.incr(key(scope))
     except ValueError:
         _seed(scope)
 
 
-def bump_now_and_on_commit(scope: str = PUBLICATION) -> None:
+def bump(scope: str = PUBLICATION, *, places_only: bool = False) -> None:
+    """Makes everything kept under the scope's previous version obsolete (and under the
+    versions of the scopes it includes: `agenda` includes `agenda_details`, unless
+    `places_only`, for a change of places and nothing else)."""
+    for each in (scope,) if places_only else _WITH.get(scope, (scope,)):
+        _bump_one(each)
+
+
+def bump_now_and_on_commit(scope: str = PUBLICATION, *, places_only: bool = False) -> None:
     """Bump at once and again after the commit, so that a request that rendered the old
     content in between is not kept under the new version."""
-    bump(scope)
-    transaction.on_commit(lambda: bump(scope))
+    bump(scope, places_only=places_only)
+    transaction.on_commit(lambda: bump(scope, places_only=places_only))
 
 
 def receiver(*scopes: str) -> Callable[..., None]:

@@ -118,7 +118,7 @@ def reminders_send_task(self, today: str | None = None) -> dict:
     return _send_in_pieces(self, reminders_send, today)
 
 
-@shared_task(name="learners.booking_notices", **JOB_TASK_OPTIONS)
+@shared_task(name="learners.booking_notices", ignore_result=True, **JOB_TASK_OPTIONS)
 @logged_job("booking_notices", failures_only=True)
 def booking_notices_task(
     self, booking_ids: list[int], kind: str, reason: str = "", change: str = ""
@@ -131,7 +131,9 @@ def booking_notices_task(
     retried (what a coordinator must see in « Tâches de fond »): a run that succeeds is
     already recorded, message by message, in `MessageSent` (kind, channel, sent_at, SMS
     billed), and two more committed writes per sign-up (the JobRun row « en cours », then
-    « réussie ») were a third of the writes of a sign-up. The scheduled jobs log every run."""
+    « réussie ») were a third of the writes of a sign-up. The scheduled jobs log every run.
+    Its result is not stored (`ignore_result`): nothing reads it, and it cost a Redis write
+    and a key kept for an hour per sign-up."""
     return booking_notices_send(
         booking_ids=booking_ids, kind=kind, reason=reason, change=change
     ).as_dict()

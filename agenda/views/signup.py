@@ -38,7 +38,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caching import fragments, memo
-from caching.versions import AGENDA, PUBLICATION, versions_of
+from caching.versions import AGENDA_DETAILS, PUBLICATION, versions_of
 from learners.models import (
     BOOKING_ACTIVE_STATUSES,
     Booking,
@@ -58,7 +58,7 @@ from learners.selectors.bookings import (
     venue_taking_requests,
     waitlist_rank,
 )
-from learners.selectors.places import Places, session_places
+from learners.selectors.places import Places, places_of
 from learners.services.appointments import appointment_request_create
 from learners.services.bookings import (
     BookingRefused,
@@ -132,32 +132,39 @@ def _cancelled(request: HttpRequest, session: Session) -> HttpResponse:
 
 
 PUBLIC, HIDDEN, CANCELLED = "public", "hidden", "cancelled"
-SHEET_SCOPES = (PUBLICATION, AGENDA)
+SHEET_SCOPES = (PUBLICATION, AGENDA_DETAILS)
 
 
 @dataclass(frozen=True)
 class SessionSheet:
     """What the session page shows of a session, the same for every visitor: its state,
-    the rendered article (title, places, facts, atelier, cycle dates) and what the form
-    part needs. Kept per process under the versions of the published content and the
-    agenda (every sign-up, cancellation and session change bumps the agenda's)."""
+    the rendered facts (place, atelier, cycle dates) and what the places and the form
+    need. Kept per process under the versions of the published content and of the
+    agenda's details (every session change bumps it; a sign-up, a cancellation or an offer
+    does not: they change places only, and the places are counted per request)."""
 
     session_id: int
     state: str
+    kind: str
     page_title: str
     article: SafeString
     start: datetime.datetime
-    places: Places
+    capacity: int | None
+    waitlist_capacity: int
     structure_name: str
     cycle_choice: bool
 
+    def places(self) -> Places:
+        """The session's places now (one query)."""
+        return places_of(
+            self.session_id, capacity=self.capacity, waitlist_capacity=self.waitlist_capacity
+        )
 
-def _article_context(session: Session, places: Places) -> dict:
+
+def _article_context(session: Session) -> dict:
     atelier = session.atelier if session.atelier is not None and session.atelier.live else None
     return {
         "session": session,
-        "places": places,
-        "places_text": places_text(places),
         "atelier": atelier,
         "cycle": [{"session": s, "when": when_text(s)} for s in cycle_sessions(session)],
         "whole_cycle": session.series is not None
@@ -171,19 +178,18 @@ def _sheet_build(session: Session) -> SessionSheet:
         state = HIDDEN
     else:
         state = CANCELLED if session.is_cancelled else PUBLIC
-    places = session_places(session)
     article = ""
     if state == PUBLIC:
-        article = render_to_string(
-            "agenda/_session_article.html", _article_context(session, places)
-        )
+        article = render_to_string("agenda/_session_article.html", _article_context(session))
     return SessionSheet(
         session_id=session.pk,
         state=state,
+        kind=session.get_kind_display(),
         page_title=session.display_title,
         article=SafeString(article),
         start=session.start,
-        places=places,
+        capacity=session.capacity,
+        waitlist_capacity=session.waitlist_capacity,
         structure_name=session.structure.name if session.structure_id else "",
         cycle_choice=session.series is not None
         and session.series.signup_scope == SignupScope.PER_DATE,
@@ -192,7 +198,7 @@ def _sheet_build(session: Session) -> SessionSheet:
 
 def session_sheet(request: HttpRequest, session_id: int) -> SessionSheet | None:
     """The session's sheet, from this process's render cache when the versions match (no
-    query), else built (the session and its places read, the article rendered) and kept.
+    query), else built (the session and its cycle read, the article rendered) and kept.
     None for an unknown session (not kept: a session created later must show)."""
     key = ("agenda.session_sheet", session_id, get_language())
     cached = fragments.render_seconds() > 0
@@ -212,11 +218,14 @@ def session_sheet(request: HttpRequest, session_id: int) -> SessionSheet | None:
 
 
 def _page_context(sheet: SessionSheet, form: SignupForm | None) -> dict:
+    places = sheet.places()
     return {
         "page_title": sheet.page_title,
         "sheet": sheet,
+        "places": places,
+        "places_text": places_text(places),
         "form": form,
-        "open": sheet.start > timezone.now() and not places_closed(sheet.places),
+        "open": sheet.start > timezone.now() and not places_closed(places),
     }
 
 

@@ -152,10 +152,17 @@ def places_by_session(sessions: Iterable[Session]) -> dict[int, Places]:
 
 def session_places(session: Session) -> Places:
     """Places of one session in one query (with the row locked: the count a sign-up uses)."""
-    held, booked, waiting = _session_counts(session.pk)
+    return places_of(
+        session.pk, capacity=session.capacity, waitlist_capacity=session.waitlist_capacity
+    )
+
+
+def places_of(session_id: int, *, capacity: int | None, waitlist_capacity: int) -> Places:
+    """Places of the session `session_id` whose capacities are known (one query)."""
+    held, booked, waiting = _session_counts(session_id)
     return Places(
-        capacity=session.capacity,
+        capacity=capacity,
         taken=held + booked,
         waiting=waiting,
-        waitlist_capacity=session.waitlist_capacity,
+        waitlist_capacity=waitlist_capacity,
     )

@@ -297,7 +297,7 @@ def booking_create(
         if already:
             return already
         raise
-    versions.bump_now_and_on_commit(versions.AGENDA)
+    versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     _notices_later(
         [b for b in created if b.status == BookingStatus.CONFIRMED], MessageKind.CONFIRMATION
     )
@@ -387,7 +387,7 @@ def booking_cancel(
         for session_id in sorted({b.session_id for b in cancelled}):
             waitlist_promote(session_id=session_id)
     if cancelled:
-        versions.bump_now_and_on_commit(versions.AGENDA)
+        versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     if by == CancelledBy.STRUCTURE:
         # The person did not do it: tell them. A person who cancels sees it on screen.
         _notices_later(cancelled, MessageKind.BOOKING_CANCELLED)
@@ -426,7 +426,7 @@ def waitlist_promote(*, session_id: int, now: datetime.datetime | None = None) -
             booking.offered_until = deadline
         Booking.objects.bulk_update(promoted, ["status", "offered_until", "updated_at"])
     if promoted:
-        versions.bump_now_and_on_commit(versions.AGENDA)
+        versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
         kind = MessageKind.CONFIRMATION if deadline is None else MessageKind.OFFER
         for booking in promoted:  # one notice per booking: each date is its own offer
             _notices_later([booking], kind)
@@ -458,7 +458,7 @@ def offer_accept(*, booking: Booking) -> Booking:
             current.offered_until = None
             current.save(update_fields=["status", "offered_until", "updated_at"])
             refused = ""
-    versions.bump_now_and_on_commit(versions.AGENDA)
+    versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     if refused:
         raise BookingRefused(refused, code="expired")
     return current
@@ -480,7 +480,7 @@ def offer_decline(*, booking: Booking) -> Booking:
         waitlist_promote(session_id=current.session_id)
         # As with `booking_cancel` by the person: no message goes to them any more.
         booking_contacts_erase_cancelled(booking_ids=[current.pk])
-    versions.bump_now_and_on_commit(versions.AGENDA)
+    versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     current.refresh_from_db()
     return current
 
@@ -517,5 +517,5 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
                 _expire(offers, now)
                 expired += len(offers)
     if expired:
-        versions.bump_now_and_on_commit(versions.AGENDA)
+        versions.bump_now_and_on_commit(versions.AGENDA, places_only=True)
     return expired

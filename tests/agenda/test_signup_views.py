@@ -330,7 +330,8 @@ def test_session_page_from_the_render_cache_until_a_sign_up(
 ):
     session = make_session(capacity=2)
     assert "2 places libres" in text(client.get(url(session)))
-    with django_assert_num_queries(0):  # the sheet kept in this process, the form per request
+    # The sheet kept in this process, the places counted and the form rendered per request.
+    with django_assert_num_queries(1):
         response = client.get(url(session))
     assert "2 places libres" in text(response) and 'name="csrfmiddlewaretoken"' in text(response)
     assert post(client, session).status_code == 303  # bumps the agenda's version
@@ -338,6 +339,28 @@ def test_session_page_from_the_render_cache_until_a_sign_up(
     post(client, session, phone="06 12 34 56 79")
     page = text(client.get(url(session)))
     assert "Complet : liste d'attente" in page and "M'inscrire sur la liste d'attente" in page
+
+
+def test_a_sign_up_keeps_the_sheets_and_shows_fresh_places(
+    client, make_session, render_cache, django_assert_num_queries
+):
+    """A sign-up changes places only: every session's sheet stays cached (one query per
+    page, its places), A's page shows A's new places at once, B's its own; a change of a
+    session's details makes the sheets miss."""
+    a, b = make_session(capacity=2), make_session(capacity=3)
+    client.get(url(a)), client.get(url(b))
+    agenda_before = versions.current(versions.AGENDA)
+    assert post(client, a).status_code == 303
+    assert versions.current(versions.AGENDA) != agenda_before  # the lists refresh
+    with django_assert_num_queries(1):
+        page_b = text(client.get(url(b)))
+    with django_assert_num_queries(1):
+        page_a = text(client.get(url(a)))
+    assert "3 places libres" in page_b
+    assert "1 place libre" in page_a and "2 places libres" not in page_a
+    versions.bump_now_and_on_commit(versions.AGENDA)  # as a session change does
+    with django_assert_num_queries(2):  # the session, its places
+        assert "3 places libres" in text(client.get(url(b)))
 
 
 def test_render_cache_keeps_nothing_of_a_person(client, make_session, render_cache):

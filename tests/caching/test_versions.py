@@ -63,8 +63,9 @@ def test_a_published_fragment_is_fresh_after_a_bump_of_its_scopes(settings, scop
     settings.RENDER_CACHE_SECONDS = 300
     page = GuidePageFactory(illustrated=False)
     template = Template(
-        '{% load site_tags %}{% publishedfragment "t" scopes="publication,agenda" %}'
-        "{{ value }}{% endpublishedfragment %}"
+        '{% load site_tags %}{% publishedfragment "t" scopes="'
+        + ",".join(versions.SCOPES)
+        + '" %}{{ value }}{% endpublishedfragment %}'
     )
 
     def render(value):
@@ -83,3 +84,18 @@ def test_a_fragment_with_an_unknown_scope_fails_when_the_template_loads():
         Template(
             '{% load site_tags %}{% publishedfragment "t" scopes="x" %}{% endpublishedfragment %}'
         )
+
+
+@pytest.mark.django_db
+def test_an_agenda_bump_includes_its_details_unless_places_only():
+    agenda, details = versions.current(versions.AGENDA), versions.current(versions.AGENDA_DETAILS)
+    versions.bump(versions.AGENDA, places_only=True)
+    assert versions.current(versions.AGENDA) == agenda + 1
+    assert versions.current(versions.AGENDA_DETAILS) == details
+    versions.bump(versions.AGENDA)
+    assert versions.current(versions.AGENDA) == agenda + 2
+    assert versions.current(versions.AGENDA_DETAILS) == details + 1
+    publication = versions.current(versions.PUBLICATION)
+    versions.bump(versions.AGENDA_DETAILS)
+    assert versions.current(versions.AGENDA) == agenda + 2
+    assert versions.current(versions.PUBLICATION) == publication
