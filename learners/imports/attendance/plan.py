@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learners.choices import SEAT_TAKING_STATUSES, AttendanceStatus, Autonomy, Equipment, PlaceType
 from learners.models import Attendance, Session
@@ -401,9 +402,12 @@ class _AttendanceRows:
                 self.plan.error(
                     line,
                     "status",
-                    _(
+                    ngettext(
+                        "la séance a %(capacity)d place et %(taken)d personnes y seraient "
+                        "inscrites ou présentes.",
                         "la séance a %(capacity)d places et %(taken)d personnes y seraient "
-                        "inscrites ou présentes."
+                        "inscrites ou présentes.",
+                        capacity,
                     )
                     % {"capacity": capacity, "taken": taken},
                 )

@@ -240,7 +240,7 @@ def test_capacity_is_respected(counsellor_a, structure_a, venue):
         ["S9", "Zoé", "Roux", "inscrite"],
     ]
     plan = run(counsellor_a, rows)
-    assert "la séance a 1 places et 2 personnes" in str(plan.errors[0])
+    assert "la séance a 1 place et 2 personnes" in str(plan.errors[0])
 
 
 def attendance_rows(count: int, start: datetime.date, prefix: str = "") -> list[list[str]]:
@@ -362,7 +362,7 @@ def test_online_sign_ups_count_in_the_capacity(counsellor_a, structure_a, venue)
         ["S8", "Zoé", "Roux", "inscrite"],
     ]
     plan = run(counsellor_a, rows)
-    assert "la séance a 1 places et 2 personnes" in str(plan.errors[0])
+    assert "la séance a 1 place et 2 personnes" in str(plan.errors[0])
 
 
 def test_a_line_no_longer_registered_offers_its_place(counsellor_a, structure_a, venue):

@@ -112,7 +112,7 @@ def test_code_typed_with_spaces_and_lowercase_opens(client, rich):
     assert client.cookies[COOKIE_NAME]["httponly"]
     page = client.get(URL)
     assert page.status_code == 200
-    assert "Le carnet de progression de Yvette" in _text(page)
+    assert "Le carnet de progression d'Yvette" in _text(page)
     assert Carnet.objects.get(learner=rich["learner"]).open_count == 1
 
 
@@ -121,7 +121,7 @@ def test_qr_link_opens_then_drops_the_code_from_the_url(client, rich):
     assert response.redirect_chain == [(URL, 303)]
     assert response.request["PATH_INFO"] == URL and not response.request.get("QUERY_STRING")
     html = _text(response)
-    assert "Le carnet de progression de Yvette" in html
+    assert "Le carnet de progression d'Yvette" in html
     assert rich["code"] not in html and code_format(rich["code"]) not in html
 
 
@@ -284,7 +284,7 @@ def test_a_flood_from_many_addresses_asks_the_first_name_and_never_locks_holders
     # The right one, folded (case, accents, spaces do not matter), opens it.
     opened = holder.post(URL, {"code": rich["code"], "prenom": " YVETTE "})
     assert opened.status_code == 303 and opened["Location"] == URL
-    assert "Le carnet de progression de Yvette" in _text(holder.get(URL))
+    assert "Le carnet de progression d'Yvette" in _text(holder.get(URL))
     assert cache.get(keys.client) == 1  # the success gave its reservation back
 
     # The QR link: the code is kept in a signed cookie, never in the URL; the holder types
@@ -425,7 +425,7 @@ def test_the_cookie_expires_after_idle_time(client, rich):
     client.cookies[COOKIE_NAME] = signer.sign(str(carnet.pk))
     assert "Votre carnet s'est fermé" in _text(client.get(URL))
     client.cookies[COOKIE_NAME] = fresh
-    assert "Le carnet de progression de Yvette" in _text(client.get(URL))
+    assert "Le carnet de progression d'Yvette" in _text(client.get(URL))
     # A forged value opens nothing.
     client.cookies[COOKIE_NAME] = str(carnet.pk)
     assert "Yvette" not in _text(client.get(URL))
