@@ -15,7 +15,6 @@ from learners.forms.session_changes import SessionCancelForm, SessionMoveForm
 from learners.models import Booking, Session
 from learners.roles import can_use_tracking
 from learners.services.session_changes import session_cancel, session_move
-from learners.services.sessions import live_bookings
 
 from .sessions import TrackingTemplateView, apply_service_errors, get_session_or_404
 
@@ -47,7 +46,7 @@ class SessionChangeView(TrackingTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        told: list[Booking] = list(live_bookings(self.session))
+        told: list[Booking] = list(self.session.bookings.live())
         context.update(
             session=self.session,
             form=kwargs.get("form") or self.get_form(),

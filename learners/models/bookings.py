@@ -78,6 +78,12 @@ class CancelledBy(models.TextChoices):
     SYSTEM = "systeme", _("Automatiquement")
 
 
+class BookingQuerySet(models.QuerySet):
+    def live(self) -> "BookingQuerySet":
+        """Sign-ups still alive: a place, an offer or a rank on the waiting list."""
+        return self.filter(status__in=BOOKING_ACTIVE_STATUSES)
+
+
 class Booking(models.Model):
     """One person's sign-up for one session. Signing up to a whole cycle creates one
     booking per session of the cycle, sharing `group` (one cancel link cancels them all).
@@ -124,6 +130,8 @@ class Booking(models.Model):
     contact_erased_at = models.DateTimeField(_("coordonnées effacées le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inscription")

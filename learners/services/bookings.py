@@ -50,7 +50,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -158,17 +158,13 @@ def _contact_q(phone: str, email: str) -> Q | None:
     return q or None
 
 
-def _live(qs: QuerySet[Booking]) -> QuerySet[Booking]:
-    return qs.filter(status__in=BOOKING_ACTIVE_STATUSES)
-
-
 def _existing(contact: Q | None, session_ids: Iterable[int]) -> list[Booking]:
     if contact is None:
         return []
     return list(
-        _live(Booking.objects.filter(contact, session_id__in=list(session_ids))).order_by(
-            "session__start", "pk"
-        )
+        Booking.objects.filter(contact, session_id__in=list(session_ids))
+        .live()
+        .order_by("session__start", "pk")
     )
 
 
@@ -179,9 +175,9 @@ def _contact_check(contact: Q | None, ids: list[int], now: datetime.datetime) ->
     if contact is None:
         return False
     held = list(
-        _live(Booking.objects.filter(contact, session__start__gt=now)).values_list(
-            "session_id", "group"
-        )
+        Booking.objects.filter(contact, session__start__gt=now)
+        .live()
+        .values_list("session_id", "group")
     )
     if any(session_id in ids for session_id, _group in held):
         return True
@@ -367,9 +363,9 @@ def booking_cancel(
         else Booking.objects.filter(pk=booking.pk)
     )
     with transaction.atomic():
-        session_ids = list(_live(scope).values_list("session_id", flat=True))
+        session_ids = list(scope.live().values_list("session_id", flat=True))
         _lock_sessions(session_ids)
-        cancelled = list(_live(scope).filter(session__start__gt=now).select_related("session"))
+        cancelled = list(scope.live().filter(session__start__gt=now).select_related("session"))
         if (
             not cancelled
             and booking.session.start <= now

@@ -58,7 +58,6 @@ from .notice_texts import place_lines
 from .notices import booking_notices_later
 from .people import learners_attendance_refresh
 from .sending import SendResult, claim_insert, messages_send_once
-from .sessions import live_bookings
 
 REASON_MAX_LENGTH = 500
 CHANGE_CANCELLED = "annulation"
@@ -136,7 +135,9 @@ def session_cancel(*, user: User, session: Session, reason: str) -> Session:
     with transaction.atomic():
         locked = _locked_for_change(user, session)
         now = timezone.now()
-        booking_ids = list(live_bookings(locked).values_list("pk", flat=True))
+        booking_ids = list(
+            Booking.objects.filter(session_id=locked.pk).live().values_list("pk", flat=True)
+        )
         Booking.objects.filter(pk__in=booking_ids).update(
             status=BookingStatus.CANCELLED,
             cancelled_at=now,
@@ -195,7 +196,9 @@ def session_move(
         locked.save()
         present = locked.attendances.filter(status=AttendanceStatus.PRESENT)
         learners_attendance_refresh(learner_ids=present.values_list("learner_id", flat=True))
-        booking_ids = list(live_bookings(locked).values_list("pk", flat=True))
+        booking_ids = list(
+            Booking.objects.filter(session_id=locked.pk).live().values_list("pk", flat=True)
+        )
         audit_log_record(
             user=user,
             action=AuditAction.UPDATE,

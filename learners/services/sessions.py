@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -291,7 +290,7 @@ def session_update(
     _publication_check(session)
     moved = session.start != previous_start or session.venue_id != previous_venue
     with transaction.atomic():
-        if moved and live_bookings(session).exists():
+        if moved and Booking.objects.filter(session_id=session.pk).live().exists():
             raise ValidationError(
                 {
                     "start": _(
@@ -315,11 +314,6 @@ def session_update(
         # More places (or none limited any more): the waiting list moves up first.
         waitlist_promote(session_id=session.pk)
     return session
-
-
-def live_bookings(session: Session) -> QuerySet[Booking]:
-    """The online sign-ups still alive (a place, an offer or a rank on the waiting list)."""
-    return Booking.objects.filter(session_id=session.pk, status__in=BOOKING_ACTIVE_STATUSES)
 
 
 def _stripped(data: Mapping) -> dict:
