@@ -20,6 +20,8 @@ urlpatterns = [
     path("recherche/", home_views.search, name="search"),
     path("fiches/avis/<int:page_id>/", feedback_views.guide_feedback, name="guide_feedback"),
     path("pres-de-chez-vous/", include("agenda.urls")),
+    path("donnees/", include("opendata.urls")),
+    path("api/v1/", include("api.urls")),
     path("carnet/", carnet_views.carnet, name="carnet"),
     path("carnet/fermer/", carnet_views.carnet_close, name="carnet_close"),
     path(

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "workshops",
     "learners",
     "agenda",
+    "opendata",
+    "api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "import_export",
+    # Serves the API documentation page's Swagger UI from its own static files (no CDN).
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,1 @@
+"""Open data files in the national formats (lieux de médiation numérique, data·inclusion)."""
