@@ -85,6 +85,7 @@ def page_urls(content) -> dict[str, str]:
         "mentions légales": "/mentions-legales/",
         "déclaration d'accessibilité": "/accessibilite/",
         "politique de confidentialité": "/politique-de-confidentialite/",
+        "données ouvertes": "/donnees/",
     }
 
 
