@@ -34,6 +34,8 @@ from opendata.datainclusion.thematiques import FUNDAMENTALS, ONLINE_SERVICES, th
 from workshops.choices import WorkshopLevel
 
 NAME_MIN, NAME_MAX = 3, 150
+POSTAL_CODE = re.compile(r"\d{5}")
+SIRET = re.compile(r"\d{14}")
 # The networks data·inclusion knows that a structure's kind tells.
 NETWORKS: dict[str, str] = {
     StructureKind.COMMUNE: "communes",
@@ -93,10 +95,15 @@ def _hours(raw: str) -> str | None:
 
 
 def _postal_code(venue: Venue) -> str | None:
-    if venue.postal_code:
-        return venue.postal_code
-    codes = venue.commune.postal_code_list
-    return codes[0] if len(codes) == 1 else None
+    """The venue's, else its commune's when it has only one (a row imported without the
+    model's checks is never trusted: five digits or nothing)."""
+    codes = [venue.postal_code] if venue.postal_code else venue.commune.postal_code_list
+    return codes[0] if len(codes) == 1 and POSTAL_CODE.fullmatch(codes[0]) else None
+
+
+def _website(raw: str) -> str | None:
+    """Web addresses only (the model also accepts ftp://, the schema does not)."""
+    return raw if raw.startswith(("https://", "http://")) else None
 
 
 def _address(venue: Venue | None) -> dict:
@@ -155,12 +162,13 @@ def structure_record(data: StructureData, *, producer: Producer) -> dict:
         "date_maj": _date(structure.created_at, *(v.updated_at for v in data.venues)),
         "description": None,
         "lien_source": _url(producer, "agenda:venue", main.pk) if main else None,
-        "siret": structure.siret or None,
+        "siret": structure.siret if SIRET.fullmatch(structure.siret) else None,
         **_address(main),
         "telephone": _phone(_first([main.phone if main else ""] + [v.phone for v in data.venues])),
         "courriel": _email(_first([main.email if main else ""] + [v.email for v in data.venues])),
-        "site_web": _first([main.website if main else ""] + [v.website for v in data.venues])
-        or None,
+        "site_web": _website(
+            _first([main.website if main else ""] + [v.website for v in data.venues])
+        ),
         "horaires_accueil": _hours(main.opening_hours) if main else None,
         "accessibilite_lieu": None,
         "reseaux_porteurs": _networks(data),
@@ -213,7 +221,7 @@ def _modes(venue: Venue | None) -> list[str]:
     """Through the link, or by calling the venue when there is one with a phone."""
     return (
         ["telephoner", "utiliser-lien-mobilisation"]
-        if venue and venue.phone
+        if venue and _phone(venue.phone)
         else ["utiliser-lien-mobilisation"]
     )
 

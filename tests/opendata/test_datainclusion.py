@@ -281,3 +281,27 @@ def test_inactive_venues_and_empty_structures_are_not_published(client, opendata
     ids = set(_by_id(_get(client, STRUCTURES_URL)))
     assert f"pas-a-pas--{empty.pk}" not in ids
     assert f"pas-a-pas--{opendata_network['quiet'].pk}" not in ids
+
+
+def test_values_the_schema_refuses_are_left_out(client, communes):
+    # Rows written without the model's checks (an old import, the shell).
+    structure = StructureFactory(name="Espace public numérique.", siret="123")
+    venue = VenueFactory(
+        structure=structure,
+        commune=communes["85194"],  # three postal codes
+        postal_code="",
+        opening_hours="le matin",
+        email="pas-un-courriel",
+        website="ftp://exemple.fr",
+        phone="  ",
+        takes_appointments=True,
+    )
+    record = _get(client, STRUCTURES_URL)[0]
+    v1.Structure.model_validate(record, context=STRICT)
+    assert record["nom"] == "Espace public numérique"
+    for name in ("siret", "code_postal", "horaires_accueil", "courriel", "site_web", "telephone"):
+        assert record[name] is None, name
+    (service,) = _get(client, SERVICES_URL)
+    v1.Service.model_validate(service, context=STRICT)
+    assert service["id"] == f"pas-a-pas--rendez-vous-{venue.pk}"
+    assert service["modes_mobilisation"] == ["utiliser-lien-mobilisation"]
