@@ -131,7 +131,8 @@ def _address(venue: Venue | None) -> dict:
 
 
 def _first(values: Iterable[str]) -> str:
-    return next((v for v in values if v), "")
+    """The first value that is not blank: the main venue's, else another venue's."""
+    return next((v.strip() for v in values if v and v.strip()), "")
 
 
 def _url(producer: Producer, name: str, pk: int) -> str:
