@@ -12,17 +12,18 @@ from data_inclusion.schema import v1
 from django.urls import reverse
 from django.utils.text import slugify
 
+from learners.choices import SessionKind
 from learners.models import Venue
 from opendata.datainclusion import datainclusion_files, datainclusion_services
 from opendata.datainclusion.records import _name
 from opendata.datainclusion.thematiques import FALLBACK, THEMES, thematiques_for
-from tests.factories.learners import StructureFactory, VenueFactory
+from tests.factories.learners import SessionFactory, StructureFactory, VenueFactory
 from tests.factories.workshops import AtelierPageFactory, theme
 from tests.queries import count_queries
 from workshops import reference_data
 from workshops.models import Theme
 
-from .conftest import COUNSELLOR, LEARNER, hidden_sessions, public_session
+from .conftest import COUNSELLOR, LEARNER, at, hidden_sessions, public_session
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +306,27 @@ def test_values_the_schema_refuses_are_left_out(client, communes):
     v1.Service.model_validate(service, context=STRICT)
     assert service["id"] == f"pas-a-pas--rendez-vous-{venue.pk}"
     assert service["modes_mobilisation"] == ["utiliser-lien-mobilisation"]
+
+
+def test_a_structure_running_ateliers_at_another_ones_venue(client, opendata_network):
+    # A partner without a venue of its own runs an atelier at the Bourg.
+    partner = StructureFactory(name="Association Clic Seniors")
+    SessionFactory(
+        structure=partner,
+        venue=opendata_network["bourg"],
+        atelier=opendata_network["email"],
+        kind=SessionKind.WORKSHOP,
+        is_published=True,
+        start=at(4),
+    )
+    structures = _by_id(_get(client, STRUCTURES_URL))
+    record = structures[f"pas-a-pas--{partner.pk}"]
+    v1.Structure.model_validate(record, context=STRICT)
+    assert record["adresse"] is None and record["lien_source"] is None
+    service = _by_id(_get(client, SERVICES_URL))[
+        f"pas-a-pas--atelier-{partner.pk}-{opendata_network['email'].pk}"
+    ]
+    v1.Service.model_validate(service, context=STRICT)
+    assert service["structure_id"] == record["id"]
+    assert service["adresse"] == "10 rue du Bourg"
+    assert service["zone_eligibilite"] == ["85191"]
