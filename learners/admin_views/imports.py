@@ -124,9 +124,11 @@ class ImportsIndexView(TrackingImportMixin, TemplateView):
             exports=[
                 (kind, label, _export_links(kind))
                 for kind, label in KIND_LABELS.items()
-                if kind != "activity"
+                if kind not in ("activity", "coop_activity", "coop_people")
             ],
             activity_url=reverse("learners_export", args=["activity"]),
+            coop_activity_url=reverse("learners_export", args=["coop_activity"]),
+            coop_people_url=reverse("learners_export", args=["coop_people"]) + "?format=xlsx",
             imports=[
                 (kind, label, reverse("learners_import_upload", args=[kind]))
                 for kind, label in ImportKind.choices

@@ -34,6 +34,8 @@ def markers(network, key: str) -> dict[str, set[str]]:
         "venues": {data["venue"].name},
         "observations": {data["people"][0].network_id},
         "activity": {data["session"].title},
+        "coop_activity": {data["session"].title},
+        "coop_people": {p.last_name for p in data["people"]},
     }
 
 
@@ -44,6 +46,8 @@ COLUMN = {
     "venues": "Nom",
     "observations": "Identifiant réseau",
     "activity": "Titre de l'atelier",
+    "coop_activity": "Nom de l’atelier",
+    "coop_people": "Nom",
 }
 
 

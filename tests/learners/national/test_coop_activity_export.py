@@ -224,3 +224,15 @@ def test_queries_do_not_grow_with_sessions(
         )
     with django_assert_max_num_queries(14):
         export_build(user=counsellor_a, kind="coop_activity", format="xlsx")
+
+
+def test_old_theme_labels_name_existing_themes(db):
+    from workshops.theme_labels import CURRENT_LABELS, OLD_LABELS
+
+    slugs = set(Theme.objects.values_list("slug", flat=True))
+    assert set(OLD_LABELS.values()) <= slugs
+    assert set(CURRENT_LABELS) <= slugs
+    for old in OLD_LABELS:
+        assert old not in CURRENT_LABELS.values() or OLD_LABELS[old] == next(
+            s for s, label in CURRENT_LABELS.items() if label == old
+        )
