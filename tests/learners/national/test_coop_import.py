@@ -259,3 +259,41 @@ def test_another_structure_gets_its_own_records(place, helene, counsellor_b, str
 def test_refused_roles(partner_editor):
     with pytest.raises(PermissionDenied):
         import_run(user=partner_editor, kind=KIND, content=activity_file(), format="xlsx")
+
+
+def test_reads_do_not_grow_with_the_file(place, counsellor_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.learners.imports.conftest import assert_bulk, query_profile
+
+    def build(activities: int) -> bytes:
+        lines = []
+        for n in range(activities):
+            for k in range(3):
+                lines.append(
+                    line(
+                        Bénéficiaire=f"Personne{n} Numéro{k}",
+                        Participants=f"{k + 1}/4",
+                        **{"ID CRA": f"id-{activities}-{n}", "Nom de l’atelier": f"Atelier {n}"},
+                    )
+                )
+            lines.append(
+                line(
+                    Bénéficiaire="Bénéficiaire anonyme",
+                    **{"ID CRA": f"id-{activities}-{n}", "Nom de l’atelier": f"Atelier {n}"},
+                )
+            )
+        return coop_xlsx(lines)
+
+    def profile(content: bytes):
+        with CaptureQueriesContext(connection) as captured:
+            plan = import_run(
+                user=counsellor_a, kind=KIND, content=content, format="xlsx", dry_run=False
+            )
+        assert plan.ok, plan.errors
+        return query_profile(captured)
+
+    small = profile(build(2))
+    large = profile(build(30))
+    assert_bulk(small, large, extra_rows=28 * 4)
