@@ -297,3 +297,20 @@ def test_reads_do_not_grow_with_the_file(place, counsellor_a):
     small = profile(build(2))
     large = profile(build(30))
     assert_bulk(small, large, extra_rows=28 * 4)
+
+
+def test_a_coordinator_imports_for_the_structure_chosen(place, coordinator, structure_b):
+    content = activity_file()
+    without = import_run(user=coordinator, kind=KIND, content=content, format="xlsx")
+    assert not without.ok and "indiquez la structure" in without.errors[0].message
+    plan = import_run(
+        user=coordinator,
+        kind=KIND,
+        content=content,
+        format="xlsx",
+        structure=structure_b,
+        dry_run=False,
+    )
+    assert plan.ok, plan.errors
+    assert set(Session.objects.values_list("structure", flat=True)) == {structure_b.pk}
+    assert set(Learner.objects.values_list("structure", flat=True)) == {structure_b.pk}
