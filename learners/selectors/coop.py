@@ -1,7 +1,7 @@
 """Reads for La Coop de la médiation numérique's files (`learners.national.coop_*`).
 
 `coop_activity_data`: the sessions of the national activity export (the same scoped
-selector as « Activité au format national »: the sessions the user sees, that took place,
+selector as the per-session activity export: the sessions the user sees, that took place,
 in the period) with, per session, the people marked present and the anonymous participants
 counted. Five queries whatever the number of sessions.
 """

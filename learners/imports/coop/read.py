@@ -10,7 +10,7 @@ from common.spreadsheets import RowReader, SpreadsheetError
 from common.text import fold
 from learners.national import coop_import_columns as spec
 
-from ..common import Columns, ImportFileError, ReadResult, _records_map
+from ..common import Columns, ImportFileError, ReadResult, records_map
 
 COLUMNS = Columns(
     fields=spec.FIELDS, synonyms=spec.SYNONYMS, ignored=spec.IGNORED, required=spec.REQUIRED
@@ -34,7 +34,7 @@ def coop_records_read(
     try:
         if not _is_header(reader.header):
             _seek_header(reader)
-        return _records_map(reader, columns)
+        return records_map(reader, columns)
     except SpreadsheetError as exc:
         raise ImportFileError(exc.message) from exc
     finally:
