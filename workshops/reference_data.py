@@ -5,7 +5,7 @@ the national themes and the audiences. Loaded by a data migration and by
 `load(apps)` takes an app registry so a migration can pass its historical models.
 """
 
-from django.utils.text import slugify
+from workshops import theme_labels
 
 CRCN = {
     "slug": "crcn",
@@ -226,41 +226,9 @@ SOCLE = {
     ],
 }
 
-THEMES = [
-    "Diagnostic numérique",
-    "Prendre en main du matériel",
-    "Maintenance de matériel",
-    "Gérer ses contenus numériques",
-    "Navigation sur internet",
-    "E-mail",
-    "Bureautique",
-    "Réseaux sociaux",
-    "Santé",
-    "Banque et achats en ligne",
-    "Accompagner un professionnel",
-    "Insertion professionnelle",
-    "Sécurité numérique",
-    "Parentalité",
-    "Scolarité et numérique",
-    "Créer avec le numérique",
-    "Culture numérique",
-    "Intelligence artificielle",
-    "Aide aux démarches administratives",
-]
-ADMIN_PARENT = "Aide aux démarches administratives"
-ADMIN_SUBTHEMES = [
-    "Papiers",
-    "Famille",
-    "Social-Santé",
-    "Travail",
-    "Logement",
-    "Transports",
-    "Argent",
-    "Justice",
-    "Étrangers",
-    "Loisirs",
-    "Associations",
-]
+# The national themes (slugs and La Coop's current labels): `workshops.theme_labels`.
+THEMES = theme_labels.THEMES
+ADMIN_SUBTHEMES = theme_labels.ADMIN_SUBTHEMES
 
 AUDIENCES = [
     ("seniors", "Seniors"),
@@ -322,15 +290,15 @@ def load_framework(data: dict, apps=None) -> None:
 def load_themes(apps=None) -> None:
     m = _get_models(apps)
     Theme = m["Theme"]
-    for order, name in enumerate(THEMES):
+    for order, (slug, _key, name) in enumerate(THEMES):
         Theme.objects.update_or_create(
-            slug=slugify(name),
+            slug=slug,
             defaults={"name": name, "is_national": True, "sort_order": order, "parent": None},
         )
-    parent = Theme.objects.get(slug=slugify(ADMIN_PARENT))
-    for order, name in enumerate(ADMIN_SUBTHEMES):
+    parent = Theme.objects.get(slug=theme_labels.ADMIN_PARENT_SLUG)
+    for order, (slug, _key, name) in enumerate(ADMIN_SUBTHEMES):
         Theme.objects.update_or_create(
-            slug=f"demarches-{slugify(name)}",
+            slug=slug,
             defaults={
                 "name": name,
                 "is_national": True,

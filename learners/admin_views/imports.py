@@ -42,6 +42,7 @@ ENTITY_LABELS = {
     "session": gettext_lazy("Séances"),
     "attendance": gettext_lazy("Présences"),
     "venue": gettext_lazy("Lieux"),
+    "anonymous": gettext_lazy("Participants anonymes"),
 }
 ACTION_LABELS = {
     "create": gettext_lazy("Création"),
@@ -67,6 +68,16 @@ IMPORT_HELP = {
         "Une ligne par lieu (format de nos exports ou du standard national des lieux de "
         "médiation numérique). Les lieux sont reconnus par leur identifiant, ou par leur nom "
         "et leur commune dans la structure."
+    ),
+    ImportKind.COOP_ACTIVITY: gettext_lazy(
+        "Le fichier « Exporter mes activités » de La Coop de la médiation numérique (.xlsx, "
+        "ou .csv du seul tableau), tel quel. Chaque activité devient une séance de votre "
+        "structure, reconnue par son « ID CRA » : importer deux fois le même fichier ne crée "
+        "rien de plus. Le lieu est retrouvé par son nom et sa commune parmi les lieux de la "
+        "structure, sinon la séance est placée dans un autre lieu de cette commune. Les "
+        "bénéficiaires nommés sont retrouvés comme dans l'import des personnes (nom, sans "
+        "doublon) ou créés ; les bénéficiaires anonymes sont comptés comme participants "
+        "anonymes."
     ),
 }
 JOBS_SHOWN = 50
@@ -113,9 +124,11 @@ class ImportsIndexView(TrackingImportMixin, TemplateView):
             exports=[
                 (kind, label, _export_links(kind))
                 for kind, label in KIND_LABELS.items()
-                if kind != "activity"
+                if kind not in ("activity", "coop_activity", "coop_people")
             ],
             activity_url=reverse("learners_export", args=["activity"]),
+            coop_activity_url=reverse("learners_export", args=["coop_activity"]),
+            coop_people_url=reverse("learners_export", args=["coop_people"]) + "?format=xlsx",
             imports=[
                 (kind, label, reverse("learners_import_upload", args=[kind]))
                 for kind, label in ImportKind.choices
@@ -153,7 +166,12 @@ class ImportUploadView(TrackingImportMixin, TemplateView):
             help=IMPORT_HELP[self.kind],
             columns=import_columns(self.kind),
             export_links=_export_links(
-                {"people": "people", "attendance": "attendance", "venues": "venues"}[self.kind]
+                {
+                    "people": "people",
+                    "attendance": "attendance",
+                    "venues": "venues",
+                    "coop_activity": "coop_activity",
+                }[self.kind]
             ),
         )
         return context

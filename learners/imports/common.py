@@ -138,14 +138,14 @@ def records_read(*, content: bytes, format: str, columns: Columns, max_rows: int
     except SpreadsheetError as exc:
         raise ImportFileError(exc.message) from exc
     try:
-        return _records_map(reader, columns)
+        return records_map(reader, columns)
     except SpreadsheetError as exc:
         raise ImportFileError(exc.message) from exc
     finally:
         reader.close()
 
 
-def _records_map(reader: RowReader, columns: Columns) -> ReadResult:
+def records_map(reader: RowReader, columns: Columns) -> ReadResult:
     positions, headers, unknown = _header_positions(reader, columns)
     records = _records_of(reader, positions)
     notices = []

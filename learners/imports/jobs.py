@@ -25,7 +25,7 @@ from learners.roles import is_coordinator
 from learners.scoping import scope_structure_id
 from learners.services.import_jobs import import_jobs_expire
 
-from . import attendance, people, venues
+from . import attendance, coop, people, venues
 from .common import Columns, ImportFileError, ImportPlan, Issue, StructureResolver, records_read
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,12 @@ PROGRESS_KEY = "learners:import-job:{}:progress"
 
 
 class _Kind:
-    def __init__(self, columns: Columns, planner, apply, conflicts=None):
+    def __init__(self, columns: Columns, planner, apply, conflicts=None, reader=records_read):
         self.columns = columns
         self.planner = planner
         self.apply = apply
         self.conflicts = conflicts
+        self.reader = reader
 
 
 KINDS = {
@@ -57,7 +58,12 @@ KINDS = {
     ImportKind.VENUES: _Kind(
         venues.COLUMNS, venues.plan_venues, venues.apply_venues, venues.external_conflicts
     ),
+    ImportKind.COOP_ACTIVITY: _Kind(
+        coop.COLUMNS, coop.plan_coop, coop.apply_coop, reader=coop.coop_records_read
+    ),
 }
+# Kinds whose planner reports its progress (long files).
+WITH_PROGRESS = (ImportKind.ATTENDANCE, ImportKind.COOP_ACTIVITY)
 
 
 def can_import(user, kind: str) -> bool:
@@ -85,7 +91,7 @@ def import_analyse(
         raise PermissionDenied(_("Vous ne pouvez pas importer ce fichier."))
     definition = KINDS[kind]
     try:
-        read = records_read(
+        read = definition.reader(
             content=content, format=format, columns=definition.columns, max_rows=MAX_ROWS
         )
     except ImportFileError as exc:
@@ -98,7 +104,7 @@ def import_analyse(
     if scope is not True:
         structure = None  # a counsellor always imports for their own structure
     resolver = StructureResolver(scope=scope, default=structure)
-    kwargs = {"progress": progress} if kind == ImportKind.ATTENDANCE else {}
+    kwargs = {"progress": progress} if kind in WITH_PROGRESS else {}
     ops = definition.planner(
         user=user, records=read.records, plan=plan, scope=scope, structures=resolver, **kwargs
     )

@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", _("Personnes accompagnées")
     ATTENDANCE = "attendance", _("Séances et présences")
     VENUES = "venues", _("Lieux")
+    COOP_ACTIVITY = "coop_activity", _("Activités exportées de La Coop")
 
 
 class ImportStatus(models.TextChoices):

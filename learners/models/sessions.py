@@ -55,6 +55,15 @@ class Session(models.Model):
         related_name="sessions",
         verbose_name=_("lieu"),
     )
+    place_commune = models.ForeignKey(
+        "learners.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune du lieu"),
+        help_text=_("Pour une séance dans un autre lieu : sa commune."),
+    )
     start = models.DateTimeField(_("début"))
     duration_minutes = models.PositiveSmallIntegerField(
         _("durée (minutes)"),

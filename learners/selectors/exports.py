@@ -141,7 +141,7 @@ def activity_sessions_for_export(*, user: AnyUser, filters: ExportFilters) -> Qu
     activity export."""
     qs = _period(sessions_visible(user), filters, "start").filter(start__lte=timezone.now())
     return (
-        qs.select_related("venue__commune", "structure")
+        qs.select_related("venue__commune", "structure", "place_commune")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.select_related("parent")))
         .order_by("start", "id")
     )

@@ -60,6 +60,7 @@ from learners.selectors.exports import (
 from workshops.choices import WorkshopLevel
 
 from .audit import audit_log_record
+from .coop_exports import COOP_KINDS, coop_activity_file, coop_people_file
 
 FORMATS = ("csv", "xlsx")
 THEME_SEPARATOR = "; "
@@ -83,6 +84,9 @@ EXPORTS: dict[str, tuple[Callable[..., QuerySet[Any]] | None, Any, str, Any]] = 
         gettext_lazy("Observations"),
     ),
     "activity": (None, ActivityResource, "activite-nationale", gettext_lazy("Activité")),
+    # La Coop's own layouts: built by `learners.services.coop_exports`, not by a resource.
+    "coop_activity": (None, None, "coop-activites", gettext_lazy("Activités")),
+    "coop_people": (None, None, "coop-beneficiaires", gettext_lazy("Bénéficiaires")),
 }
 KINDS = tuple(EXPORTS)
 KIND_LABELS = {
@@ -91,7 +95,13 @@ KIND_LABELS = {
     "attendance": gettext_lazy("Présences"),
     "venues": gettext_lazy("Lieux"),
     "observations": gettext_lazy("Observations"),
-    "activity": gettext_lazy("Activité au format national (La Coop de la médiation numérique)"),
+    "activity": gettext_lazy("Activité : décompte par séance (âges, genres, statuts)"),
+    "coop_activity": gettext_lazy(
+        "Activités au format de La Coop de la médiation numérique (une ligne par personne)"
+    ),
+    "coop_people": gettext_lazy(
+        "Personnes accompagnées au format du modèle d'import de La Coop de la médiation numérique"
+    ),
 }
 
 
@@ -135,6 +145,8 @@ def export_build(
         raise ValueError(f"Unknown export {kind!r} / {format!r}")
     filters = filters or ExportFilters()
     selector, resource_class, stem, title = EXPORTS[kind]
+    if kind in COOP_KINDS:
+        return _coop_export(user=user, kind=kind, format=format, filters=filters, stem=stem)
     # Counted first (one query): a too large export is refused before any work.
     data: list[dict[str, Any]] | QuerySet[Any]
     if kind == "activity":
@@ -165,6 +177,30 @@ def export_build(
     filename = f"{stem}-{timezone.localdate():%Y-%m-%d}.{format}"
     return ExportFile(
         content=content, content_type=content_type, filename=filename, rows=dataset.height
+    )
+
+
+def _coop_export(
+    *, user: AnyUser, kind: str, format: str, filters: ExportFilters, stem: str
+) -> ExportFile:
+    """La Coop's layouts: same limits, scoping (their selectors) and audit as the others."""
+    if kind == "coop_activity":
+        _refuse_if_too_large(kind, activity_sessions_for_export(user=user, filters=filters).count())
+        content, rows = coop_activity_file(user=user, filters=filters, format=format)
+    else:
+        people = people_for_export(user=user, filters=filters)
+        _refuse_if_too_large(kind, people.count())
+        content, rows = coop_people_file(people=people, format=format)
+    audit_log_record(
+        user=user,
+        action=AuditAction.EXPORT,
+        detail=f"export {kind} {format} : {rows} lignes" + (", recherche" if filters.query else ""),
+    )
+    return ExportFile(
+        content=content,
+        content_type=XLSX_CONTENT_TYPE if format == "xlsx" else CSV_CONTENT_TYPE,
+        filename=f"{stem}-{timezone.localdate():%Y-%m-%d}.{format}",
+        rows=rows,
     )
 
 

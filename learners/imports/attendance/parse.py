@@ -26,6 +26,7 @@ from learners.models import Venue
 from learners.resources import CAPACITY, AttendanceResource, SessionResource
 from workshops.choices import WorkshopLevel
 from workshops.models import Theme
+from workshops.theme_labels import OLD_LABELS
 
 from .. import values as v
 from ..common import ImportPlan, Record, fetch_in, resource_columns
@@ -232,9 +233,15 @@ class Context:
         self.scope = scope
         self.structures = structures
         self.themes = {}
+        by_slug = {}
         for theme in Theme.objects.all():
             self.themes.setdefault(fold(theme.name), theme.pk)
             self.themes.setdefault(fold(theme.slug), theme.pk)
+            by_slug[theme.slug] = theme.pk
+        # The national themes' former labels still read (see workshops.theme_labels).
+        for label, slug in OLD_LABELS.items():
+            if slug in by_slug:
+                self.themes.setdefault(fold(label), by_slug[slug])
         venue_ids = {r.values.get("venue_id", "") for r in records} - {""}
         self.venues_by_external = {
             venue.external_id: venue

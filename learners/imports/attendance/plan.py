@@ -63,8 +63,17 @@ CHOICES = {"status": AttendanceStatus, "equipment": Equipment, "autonomy": Auton
 
 
 def plan_attendance(
-    *, user, records: list[Record], plan: ImportPlan, scope, structures, progress=None
+    *,
+    user,
+    records: list[Record],
+    plan: ImportPlan,
+    scope,
+    structures,
+    progress=None,
+    session_only_lines: frozenset[int] = frozenset(),
 ) -> AttendanceOps:
+    """`session_only_lines`: rows that describe their session without naming anyone (La
+    Coop's anonymous participants, counted by `learners.imports.coop`)."""
     ctx = Context(user=user, records=records, plan=plan, scope=scope, structures=structures)
     with_people = bool({"network_id", "person_external_id", "first_name"} & set(plan.headers))
     ops = AttendanceOps()
@@ -72,6 +81,8 @@ def plan_attendance(
     _plan_sessions(ctx, ops, first_of)
     if not with_people:
         return ops
+    if session_only_lines:
+        row_sessions = [rs for rs in row_sessions if rs[0].line not in session_only_lines]
     plan_people(ctx, ops, row_sessions)
     rows = _AttendanceRows(ctx, ops)
     for index, (record, skey) in enumerate(row_sessions, start=1):

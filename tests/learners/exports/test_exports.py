@@ -34,6 +34,8 @@ def markers(network, key: str) -> dict[str, set[str]]:
         "venues": {data["venue"].name},
         "observations": {data["people"][0].network_id},
         "activity": {data["session"].title},
+        "coop_activity": {data["session"].title},
+        "coop_people": {p.last_name for p in data["people"]},
     }
 
 
@@ -44,6 +46,8 @@ COLUMN = {
     "venues": "Nom",
     "observations": "Identifiant réseau",
     "activity": "Titre de l'atelier",
+    "coop_activity": "Nom de l’atelier",
+    "coop_people": "Nom",
 }
 
 
@@ -260,7 +264,7 @@ def test_national_activity_record(network, counsellor_a, structure_a, socle):
     AnonymousParticipants.objects.create(
         session=session, age_band=AgeBand.FROM_70, gender=Gender.UNKNOWN, count=2
     )
-    papers = Theme.objects.get(name="Papiers")
+    papers = Theme.objects.get(slug="demarches-papiers")
     session.themes.set([Theme.objects.get(name="E-mail"), papers])
     permanence = SessionFactory(
         structure=structure_a,
@@ -287,7 +291,7 @@ def test_national_activity_record(network, counsellor_a, structure_a, socle):
     assert collective["Âge : 18-24 ans"] == 1
     assert collective["Genre : Féminin"] == 1 and collective["Genre : Non communiqué"] == 2
     assert collective["Thématiques"] == "E-mail; Aide aux démarches administratives"
-    assert collective["Sous-thématiques administratives"] == "Papiers"
+    assert collective["Sous-thématiques administratives"] == "Papiers - Élections - Citoyenneté"
     assert collective["Code INSEE du lieu"] == "85191"
     assert collective["Date"].date() == datetime.date(2024, 3, 25)
     assert individual["Type d'accompagnement"] == "Individuel"

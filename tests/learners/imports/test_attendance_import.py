@@ -89,7 +89,7 @@ def test_old_spreadsheet_creates_sessions_people_and_attendance(counsellor_a, ve
     permanence = Session.objects.get(external_id="S2")
     assert {t.name for t in permanence.themes.all()} == {
         "Aide aux démarches administratives",
-        "Papiers",
+        "Papiers - Élections - Citoyenneté",  # read from its old label, « Papiers »
     }
     helene = Learner.objects.get(external_id="P1")
     assert helene.structure == atelier.structure

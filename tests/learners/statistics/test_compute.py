@@ -80,7 +80,7 @@ def test_themes_and_venue_communes(world, coordinator):
     data = statistics_compute(user=coordinator, filters=YEAR)
     themes = {row["name"]: row for row in data["themes"]}
     assert themes["E-mail"]["people"] == 2
-    assert themes["Sécurité numérique"]["anonymous"] == 3
+    assert themes["Prévention en sécurité numérique"]["anonymous"] == 3
     none = next(row for row in data["themes"] if row["key"] is None)
     assert (none["sessions"], none["people"], none["presences"]) == (2, 3, 3)
     venues = {row["key"]: row for row in data["venue_communes"]["rows"]}
