@@ -210,15 +210,24 @@ def free_places(page: str) -> int:
 
 
 def venue_with_places(agenda: str) -> tuple[str, str]:
-    """A venue page showing free places, and the sign-up page of one of its sessions."""
+    """A venue page showing free places, and the sign-up page of one of its sessions,
+    one with free places of its own if there is one (a sign-up on a waiting list changes
+    no free place)."""
     _, _, listing = request(PROXY_PORT, "GET", agenda)
+    found = []
     for venue in dict.fromkeys(re.findall(r'href="(/pres-de-chez-vous/lieux/\d+/)"', listing)):
         _, _, page = request(PROXY_PORT, "GET", venue)
+        if free_places(page) == 0:
+            continue
         for session_path, _ in SESSION_LINK.findall(page):
             code, _, form = request(PROXY_PORT, "GET", session_path)
-            if code == 200 and 'name="first_name"' in form and free_places(page) > 0:
-                return venue, session_path
-    sys.exit("no venue page with a session open for sign-up in the demo")
+            if code == 200 and 'name="first_name"' in form:
+                if free_places(form) > 0:
+                    return venue, session_path
+                found.append((venue, session_path))
+    if not found:
+        sys.exit("no venue page with a session open for sign-up in the demo")
+    return found[0]
 
 
 def sign_up(session_path: str, number: int) -> float:
@@ -352,7 +361,7 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def run(env: dict[str, str], work: Path, args) -> dict:
-    with pp.Gunicorn(env, pp.CACHE_ON_SECONDS, work / "gunicorn.log"):
+    with pp.Gunicorn(env, pp.CACHE_ON_SECONDS, work / "gunicorn.log", start_seconds=180):
         status, _, _ = pp.fetch(GUIDE)
         if status != 200:
             sys.exit(f"{GUIDE} answered {status}")
@@ -380,6 +389,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
     parser.add_argument("--keep", action="store_true", help="keep the database and files")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the database kept by --keep (no setup)"
+    )
     args = parser.parse_args()
     for tool in ("wrk",):
         if not shutil.which(tool):
@@ -393,7 +405,8 @@ def main() -> None:
     env = pp.base_env(work / "media")
     pp.log(f"load average before: {os.getloadavg()}")
     try:
-        prepare(env)
+        if not args.reuse:
+            prepare(env)
         data = run(env, work, args)
         data["targets"] = targets(data)
         text = report(data)
