@@ -5,6 +5,9 @@ what, reset by which change.
   a bump makes whatever was kept under the old number obsolete.
 - `memo`: small values per process, under the versions of their scopes.
 - `pages`: the anonymous full-page cache (middleware).
+- `front`: the headers for the shared caches in front of the site (Cache-Control, ETag,
+  304), `personal`: what makes a request or an answer personal, `cookies`: the CSRF
+  cookie's path narrowed to the forms (README « Front cache: the reverse proxy and a CDN »).
 - `fragments`: the render cache of parts of published pages.
 - `routing`: Wagtail's routing remembered per process.
 - `sidebar`: the Wagtail admin sidebar kept per user.

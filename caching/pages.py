@@ -7,7 +7,8 @@ for `PAGE_CACHE_SECONDS` (0 turns the cache off).
 What is cached: GET and HEAD requests answered 200 with HTML by Wagtail's page view, the
 site search or a view marked `@page_cached` (the public agenda's pages and calendar files,
 which may also answer `text/calendar`), for a visitor without a session cookie (so never
-a logged-in user, nor a visitor whose session holds a page password), when the response
+a logged-in user, nor a visitor whose session holds a page password) nor any other of the
+personal cookies (caching/personal.py), when the response
 sets no cookie, holds no CSRF token and is not marked `private` or `no-store`. The key
 is the host, the path and the query string with its parameters in a canonical order, so
 each filter combination and each page of a list is its own entry
@@ -42,7 +43,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from caching import versions
+from caching import personal, versions
 
 CACHEABLE_VIEWS = frozenset({"wagtail_serve", "search"})
 CACHEABLE_TYPES = ("text/html", "text/calendar")
@@ -60,7 +61,7 @@ def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return view
 
 
-def _view_is_cacheable(match: object) -> bool:
+def view_is_cacheable(match: object) -> bool:
     return getattr(match, "url_name", None) in CACHEABLE_VIEWS or bool(
         getattr(getattr(match, "func", None), _MARK, False)
     )
@@ -70,32 +71,34 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
 
 
-def cache_key(request: HttpRequest) -> str:
+def canonical_address(request: HttpRequest) -> str:
+    """The host, the path and the query with its parameters in a canonical order."""
     params = sorted(request.GET.lists())
-    canonical = "|".join(
-        [request.get_host(), request.path, urlencode(params, doseq=True), str(request.method)]
-    )
+    return "|".join([request.get_host(), request.path, urlencode(params, doseq=True)])
+
+
+def cache_key(request: HttpRequest) -> str:
+    canonical = f"{canonical_address(request)}|{request.method}"
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     return f"pagecache:{digest}"
 
 
-def _request_is_cacheable(request: HttpRequest) -> bool:
+def request_is_cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and not personal.request_has_personal_cookie(request)
         and not request.path.startswith(("/admin/", "/documents/", "/static/", "/media/"))
     )
 
 
-def _response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     match = getattr(request, "resolver_match", None)
-    if match is None or not _view_is_cacheable(match):
+    if match is None or not view_is_cacheable(match):
         return False
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming:
         return False
-    if request.META.get("CSRF_COOKIE_USED"):
-        # The page holds a CSRF token (a form): it belongs to this visitor only.
+    if personal.response_is_personal(request, response):
+        # A cookie, or a CSRF token in a form: it belongs to this visitor only.
         return False
     if not response.get("Content-Type", "").startswith(CACHEABLE_TYPES):
         return False
@@ -115,7 +118,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = cache_seconds()
-        if seconds <= 0 or not _request_is_cacheable(request):
+        if seconds <= 0 or not request_is_cacheable(request):
             return self.get_response(request)
 
         # The entry and the versions of every scope in one round trip (a few bytes each),
@@ -133,12 +136,14 @@ class PageCacheMiddleware:
         versions.attach(request, known)
         entry = found.get(key)
         if entry is not None and _is_current(request, entry[0]):
+            # The validator of the answer (caching/front.py) covers the scopes it read.
+            versions.note_used(request, entry[0])
             cached = entry[1]
             cached[HEADER] = "hit"
             return cached
 
         response = self.get_response(request)
-        if _response_is_cacheable(request, response):
+        if response_is_cacheable(request, response):
             response[HEADER] = "miss"
             kept = {
                 scope: versions.current(scope, request=request) for scope in versions.used(request)

@@ -43,6 +43,7 @@ LOG_DIR = "/var/log/nginx/"
 UPSTREAM = "server 127.0.0.1:8000;"
 ACME_ROOT = "/var/www/letsencrypt"
 ERROR_PAGES = "/srv/pasapas/app/deploy/nginx/errors"
+CACHE_DIR = "/var/cache/nginx/pasapas"
 
 
 @dataclass
@@ -51,6 +52,7 @@ class NginxSetup:
     config: Path  # the wrapper nginx.conf
     access_log: Path
     media_root: Path
+    cache_dir: Path  # the proxy cache's folder (proxy_cache_path)
     http_port: int
     https_port: int
 
@@ -94,10 +96,14 @@ def render_nginx(
     upstream: str = "127.0.0.1:8000",
     media_root: Path | None = None,
     server_name: str = "localhost",
+    tls: bool = True,
+    workers: int = 1,
 ) -> NginxSetup:
-    """Writes a runnable copy of the example under `prefix` and returns where things are."""
+    """Writes a runnable copy of the example under `prefix` and returns where things are.
+    `tls=False` (the benchmark, bench/front_cache.py): the main server listens on
+    `https_port` in plain HTTP, everything else as written."""
     prefix.mkdir(parents=True, exist_ok=True)
-    for folder in ("logs", "tmp", "certs", "acme"):
+    for folder in ("logs", "tmp", "certs", "acme", "cache"):
         (prefix / folder).mkdir(exist_ok=True)
     media = media_root or prefix / "media"
     media.mkdir(parents=True, exist_ok=True)
@@ -109,11 +115,15 @@ def render_nginx(
     text = _replace(text, LOG_DIR, f"{prefix / 'logs'}/")
     text = _replace(text, ACME_ROOT, str(prefix / "acme"))
     text = _replace(text, ERROR_PAGES, str(DEPLOY / "nginx" / "errors"))
+    text = _replace(text, CACHE_DIR, str(prefix / "cache"))
     text = _replace(text, UPSTREAM, f"server {upstream};")
     text = _replace(text, f"server_name {SERVER_NAME};", f"server_name {server_name};")
     text = _replace(text, r"(?m)^\s*listen \[::\]:\d+.*\n", "", regex=True)
     text = _replace(text, r"listen 80;", f"listen 127.0.0.1:{http_port};", regex=True)
-    text = _replace(text, r"listen 443 ", f"listen 127.0.0.1:{https_port} ", regex=True)
+    if tls:
+        text = _replace(text, r"listen 443 ", f"listen 127.0.0.1:{https_port} ", regex=True)
+    else:
+        text = _replace(text, r"listen 443 ssl http2;", f"listen 127.0.0.1:{https_port};")
     site = prefix / "pasapas.conf"
     site.write_text(text)
 
@@ -125,10 +135,10 @@ def render_nginx(
         user = f"user {getpass.getuser()} {grp.getgrgid(os.getegid()).gr_name};\n"
     wrapper = prefix / "nginx.conf"
     wrapper.write_text(
-        f"{user}worker_processes 1;\n"
+        f"{user}worker_processes {workers};\n"
         f"pid {prefix / 'nginx.pid'};\n"
         f"error_log {prefix / 'logs' / 'error.log'} info;\n"
-        "events { worker_connections 64; }\n"
+        "events { worker_connections 256; }\n"
         "http {\n"
         "    include /etc/nginx/mime.types;\n"
         "    default_type application/octet-stream;\n"
@@ -146,6 +156,7 @@ def render_nginx(
         config=wrapper,
         access_log=prefix / "logs" / "pasapas.access.log",
         media_root=media,
+        cache_dir=prefix / "cache",
         http_port=http_port,
         https_port=https_port,
     )

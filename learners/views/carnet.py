@@ -76,7 +76,8 @@ CARNET_IDLE_SECONDS = 30 * 60
 # The same, for the agenda's sign-up form (« Ajouter à mon carnet »): see `agenda_carnet`.
 AGENDA_COOKIE = "carnet_agenda"
 AGENDA_SALT = "learners.carnet.agenda"
-AGENDA_PATH = "/pres-de-chez-vous/"
+# The sessions' sign-up pages only: the agenda's lists and venue pages stay public (cached).
+AGENDA_PATH = "/pres-de-chez-vous/seances/"
 CODE_INPUT_MAX = 40
 # The QR link's code kept while the holder types their first name (flood mode).
 PENDING_COOKIE = "carnet_attente"
@@ -177,7 +178,8 @@ def _forget_cookie(response: HttpResponse) -> None:
 def agenda_carnet(request: HttpRequest) -> Carnet | None:
     """The carnet open in this browser, as the agenda's sign-up form sees it (the carnet's
     own cookie is sent to /carnet/ only; this second one, same value and idle delay, to the
-    agenda's pages only, so the guides stay page-cached). None when none is open."""
+    sessions' sign-up pages only, so the guides and the agenda's lists stay cached). None
+    when none is open."""
     if not request.COOKIES.get(AGENDA_COOKIE):
         return None
     try:

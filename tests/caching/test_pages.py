@@ -108,14 +108,14 @@ def test_private_or_no_store_responses_are_not_stored():
     request = RequestFactory().get("/fiches/")
     request.resolver_match = type("Match", (), {"url_name": "wagtail_serve"})()
     ok = HttpResponse("<p>ok</p>", content_type="text/html; charset=utf-8")
-    assert pagecache._response_is_cacheable(request, ok)
+    assert pagecache.response_is_cacheable(request, ok)
     for value in ("no-store", "private, max-age=0"):
         response = HttpResponse("<p>x</p>", content_type="text/html")
         response["Cache-Control"] = value
-        assert not pagecache._response_is_cacheable(request, response)
+        assert not pagecache.response_is_cacheable(request, response)
     with_cookie = HttpResponse("<p>x</p>", content_type="text/html")
     with_cookie.set_cookie("a", "b")
-    assert not pagecache._response_is_cacheable(request, with_cookie)
+    assert not pagecache.response_is_cacheable(request, with_cookie)
 
 
 def test_search_results_and_not_found_pages(client):

@@ -78,11 +78,15 @@ MIDDLEWARE = [
     "health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Shared caches' headers (public or private, ETag, 304): sees every final answer.
+    "caching.front.FrontCacheMiddleware",
     # Anonymous full-page cache: before the session, so a hit touches neither it nor the DB.
     "caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The CSRF cookie's path narrowed to the pages with forms (caching/cookies.py).
+    "caching.cookies.CsrfCookieScopeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -91,11 +95,11 @@ MIDDLEWARE = [
 ]
 # Security headers on every answer, cache hits included (so outside the page cache).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("caching.pages.PageCacheMiddleware"),
+    MIDDLEWARE.index("caching.front.FrontCacheMiddleware"),
     "accounts.middleware.ContentSecurityPolicyMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("caching.pages.PageCacheMiddleware"),
+    MIDDLEWARE.index("caching.front.FrontCacheMiddleware"),
     "django_permissions_policy.PermissionsPolicyMiddleware",
 )
 # Second factor: django-otp marks the verified session, ours asks for it on /admin/.
@@ -304,6 +308,34 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Public pages served to anonymous visitors from the cache for this many seconds, 0 to turn
 # it off (caching/pages.py; invalidated on every publication; README « Caching »).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Shared caches in front of the site (the reverse proxy, a CDN: caching/front.py, README
+# « Front cache: the reverse proxy and a CDN »). Public pages may be kept S_MAXAGE seconds,
+# then served stale for STALE_SECONDS more while one request refreshes them: a change is
+# visible through the proxy within S_MAXAGE + STALE_SECONDS (5 s). Browsers revalidate
+# every time (MAX_AGE 0), answered 304 by the proxy or, cheaply, by the app (ETag).
+# S_MAXAGE 0 turns the public headers off (personal answers still get private, no-store).
+FRONT_CACHE_MAX_AGE = int(os.environ.get("FRONT_CACHE_MAX_AGE", "0"))
+FRONT_CACHE_S_MAXAGE = int(os.environ.get("FRONT_CACHE_S_MAXAGE", "2"))
+FRONT_CACHE_STALE_SECONDS = int(os.environ.get("FRONT_CACHE_STALE_SECONDS", "3"))
+# An ETag lasts at most this long (what changes with time alone, like page cache entries).
+FRONT_CACHE_TAG_SECONDS = PAGE_CACHE_SECONDS or 300
+# The deployed code's identity in every ETag (e.g. the commit); empty: the code's newest
+# modification time, read once per process (caching.front.release).
+FRONT_CACHE_RELEASE = os.environ.get("PASAPAS_RELEASE", "")
+# Cookies that make a request personal besides the session (caching/personal.py): never a
+# public answer, never the page cache. The carnet's are set by learners/views/carnet.py.
+PERSONAL_COOKIES = ("messages", "carnet", "carnet_agenda", "carnet_attente")
+# Paths always answered private, no-store: the admin, the carnet, the sign-up links.
+FRONT_CACHE_PRIVATE_PATHS = ("/admin/", "/carnet/", "/pres-de-chez-vous/inscription/")
+# The CSRF cookie is sent back only where a form needs it (caching/cookies.py): the first
+# pattern matching the path gives the cookie's path; elsewhere CSRF_COOKIE_PATH ("/").
+CSRF_COOKIE_SCOPES = (
+    r"^/admin/",
+    r"^/carnet/",
+    r"^/pres-de-chez-vous/seances/\d+/",
+    r"^/pres-de-chez-vous/inscription/[^/]+/",
+    r"^/pres-de-chez-vous/lieux/\d+/rendez-vous/",
+)
 # Rendered fragments of published guides and ateliers (any visitor, logged in or not), keyed
 # by page state and publication version, so never stale; 0 to turn off.
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
