@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from api import handlers
 from api.description import DESCRIPTION
-from api.routers import structures
+from api.routers import content, sessions, structures
 
 api = NinjaAPI(
     title="API Pas à pas",
@@ -18,6 +18,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 handlers.install(api)
+api.add_router("", sessions.router)
+api.add_router("", content.router)
 api.add_router("", structures.router)
 
 urlpatterns = [path("", api.urls)]
