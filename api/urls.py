@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from api import handlers
 from api.description import DESCRIPTION
-from api.routers import content, sessions, structures
+from api.routers import content, sessions, structures, venues
 
 api = NinjaAPI(
     title="API Pas à pas",
@@ -19,6 +19,7 @@ api = NinjaAPI(
 )
 handlers.install(api)
 api.add_router("", sessions.router)
+api.add_router("", venues.router)
 api.add_router("", content.router)
 api.add_router("", structures.router)
 

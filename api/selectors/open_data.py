@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from wagtail.query import PageQuerySet
 
 from agenda.selectors import public_sessions
-from learners.models import Session
+from learners.models import Session, Venue
 from learners.selectors.places import Places, places_by_session
 from workshops.models import AtelierPage, Audience, Competence, GuidePage, Theme
 
@@ -67,3 +67,12 @@ def api_guides() -> QuerySet[GuidePage]:
 
 def api_ateliers() -> QuerySet[AtelierPage]:
     return _published(AtelierPage.objects.all()).prefetch_related(_AUDIENCES)
+
+
+def api_venues() -> QuerySet[Venue]:
+    """Active venues, with what `venue_standard_row` reads (no query per venue)."""
+    return (
+        Venue.objects.filter(is_active=True)
+        .select_related("structure", "commune")
+        .annotate(modified=F("updated_at"))
+    )

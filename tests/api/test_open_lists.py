@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from learners.choices import SessionKind
-from learners.models import Session
+from learners.models import Session, Venue
 from tests.factories.learners import AttendanceFactory, SessionFactory
 from tests.factories.workshops import (
     AtelierPageFactory,
@@ -118,3 +118,20 @@ def test_open_lists_need_no_key_and_write_no_audit_line(client):
     for url in ("/api/v1/sessions", "/api/v1/fiches", "/api/v1/ateliers"):
         assert client.get(url).status_code == 200
     assert AuditLog.objects.count() == 0
+
+
+def test_venues_are_the_national_standard_rows(client):
+    from learners.national.lieux import COLUMNS, venue_standard_row
+    from tests.factories.learners import VenueFactory
+
+    venue = VenueFactory(name="Médiathèque des Sables", latitude=46.5, longitude=-1.78)
+    VenueFactory(is_active=False)
+    (item,) = _data(client, "/api/v1/lieux")
+    assert (item["type"], item["id"]) == ("lieu", str(venue.pk))
+    expected = venue_standard_row(
+        Venue.objects.select_related("structure", "commune").get(pk=venue.pk)
+    )
+    assert [item["attributes"][column] for column in COLUMNS] == [
+        expected[column] for column in COLUMNS
+    ]
+    assert item["attributes"]["nom"] == "Médiathèque des Sables"
