@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from api import handlers
 from api.description import DESCRIPTION
+from api.docs import Documentation
 from api.routers import content, sessions, structures, venues
 
 api = NinjaAPI(
@@ -16,6 +17,9 @@ api = NinjaAPI(
     version="1",
     description=str(DESCRIPTION),
     urls_namespace="api",
+    # No deep links: Swagger UI would put a link inside each operation's button (axe-core's
+    # nested-interactive); schemas folded, the operations come first.
+    docs=Documentation(settings={"defaultModelsExpandDepth": 0, "deepLinking": False}),
 )
 handlers.install(api)
 api.add_router("", sessions.router)
