@@ -4,10 +4,10 @@ The OpenAPI document (`/api/v1/openapi.json`) is built from the operations' type
 `/api/v1/docs` shows it with Swagger UI, served from django-ninja's own static files.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from api import handlers
+from api import handlers, views
 from api.description import DESCRIPTION
 from api.docs import Documentation
 from api.routers import content, sessions, structures, venues
@@ -27,4 +27,4 @@ api.add_router("", venues.router)
 api.add_router("", content.router)
 api.add_router("", structures.router)
 
-urlpatterns = [path("", api.urls)]
+urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>.*)$", views.unknown_address)]

@@ -34,3 +34,10 @@ def test_the_docs_page_loads_nothing_from_other_hosts(client):
     # The site's policy, unchanged: scripts from this host only.
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"].split("script-src")[1]
+
+
+def test_an_unknown_address_answers_a_json_api_404_in_french(client):
+    response = client.get("/api/v1/activites-inconnues")
+    assert response.status_code == 404
+    (error,) = response.json()["errors"]
+    assert error["title"] == "Adresse inconnue" and "/api/v1/docs" in error["detail"]
