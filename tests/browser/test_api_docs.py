@@ -4,7 +4,7 @@ axe-core."""
 
 import pytest
 
-from tests.browser_support import axe_violations, format_violations
+from tests.browser_support import assert_no_horizontal_scroll, axe_violations, format_violations
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -20,3 +20,11 @@ def test_the_api_documentation_runs_under_the_policy(browser_page, live_server):
     assert all(url.startswith((live_server.url, "data:")) for url in requests), requests
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
+
+
+def test_the_api_documentation_fits_a_phone(phone_page, live_server):
+    page = phone_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + "/api/v1/docs")
+    page.locator(".opblock-summary-path", has_text="/api/v1/sessions").first.wait_for()
+    assert_no_horizontal_scroll(page)
