@@ -1,11 +1,17 @@
 """API clients: a warehouse or a funder's tool that reads Pas à pas with a key."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from api.scopes import Scope
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiClient(models.Model):
@@ -52,6 +58,9 @@ class ApiClient(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > now
+
+    def scope_labels(self) -> list[str]:
+        return [str(Scope(scope).label) for scope in self.scopes if scope in Scope.values]
 
     def has_scope(self, scope: Scope | str) -> bool:
         return str(scope) in self.scopes
