@@ -191,6 +191,8 @@ class VenueIndexView(generic.IndexView):
 
 
 class VenueCreateView(ServiceFormMixin, generic.CreateView):
+    template_name = "learners/admin/venue_form.html"
+
     def save_instance(self):
         data = self.form.service_data()
         return venue_create(
@@ -204,6 +206,7 @@ class VenueCreateView(ServiceFormMixin, generic.CreateView):
 
 class VenueEditView(ScopedObjectMixin, ServiceFormMixin, generic.EditView):
     scoped_queryset = staticmethod(venues_for_user)
+    template_name = "learners/admin/venue_form.html"
 
     def save_instance(self):
         # The form already set the new values on the instance: start from the stored row.
@@ -228,16 +231,30 @@ class VenueViewSet(RoleViewSet):
     inspect_view_fields = [
         "name",
         "structure",
+        "typology",
+        "pivot",
+        "summary",
         "address",
+        "address_complement",
         "postal_code",
         "commune",
         "opening_hours",
         "services",
+        "other_services",
+        "support_modes",
+        "fees",
+        "audiences",
         "publics",
+        "specific_support",
         "accessibility",
+        "access_modes",
         "phone",
         "emails",
         "website",
+        "booking_url",
+        "national_programmes",
+        "training_labels",
+        "external_id",
         "is_active",
     ]
     list_display = ["name", "commune", "structure", BooleanColumn("is_active", label=_("Actif"))]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learners.choices import StructureKind
+from learners.contacts import phone_display
 from learners.national.fields import EmailListField, VocabularyListField
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte 14 chiffres, sans espace."))
@@ -244,6 +245,11 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.commune.name})" if self.commune_id else self.name
+
+    @property
+    def phone_label(self) -> str:
+        """The phone as people read it (« 02 51 00 00 01 »)."""
+        return phone_display(self.phone) if self.phone else ""
 
     @property
     def email(self) -> str:
