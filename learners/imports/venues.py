@@ -298,7 +298,9 @@ def _plan_update(ops, plan, line, venue, parsed) -> None:
     for field in FIELDS:
         if field not in parsed:
             continue
-        if field == "commune" and parsed[field] is None:
+        # No commune, no coordinates: the file leaves them as they are (a new venue's
+        # coordinates are its commune's centre, which an empty cell must not erase).
+        if field in ("commune", "latitude", "longitude") and parsed[field] is None:
             continue
         old, new = getattr(venue, field), parsed[field]
         if not _same(field, old, new):
