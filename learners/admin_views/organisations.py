@@ -25,6 +25,7 @@ from wagtail.permissions import register_permission_policy
 
 from learners.forms.organisations import CounsellorForm, StructureForm, VenueForm
 from learners.models import Counsellor, Structure, Venue
+from learners.national.fields import VocabularyListField
 from learners.roles import user_roles
 from learners.selectors.organisations import (
     counsellors_for_user,
@@ -216,6 +217,17 @@ class VenueEditView(ScopedObjectMixin, ServiceFormMixin, generic.EditView):
 
 class VenueInspectView(ScopedObjectMixin, generic.InspectView):
     scoped_queryset = staticmethod(venues_for_user)
+
+    def get_field_display_value(self, field_name, field):
+        # The standard's lists as their French labels, one after the other.
+        if isinstance(field, VocabularyListField):
+            labels = dict(field.vocabulary_choices)
+            return ", ".join(str(labels.get(v, v)) for v in getattr(self.object, field_name))
+        if field_name == "emails":
+            return ", ".join(self.object.emails)
+        if field_name == "phone":
+            return self.object.phone_label
+        return super().get_field_display_value(field_name, field)
 
 
 class VenueViewSet(RoleViewSet):
