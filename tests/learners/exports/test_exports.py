@@ -41,7 +41,7 @@ COLUMN = {
     "people": "Identifiant réseau",
     "sessions": "Intitulé",
     "attendance": "Identifiant réseau",
-    "venues": "Nom",
+    "venues": "nom",  # the national standard's column
     "observations": "Identifiant réseau",
     "activity": "Titre de l'atelier",
 }
