@@ -164,6 +164,8 @@ def _copy_text(value) -> str:
         return value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if type(value).__name__ == "Jsonb":  # a JSONField's default ([] for a venue's lists)
+        value = json.dumps(value.obj, ensure_ascii=False)
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 

@@ -34,30 +34,30 @@ from workshops.models import AtelierPage
 
 MARK = "demo-agenda-"
 
-# Venue external_id → (access details, takes appointments, phone).
+# Venue external_id → (access details, takes appointments, phone as the standard writes it).
 VENUE_DETAILS = {
     "demo-lieu-la-roche-sur-yon": (
         "Bus Impulsyon ligne 2, arrêt « Bourg-sous-la-Roche ». Parking gratuit devant le "
         "bâtiment. Entrée par la porte vitrée, salle au rez-de-chaussée.",
         True,
-        "02 51 00 00 01",
+        "+33251000001",
     ),
     "demo-lieu-landeronde": (
         "Dans la mairie, place de l'église. Parking sur la place. Salle du conseil au "
         "rez-de-chaussée.",
         False,
-        "02 51 00 00 02",
+        "+33251000002",
     ),
     "demo-lieu-mouilleron-le-captif": (
         "Derrière la salle de sport, parking des associations. Bus ligne 5, arrêt « Sports ».",
         False,
-        "02 51 00 00 03",
+        "+33251000003",
     ),
     "demo-lieu-dompierre-sur-yon": (
         "Au centre-bourg, à côté de la poste. Sonnez à l'accueil, une personne vient vous "
         "chercher.",
         True,
-        "02 51 00 00 04",
+        "+33251000004",
     ),
 }
 # Demo first names of the full atelier's sign-ups (no contact details).

@@ -75,74 +75,151 @@ from workshops.services.editorial import structure_editor_add
 SEED = 85000
 PERIOD_DAYS = 182  # six months of history
 
-# Structures: key -> (name, kind, INSEE code of their commune).
+# Structures: key -> (name, kind, INSEE code of their commune, SIRET). The SIRETs are
+# made up (14 digits, the standard's `pivot` of their venues), not real establishments'.
 STRUCTURES = {
     "agglo": (
         "La Roche-sur-Yon Agglomération – Espace numérique",
         StructureKind.COMMUNE,
         "85191",
+        "20004019900017",
     ),
-    "asso": ("Association Clic et Lien de Mouilleron", StructureKind.ASSOCIATION, "85155"),
-    "fs": ("France Services de Dompierre-sur-Yon", StructureKind.FRANCE_SERVICES, "85081"),
+    "asso": (
+        "Association Clic et Lien de Mouilleron",
+        StructureKind.ASSOCIATION,
+        "85155",
+        "81234567800015",
+    ),
+    "fs": (
+        "France Services de Dompierre-sur-Yon",
+        StructureKind.FRANCE_SERVICES,
+        "85081",
+        "21850081000019",
+    ),
 }
 
-# Venues: key -> fields. Weekday of the weekly permanence (0 = Monday), its hour, its
-# counsellor.
+# Venues: key -> fields, with the national standard's (« Lieux de médiation numérique »),
+# so that the open data file is a full one. Weekday of the weekly permanence (0 = Monday),
+# its hour, its counsellor.
 VENUES = {
     "laroche": {
         "structure": "agglo",
         "external_id": "demo-lieu-la-roche-sur-yon",
         "name": "Espace numérique du Bourg-sous-la-Roche",
+        "typology": ["EPN", "MUNI"],
+        "parent_organisation": "La Roche-sur-Yon Agglomération",
         "address": "12 rue de la Simbrandière",
+        "address_complement": "Rez-de-chaussée, porte vitrée",
         "postal_code": "85000",
         "insee": "85191",
         "opening_hours": "Tu-Fr 09:00-12:00,14:00-17:30; Sa 09:00-12:00",
-        "services": "Aide aux démarches en ligne\nPrise en main d'un ordinateur ou d'un "
-        "smartphone\nAteliers collectifs",
-        "publics": "Seniors, Familles",
+        "summary": "Un espace public numérique de l'agglomération : postes en libre accès, "
+        "aide aux démarches en ligne et ateliers pour apprendre à se servir d'un "
+        "ordinateur ou d'un smartphone.",
+        "description": "Six ordinateurs et une imprimante sont en libre accès aux heures "
+        "d'ouverture. Une conseillère numérique reçoit sur rendez-vous le mardi matin pour "
+        "les démarches (CAF, impôts, ANTS) et anime des ateliers collectifs de quatre à "
+        "huit personnes. Prêt de tablettes pour s'entraîner à la maison.",
+        "services": [
+            "Aide aux démarches administratives",
+            "Maîtrise des outils numériques du quotidien",
+            "Utilisation sécurisée du numérique",
+            "Accès internet et matériel informatique",
+        ],
+        "other_services": "Prêt de tablettes",
+        "audiences": ["Familles et/ou enfants", "Seniors"],
+        "specific_support": ["Surdité", "Handicaps moteurs"],
         "accessibility": "Accessible en fauteuil roulant. Boucle magnétique à l'accueil.",
+        "fees": ["Gratuit"],
+        "national_programmes": ["Conseillers numériques", "Aidants Connect"],
+        "training_labels": ["Formé à « Mon Espace Santé »"],
+        "access_modes": ["Se présenter", "Téléphoner", "Prendre un RDV en ligne"],
+        "support_modes": ["En autonomie", "Accompagnement individuel", "Dans un atelier collectif"],
+        "emails": ["espace.numerique@example.org"],
+        "website": "https://www.example.org/espace-numerique",
         "permanence": (1, 9, 30, 120, "camille.martin"),
     },
     "landeronde": {
         "structure": "agglo",
         "external_id": "demo-lieu-landeronde",
         "name": "Mairie de Landeronde – salle du conseil",
+        "typology": ["MUNI"],
+        "parent_organisation": "La Roche-sur-Yon Agglomération",
         "address": "1 place de la Mairie",
         "postal_code": "85150",
         "insee": "85118",
+        "mobility": ["Itinérant"],
         "opening_hours": "Th 14:00-17:00",
-        "services": "Permanence numérique\nAide aux démarches en ligne",
-        "publics": "Seniors",
+        "summary": "Une permanence numérique chaque jeudi après-midi à la mairie, tenue par "
+        "un conseiller numérique de l'agglomération.",
+        "services": ["Aide aux démarches administratives", "Compréhension du monde numérique"],
+        "other_services": "Permanence numérique",
+        "audiences": ["Seniors"],
         "accessibility": "Salle de plain-pied.",
+        "fees": ["Gratuit"],
+        "national_programmes": ["Conseillers numériques"],
+        "access_modes": ["Se présenter", "Téléphoner"],
+        "support_modes": ["Accompagnement individuel"],
         "permanence": (3, 14, 0, 90, "julien.bernard"),
     },
     "mouilleron": {
         "structure": "asso",
         "external_id": "demo-lieu-mouilleron-le-captif",
         "name": "Maison des associations de Mouilleron-le-Captif",
+        "typology": ["ASSO"],
         "address": "5 rue des Sports",
         "postal_code": "85000",
         "insee": "85155",
         "opening_hours": "We 14:00-18:00; Sa 10:00-12:00",
-        "services": "Permanence numérique\nCafé numérique mensuel\nAteliers collectifs",
-        "publics": "Seniors, Jeunes",
+        "summary": "L'association Clic et Lien accueille petits et grands pour apprendre le "
+        "numérique ensemble : permanences, café numérique et ateliers.",
+        "description": "Un café numérique chaque mois : on vient avec son téléphone ou sa "
+        "tablette et ses questions. Ateliers « premiers pas », « photos et souvenirs » et "
+        "« sécurité en ligne ». Adhésion annuelle de 10 €, gratuite pour les personnes "
+        "non imposables.",
+        "services": [
+            "Maîtrise des outils numériques du quotidien",
+            "Parentalité et éducation avec le numérique",
+            "Loisirs et créations numériques",
+        ],
+        "other_services": "Permanence numérique\nCafé numérique mensuel",
+        "audiences": ["Jeunes", "Seniors"],
         "accessibility": "Accessible en fauteuil roulant.",
+        "fees": ["Gratuit sous condition", "Payant"],
+        "other_training_labels": "Pass numérique",
+        "access_modes": ["Se présenter", "Contacter par mail"],
+        "support_modes": ["En autonomie", "Dans un atelier collectif"],
+        "emails": ["contact@clic-et-lien.example.org", "ateliers@clic-et-lien.example.org"],
         "permanence": (2, 14, 0, 120, "sophie.petit"),
     },
     "dompierre": {
         "structure": "fs",
         "external_id": "demo-lieu-dompierre-sur-yon",
         "name": "France Services de Dompierre-sur-Yon",
+        "typology": ["RFS"],
         "address": "2 rue du Commerce",
         "postal_code": "85170",
         "insee": "85081",
         # Tuesdays and Thursdays all day: a later « ; » rule replaces the days it names.
         "opening_hours": "Mo-Fr 09:00-12:30; Tu,Th 09:00-12:30,14:00-17:00",
-        "services": "Aide aux démarches administratives (CAF, impôts, ANTS, France Travail)\n"
-        "Accompagnement au numérique",
-        "publics": "Familles, Seniors",
+        "summary": "L'espace France Services : un accueil pour les démarches (CAF, impôts, "
+        "ANTS, France Travail) et un accompagnement au numérique.",
+        "services": [
+            "Aide aux démarches administratives",
+            "Insertion professionnelle via le numérique",
+        ],
+        "other_services": "Accompagnement au numérique",
+        "audiences": ["Familles et/ou enfants", "Seniors"],
+        "specific_support": ["Surdité", "Langues étrangères (anglais)"],
         "accessibility": "Accessible en fauteuil roulant. Accueil en langue des signes sur "
         "rendez-vous.",
+        "fees": ["Gratuit"],
+        "national_programmes": ["France Services", "Conseillers numériques"],
+        "training_labels": ["Étapes numériques(La Poste)"],
+        "access_modes": ["Se présenter", "Téléphoner", "Prendre un RDV en ligne"],
+        "support_modes": ["Accompagnement individuel", "À distance"],
+        "emails": ["france-services.dompierre@example.org"],
+        "booking_url": "https://rdv.example.org/france-services-dompierre",
         "permanence": (4, 9, 0, 120, "karim.haddad"),
     },
 }
@@ -442,7 +519,7 @@ def demo_carnet_holder() -> tuple[str, str]:
 
 
 def _communes() -> dict[str, Commune]:
-    wanted = {code for _n, _k, code in STRUCTURES.values()}
+    wanted = {code for _n, _k, code, _siret in STRUCTURES.values()}
     wanted |= {venue["insee"] for venue in VENUES.values()}
     wanted |= {code for _s, _v, codes in COUNSELLORS.values() for code in codes}
     wanted |= set(RESIDENCES)
@@ -488,11 +565,11 @@ def _partner_editor_ensure(structure) -> None:
 
 
 def _structure_ensure(key: str, communes: dict[str, Commune]) -> Structure:
-    name, kind, insee = STRUCTURES[key]
+    name, kind, insee, siret = STRUCTURES[key]
     existing = Structure.objects.filter(name=name).first()
     if existing is not None:
         return existing
-    return structure_create(name=name, kind=kind, commune=communes[insee])
+    return structure_create(name=name, kind=kind, commune=communes[insee], siret=siret)
 
 
 def _venue_ensure(key: str, structures, communes) -> Venue:
@@ -501,16 +578,9 @@ def _venue_ensure(key: str, structures, communes) -> Venue:
     if existing is not None:
         return existing
     fields = {
-        name: data[name]
-        for name in (
-            "address",
-            "postal_code",
-            "opening_hours",
-            "services",
-            "publics",
-            "accessibility",
-            "external_id",
-        )
+        name: value
+        for name, value in data.items()
+        if name not in ("structure", "name", "insee", "permanence")
     }
     return venue_create(
         structure=structures[data["structure"]],

@@ -23,6 +23,7 @@ from import_export import fields, resources
 from import_export.widgets import DateWidget, IntegerWidget
 
 from learners.models import Attendance, Learner, Observation, Session, Venue
+from learners.national import lieux
 
 # People
 NETWORK_ID = "Identifiant réseau"
@@ -392,62 +393,32 @@ class AttendanceResource(ExportModelResource):
         return _label(attendance, "autonomy")
 
 
-class VenueResource(ExportModelResource):
-    """The core fields of the "lieux de médiation numérique" standard."""
+class _StandardVenueResource(ExportModelResource):
+    """The venues as the national standard « Lieux de médiation numérique » lays them out:
+    its 32 columns, named and ordered as in its schema, each row from
+    `learners.national.lieux.venue_standard_row` (computed once per venue), so the admin
+    export is a standard file and the venue import reads standard files. The venues must
+    come with their structure and commune (`select_related`)."""
 
-    external_id = fields.Field(attribute="external_id", column_name=VENUE_ID)
-    name = fields.Field(attribute="name", column_name=NAME)
-    address = fields.Field(attribute="address", column_name=ADDRESS)
-    postal_code = fields.Field(attribute="postal_code", column_name=POSTAL_CODE)
-    commune = fields.Field(attribute="commune_id", column_name=INSEE)
-    commune_name = fields.Field(attribute="commune__name", column_name=COMMUNE)
-    latitude = fields.Field(attribute="latitude", column_name=LATITUDE)
-    longitude = fields.Field(attribute="longitude", column_name=LONGITUDE)
-    opening_hours = fields.Field(attribute="opening_hours", column_name=OPENING_HOURS)
-    services = fields.Field(attribute="services", column_name=SERVICES)
-    publics = fields.Field(attribute="publics", column_name=PUBLICS)
-    accessibility = fields.Field(attribute="accessibility", column_name=ACCESSIBILITY)
-    phone = fields.Field(attribute="phone", column_name=PHONE)
-    email = fields.Field(attribute="email", column_name=EMAIL)
-    website = fields.Field(attribute="website", column_name=WEBSITE)
-    is_active = fields.Field(attribute="is_active", column_name=ACTIVE)
-    structure = fields.Field(attribute="structure__name", column_name=STRUCTURE)
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        row = lieux.venue_standard_row(instance)
+        return [row[field.column_name] for field in self.get_export_fields(selected_fields)]
 
     class Meta:
         model = Venue
-        fields = (
-            "external_id",
-            "name",
-            "address",
-            "postal_code",
-            "commune",
-            "commune_name",
-            "latitude",
-            "longitude",
-            "opening_hours",
-            "services",
-            "publics",
-            "accessibility",
-            "phone",
-            "email",
-            "website",
-            "is_active",
-            "structure",
-        )
-        export_order = fields
+        fields = lieux.COLUMNS
+        export_order = lieux.COLUMNS
 
-    def dehydrate_latitude(self, venue):
-        return venue.latitude
 
-    def dehydrate_longitude(self, venue):
-        return venue.longitude
-
-    def dehydrate_services(self, venue):
-        # One service per line in the database; one cell, "; "-separated, in a spreadsheet.
-        return "; ".join(venue.service_list)
-
-    def dehydrate_is_active(self, venue):
-        return _yes_no(venue.is_active)
+VenueResource = type(
+    "VenueResource",
+    (_StandardVenueResource,),
+    {
+        "__module__": __name__,
+        "__doc__": _StandardVenueResource.__doc__,
+        **{column: fields.Field(column_name=column) for column in lieux.COLUMNS},
+    },
+)
 
 
 class ObservationResource(ExportModelResource):

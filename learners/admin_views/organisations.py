@@ -25,6 +25,7 @@ from wagtail.permissions import register_permission_policy
 
 from learners.forms.organisations import CounsellorForm, StructureForm, VenueForm
 from learners.models import Counsellor, Structure, Venue
+from learners.national.fields import VocabularyListField
 from learners.roles import user_roles
 from learners.selectors.organisations import (
     counsellors_for_user,
@@ -191,6 +192,8 @@ class VenueIndexView(generic.IndexView):
 
 
 class VenueCreateView(ServiceFormMixin, generic.CreateView):
+    template_name = "learners/admin/venue_form.html"
+
     def save_instance(self):
         data = self.form.service_data()
         return venue_create(
@@ -204,6 +207,7 @@ class VenueCreateView(ServiceFormMixin, generic.CreateView):
 
 class VenueEditView(ScopedObjectMixin, ServiceFormMixin, generic.EditView):
     scoped_queryset = staticmethod(venues_for_user)
+    template_name = "learners/admin/venue_form.html"
 
     def save_instance(self):
         # The form already set the new values on the instance: start from the stored row.
@@ -213,6 +217,17 @@ class VenueEditView(ScopedObjectMixin, ServiceFormMixin, generic.EditView):
 
 class VenueInspectView(ScopedObjectMixin, generic.InspectView):
     scoped_queryset = staticmethod(venues_for_user)
+
+    def get_field_display_value(self, field_name, field):
+        # The standard's lists as their French labels, one after the other.
+        if isinstance(field, VocabularyListField):
+            labels = dict(field.vocabulary_choices)
+            return ", ".join(str(labels.get(v, v)) for v in getattr(self.object, field_name))
+        if field_name == "emails":
+            return ", ".join(self.object.emails)
+        if field_name == "phone":
+            return self.object.phone_label
+        return super().get_field_display_value(field_name, field)
 
 
 class VenueViewSet(RoleViewSet):
@@ -228,16 +243,30 @@ class VenueViewSet(RoleViewSet):
     inspect_view_fields = [
         "name",
         "structure",
+        "typology",
+        "pivot",
+        "summary",
         "address",
+        "address_complement",
         "postal_code",
         "commune",
         "opening_hours",
         "services",
+        "other_services",
+        "support_modes",
+        "fees",
+        "audiences",
         "publics",
+        "specific_support",
         "accessibility",
+        "access_modes",
         "phone",
         "emails",
         "website",
+        "booking_url",
+        "national_programmes",
+        "training_labels",
+        "external_id",
         "is_active",
     ]
     list_display = ["name", "commune", "structure", BooleanColumn("is_active", label=_("Actif"))]

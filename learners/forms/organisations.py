@@ -10,9 +10,11 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.text import fold
+from learners.contacts import phone_display, phone_normalize
 from learners.forms.people_quick import CommuneFieldsMixin
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.selectors.communes import commune_label, communes_search
@@ -104,54 +106,54 @@ class StructureForm(CommuneFieldsMixin, forms.ModelForm):
         }
 
 
-# In the order of the admin's panels (`learners.admin_views.organisations`).
+# The venue form's panels, in plain French: (title, field names). Every field of the
+# national standard « Lieux de médiation numérique » is in one of them.
+VENUE_PANELS = (
+    (
+        _("Le lieu"),
+        ["structure", "name", "typology", "pivot", "parent_organisation", "mobility"],
+    ),
+    (
+        _("Adresse et horaires"),
+        [
+            "address",
+            "address_complement",
+            "postal_code",
+            "commune_q",
+            "commune",
+            "latitude",
+            "longitude",
+            "opening_hours",
+            "access_details",
+        ],
+    ),
+    (
+        _("Ce que le lieu propose"),
+        ["summary", "description", "services", "other_services", "support_modes", "fees"],
+    ),
+    (
+        _("Les publics accueillis"),
+        ["audiences", "publics", "specific_support", "accessibility", "acceslibre_url"],
+    ),
+    (
+        _("Contact et rendez-vous"),
+        ["access_modes", "phone", "emails", "website", "takes_appointments", "booking_url"],
+    ),
+    (
+        _("Dispositifs, formations et labels"),
+        ["national_programmes", "training_labels", "other_training_labels"],
+    ),
+    (_("Suivi"), ["external_id", "is_active"]),
+)
+NOT_MODEL_FIELDS = {"structure", "commune_q", "commune"}
 VENUE_FORM_FIELDS = [
-    # The place
-    "name",
-    "pivot",
-    "typology",
-    "parent_organisation",
-    "address",
-    "address_complement",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "mobility",
-    "opening_hours",
-    "access_details",
-    # What it offers
-    "summary",
-    "description",
-    "services",
-    "other_services",
-    "support_modes",
-    "fees",
-    # Who it welcomes
-    "audiences",
-    "publics",
-    "specific_support",
-    "accessibility",
-    "acceslibre_url",
-    # How to come
-    "access_modes",
-    "takes_appointments",
-    "booking_url",
-    "phone",
-    "emails",
-    "website",
-    # Programmes and labels
-    "national_programmes",
-    "training_labels",
-    "other_training_labels",
-    # Records
-    "external_id",
-    "is_active",
+    name for _title, names in VENUE_PANELS for name in names if name not in NOT_MODEL_FIELDS
 ]
 
 
 class VenueForm(CommuneFieldsMixin, forms.ModelForm):
-    """A venue with the core fields of the national standard. The structure is chosen on
-    creation only."""
+    """A venue with every field of the national standard, in panels (`VENUE_PANELS`); the
+    lists of the standard as checkboxes. The structure is chosen on creation only."""
 
     commune_required = True
     website = forms.URLField(
@@ -159,14 +161,50 @@ class VenueForm(CommuneFieldsMixin, forms.ModelForm):
         required=False,
         assume_scheme="https",
     )
+    acceslibre_url = forms.URLField(
+        label=Venue._meta.get_field("acceslibre_url").verbose_name.capitalize(),
+        help_text=Venue._meta.get_field("acceslibre_url").help_text,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    booking_url = forms.URLField(
+        label=Venue._meta.get_field("booking_url").verbose_name.capitalize(),
+        help_text=Venue._meta.get_field("booking_url").help_text,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
 
     class Meta:
         model = Venue
         fields = ["structure", *VENUE_FORM_FIELDS]
         widgets = {
-            "services": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 280}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "other_services": forms.Textarea(attrs={"rows": 3}),
             "accessibility": forms.Textarea(attrs={"rows": 3}),
             "access_details": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "typology": _("La nature du lieu, dans la liste nationale (data·inclusion)."),
+            "services": _("Ce qu'une personne peut y faire, dans la liste nationale."),
+            "support_modes": _("Comment les personnes sont accompagnées."),
+            "fees": _("« Gratuit sous condition » : par exemple sur présentation d'un pass."),
+            "audiences": _("Les publics pour qui l'accueil est pensé, s'il y en a."),
+            "specific_support": _(
+                "Les besoins particuliers que l'équipe sait accompagner (surdité, illettrisme…)."
+            ),
+            "access_modes": _("Ce qu'une personne doit faire pour être reçue."),
+            "national_programmes": _("Les dispositifs nationaux présents dans le lieu."),
+            "training_labels": _("Les formations suivies et les labels obtenus par le lieu."),
+            "other_training_labels": _("Ceux que la liste nationale ne nomme pas."),
+            "phone": _("Le numéro d'accueil du lieu, par exemple 02 51 00 00 01."),
+            "external_id": _(
+                "L'identifiant du lieu dans un fichier national, s'il vient d'un import ; "
+                "sinon, les fichiers ouverts donnent « pasapas-lieu- » suivi du numéro du lieu."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -176,6 +214,8 @@ class VenueForm(CommuneFieldsMixin, forms.ModelForm):
             if not self.is_bound and self.instance.commune_id:
                 self.initial.setdefault("commune_q", self.instance.commune.name)
                 self.initial.setdefault("commune", self.instance.commune)
+            if not self.is_bound and self.instance.phone:
+                self.initial["phone"] = phone_display(self.instance.phone)
         else:
             self.fields["structure"].queryset = Structure.objects.order_by("name")
         self._setup_commune()
@@ -185,7 +225,27 @@ class VenueForm(CommuneFieldsMixin, forms.ModelForm):
             "Format national (OpenStreetMap), par exemple « Tu 09:00-12:00; Th 14:00-17:30 » "
             "pour le mardi de 9 h à 12 h et le jeudi de 14 h à 17 h 30."
         )
-        self.order_fields(["structure", "name", "address", "postal_code", "commune_q"])
+        self.order_fields([name for _title, names in VENUE_PANELS for name in names])
+
+    def field_groups(self) -> list[tuple[str, list]]:
+        """[(panel title, [bound fields])] for the template, every visible field once."""
+        groups, placed = [], set()
+        for title, names in VENUE_PANELS:
+            bound = [self[name] for name in names if name in self.fields]
+            bound = [field for field in bound if not field.is_hidden]
+            placed.update(field.name for field in bound)
+            if bound:
+                groups.append((title, bound))
+        rest = [f for f in self.visible_fields() if f.name not in placed]
+        if rest:
+            groups.append((_("Autres informations"), rest))
+        return groups
+
+    def clean_phone(self) -> str:
+        try:
+            return phone_normalize(self.cleaned_data.get("phone", ""), mobile_only=False)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
 
     def clean(self):
         cleaned = super().clean()

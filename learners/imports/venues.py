@@ -1,12 +1,15 @@
-"""Import of venues (lieux), from our own export or the national "lieux de médiation
-numérique" data standard (its column names `id`, `nom`, `adresse`, `code_postal`,
-`code_insee`, `commune`, `horaires`, `telephone`, `courriels`, `site_web`,
-`publics_specifiquement_adresses`, `prise_en_charge_specifique` are understood).
+"""Import of venues (lieux) from a file of the national standard « Lieux de médiation
+numérique » (v1.0.2: its column names, `|` or `;` between the values of a cell), which is
+also what our venue export writes. Older files with French headers (« Nom », « Adresse »,
+« Code INSEE »…) are still understood. Every cell is checked as the standard says
+(`learners.national.lieux.COLUMN_PARSERS`): a value outside a vocabulary is an error naming
+the line, the column and the allowed values, and nothing is imported until the file is clean.
 
-A row is an existing venue when its "Identifiant lieu" is known (network-wide), or when
-the row's structure already has a venue of that name in that commune; otherwise it is
-created. A counsellor may only create or change the venues of their own structure.
-Coordinates default to the commune's centre for a new venue.
+A row is an existing venue when its `id` is one our files give (« pasapas-lieu-12 ») or a
+known `external_id` (network-wide), or when the row's structure already has a venue of that
+name in that commune; otherwise it is created with `id` as its external id. A counsellor
+may only create or change the venues of their own structure. Coordinates default to the
+commune's centre for a new venue.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 from caching import versions
 from common.text import fold
 from learners.models import Venue
+from learners.national import lieux
 from learners.resources import VenueResource
 from learners.services.opening_hours_check import opening_hours_clean
 
@@ -43,40 +47,66 @@ ENTITY = "venue"
 COLUMNS = resource_columns(
     VenueResource,
     synonyms={
-        "external_id": ("id", "Identifiant", "Identifiant du lieu", "Identifiant externe"),
-        "name": ("Nom du lieu", "Lieu"),
-        "postal_code": ("CP", "code_postal"),
-        "commune": ("code_insee", "INSEE", "Code commune"),
-        "commune_name": ("Ville",),
-        "opening_hours": ("Horaires d'ouverture",),
-        "publics": ("publics_specifiquement_adresses", "Publics spécifiquement adressés"),
-        "accessibility": ("prise_en_charge_specifique", "Prise en charge spécifique"),
-        "phone": ("telephone", "Tél", "Tel"),
-        "email": ("courriels", "Email", "E-mail"),
-        "website": ("site_web", "Site internet", "Site"),
-        "is_active": ("Actif",),
+        "id": ("Identifiant lieu", "Identifiant", "Identifiant du lieu", "Identifiant externe"),
+        "nom": ("Nom du lieu", "Lieu"),
+        "code_postal": ("CP",),
+        "code_insee": ("INSEE", "Code commune"),
+        "commune": ("Ville",),
+        "horaires": ("Horaires d'ouverture",),
+        "telephone": ("Téléphone", "Tél", "Tel"),
+        "courriels": ("Courriel", "Email", "E-mail"),
+        "site_web": ("Site internet", "Site"),
     },
-    required=(("name",), ("commune", "commune_name")),
+    extra={
+        "structure": "Structure",
+        "other_services": "Autres services",
+        "publics": "Autres publics",
+        "accessibility": "Accessibilité",
+        "is_active": "Actif",
+    },
+    required=(("nom",), ("code_insee", "commune")),
 )
-FIELDS = (
-    "external_id",
-    "name",
-    "address",
-    "postal_code",
-    "commune",
-    "latitude",
-    "longitude",
-    "opening_hours",
-    "services",
-    "publics",
-    "accessibility",
-    "phone",
-    "email",
-    "website",
-    "is_active",
+# The columns that are not the standard's: (Venue field, parser).
+EXTRA_PARSERS = {
+    "other_services": ("other_services", lambda s: "\n".join(v.split_list(s))),
+    "publics": ("publics", lambda s: v.text(s, max_length=300)),
+    "accessibility": ("accessibility", lambda s: v.text(s, max_length=2000)),
+    "is_active": ("is_active", lambda s: v.boolean(s) if s.strip() else True),
+}
+# The standard's columns that describe the file, not the venue, or that the import resolves.
+NOT_FIELDS = {"commune_name", "commune_insee"}
+FIELDS = tuple(
+    dict.fromkeys(
+        [
+            *(field for field, _p in lieux.COLUMN_PARSERS.values() if field not in NOT_FIELDS),
+            *(field for field, _p in EXTRA_PARSERS.values()),
+            "commune",
+        ]
+    )
 )
-FIELD_KEYS = {name: name for name in FIELDS}
+# Venue field -> the file's column key (errors name the column).
+FIELD_KEYS = {
+    **{field: column for column, (field, _p) in lieux.COLUMN_PARSERS.items()},
+    **{field: key for key, (field, _p) in EXTRA_PARSERS.items()},
+    "commune": "code_insee",
+}
 CLEAN_EXCLUDE = ["structure", "commune"]
+LIST_FIELDS = {field for field, _vocabulary in lieux.LIST_COLUMNS.values()} | {"emails"}
+
+
+def _cell(key: str, text: str):
+    """(Venue field, value) of one cell; CellError (French) when it breaks the standard."""
+    if key in lieux.COLUMN_PARSERS:
+        field, parse = lieux.COLUMN_PARSERS[key]
+        try:
+            value = parse(v.formula_unescape(text))
+        except lieux.StandardValueError as exc:
+            raise v.CellError(str(exc)) from None
+        if field == "opening_hours":
+            value = _opening_hours(value)
+        return field, value
+    field, parse = EXTRA_PARSERS[key]
+    return field, parse(text)
 
 
 def _opening_hours(value: str) -> str:
@@ -86,34 +116,6 @@ def _opening_hours(value: str) -> str:
         return opening_hours_clean(value)
     except ValidationError as exc:
         raise v.CellError(" ".join(exc.messages)) from None
-
-
-def _coordinate(limit: float):
-    def parse(value: str):
-        number = v.decimal(value)
-        if number is not None and not -limit <= number <= limit:
-            raise v.CellError(_("coordonnée hors limites (degrés décimaux attendus)."))
-        return number
-
-    return parse
-
-
-PARSERS = {
-    "external_id": lambda s: v.text(s, max_length=100),
-    "name": lambda s: v.text(s, max_length=200),
-    "address": lambda s: v.text(s, max_length=300),
-    "postal_code": v.postal_code,
-    "latitude": _coordinate(90),
-    "longitude": _coordinate(180),
-    "opening_hours": lambda s: _opening_hours(s),
-    "services": lambda s: "\n".join(v.split_list(s)),
-    "publics": lambda s: v.text(s, max_length=300),
-    "accessibility": lambda s: v.text(s, max_length=2000),
-    "phone": lambda s: v.phone(s),
-    "email": lambda s: v.text(s, max_length=254),
-    "website": lambda s: v.text(s, max_length=200),
-    "is_active": lambda s: v.boolean(s) if s.strip() else True,
-}
 
 
 class VenueOps:
@@ -127,33 +129,28 @@ def _same(field: str, old, new) -> bool:
         return (old.pk if old else None) == (new.pk if new else None)
     if field in ("latitude", "longitude") and old is not None and new is not None:
         return abs(old - new) < 1e-9
-    if field == "services":
+    if field == "other_services":
         return "\n".join(s.strip() for s in (old or "").splitlines() if s.strip()) == new
     return old == new
 
 
 def plan_venues(*, user, records: list[Record], plan: ImportPlan, scope, structures) -> VenueOps:
-    rows = _venue_rows(records, plan, structures)
-    by_external, by_name = _known_venues(rows)
+    rows = _venue_rows(records, plan)
+    known = _KnownVenues(rows)
     ops = VenueOps()
     seen: dict[object, int] = {}
-    for record, parsed, structure in rows:
+    for record, parsed in rows:
         line = record.line
-        found, venue = _existing_venue(plan, line, parsed, structure, scope, by_external, by_name)
-        if not found or (structure is None and venue is None):
+        found, venue = _existing_venue(plan, line, parsed, scope, known, structures, record)
+        if not found:
             continue
-        key = (
-            venue.pk
-            if venue is not None
-            else (
-                structure.pk,
-                fold(parsed.get("name", "")),
-                getattr(parsed.get("commune"), "pk", None),
-            )
-        )
+        structure = venue.structure if venue is not None else parsed.get("structure")
+        if venue is None and structure is None:
+            continue
+        key = venue.pk if venue is not None else _new_key(structure, parsed)
         if key in seen:
             plan.error(
-                line, "name", _("ce lieu apparaît déjà ligne %(other)d.") % {"other": seen[key]}
+                line, "nom", _("ce lieu apparaît déjà ligne %(other)d.") % {"other": seen[key]}
             )
             continue
         seen[key] = line
@@ -164,77 +161,108 @@ def plan_venues(*, user, records: list[Record], plan: ImportPlan, scope, structu
     return ops
 
 
-def _venue_rows(records: list[Record], plan: ImportPlan, structures) -> list[tuple]:
-    """[(record, parsed cells, structure or None)]; errors go to the plan."""
-    communes = CommuneResolver(records, "commune", "commune_name")
+def _new_key(structure, parsed) -> tuple:
+    name = parsed.get("external_id") or fold(parsed.get("name", ""))
+    return (structure.pk, name, getattr(parsed.get("commune"), "pk", None))
+
+
+def _venue_rows(records: list[Record], plan: ImportPlan) -> list[tuple]:
+    """[(record, {Venue field: value})]; errors go to the plan."""
+    communes = CommuneResolver(records, "code_insee", "commune")
     rows = []
     for record in records:
         parsed = {}
-        for key, parser in PARSERS.items():
-            if key in record.values:
-                try:
-                    parsed[key] = parser(record.values[key])
-                except v.CellError as exc:
-                    plan.cell_error(record.line, key, exc)
+        for key, text in record.values.items():
+            if key not in lieux.COLUMN_PARSERS and key not in EXTRA_PARSERS:
+                continue
+            try:
+                field, value = _cell(key, text)
+            except v.CellError as exc:
+                plan.cell_error(record.line, key, exc)
+                continue
+            if field not in NOT_FIELDS:
+                parsed[field] = value
+        pk = lieux.generated_id_pk(parsed.get("external_id") or "")
+        if pk is not None:
+            del parsed["external_id"]
+            parsed["venue_pk"] = pk
         present, commune = communes.resolve(record, plan)
         if present:
             parsed["commune"] = commune
-        try:
-            structure = structures.resolve(record.values.get("structure", ""))
-        except v.CellError as exc:
-            plan.cell_error(record.line, "structure" if "structure" in plan.headers else "", exc)
-            structure = None
-        rows.append((record, parsed, structure))
+        rows.append((record, parsed))
     return rows
 
 
-def _known_venues(rows: list[tuple]):
-    """({external id: venue}, {(structure, folded name, commune): [venues]})."""
-    by_external = {
-        venue.external_id: venue
-        for venue in fetch_in(
-            Venue.objects.select_related("commune"),
-            "external_id",
-            [p.get("external_id") for _r, p, _s in rows],
-        )
-    }
-    by_name: dict[tuple, list[Venue]] = defaultdict(list)
-    for venue in Venue.objects.filter(
-        structure_id__in={s.pk for _r, _p, s in rows if s is not None}
-    ).select_related("commune"):
-        by_name[(venue.structure_id, fold(venue.name), venue.commune_id)].append(venue)
-    return by_external, by_name
+class _KnownVenues:
+    """The venues a file names, loaded at once: by pk (our ids), by external id, and, in
+    the file's communes, by (structure, folded name, commune)."""
+
+    def __init__(self, rows: list[tuple]):
+        venues = Venue.objects.select_related("commune", "structure")
+        wanted = [p.get("venue_pk") for _r, p in rows]
+        self.by_pk = {venue.pk: venue for venue in fetch_in(venues, "pk", wanted)}
+        wanted = [p.get("external_id") for _r, p in rows]
+        self.by_external = {v.external_id: v for v in fetch_in(venues, "external_id", wanted)}
+        self.by_place: dict[tuple, list[Venue]] = defaultdict(list)
+        communes = [getattr(p.get("commune"), "pk", None) for _r, p in rows]
+        for venue in fetch_in(venues, "commune_id", communes):
+            self.by_place[(venue.structure_id, fold(venue.name), venue.commune_id)].append(venue)
+
+    def by_name(self, structure, name: str, commune) -> list[Venue]:
+        return self.by_place.get((structure.pk, fold(name), commune.pk), [])
 
 
-def _existing_venue(plan, line, parsed, structure, scope, by_external, by_name):
-    """(go on, the existing venue the row names, if any): by external id (one the user's
-    structure holds), else by structure, name and commune."""
-    venue = None
-    external_id = parsed.get("external_id")
-    if external_id:
-        venue = by_external.get(external_id)
-        if venue is not None and scope is not True and venue.structure_id != scope:
+def _existing_venue(plan, line, parsed, scope, known, structures, record):
+    """(go on, the existing venue the row names, if any): by our id or its external id
+    (one the user's structure holds), else by structure, name and commune. Sets
+    parsed["structure"] for a row that creates a venue."""
+    venue = _venue_by_id(plan, line, parsed, known)
+    if venue is False:
+        return False, None
+    if venue is not None:
+        if scope is not True and venue.structure_id != scope:
             plan.error(
                 line,
-                "external_id",
+                "id",
                 _("ce lieu appartient à une autre structure : vous ne pouvez pas le modifier."),
             )
             return False, None
-    commune = parsed.get("commune")
-    if venue is not None or structure is None or commune is None:
         return True, venue
-    same = by_name.get((structure.pk, fold(parsed.get("name", "")), commune.pk), [])
+    try:
+        structure = structures.resolve(record.values.get("structure", ""))
+    except v.CellError as exc:
+        plan.cell_error(line, "structure" if "structure" in plan.headers else "", exc)
+        return False, None
+    parsed["structure"] = structure
+    commune = parsed.get("commune")
+    if commune is None:
+        return True, None
+    same = known.by_name(structure, parsed.get("name", ""), commune)
     if len(same) > 1:
         plan.error(
             line,
-            "name",
+            "nom",
             _(
                 "plusieurs lieux de la structure portent ce nom dans cette commune : "
-                "ajoutez la colonne « Identifiant lieu »."
+                "ajoutez la colonne « id »."
             ),
         )
         return False, None
     return True, same[0] if same else None
+
+
+def _venue_by_id(plan, line, parsed, known):
+    """The venue of the row's `id`, None when it names none, False (error) when it is one
+    of our ids that no longer exists."""
+    pk = parsed.pop("venue_pk", None)
+    if pk is not None:
+        venue = known.by_pk.get(pk)
+        if venue is None:
+            plan.error(line, "id", _("aucun lieu ne porte cet identifiant."))
+            return False
+        return venue
+    external_id = parsed.get("external_id")
+    return known.by_external.get(external_id) if external_id else None
 
 
 def _clean(venue: Venue, line: int, plan: ImportPlan) -> bool:
@@ -250,11 +278,11 @@ def _clean(venue: Venue, line: int, plan: ImportPlan) -> bool:
 
 def _plan_create(ops, plan, line, parsed, structure) -> None:
     if not parsed.get("name"):
-        plan.error(line, "name", _("indiquez le nom du lieu."))
+        plan.error(line, "nom", _("indiquez le nom du lieu."))
         return
     commune = parsed.get("commune")
     if commune is None:
-        plan.error(line, "commune", _("indiquez la commune du lieu (code INSEE)."))
+        plan.error(line, "code_insee", _("indiquez la commune du lieu (code INSEE)."))
         return
     venue = Venue(structure=structure, **{k: val for k, val in parsed.items() if k in FIELDS})
     if venue.latitude is None and venue.longitude is None:
@@ -270,7 +298,9 @@ def _plan_update(ops, plan, line, venue, parsed) -> None:
     for field in FIELDS:
         if field not in parsed:
             continue
-        if field == "commune" and parsed[field] is None:
+        # No commune, no coordinates: the file leaves them as they are (a new venue's
+        # coordinates are its commune's centre, which an empty cell must not erase).
+        if field in ("commune", "latitude", "longitude") and parsed[field] is None:
             continue
         old, new = getattr(venue, field), parsed[field]
         if not _same(field, old, new):
@@ -284,13 +314,18 @@ def _plan_update(ops, plan, line, venue, parsed) -> None:
     if not _clean(venue, line, plan):
         return
     ops.updates[venue.pk] = (venue, set(changed))
-    changes = [
-        change_text(_("Commune"), commune_label(old), commune_label(new))
-        if f == "commune"
-        else change_text(plan.headers.get(f, COLUMNS.fields.get(f, f)), old, new)
-        for f, (old, new) in changed.items()
-    ]
+    changes = [_change(plan, f, old, new) for f, (old, new) in changed.items()]
     plan.add(PlanLine(line, ENTITY, UPDATE, label, changes=changes))
+
+
+def _change(plan: ImportPlan, field: str, old, new) -> str:
+    if field == "commune":
+        return change_text(_("Commune"), commune_label(old), commune_label(new))
+    key = FIELD_KEYS.get(field, field)
+    column = plan.headers.get(key, COLUMNS.fields.get(key, key))
+    if field in LIST_FIELDS:
+        return change_text(column, lieux.SEPARATOR.join(old), lieux.SEPARATOR.join(new))
+    return change_text(column, old, new)
 
 
 def external_conflicts(ops: VenueOps, plan: ImportPlan) -> None:
@@ -309,7 +344,7 @@ def external_conflicts(ops: VenueOps, plan: ImportPlan) -> None:
         if external_id in taken and taken[external_id] != owner:
             plan.error(
                 None,
-                "external_id",
+                "id",
                 _("l'identifiant « %(id)s » est déjà celui d'un autre lieu.") % {"id": external_id},
             )
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learners.choices import StructureKind
+from learners.contacts import phone_display, phone_e164_or_empty
 from learners.national.fields import EmailListField, VocabularyListField
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte 14 chiffres, sans espace."))
@@ -246,9 +247,21 @@ class Venue(models.Model):
         return f"{self.name} ({self.commune.name})" if self.commune_id else self.name
 
     @property
+    def phone_label(self) -> str:
+        """The phone as people read it (« 02 51 00 00 01 »); as stored if it does not parse."""
+        e164 = phone_e164_or_empty(self.phone)
+        return phone_display(e164) if e164 else self.phone
+
+    @property
     def email(self) -> str:
         """The first address: the one messages about this venue answer to."""
         return self.emails[0] if self.emails else ""
+
+    @email.setter
+    def email(self, value: str) -> None:
+        # `Venue(email=…)` as before the standard: that address first, the others kept.
+        others = [e for e in (self.emails or []) if e != value]
+        self.emails = [value, *others] if value else others
 
     @property
     def service_list(self) -> list[str]:

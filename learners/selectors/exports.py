@@ -120,7 +120,8 @@ def attendance_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[
 
 
 def venues_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Venue]:
-    return venues_for_user(user=user).order_by("name", "id")
+    # The national standard's row reads the structure's SIRET and the commune.
+    return venues_for_user(user=user).select_related("structure", "commune").order_by("name", "id")
 
 
 def observations_for_export(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Observation]:

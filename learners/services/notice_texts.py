@@ -280,7 +280,7 @@ class Notice:
                 "action": self._email_action(),
                 "link": booking_link(self.booking),
                 "structure": session.structure.name,
-                "phone": venue.phone if venue else "",
+                "phone": venue.phone_label if venue else "",
                 "email": venue.email if venue else "",
                 "show_details": self.kind != MessageKind.BOOKING_CANCELLED,
             }

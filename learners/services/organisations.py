@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from caching import versions
 from common.types import AnyUser
 from learners.choices import StructureKind
+from learners.contacts import phone_normalize
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.roles import is_coordinator, roles_cache_clear
 from learners.scoping import can_write_structure
@@ -25,22 +27,41 @@ if TYPE_CHECKING:
     pass
 
 STRUCTURE_FIELDS = frozenset({"name", "kind", "siret", "commune"})
+# Every editable field of a venue (the national standard's, `learners.national.lieux`).
 VENUE_FIELDS = frozenset(
     {
         "name",
+        "pivot",
+        "typology",
+        "summary",
+        "description",
         "address",
+        "address_complement",
         "postal_code",
         "commune",
         "latitude",
         "longitude",
+        "mobility",
+        "parent_organisation",
         "opening_hours",
         "access_details",
         "takes_appointments",
         "services",
+        "other_services",
+        "audiences",
         "publics",
+        "specific_support",
         "accessibility",
+        "fees",
+        "national_programmes",
+        "training_labels",
+        "other_training_labels",
+        "access_modes",
+        "support_modes",
+        "acceslibre_url",
+        "booking_url",
         "phone",
-        "email",
+        "emails",
         "website",
         "external_id",
         "is_active",
@@ -135,20 +156,33 @@ def counsellor_update(*, user: AnyUser, counsellor: Counsellor, data: dict) -> C
     return counsellor
 
 
+def _venue_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """The hours checked, the phone in the standard's international form."""
+    data = dict(data)
+    if "opening_hours" in data:
+        data["opening_hours"] = opening_hours_clean(data["opening_hours"])
+    if data.get("phone"):
+        try:
+            data["phone"] = phone_normalize(data["phone"], mobile_only=False)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from None
+    return data
+
+
 def venue_create(
     *, structure: Structure, name: str, commune: Commune, user: AnyUser | None = None, **fields: Any
 ) -> Venue:
-    """Create a venue. Other keyword arguments: the optional fields of `Venue`
-    (address, postal_code, latitude, longitude, opening_hours, services, publics,
-    accessibility, phone, email, website, external_id). Coordinates default to the commune's.
+    """Create a venue. Other keyword arguments: the optional fields of `Venue` (see
+    VENUE_FIELDS; the list fields hold values of the standard's vocabularies). Coordinates
+    default to the commune's; a phone typed as « 02 51 00 00 01 » is stored as the standard
+    writes it (« +33251000001 »).
 
     When `user` is given, they must be a coordinator or a counsellor of `structure`.
     """
     if user is not None and not can_write_structure(user, structure.pk):
         refuse(_("Vous ne pouvez ajouter un lieu que pour votre structure."))
     reject_unknown(fields, VENUE_FIELDS)
-    if "opening_hours" in fields:
-        fields["opening_hours"] = opening_hours_clean(fields["opening_hours"])
+    fields = _venue_clean(fields)
     venue = Venue(structure=structure, name=name.strip(), commune=commune, **fields)
     if venue.latitude is None and venue.longitude is None:
         venue.latitude, venue.longitude = commune.latitude, commune.longitude
@@ -160,9 +194,7 @@ def venue_create(
 def venue_update(*, user: AnyUser, venue: Venue, data: dict) -> Venue:
     if not can_write_structure(user, venue.structure_id):
         refuse(_("Vous ne pouvez modifier que les lieux de votre structure."))
-    data = dict(data)
-    if "opening_hours" in data:
-        data["opening_hours"] = opening_hours_clean(data["opening_hours"])
+    data = _venue_clean(data)
     apply_data(venue, data, VENUE_FIELDS)
     venue.full_clean()
     venue.save()

@@ -132,7 +132,7 @@ def reminder_message(attendance: Attendance) -> EmailMessage:
         "duration": french_duration(session.duration_minutes),
         "place_lines": place_lines(session),
         "structure": session.structure.name,
-        "phone": venue.phone if venue else "",
+        "phone": venue.phone_label if venue else "",
         "email": venue.email if venue else "",
     }
     with translation.override("fr"):

@@ -251,7 +251,7 @@ def session_change_message(
         "place_lines": place_lines(session),
         "reason": reason,
         "structure": session.structure.name,
-        "phone": venue.phone if venue else "",
+        "phone": venue.phone_label if venue else "",
     }
     with translation.override("fr"):
         subject = (

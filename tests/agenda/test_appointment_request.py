@@ -42,7 +42,7 @@ def form_data(**extra):
 
 
 def test_request_sent_to_the_venue_and_confirmed(client, venue, django_capture_on_commit_callbacks):
-    venue.email = "accueil@france-services.example"
+    venue.emails = ["accueil@france-services.example"]
     venue.save()
     assert "Demander un rendez-vous" in text(client.get(url(venue)))
     with django_capture_on_commit_callbacks(execute=True):

@@ -158,7 +158,7 @@ def test_venue_page(client, network):
     venue = network["venues"]["roche"]
     venue.opening_hours = "Mo-Fr 09:00-12:00,14:00-17:30; PH off"
     venue.access_details = "Bus ligne 2, arrêt Bourg."
-    venue.phone = "02 51 00 00 00"
+    venue.phone = "+33251000000"
     venue.takes_appointments = True
     venue.save()
     public_session(venue, title="Café numérique", kind=SessionKind.DISCUSSION)
@@ -166,7 +166,7 @@ def test_venue_page(client, network):
     assert "Du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h 30" in page
     assert "Fermé les jours fériés" in page
     assert "Bus ligne 2, arrêt Bourg." in page
-    assert 'href="tel:0251000000"' in page
+    assert 'href="tel:+33251000000">02 51 00 00 00</a>' in page
     assert "Café numérique" in page
     assert "Sur rendez-vous" in page
     assert f"{URL}lieux/{venue.pk}/agenda.ics" in page

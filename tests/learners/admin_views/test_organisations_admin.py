@@ -128,8 +128,9 @@ def venue_data(**overrides):
         "commune_q": "Landeronde",
         "commune": "",
         "opening_hours": "Mo-Fr 09:00-12:00",
-        "services": "Aide aux démarches\nAteliers",
-        "publics": "Seniors",
+        "services": ["Aide aux démarches administratives", "Loisirs et créations numériques"],
+        "other_services": "Ateliers",
+        "audiences": ["Seniors"],
         "accessibility": "Accessible en fauteuil",
         "is_active": "on",
     }
@@ -144,7 +145,12 @@ def test_coordinator_creates_and_edits_a_venue(client, request, structure_a, lan
     venue = Venue.objects.get(name="Tiers-lieu de la gare")
     assert venue.structure == structure_a and venue.commune == landeronde
     assert venue.latitude == landeronde.latitude  # the commune's centre by default
-    assert venue.service_list == ["Aide aux démarches", "Ateliers"]
+    assert venue.services == [
+        "Aide aux démarches administratives",
+        "Loisirs et créations numériques",
+    ]
+    assert venue.service_list == [*venue.services, "Ateliers"]
+    assert venue.audiences == ["Seniors"]
     response = client.post(
         reverse("lieux:edit", args=[venue.pk]),
         venue_data(name="Tiers-lieu de la gare (étage)", commune=landeronde.pk, is_active=""),

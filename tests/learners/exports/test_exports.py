@@ -43,7 +43,7 @@ COLUMN = {
     "people": "Identifiant réseau",
     "sessions": "Intitulé",
     "attendance": "Identifiant réseau",
-    "venues": "Nom",
+    "venues": "nom",  # the national standard's column
     "observations": "Identifiant réseau",
     "activity": "Titre de l'atelier",
     "coop_activity": "Nom de l’atelier",

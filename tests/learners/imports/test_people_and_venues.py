@@ -230,7 +230,7 @@ VENUE_ROWS = [
      "site_web", "horaires", "services"],
     ["lieu-85-001", "Espace numérique", "1 rue de la Poste", "85000", "85191", "La Roche-sur-Yon",
      "02 51 00 00 00", "contact@example.org", "https://example.org", "Mo-Fr 09:00-12:00",
-     "Aide aux démarches; Prise en main"],
+     "Aide aux démarches administratives; Maîtrise des outils numériques du quotidien"],
 ]  # fmt: skip
 
 
@@ -249,7 +249,11 @@ def test_venues_from_the_national_standard(counsellor_a, structure_a, roche):
         roche,
         "lieu-85-001",
     )
-    assert venue.service_list == ["Aide aux démarches", "Prise en main"]
+    assert venue.services == [
+        "Aide aux démarches administratives",
+        "Maîtrise des outils numériques du quotidien",
+    ]
+    assert venue.phone == "+33251000000" and venue.emails == ["contact@example.org"]
     assert venue.latitude == roche.latitude  # the commune's centre by default
 
     exported = export_build(user=counsellor_a, kind="venues", format="csv").content

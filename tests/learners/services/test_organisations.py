@@ -82,13 +82,16 @@ def test_venue_scope(counsellor_a, counsellor_b, structure_a):
         name="Médiathèque",
         commune=commune,
         opening_hours="Mo-Fr 09:00-12:00",
-        services="Prendre en main un smartphone\nAccéder à une connexion internet",
+        services=["Accès internet et matériel informatique"],
+        other_services="Prendre en main un smartphone",
+        phone="02 51 00 00 01",
     )
     assert (venue.latitude, venue.longitude) == (46.6, -1.5)
     assert venue.service_list == [
+        "Accès internet et matériel informatique",
         "Prendre en main un smartphone",
-        "Accéder à une connexion internet",
     ]
+    assert venue.phone == "+33251000001"  # as the national standard writes it
     with pytest.raises(PermissionDenied):
         venue_create(user=counsellor_b, structure=structure_a, name="X", commune=commune)
     with pytest.raises(PermissionDenied):
