@@ -1,11 +1,17 @@
 """API clients: a warehouse or a funder's tool that reads Pas à pas with a key."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from api.scopes import Scope
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiClient(models.Model):

@@ -115,3 +115,5 @@ class AuditAction(models.TextChoices):
     MERGE = "merge", _("Fusion")
     EXPORT = "export", _("Export")
     ANONYMIZE = "anonymize", _("Anonymisation")
+    # A keyed call to the read API (`username` « api:<client name> »): what a client read.
+    API_READ = "api_read", _("Lecture par l'API")

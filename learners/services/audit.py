@@ -53,3 +53,15 @@ def audit_log_record_many(
     """One row per person, in one query (attendance sheets, exports)."""
     rows = [_row(user=user, action=action, learner=learner, detail=detail) for learner in learners]
     return AuditLog.objects.bulk_create(rows)
+
+
+def audit_log_record_api_call(*, client_name: str, structure_id: int | None, detail: str) -> None:
+    """One row per keyed call to the read API: the client's name (`api:<name>`), the
+    structure its key is bound to, and what it read (method, path, query; no personal data:
+    the API publishes none)."""
+    AuditLog.objects.create(
+        username=f"api:{client_name}"[:150],
+        structure_id=structure_id,
+        action=AuditAction.API_READ,
+        detail=detail[:DETAIL_MAX],
+    )

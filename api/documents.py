@@ -1,0 +1,91 @@
+"""JSON:API documents, as La Coop's API v1 writes them, so one client reads both.
+
+A list answers `{"data": [{"type", "id", "attributes"}], "links": {"self", "next"},
+"meta": {...}}`; a refusal answers `{"errors": [{"status", "code", "title", "detail",
+"source": {"parameter"}}]}`. The pydantic schemas below are what the OpenAPI document
+shows; each endpoint builds its resource and list schemas with `resource_schema` and
+`list_schema` so the document names every attribute.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import ConfigDict, Field, create_model
+
+
+class ErrorSource(Schema):
+    parameter: str = Field(description=str(_("paramètre de la requête en cause")))
+
+
+class ErrorObject(Schema):
+    status: str = Field(description=str(_("code HTTP, en texte")), examples=["400"])
+    code: str = Field(
+        description=str(_("code stable de l'erreur, pour les programmes")),
+        examples=["parametre_invalide"],
+    )
+    title: str = Field(description=str(_("résumé en français")))
+    detail: str | None = Field(None, description=str(_("explication en français")))
+    source: ErrorSource | None = None
+
+
+class ErrorDocument(Schema):
+    errors: list[ErrorObject]
+
+
+class ListLinks(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    self_: str = Field(alias="self", description=str(_("lien vers cette page")))
+    next: str | None = Field(
+        None,
+        description=str(
+            _("lien vers la page suivante ; absent quand la liste est entièrement lue")
+        ),
+    )
+
+
+class ListMeta(Schema):
+    items_per_page: int = Field(description=str(_("nombre maximum d'éléments par page")))
+    has_next_page: bool = Field(description=str(_("indique s'il existe une page suivante")))
+    next_cursor: str | None = Field(
+        None, description=str(_("valeur à passer dans page[after] pour la page suivante"))
+    )
+
+
+def resource_schema(type_name: str, attributes: type[Schema]) -> type[Schema]:
+    """`{"type": "<type_name>", "id": "...", "attributes": {...}}`."""
+    name = attributes.__name__.removesuffix("Attributes")
+    return create_model(  # type: ignore[call-overload]
+        name,
+        __base__=Schema,
+        type=(Literal[type_name], Field(description=str(_("type de la ressource")))),
+        id=(str, Field(description=str(_("identifiant stable")))),
+        attributes=(attributes, ...),
+    )
+
+
+def list_schema(resource: type[Schema]) -> type[Schema]:
+    return create_model(  # type: ignore[call-overload]
+        f"{resource.__name__}List",
+        __base__=Schema,
+        data=(list[resource], ...),  # type: ignore[valid-type]
+        links=(ListLinks, ...),
+        meta=(ListMeta, ...),
+    )
+
+
+def resource(type_name: str, pk: Any, attributes: dict) -> dict:
+    return {"type": type_name, "id": str(pk), "attributes": attributes}
+
+
+# Responses every list declares: the OpenAPI document tells what each refusal looks like.
+OPEN_ERRORS: dict[int, type[Schema]] = {400: ErrorDocument}
+KEYED_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorDocument,
+    401: ErrorDocument,
+    403: ErrorDocument,
+    429: ErrorDocument,
+}

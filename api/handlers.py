@@ -1,0 +1,70 @@
+"""Every refusal of the API as a JSON:API error document in French (never Django's HTML
+page, never ninja's English `{"detail": ...}`)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from api.errors import ApiError, bad_parameter, not_found, unauthenticated
+
+
+def _number(value: object) -> str:
+    """« 1 000 », as French writes it."""
+    return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else str(value)
+
+
+def _validation_detail(error: dict) -> str:
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Ce paramètre doit être un nombre entier.")
+    if kind == "greater_than_equal":
+        return _("Ce paramètre doit valoir au moins %(min)s.") % {"min": _number(ctx.get("ge"))}
+    if kind == "less_than_equal":
+        return _("Ce paramètre doit valoir au plus %(max)s.") % {"max": _number(ctx.get("le"))}
+    if kind == "string_too_long":
+        return _("Ce paramètre compte au plus %(max)s caractères.") % {"max": ctx.get("max_length")}
+    if kind == "missing":
+        return _("Ce paramètre est obligatoire.")
+    return _("Valeur invalide.")
+
+
+def _validation_error(exc: ValidationError) -> ApiError:
+    error = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in error.get("loc", ())]
+    parameter = location[-1] if location else "?"
+    return bad_parameter(parameter, _validation_detail(error))
+
+
+def api_error_response(api: NinjaAPI, request: HttpRequest, error: ApiError) -> HttpResponse:
+    response = api.create_response(request, error.document(), status=error.status)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def install(api: NinjaAPI) -> None:
+    def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return api_error_response(api, request, exc)
+
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api_error_response(api, request, _validation_error(exc))
+
+    def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api_error_response(api, request, unauthenticated())
+
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api_error_response(api, request, not_found())
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        error = ApiError(exc.status_code, "erreur", _("Requête refusée"), str(exc))
+        return api_error_response(api, request, error)
+
+    api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(AuthenticationError, on_authentication)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(HttpError, on_http_error)

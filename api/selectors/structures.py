@@ -1,0 +1,31 @@
+"""Structures and counsellors as the `structures` scope publishes them: public,
+professional fields only (never a counsellor's e-mail, phone or username)."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, QuerySet
+
+from api.models import ApiClient
+from learners.models import Commune, Counsellor, Structure
+
+
+def api_structures(*, client: ApiClient) -> QuerySet[Structure]:
+    """The structures the client may read: its own if its key is bound to one, else all.
+    `modified`: the creation date (structures record no later change)."""
+    structures = Structure.objects.select_related("commune").annotate(modified=F("created_at"))
+    if client.structure_id is not None:
+        structures = structures.filter(pk=client.structure_id)
+    return structures
+
+
+def api_counsellors(*, client: ApiClient) -> QuerySet[Counsellor]:
+    """The counsellors of the structures the client may read. `modified`: the account's
+    creation date (counsellor profiles record no later change)."""
+    counsellors = (
+        Counsellor.objects.select_related("user", "structure")
+        .prefetch_related(Prefetch("communes", queryset=Commune.objects.only("insee_code", "name")))
+        .annotate(modified=F("user__date_joined"))
+    )
+    if client.structure_id is not None:
+        counsellors = counsellors.filter(structure_id=client.structure_id)
+    return counsellors

@@ -1,0 +1,63 @@
+"""What every keyed call costs: its rate limit, its `last_used_at`, its audit line.
+
+The rate is counted per client in the default cache (Redis in production, shared by every
+process) over fixed one-minute windows, in one round trip (INCR and EXPIRE NX in a
+pipeline, as `agenda.limits` counts the sign-ups). `last_used_at` is written at most once
+per `LAST_USED_PRECISION`, not on every call: the admin list needs the day, not the second.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from api.errors import too_many_requests
+from api.models import ApiClient
+from caching.redis import RedisCache
+from learners.services.audit import audit_log_record_api_call
+
+WINDOW = 60  # seconds: `requests_per_minute`
+EXPIRY_MARGIN = 5  # seconds a counter outlives its window
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+
+
+def _count(key: str, now: float) -> int:
+    """Adds this call to the client's counter of the current minute; its new value."""
+    key = cache.make_and_validate_key(f"api-rate:{key}:{int(now) // WINDOW}")
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)  # noqa: SLF001 - Django's Redis client
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, WINDOW + EXPIRY_MARGIN, nx=True)
+        return int(pipeline.execute()[0])
+    cache.add(key, 0, WINDOW + EXPIRY_MARGIN)
+    return int(cache.incr(key))
+
+
+def api_call_count(*, client: ApiClient, now: float | None = None) -> None:
+    """Counts the call; raises the 429 error (with the seconds to wait) over the rate."""
+    now = time.time() if now is None else now
+    if _count(client.client_id, now) > client.requests_per_minute:
+        retry_after = WINDOW - int(now) % WINDOW
+        raise too_many_requests(client.requests_per_minute, retry_after)
+
+
+def api_client_mark_used(*, client: ApiClient, now: datetime.datetime | None = None) -> None:
+    now = now or timezone.now()
+    last = client.last_used_at
+    if last is not None and now - last < LAST_USED_PRECISION:
+        return
+    ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+    client.last_used_at = now
+
+
+def api_call_record(*, client: ApiClient, method: str, path: str, query: str) -> None:
+    """The audit line of a served call, and the client's last use."""
+    detail = f"{method} {path}" + (f"?{query}" if query else "")
+    audit_log_record_api_call(
+        client_name=client.name, structure_id=client.structure_id, detail=detail
+    )
+    api_client_mark_used(client=client)
