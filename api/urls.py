@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from api import handlers
 from api.description import DESCRIPTION
-from api.routers import structures
+from api.routers import activities, statistics, structures
 
 api = NinjaAPI(
     title="API Pas à pas",
@@ -19,5 +19,7 @@ api = NinjaAPI(
 )
 handlers.install(api)
 api.add_router("", structures.router)
+api.add_router("", activities.router)
+api.add_router("", statistics.router)
 
 urlpatterns = [path("", api.urls)]
