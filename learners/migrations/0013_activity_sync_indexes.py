@@ -50,4 +50,10 @@ class Migration(migrations.Migration):
                 fields=["structure", "updated_at", "id"], name="session_structure_sync_idx"
             ),
         ),
+        AddIndexConcurrentlyOnPostgres(
+            model_name="learner",
+            index=models.Index(
+                fields=["id"], include=("birth_year", "gender"), name="learner_sync_counts_idx"
+            ),
+        ),
     ]
