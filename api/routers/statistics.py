@@ -46,6 +46,8 @@ DEPARTMENT = "filter[departement]"
 STRUCTURE = "filter[structure]"
 KNOWN = frozenset({START, END, DEPARTMENT, STRUCTURE})
 RETRY_AFTER_SECONDS = 60
+# Dates far outside any activity would overflow the time zone conversions.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class StatisticsQuery(Schema):
@@ -143,6 +145,13 @@ def _filters_check(request: HttpRequest, query: StatisticsQuery) -> StatisticsFi
     year = timezone.localdate().year
     start = query.start or datetime.date(year, 1, 1)
     end = query.end or datetime.date(year, 12, 31)
+    for name, day in ((START, start), (END, end)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise bad_parameter(
+                name,
+                _("Choisissez une date entre %(first)s et %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
     if end < start:
         raise bad_parameter(END, _("La fin de la période précède son début."))
     if (end - start).days > MAX_PERIOD_DAYS:

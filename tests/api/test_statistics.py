@@ -192,6 +192,8 @@ def test_a_period_is_chosen_and_checked(client, make_key, network):
         **{"filter[periode][debut]": f"{year}-03-31", "filter[periode][fin]": f"{year}-03-01"},
     )
     assert backwards["errors"][0]["source"]["parameter"] == "filter[periode][fin]"
+    ancient = _get(client, headers, status=400, **{"filter[periode][debut]": "0001-01-01"})
+    assert ancient["errors"][0]["source"]["parameter"] == "filter[periode][debut]"
     unknown = _get(client, headers, status=400, **{"filter[commune]": "85191"})
     assert unknown["errors"][0]["source"]["parameter"] == "filter[commune]"
 
