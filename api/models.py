@@ -59,5 +59,8 @@ class ApiClient(models.Model):
             return False
         return self.expires_at is None or self.expires_at > now
 
+    def scope_labels(self) -> list[str]:
+        return [str(Scope(scope).label) for scope in self.scopes if scope in Scope.values]
+
     def has_scope(self, scope: Scope | str) -> bool:
         return str(scope) in self.scopes

@@ -107,11 +107,12 @@ def cursor_decode(token: str) -> Cursor:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         modified, pk = json.loads(raw)
         moment = datetime.datetime.fromisoformat(modified)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        if moment.tzinfo is None or type(pk) is not int or pk < 0 or pk > 2**63 - 1:
+            raise _unreadable_cursor()
+        # In UTC here: a far offset on year 1 or 9999 must fail now, not in the database.
+        return Cursor(moment.astimezone(datetime.UTC), pk)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError):
         raise _unreadable_cursor() from None
-    if moment.tzinfo is None or type(pk) is not int or pk < 0 or pk > 2**63 - 1:
-        raise _unreadable_cursor()
-    return Cursor(moment, pk)
 
 
 def since_parse(value: str) -> datetime.datetime:

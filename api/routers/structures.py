@@ -87,6 +87,7 @@ def _counsellor(counsellor: Counsellor) -> dict:
 
 @router.get(
     "/structures",
+    operation_id="structures",
     response={200: list_schema(StructureResource), **KEYED_ERRORS},
     summary="liste des structures",
     description=(
@@ -102,6 +103,7 @@ def structures(request: HttpRequest, query: Query[ListQuery]):
 
 @router.get(
     "/conseillers",
+    operation_id="conseillers",
     response={200: list_schema(ConseillerResource), **KEYED_ERRORS},
     summary="liste des conseillers",
     description=(

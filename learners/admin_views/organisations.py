@@ -236,7 +236,7 @@ class VenueViewSet(RoleViewSet):
         "publics",
         "accessibility",
         "phone",
-        "email",
+        "emails",
         "website",
         "is_active",
     ]

@@ -104,21 +104,46 @@ class StructureForm(CommuneFieldsMixin, forms.ModelForm):
         }
 
 
+# In the order of the admin's panels (`learners.admin_views.organisations`).
 VENUE_FORM_FIELDS = [
+    # The place
     "name",
+    "pivot",
+    "typology",
+    "parent_organisation",
     "address",
+    "address_complement",
     "postal_code",
     "latitude",
     "longitude",
+    "mobility",
     "opening_hours",
     "access_details",
-    "takes_appointments",
+    # What it offers
+    "summary",
+    "description",
     "services",
+    "other_services",
+    "support_modes",
+    "fees",
+    # Who it welcomes
+    "audiences",
     "publics",
+    "specific_support",
     "accessibility",
+    "acceslibre_url",
+    # How to come
+    "access_modes",
+    "takes_appointments",
+    "booking_url",
     "phone",
-    "email",
+    "emails",
     "website",
+    # Programmes and labels
+    "national_programmes",
+    "training_labels",
+    "other_training_labels",
+    # Records
     "external_id",
     "is_active",
 ]

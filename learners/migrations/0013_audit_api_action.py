@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learners', '0012_session_change_claims'),
+        ('learners', '0013_venue_national_standard'),
     ]
 
     operations = [

@@ -6,8 +6,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learners.choices import StructureKind
+from learners.national.fields import EmailListField, VocabularyListField
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte 14 chiffres, sans espace."))
+# The national standard's patterns (schema v1.0.2: `pivot`, `telephone`).
+pivot_validator = RegexValidator(
+    r"^[a-zA-Z0-9]{9,14}$",
+    _("Un SIRET (14 chiffres) ou un RNA (W suivi de 9 chiffres), sans espace."),
+)
+phone_validator = RegexValidator(
+    r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$",
+    _("Un numéro français au format international, par exemple +33123456789."),
+)
 
 
 class Structure(models.Model):
@@ -83,13 +93,37 @@ class Counsellor(models.Model):
 
 
 class Venue(models.Model):
-    """A lieu, with the core fields of the "lieux de médiation numérique" standard (v1.0)."""
+    """A lieu, with every field of the "lieux de médiation numérique" standard (v1.0.2).
+
+    `learners.national.lieux` maps a venue to the standard's row and back; the list fields
+    hold the schema's own values (`learners.national.lieux_vocabularies`)."""
 
     structure = models.ForeignKey(
         Structure, on_delete=models.PROTECT, related_name="venues", verbose_name=_("structure")
     )
     name = models.CharField(_("nom"), max_length=200)
+    pivot = models.CharField(
+        _("SIRET ou RNA du lieu"),
+        max_length=14,
+        blank=True,
+        validators=[pivot_validator],
+        help_text=_("Laissé vide, le SIRET de la structure est publié."),
+    )
+    typology = VocabularyListField(_("typologie"), vocabulary="TYPOLOGY")
+    summary = models.CharField(
+        _("présentation courte"),
+        max_length=280,
+        blank=True,
+        help_text=_("280 caractères au plus : ce que le lieu propose, en une ou deux phrases."),
+    )
+    description = models.TextField(_("présentation détaillée"), blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
+    address_complement = models.CharField(
+        _("complément d'adresse"),
+        max_length=300,
+        blank=True,
+        help_text=_("Bâtiment, étage, nom du lieu voisin…"),
+    )
     postal_code = models.CharField(
         _("code postal"),
         max_length=5,
@@ -104,36 +138,86 @@ class Venue(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    mobility = VocabularyListField(
+        _("itinérance"),
+        vocabulary="MOBILITY",
+        help_text=_("« Itinérant » pour un bus ou des permanences tournantes."),
+    )
+    parent_organisation = models.CharField(
+        _("structure parente"),
+        max_length=200,
+        blank=True,
+        help_text=_("Le réseau ou l'organisme dont le lieu dépend, par exemple la commune."),
+    )
     opening_hours = models.CharField(
         _("horaires"),
         max_length=500,
         blank=True,
         help_text=_("Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00; We 14:00-17:00 »."),
     )
-    services = models.TextField(_("services"), blank=True, help_text=_("Un service par ligne."))
+    services = VocabularyListField(_("services"), vocabulary="SERVICES")
+    other_services = models.TextField(
+        _("autres services"),
+        blank=True,
+        help_text=_("Ceux que la liste nationale ne nomme pas, un par ligne."),
+    )
+    audiences = VocabularyListField(_("publics spécifiquement adressés"), vocabulary="AUDIENCES")
     publics = models.CharField(
-        _("publics spécifiquement adressés"),
+        _("autres publics"),
         max_length=300,
         blank=True,
-        help_text=_("Jeunes, Étudiants, Familles, Seniors, Femmes…"),
+        help_text=_("Ceux que la liste nationale ne nomme pas."),
+    )
+    specific_support = VocabularyListField(
+        _("prise en charge spécifique"), vocabulary="SPECIFIC_SUPPORT"
     )
     accessibility = models.TextField(
-        _("accessibilité et prise en charge spécifique"),
+        _("accessibilité"),
         blank=True,
-        help_text=_("Surdité, handicaps moteurs, déficience visuelle, illettrisme…"),
+        help_text=_("Accès en fauteuil, boucle magnétique, aide pour lire…"),
     )
+    fees = VocabularyListField(_("frais à charge"), vocabulary="FEES")
+    national_programmes = VocabularyListField(
+        _("dispositifs et programmes nationaux"), vocabulary="NATIONAL_PROGRAMMES"
+    )
+    training_labels = VocabularyListField(_("formations et labels"), vocabulary="TRAINING_LABELS")
+    other_training_labels = models.CharField(
+        _("autres formations et labels"), max_length=500, blank=True
+    )
+    access_modes = VocabularyListField(_("modalités d'accès"), vocabulary="ACCESS_MODES")
+    support_modes = VocabularyListField(_("modalités d'accompagnement"), vocabulary="SUPPORT_MODES")
     access_details = models.TextField(
-        _("modalités d'accès"),
+        _("comment venir"),
         blank=True,
-        help_text=_("Comment venir : bus, parking, entrée, étage."),
+        help_text=_("Bus, parking, entrée, étage."),
+    )
+    acceslibre_url = models.URLField(
+        _("fiche Acceslibre"),
+        max_length=500,
+        blank=True,
+        help_text=_("L'adresse de la fiche du lieu sur acceslibre.beta.gouv.fr."),
+    )
+    booking_url = models.URLField(
+        _("prise de rendez-vous en ligne"),
+        max_length=500,
+        blank=True,
+        help_text=_("L'adresse d'un service de rendez-vous en ligne, s'il y en a un."),
     )
     takes_appointments = models.BooleanField(
         _("prend des rendez-vous"),
         default=False,
         help_text=_("Une personne peut demander un rendez-vous en ligne depuis la page du lieu."),
     )
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(
+        _("téléphone"),
+        max_length=30,
+        blank=True,
+        validators=[phone_validator],
+    )
+    emails = EmailListField(
+        _("courriels"),
+        help_text=_("Une adresse par ligne ; la première reçoit les réponses aux messages."),
+    )
     website = models.URLField(_("site web"), blank=True)
     external_id = models.CharField(
         _("identifiant externe"),
@@ -162,5 +246,12 @@ class Venue(models.Model):
         return f"{self.name} ({self.commune.name})" if self.commune_id else self.name
 
     @property
+    def email(self) -> str:
+        """The first address: the one messages about this venue answer to."""
+        return self.emails[0] if self.emails else ""
+
+    @property
     def service_list(self) -> list[str]:
-        return [line.strip() for line in self.services.splitlines() if line.strip()]
+        """The national services, then the others, as people read them."""
+        others = [line.strip() for line in self.other_services.splitlines() if line.strip()]
+        return [*self.services, *others]

@@ -12,6 +12,8 @@ from tests.factories.learners import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
+PLUS_14 = datetime.timezone(datetime.timedelta(hours=14))
+
 
 def test_cursor_round_trip_is_opaque_and_exact():
     moment = datetime.datetime(2026, 3, 29, 1, 30, 0, 123456, tzinfo=datetime.UTC)
@@ -25,10 +27,13 @@ def test_cursor_round_trip_is_opaque_and_exact():
     [
         "",
         "!!!",
-        "bm90IGpzb24",
-        "WyJ4IiwxXQ",
-        "WyIyMDI2LTAxLTAxIiwxXQ",
-        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwiMSJd",
+        "bm90IGpzb24",  # not JSON
+        "WyJ4IiwxXQ",  # ["x",1]
+        "WyIyMDI2LTAxLTAxIiwxXQ",  # a date without offset
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwiMSJd",  # the id as text
+        "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwtMV0",  # a negative id
+        # Year 1 at UTC+14 is before year 1 in UTC: refused here, not by the database.
+        cursor_encode(Cursor(datetime.datetime(1, 1, 1, tzinfo=PLUS_14), 1)),
     ],
 )
 def test_unreadable_cursors_are_refused_in_french(token):

@@ -205,6 +205,12 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "common.sms.backends.console.SmsBack
 SMS_SENDER = os.environ.get("SMS_SENDER", "PasAPas")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
 SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/send")
+
+# --- Open data (opendata/, README « Venues in the national standard ») ---
+# The producer named in the open files (`source` column, file names) and the territory they
+# cover (file names, slugified): « 2026-12-06_pas-a-pas_lieux-de-mediation-numerique_vendee.csv ».
+OPEN_DATA_PRODUCER = os.environ.get("OPEN_DATA_PRODUCER", "Pas à pas")
+OPEN_DATA_TERRITORY = os.environ.get("OPEN_DATA_TERRITORY", "France")
 SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
 SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT", "10"))
 

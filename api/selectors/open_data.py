@@ -1,0 +1,78 @@
+"""The open lists (no key): agenda sessions, guides and ateliers. Public data only: the
+agenda's one definition of a public session (`agenda.selectors.public_sessions`), and live
+pages without view restrictions. Each row carries `modified`, the date-time the cursor
+and `filter[modification][depuis]` read."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
+from wagtail.query import PageQuerySet
+
+from agenda.selectors import public_sessions
+from learners.models import Session, Venue
+from learners.selectors.places import Places, places_by_session
+from workshops.models import AtelierPage, Audience, Competence, GuidePage, Theme
+
+_THEMES = Prefetch("themes", queryset=Theme.objects.only("id", "slug", "name").order_by("name"))
+_AUDIENCES = Prefetch(
+    "audiences", queryset=Audience.objects.only("id", "slug", "name").order_by("sort_order")
+)
+_COMPETENCES = Prefetch(
+    "competences",
+    queryset=Competence.objects.select_related("framework").order_by("sort_order", "code"),
+)
+
+
+def api_sessions() -> QuerySet[Session]:
+    """Upcoming public sessions; `modified` is the session's last change (a sign-up changes
+    the places left, not this date)."""
+    return (
+        public_sessions()
+        .select_related("atelier", "venue")
+        .prefetch_related(
+            _THEMES,
+            _AUDIENCES,
+            Prefetch(
+                "atelier__audiences",
+                queryset=Audience.objects.only("id", "slug", "name").order_by("sort_order"),
+            ),
+        )
+        .annotate(modified=F("updated_at"))
+    )
+
+
+def api_session_places(sessions: list[Session]) -> dict[int, Places]:
+    """Places of a page of sessions, in two queries."""
+    return places_by_session(sessions)
+
+
+_PUBLISHED = ("last_published_at", "first_published_at", "latest_revision_created_at")
+
+
+def _published(pages: PageQuerySet) -> PageQuerySet:
+    # A page published by a migration or an import may lack `last_published_at`.
+    return (
+        pages.live()
+        .public()
+        .prefetch_related(_THEMES, _COMPETENCES)
+        .annotate(modified=Coalesce(*_PUBLISHED))
+        .filter(modified__isnull=False)
+    )
+
+
+def api_guides() -> QuerySet[GuidePage]:
+    return _published(GuidePage.objects.all())
+
+
+def api_ateliers() -> QuerySet[AtelierPage]:
+    return _published(AtelierPage.objects.all()).prefetch_related(_AUDIENCES)
+
+
+def api_venues() -> QuerySet[Venue]:
+    """Active venues, with what `venue_standard_row` reads (no query per venue)."""
+    return (
+        Venue.objects.filter(is_active=True)
+        .select_related("structure", "commune")
+        .annotate(modified=F("updated_at"))
+    )
