@@ -22,7 +22,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.auth import ClientKey
-from api.documents import KEYED_ERRORS, list_schema, resource_schema
+from api.documents import KEYED_ERRORS, ListLinks, list_schema, resource_schema
 from api.pagination import (
     Cursor,
     ListQuery,
@@ -157,6 +157,14 @@ def _next_cursor(items: list, size: int, last) -> tuple[list, str | None]:
     return items, cursor_encode(Cursor(modified, pk))
 
 
+def _links_as_declared(document: dict) -> dict:
+    """`links` exactly as the other lists answer it, serialised by their declared schema
+    (`api.documents.ListLinks`: today its `self` link comes out as `self_`, since django-ninja
+    serialises field names, not aliases; fixing that there fixes this list too)."""
+    document["links"] = ListLinks.model_validate(document["links"]).model_dump()
+    return document
+
+
 def _python_page(request: HttpRequest, query: ListQuery) -> str:
     """The reference path (SQLite): records built in Python, then serialised."""
     after, since = _position(query)
@@ -169,7 +177,7 @@ def _python_page(request: HttpRequest, query: ListQuery) -> str:
     records, next_cursor = _next_cursor(records, query.page_size, lambda r: (r.modified, r.id))
     kind_labels = {kind.value: str(kind.label) for kind in SessionKind}
     page = Page(items=records, size=query.page_size, next_cursor=next_cursor)
-    document = list_document(request, page, lambda r: _resource(r, kind_labels))
+    document = _links_as_declared(list_document(request, page, lambda r: _resource(r, kind_labels)))
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -185,7 +193,7 @@ def _postgresql_page(request: HttpRequest, query: ListQuery) -> str:
     )
     rows, next_cursor = _next_cursor(rows, query.page_size, lambda row: (row[1], row[0]))
     page: Page = Page(items=[], size=query.page_size, next_cursor=next_cursor)
-    document = list_document(request, page, lambda item: item)
+    document = _links_as_declared(list_document(request, page, lambda item: item))
     del document["data"]
     rest = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return '{"data":[' + ",".join(row[2] for row in rows) + "]," + rest[1:]

@@ -122,6 +122,7 @@ class StatisticsResource(Schema):
 
 class StatisticsDocument(Schema):
     data: StatisticsResource
+    links: dict[str, str] = Field(description="self : l'adresse de ce document")
 
 
 class PendingMeta(Schema):
@@ -135,7 +136,8 @@ class PendingDocument(Schema):
 
 def _filters_check(request: HttpRequest, query: StatisticsQuery) -> StatisticsFilters:
     for name in request.GET:
-        if name.startswith(("page[", "filter[")) and name not in KNOWN:
+        # page[...] means nothing here (one document, not a list) and is ignored.
+        if name.startswith("filter[") and name not in KNOWN:
             raise bad_parameter(
                 name,
                 _("Paramètre inconnu. Les paramètres reconnus : %(known)s.")
@@ -207,7 +209,7 @@ def _table(table: Table) -> dict:
     }
 
 
-def _document(dashboard: Dashboard, report: Report) -> dict:
+def _document(request: HttpRequest, dashboard: Dashboard, report: Report) -> dict:
     scope, filters = dashboard.scope, dashboard.filters
     assert dashboard.computed_at is not None  # a report has its computation time
     key = [scope.level, scope.structure_id, filters.start, filters.end]
@@ -227,7 +229,8 @@ def _document(dashboard: Dashboard, report: Report) -> dict:
                 "instantane": dashboard.from_snapshot,
                 "tableaux": [_table(table) for table in report.tables],
             },
-        }
+        },
+        "links": {"self": request.build_absolute_uri()},
     }
 
 
@@ -264,4 +267,4 @@ def statistics(request: HttpRequest, query: Query[StatisticsQuery]):
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return _json(_document(dashboard, dashboard.report))
+    return _json(_document(request, dashboard, dashboard.report))
