@@ -171,6 +171,12 @@ class Session(models.Model):
                 condition=models.Q(is_published=True, cancelled_at__isnull=True),
                 name="session_agenda_idx",
             ),
+            # The read API's activity records, in the order of their cursor (modification,
+            # id): any page is one index range scan, for the network or for one structure.
+            models.Index(fields=["updated_at", "id"], name="session_sync_idx"),
+            models.Index(
+                fields=["structure", "updated_at", "id"], name="session_structure_sync_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

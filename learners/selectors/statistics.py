@@ -133,6 +133,9 @@ class StatisticsFilters:
     commune_code: str | None = None
     kind: str | None = None
     theme_id: int | None = None
+    # The département of the session's venue, or of its structure's commune when it has
+    # no venue (at home, remote): the read API's `filter[departement]`.
+    department_code: str | None = None
 
     @classmethod
     def year(cls, year: int, **kwargs: Any) -> StatisticsFilters:
@@ -150,6 +153,10 @@ class StatisticsFilters:
         data = asdict(self)
         data["start"] = self.start.isoformat()
         data["end"] = self.end.isoformat()
+        if data["department_code"] is None:
+            # Left out when unused, so the keys of the snapshots stored before this filter
+            # existed (`snapshots.snapshot_key` hashes this dict) stay valid.
+            del data["department_code"]
         return data
 
 
@@ -229,8 +236,7 @@ class _Base:
                     )
                 )
             )
-        if f.structure_id is not None:
-            q &= Q(**{f"{prefix}structure_id": f.structure_id})
+        q &= self._fields_q(prefix)
         if f.counsellor_id is not None:
             q &= Q(
                 Exists(
@@ -239,10 +245,6 @@ class _Base:
                     )
                 )
             )
-        if f.venue_id is not None:
-            q &= Q(**{f"{prefix}venue_id": f.venue_id})
-        if f.kind:
-            q &= Q(**{f"{prefix}kind": f.kind})
         if f.theme_id is not None:
             q &= Q(
                 Exists(
@@ -261,6 +263,25 @@ class _Base:
                         learner__commune_id=f.commune_code,
                     )
                 )
+            )
+        return q
+
+    def _fields_q(self, prefix: str) -> Q:
+        """The filters on the session's own columns (structure, venue, kind, département)."""
+        f = self.filters
+        q = Q()
+        if f.structure_id is not None:
+            q &= Q(**{f"{prefix}structure_id": f.structure_id})
+        if f.venue_id is not None:
+            q &= Q(**{f"{prefix}venue_id": f.venue_id})
+        if f.kind:
+            q &= Q(**{f"{prefix}kind": f.kind})
+        if f.department_code:
+            q &= Q(**{f"{prefix}venue__commune__department_code": f.department_code}) | Q(
+                **{
+                    f"{prefix}venue__isnull": True,
+                    f"{prefix}structure__commune__department_code": f.department_code,
+                }
             )
         return q
 

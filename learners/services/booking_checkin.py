@@ -31,6 +31,7 @@ from learners.scoping import can_access_learner, can_access_session
 
 from ._common import refuse
 from .activity import structure_links_refresh
+from .activity_records import activity_records_touch
 from .bookings_audit import booking_check_in_log
 from .intake import _create_and_request_link
 from .linking import learner_link_with_carnet_code
@@ -76,6 +77,7 @@ def booking_check_in(*, user: User, booking: Booking, learner: Learner) -> Atten
         )
         structure_links_refresh(learner_ids=[learner.pk])
         learners_attendance_refresh(learner_ids=[learner.pk], touch=True)
+        activity_records_touch(session_ids=[locked_session.pk])
         booking_check_in_log(user=user, booking=locked)
         agenda_bump_for(locked_session)
     booking.attendance, booking.learner, booking.status = attendance, learner, locked.status

@@ -44,6 +44,7 @@ from learners.scoping import can_access_learner, can_write_structure, holds_reco
 
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
+from .activity_records import activity_records_touch_for_people
 from .audit import audit_log_record
 from .bookings import waitlist_promote
 from .linking import link_requests_close_for_merge
@@ -168,6 +169,9 @@ def learner_update(*, user: AnyUser, learner: Learner, data: dict) -> Learner:
     learner.last_activity_at = timezone.now()
     with transaction.atomic():
         learner.save()
+        if {"birth_year", "gender"} & set(changed):
+            # Counted by age band and gender in the activity records of their sessions.
+            activity_records_touch_for_people(learner_ids=[learner.pk])
         audit_log_record(
             user=user,
             action=AuditAction.UPDATE,
@@ -250,6 +254,8 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
         keep.full_clean()
         keep.save()
         learners_attendance_refresh(learner_ids=[keep.pk])
+        # Every session of either record now counts one person, with `keep`'s band and gender.
+        activity_records_touch_for_people(learner_ids=[keep.pk])
         summary_rebuild(learner=keep)
         for session_id in sorted(combined_sessions):
             # Two lines became one: a place may be free for the waiting list.

@@ -49,6 +49,7 @@ from workshops.models import AtelierPage, Audience, Competence, Level, Theme
 
 from ._common import apply_data, refuse
 from .activity import structure_links_refresh
+from .activity_records import activity_records_touch
 from .audit import audit_log_record, audit_log_record_many
 from .bookings import booking_cancel, waitlist_promote
 from .people import learners_attendance_refresh
@@ -357,7 +358,9 @@ def session_anonymous_participants_set(
         rows.append(row)
     with transaction.atomic():
         session.anonymous_participants.all().delete()
-        return AnonymousParticipants.objects.bulk_create(rows)
+        created = AnonymousParticipants.objects.bulk_create(rows)
+        activity_records_touch(session_ids=[session.pk])
+        return created
 
 
 def attendance_register(
@@ -408,6 +411,7 @@ def attendance_register(
         )
         structure_links_refresh(learner_ids=[learner.pk])
         Learner.objects.filter(pk=learner.pk).update(last_activity_at=timezone.now())
+        activity_records_touch(session_ids=[locked.pk])
         audit_log_record(
             user=user,
             action=AuditAction.CREATE if existing is None else AuditAction.UPDATE,
@@ -452,6 +456,7 @@ def attendance_remove(*, user: AnyUser, session: Session, learner: Learner) -> N
             _checked_in_booking_withdraw(booking, locked)
         waitlist_promote(session_id=locked.pk)
         learners_attendance_refresh(learner_ids=[learner.pk])
+        activity_records_touch(session_ids=[locked.pk])
         audit_log_record(
             user=user,
             action=AuditAction.DELETE,
@@ -542,6 +547,7 @@ def attendance_sheet_save(
         observations = _sheet_observations_write(user, session, sheet)
         waitlist_promote(session_id=session.pk)  # a line no longer « inscrit » frees a place
         learners_attendance_refresh(learner_ids=learner_ids, touch=True)
+        activity_records_touch(session_ids=[session.pk])
         audit_log_record_many(
             user=user,
             action=AuditAction.UPDATE,

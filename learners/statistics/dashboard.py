@@ -44,7 +44,13 @@ class Dashboard:
 
 def statistics_dashboard(*, user, filters: StatisticsFilters) -> Dashboard:
     """PermissionDenied for a user without access (partner editors, anonymous users)."""
-    scope = statistics_scope(user=user)
+    return statistics_dashboard_for_scope(scope=statistics_scope(user=user), filters=filters)
+
+
+def statistics_dashboard_for_scope(
+    *, scope: StatisticsScope, filters: StatisticsFilters
+) -> Dashboard:
+    """The dashboard of an already checked scope (the read API's keys map to one)."""
     refreshing = False
     # Snapshots exist only for selections too large to compute live (the nightly job and
     # the on-demand job only make those), so a fresh one is used without further checks.

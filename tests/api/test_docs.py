@@ -16,7 +16,8 @@ def test_the_openapi_document_describes_operations_auth_and_conventions_in_frenc
         operation = item["get"]
         assert operation["summary"] and operation["description"], path
         names = {parameter["name"] for parameter in operation["parameters"]}
-        assert {"page[size]", "page[after]", "filter[modification][depuis]"} <= names, path
+        if path != "/api/v1/statistiques":  # one document for a period, not a list
+            assert {"page[size]", "page[after]", "filter[modification][depuis]"} <= names, path
         assert "400" in operation["responses"], path
     keyed = document["paths"]["/api/v1/structures"]["get"]
     assert keyed["security"] == [{"ClientKey": []}]

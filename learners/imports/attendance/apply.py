@@ -12,6 +12,7 @@ from learners.choices import AuditAction
 from learners.models import Attendance, Learner, LearnerStructure, Session
 from learners.roles import counsellor_profile
 from learners.services.activity import structure_links_refresh
+from learners.services.activity_records import activity_records_touch
 from learners.services.audit import audit_log_record_many
 from learners.services.bookings import waitlist_promote
 from learners.services.linking import link_requests_record_many
@@ -40,6 +41,8 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         ignore_conflicts=True,
     )
     learners_attendance_refresh(learner_ids=touched, touch=True, now=now)
+    # Attendance and themes written in bulk: the sessions' activity records changed.
+    activity_records_touch(session_ids=[sp.session.pk for sp in ops.sessions.values()])
     _waitlists_move_up(ops)
     # People newly followed by a structure without a new attendance date.
     structure_links_refresh(learner_ids={lid for lid, _sid in links} - set(touched))
