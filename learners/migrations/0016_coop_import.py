@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learners', '0012_session_change_claims'),
+        ('learners', '0015_activity_sync_indexes'),
     ]
 
     operations = [
