@@ -47,7 +47,7 @@ def _sites(request: HttpRequest) -> list[Site]:
     )
 
 
-def site_match(sites: list[Site], hostname: str, port: int) -> Site | None:
+def site_match(sites: list[Site], hostname: str, port: int | None) -> Site | None:
     """The site Wagtail's `get_site_for_hostname` chooses among `sites`, without its
     query: the hostname and port, else the hostname on the default site, else the default
     site unless exactly one other site has the hostname, else the only site with the
@@ -70,12 +70,20 @@ def site_match(sites: list[Site], hostname: str, port: int) -> Site | None:
     return None
 
 
+def _port(request: HttpRequest) -> int | None:
+    """The request's port as a number; None for a malformed one (no site's port then)."""
+    try:
+        return int(request.get_port())
+    except ValueError:
+        return None
+
+
 def _site_for(request: HttpRequest) -> Site | None:
     hostname = wagtail_internals.request_hostname(request)
     key = ("routing.site", hostname, request.get_port())
     site = memo.recall(key, request=request, default=_NO_SITE)
     if site is _NO_SITE:
-        site = site_match(_sites(request), hostname, int(request.get_port()))
+        site = site_match(_sites(request), hostname, _port(request))
         memo.remember(key, site, request=request)
     return site
 
