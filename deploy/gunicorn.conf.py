@@ -11,6 +11,10 @@ Referer (``%(f)s``), which both include them. This format logs the path without 
 ``log_format`` with ``$uri``, never ``$request_uri`` or ``$http_referer``). Checked by
 tests/deploy/test_gunicorn_access_log.py, which runs gunicorn with this file.
 
+**Warm workers.** ``post_worker_init`` has each worker render the most read pages before
+its first request, then re-render them after each publication (home/warmup.py; README
+« The cold render and warm workers »; ``WARM_UP_GUIDES=0`` turns it off).
+
 Environment: ``GUNICORN_BIND`` (127.0.0.1:8000), ``WEB_CONCURRENCY`` (2 * CPU + 1 workers),
 ``GUNICORN_ACCESS_LOG`` (``-``: standard output; or a file path).
 """
@@ -51,3 +55,12 @@ def _without_query(value):
 
 
 logger_class = PathOnlyLogger
+
+
+def post_worker_init(worker):
+    """The worker renders the most read pages before answering anyone, then keeps them
+    warm after publications (home/warmup.py). Heartbeats between pages: the arbiter must
+    not take a worker warming up on a slow machine for a stuck one."""
+    from home import warmup
+
+    warmup.start(notify=worker.notify)

@@ -17,10 +17,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.search.query import And, Or, PlainText
 
-from caching import memo
+from caching import routing
 from workshops.models import (
     AtelierHandout,
     AtelierIndexPage,
@@ -48,11 +48,8 @@ SEARCH_MAX_TERMS = 8
 def _restricted_paths() -> tuple[str, ...]:
     """Tree paths of the pages with a view restriction (their whole subtree is private),
     read once per process and publication version (a restriction saved or deleted bumps
-    it)."""
-    return memo.memoize(
-        "workshops.restricted_paths",
-        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
-    )
+    it), with the routing's (caching/routing.py)."""
+    return routing.restricted_paths()
 
 
 def live_public(queryset: PageQuerySet) -> PageQuerySet:
@@ -192,7 +189,8 @@ def guide_step_renditions_prefetch(*, guide: GuidePage) -> None:
         for block in guide.steps
         if block.block_type == "step" and block.value.get("image") is not None
     ]
-    if not images:
+    # Once per page instance: the guide page's template and `guide_detail` both ask.
+    if all(hasattr(image, "prefetched_renditions") for image in images):
         return
     rendition_model = get_image_model().get_rendition_model()
     by_image: dict[int, list] = defaultdict(list)

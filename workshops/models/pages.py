@@ -66,6 +66,9 @@ class AtelierIndexPage(Page):
         context["listing"] = _lazy_context("atelier_index", request=request, index=self)
         return context
 
+    # Its `route` finds a child by its slug, as Wagtail's does (caching/routing.py).
+    routes_by_url_path = True
+
     def route(self, request, path_components):
         return _route_to_child(self, AtelierPage, request, path_components)
 
@@ -85,6 +88,9 @@ class GuideIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = _lazy_context("guide_index", request=request, index=self)
         return context
+
+    # Its `route` finds a child by its slug, as Wagtail's does (caching/routing.py).
+    routes_by_url_path = True
 
     def route(self, request, path_components):
         return _route_to_child(self, GuidePage, request, path_components)

@@ -345,6 +345,12 @@ CSRF_COOKIE_SCOPES = (
 # Rendered fragments of published guides and ateliers (any visitor, logged in or not), keyed
 # by page state and publication version, so never stale; 0 to turn off.
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "3600"))
+# Warm workers (home/warmup.py, started by deploy/gunicorn.conf.py): at boot and after each
+# publication, every web worker renders the home page, the indexes, the agenda and this
+# many most-read guides itself; 0 turns warming off. The publication version is read every
+# WARM_UP_POLL_SECONDS by each worker.
+WARM_UP_GUIDES = int(os.environ.get("WARM_UP_GUIDES", "10"))
+WARM_UP_POLL_SECONDS = float(os.environ.get("WARM_UP_POLL_SECONDS", "1"))
 # The admin sidebar kept per user and process for this many seconds (caching/sidebar.py),
 # 0 to build it on every page.
 ADMIN_SIDEBAR_SECONDS = int(os.environ.get("ADMIN_SIDEBAR_SECONDS", "300"))

@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from wagtail.models import Page
 
 from caching import fragments, memo, versions
-from workshops.selectors import public_index_pages
+from common import wagtail_internals
+from workshops.selectors import live_public, public_index_pages
 
 register = template.Library()
 
@@ -32,17 +33,33 @@ def render_cache_seconds() -> int:
     return fragments.render_seconds()
 
 
+def _routed(request):
+    """The request when its site is known (a routed page, the search), for `get_url`:
+    Wagtail then reads the site root paths once per request, not once per link from the
+    cache, and writes the site's own links relative; else None (no site query here)."""
+    if request is not None and wagtail_internals.request_site(request) is not None:
+        return request
+    return None
+
+
+def _site_pk(request) -> int | None:
+    return getattr(wagtail_internals.request_site(request), "pk", None) if request else None
+
+
 @register.simple_tag(takes_context=True)
 def index_pages(context) -> dict[str, dict[str, str]]:
     """The live guide and atelier index pages (`guides`, `ateliers`) as title and url."""
+    request = context.get("request")
 
     def compute():
+        # With the request, Wagtail reads the site root paths once per request (not once
+        # per link from the cache); its links then depend on the site: in the key.
         return {
-            kind: {"title": page.title, "url": page.get_url()}
+            kind: {"title": page.title, "url": page.get_url(request=_routed(request))}
             for kind, page in public_index_pages().items()
         }
 
-    return memo.memoize("index_pages", compute, request=context.get("request"))
+    return memo.memoize(("index_pages", _site_pk(request)), compute, request=request)
 
 
 @register.filter
@@ -63,15 +80,16 @@ def footer_links(context) -> list[dict[str, str]]:
         from home.models import ContentPage
 
         pages = (
-            ContentPage.objects.live()
-            .public()
+            live_public(ContentPage.objects.all())
             .filter(show_in_footer=True)
             .order_by("footer_order", "title")
             .only("id", "title", "url_path")
         )
-        return [{"title": page.title, "url": page.get_url()} for page in pages]
+        routed = _routed(request)
+        return [{"title": page.title, "url": page.get_url(request=routed)} for page in pages]
 
-    return memo.memoize("footer_links", compute, request=context.get("request"))
+    request = context.get("request")
+    return memo.memoize(("footer_links", _site_pk(request)), compute, request=request)
 
 
 @register.simple_tag(takes_context=True)
@@ -82,9 +100,11 @@ def breadcrumb_ancestors(context, page: Page) -> list[dict[str, str]]:
 
     def compute():
         ancestors = page.get_ancestors().filter(depth__gt=2).specific(defer=True)
-        return [{"title": a.title, "url": a.get_url()} for a in ancestors]
+        return [{"title": a.title, "url": a.get_url(request=_routed(request))} for a in ancestors]
 
-    return memo.memoize(("breadcrumbs", page.path), compute, request=context.get("request"))
+    request = context.get("request")
+    key = ("breadcrumbs", page.path, _site_pk(request))
+    return memo.memoize(key, compute, request=request)
 
 
 @register.simple_tag(takes_context=True)

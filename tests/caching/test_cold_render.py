@@ -1,0 +1,136 @@
+"""The cold render (what every reader gets right after a publication: the memos, the
+render cache and the page cache all miss): routing by `url_path`, the view restrictions
+from the remembered paths, the site found without Wagtail's query, a bounded number of
+queries, and the same page as Wagtail's own routing would serve (README « The cold render
+and warm workers »)."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models.sites import get_site_for_hostname
+
+from caching import memo, routing, versions
+from tests.factories.editorial import UserFactory
+from tests.factories.workshops import AtelierPageFactory, GuidePageFactory, guide_index_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def render_cache_on_page_cache_off(settings):
+    settings.RENDER_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def cold_get(client, url: str, **extra):
+    """A GET right after a publication."""
+    versions.bump(versions.PUBLICATION)
+    return client.get(url, **extra)
+
+
+def cold_queries(client, url: str) -> int:
+    client.get(url)  # renditions generated, templates compiled
+    versions.bump(versions.PUBLICATION)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_cold_guide_costs_a_bounded_number_of_queries_whatever_its_steps(client):
+    small = GuidePageFactory(step_count=1)
+    large = GuidePageFactory(step_count=12)
+    AtelierPageFactory(related_guides=[large])
+    # Site, page, its specific row, restricted and alias paths, navigation, breadcrumbs,
+    # footer, step images, renditions, competences, themes, audiences, ateliers: 13
+    # (21 before the cold render was made cheaper; Wagtail's routing alone took 8).
+    assert cold_queries(client, large.url) <= 13
+    assert cold_queries(client, small.url) <= cold_queries(client, large.url)
+
+
+def test_the_cold_render_is_the_warm_render(client):
+    guide = GuidePageFactory(step_count=4)
+    atelier = AtelierPageFactory(related_guides=[guide], handout_count=1)
+    for url in (guide.url, atelier.url, "/", guide_index_page().url):
+        cold = cold_get(client, url).content
+        warm = client.get(url).content
+        assert cold == warm, url
+
+
+def test_routing_by_url_path_serves_what_wagtails_routing_serves(client, rf):
+    guide = GuidePageFactory(illustrated=False)
+    assert routing._routes_by_url_path()  # every page type of the project routes by slugs
+    site = Site.objects.get(is_default_site=True)
+    for path in ("/", guide_index_page().url, guide.url):
+        by_url_path = routing._route_by_url_path(site, path)
+        request = rf.get(path)
+        wagtails = Page.route_for_request(request, path)[0]
+        assert (type(by_url_path), by_url_path.pk) == (type(wagtails), wagtails.pk), path
+    assert routing._route_by_url_path(site, "/fiches/inconnue/") is None
+
+
+def test_a_draft_or_unpublished_page_is_not_found_cold(client):
+    guide = GuidePageFactory(illustrated=False)
+    url = guide.url
+    guide.unpublish()
+    assert cold_get(client, url).status_code == 404
+    draft = GuidePageFactory(title="Brouillon", illustrated=False, publish=False)
+    assert cold_get(client, draft.get_url() or f"/fiches/{draft.slug}/").status_code == 404
+
+
+def test_a_restricted_page_and_its_children_are_refused_cold(client):
+    guide = GuidePageFactory(illustrated=False)
+    PageViewRestriction.objects.create(
+        page=guide_index_page(), restriction_type=PageViewRestriction.LOGIN
+    )
+    for _ in range(2):  # cold, then from the memo
+        response = cold_get(client, guide.url)
+        assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(UserFactory())
+    assert cold_get(client, guide.url).status_code == 200
+
+
+def test_an_alias_of_a_restricted_page_is_refused_cold(client):
+    guide = GuidePageFactory(illustrated=False)
+    alias = guide.create_alias(update_slug=f"{guide.slug}-alias")
+    PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
+    memo.forget()
+    response = cold_get(client, alias.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_site_match_is_wagtails_on_every_case(rf):
+    root = Page.objects.get(depth=1)
+    Site.objects.all().delete()
+    hosts = ["a.example", "b.example"]
+    layouts = [
+        # (hostname, port, default) of each site
+        [("a.example", 80, True)],
+        [("a.example", 80, False)],
+        [("a.example", 8000, False), ("a.example", 80, False)],
+        [("a.example", 80, True), ("b.example", 80, False)],
+        [("a.example", 8000, True), ("b.example", 8000, False), ("b.example", 9000, False)],
+        [("c.example", 80, True), ("b.example", 8000, False)],
+        [("c.example", 80, False), ("b.example", 8000, False)],
+    ]
+    for layout in layouts:
+        Site.objects.all().delete()
+        for hostname, port, default in layout:
+            Site.objects.create(
+                hostname=hostname, port=port, is_default_site=default, root_page=root
+            )
+        sites = list(Site.objects.all())
+        for hostname, port in itertools.product([*hosts, "z.example"], [80, 8000, 9000]):
+            try:
+                expected = get_site_for_hostname(hostname, port)
+            except Site.DoesNotExist:
+                expected = None
+            found = routing.site_match(sites, hostname, port)
+            assert getattr(found, "pk", None) == getattr(expected, "pk", None), (
+                layout,
+                hostname,
+                port,
+            )
