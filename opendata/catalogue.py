@@ -1,7 +1,7 @@
 """What the « Données ouvertes » page lists: each published file with its format, schema,
 licence, last update, number of records and stable address. Computed from the same reads
-as the files themselves (one read of the network for both data·inclusion files, one
-aggregate for the venues)."""
+as the files themselves (one read of the network for both data·inclusion files, the venue
+files' own rows for the venues)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import datetime
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from django.db.models import Count, Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from common.french_text import french_day_number, french_plural
-from learners.models import Venue
+from learners.selectors.venues_standard import open_venues_summary
 from opendata.datainclusion import Producer, datainclusion_files, producer_read
 
 LICENCE = "Licence Ouverte Etalab 2.0"
@@ -23,12 +22,6 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 VENUES_SCHEMA_URL = "https://github.com/LaMednum/standard-mediation-num"
 VENUES_SCHEMA_VERSION = "1.0.2"
 DATAINCLUSION_SCHEMA_URL = "https://github.com/gip-inclusion/data-inclusion-schema"
-# The venue files belong to the venues standard's views; until they are mounted, their
-# documented stable paths.
-VENUE_PATHS = {
-    "opendata:venues_csv": "/donnees/lieux-de-mediation-numerique.csv",
-    "opendata:venues_json": "/donnees/lieux-de-mediation-numerique.json",
-}
 API_DOCS_PATH = "/api/v1/docs"
 
 
@@ -66,13 +59,6 @@ def _latest(records: list[dict]) -> datetime.date | None:
     return datetime.date.fromisoformat(max(dates)) if dates else None
 
 
-def _path(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return VENUE_PATHS[name]
-
-
 def _schema_version() -> str:
     try:
         return version("data-inclusion-schema")
@@ -81,10 +67,9 @@ def _schema_version() -> str:
 
 
 def _venue_files(producer: Producer) -> list[PublishedFile]:
-    summary = Venue.objects.filter(is_active=True).aggregate(n=Count("pk"), at=Max("updated_at"))
-    n, at = summary["n"], summary["at"]
-    count = french_plural(n, _("%(n)d lieu"), _("%(n)d lieux"))
-    updated = _day(at.astimezone(datetime.UTC).date()) if at else ""
+    summary = open_venues_summary()
+    count = french_plural(summary.count, _("%(n)d lieu"), _("%(n)d lieux"))
+    updated = _day(summary.updated)
     schema = _("Lieux de médiation numérique, version %(version)s") % {
         "version": VENUES_SCHEMA_VERSION
     }
@@ -96,8 +81,8 @@ def _venue_files(producer: Producer) -> list[PublishedFile]:
             format=fmt,
             schema=schema,
             schema_url=VENUES_SCHEMA_URL,
-            url=producer.root_url + _path(name),
-            path=_path(name),
+            url=producer.root_url + reverse(name),
+            path=reverse(name),
             count=count,
             updated=updated,
         )

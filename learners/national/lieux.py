@@ -27,7 +27,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from learners.contacts import phone_e164_or_empty, phone_normalize
 
 from . import lieux_vocabularies as vocab
 from .fields import check_emails, split_emails
+from .producer import producer
 
 SCHEMA_VERSION = "1.0.2"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "lieux-de-mediation-numerique-1.0.2.json"
@@ -116,11 +116,6 @@ Row = dict[str, Any]
 
 
 # --- venue -> row -------------------------------------------------------------------------
-
-
-def producer() -> str:
-    """The name the files give as `source` and in their file name."""
-    return str(getattr(settings, "OPEN_DATA_PRODUCER", "") or "Pas à pas")
 
 
 def standard_id(venue: Any) -> str:

@@ -16,20 +16,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
-from django.utils.text import slugify
 from wagtail.models import Site
 
 from agenda.selectors import public_sessions
 from learners.models import Counsellor, Structure, Venue
+from learners.national.producer import producer_slug
 from workshops.models import AtelierPage, Theme
-
-DEFAULT_SOURCE = "pas-a-pas"
 
 
 @dataclass(frozen=True)
 class Producer:
-    """Who publishes: `source` (data·inclusion's producer id, the slug of the site's name)
-    and the root URL every link starts from (the default Wagtail site's)."""
+    """Who publishes: `source` (data·inclusion's producer id, `producer_slug()`) and the
+    root URL every link starts from (the default Wagtail site's)."""
 
     source: str
     root_url: str
@@ -71,17 +69,11 @@ class Network:
 
 
 def producer_read() -> Producer:
-    """The producer id and root URL, from the default Wagtail site (one query)."""
+    """The producer id (setting `OPEN_DATA_PRODUCER`, slugified, as in the venue files) and
+    the root URL, from the default Wagtail site (one query)."""
     site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return Producer(
-            source=slugify(settings.WAGTAIL_SITE_NAME) or DEFAULT_SOURCE,
-            root_url=settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
-        )
-    return Producer(
-        source=slugify(site.site_name or "") or DEFAULT_SOURCE,
-        root_url=site.root_url.rstrip("/"),
-    )
+    root_url = site.root_url if site else settings.WAGTAILADMIN_BASE_URL
+    return Producer(source=producer_slug(), root_url=root_url.rstrip("/"))
 
 
 def _offer_rows(now: datetime.datetime | None) -> dict[tuple[int, int], dict]:

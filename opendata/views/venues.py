@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from learners.national.lieux import COLUMNS, Row
+from learners.national.producer import producer_slug
 from learners.selectors.venues_standard import open_venue_rows
 
 STEM = "lieux-de-mediation-numerique"
@@ -28,7 +29,7 @@ STEM = "lieux-de-mediation-numerique"
 def file_name(extension: str) -> str:
     """« AAAA-MM-JJ_<producteur>_lieux-de-mediation-numerique_<territoire>.<extension> »,
     as the standard recommends, from the settings (slugified)."""
-    producer = slugify(settings.OPEN_DATA_PRODUCER) or "producteur"
+    producer = producer_slug()
     territory = slugify(settings.OPEN_DATA_TERRITORY) or "territoire"
     return f"{timezone.localdate():%Y-%m-%d}_{producer}_{STEM}_{territory}.{extension}"
 

@@ -39,6 +39,20 @@ def agenda_data():
         accessibility="Accessible en fauteuil roulant.",
         phone="02 51 00 00 01",
         takes_appointments=True,
+        # Every section the standard's fields add to the venue page, so that axe checks them.
+        summary="Un espace pour apprendre le numérique, seul ou en groupe.",
+        description="Ordinateurs en libre accès.\nAteliers chaque semaine.",
+        address_complement="Rez-de-chaussée",
+        mobility=["Itinérant"],
+        access_modes=["Se présenter", "Téléphoner"],
+        fees=["Gratuit"],
+        acceslibre_url="https://acceslibre.beta.gouv.fr/app/85-la-roche-sur-yon/a/espace/erp/bourg/",
+        emails=["bourg@mairie-exemple.fr", "accueil@mairie-exemple.fr"],
+        support_modes=["Accompagnement individuel", "Dans un atelier collectif"],
+        audiences=["Seniors", "Jeunes"],
+        publics="demandeurs d'emploi",
+        specific_support=["Surdité"],
+        booking_url="https://rdv.mairie-exemple.fr/bourg",
     )
     other = VenueFactory(
         structure=structure, name="Maison des associations", commune=communes["85155"]

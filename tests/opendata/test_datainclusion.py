@@ -10,7 +10,7 @@ import json
 import pytest
 from data_inclusion.schema import v1
 from django.urls import reverse
-from django.utils.text import slugify
+from wagtail.models import Site
 
 from learners.choices import SessionKind
 from learners.models import Venue
@@ -241,9 +241,26 @@ def test_bad_methods_are_refused(client, opendata_network):
 # The theme table ------------------------------------------------------------------------
 
 
+def test_one_producer_for_every_file(client, opendata_network, settings):
+    """data·inclusion's `source` and the venue files' `source` and name come from the setting
+    `OPEN_DATA_PRODUCER`, not from the Wagtail site's name."""
+    Site.objects.filter(is_default_site=True).update(site_name="Autre nom")
+    settings.OPEN_DATA_PRODUCER = "Réseau numérique de Vendée"
+    yon = opendata_network["yon"]
+    structures = _get(client, STRUCTURES_URL)
+    assert {r["source"] for r in structures} == {"reseau-numerique-de-vendee"}
+    assert f"reseau-numerique-de-vendee--{yon.pk}" in _by_id(structures)
+    services = _get(client, SERVICES_URL)
+    assert {r["source"] for r in services} == {"reseau-numerique-de-vendee"}
+    venues = client.get(reverse("opendata:venues_json"))
+    assert "_reseau-numerique-de-vendee_" in venues["Content-Disposition"]
+    rows = json.loads(b"".join(venues.streaming_content))
+    assert {r["source"] for r in rows} == {"Réseau numérique de Vendée"}
+
+
 def test_every_national_theme_is_mapped_to_known_values():
-    national = {slugify(name) for name in reference_data.THEMES}
-    national |= {f"demarches-{slugify(name)}" for name in reference_data.ADMIN_SUBTHEMES}
+    # The national themes carry their own slugs (La Coop's labels changed, the slugs did not).
+    national = {slug for slug, *_ in (*reference_data.THEMES, *reference_data.ADMIN_SUBTHEMES)}
     assert national == set(THEMES)
     assert set(Theme.objects.filter(is_national=True).values_list("slug", flat=True)) == national
     known = {t.value for t in v1.Thematique}

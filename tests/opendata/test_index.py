@@ -3,12 +3,15 @@ last update, count and stable address; the API's documentation; the link in the 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
 from django.urls import reverse
 
 from learners.models import Venue
+from tests.factories.learners import VenueFactory
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +35,9 @@ def test_the_page_lists_every_file(client, opendata_network):
         "Services (data·inclusion)",
     ):
         assert f">{title}</h2>" in html
-    # Counts: 3 active venues, 2 structures, 3 services (2 ateliers, 1 appointment venue).
-    assert "Contenu 3 lieux" in text
+    # Counts: 2 venues in the venue files (the third active one has no SIRET anywhere), 2
+    # structures, 3 services (2 ateliers, 1 appointment venue).
+    assert "Contenu 2 lieux" in text
     assert "Contenu 2 structures" in text
     assert "Contenu 3 services" in text
     assert text.count("Licence Licence Ouverte Etalab 2.0") == 4
@@ -54,7 +58,8 @@ def test_the_page_lists_every_file(client, opendata_network):
 def test_one_structure_one_service_in_the_singular(client, communes):
     from tests.factories.learners import StructureFactory, VenueFactory
 
-    VenueFactory(structure=StructureFactory(), commune=communes["85191"], takes_appointments=True)
+    structure = StructureFactory(siret="21850191700011")
+    VenueFactory(structure=structure, commune=communes["85191"], takes_appointments=True)
     text = _text(client.get("/donnees/").content.decode())
     assert "Contenu 1 lieu " in text
     assert "Contenu 1 structure " in text
@@ -71,6 +76,24 @@ def test_last_update_is_a_french_date(client, opendata_network):
     Venue.objects.update(updated_at="2026-01-01T10:00:00Z")
     text = _text(client.get("/donnees/").content.decode())
     assert "Dernière mise à jour 1er janvier 2026" in text
+
+
+def test_the_venue_count_is_the_csv_rows(client, opendata_network):
+    """The page counts what the venue files hold: a venue the files leave out (no address,
+    no SIRET) is not counted, an inactive one neither."""
+    VenueFactory(structure=opendata_network["yon"], commune=opendata_network["bourg"].commune)
+    VenueFactory(
+        structure=opendata_network["yon"], commune=opendata_network["bourg"].commune, address=""
+    )
+    VenueFactory(
+        structure=opendata_network["yon"],
+        commune=opendata_network["bourg"].commune,
+        is_active=False,
+    )
+    content = b"".join(client.get(reverse("opendata:venues_csv")).streaming_content)
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    assert len(rows) == 3
+    assert f"Contenu {len(rows)} lieux" in _text(client.get("/donnees/").content.decode())
 
 
 def test_the_footer_links_to_the_page(client):
