@@ -89,7 +89,9 @@ def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> s
     (set-based: per-record subqueries cost twice as much), then one JSON text per record.
     Without `limit` (the stream) the selection is every matching session: the same joins
     and aggregates then run once over the whole selection (hash joins and hash aggregates
-    of the attendance table), not as index lookups page after page."""
+    of the attendance table), not as index lookups page after page. A selection narrowed
+    by `since` or a structure stays a materialised set, so that its joins use the
+    indexes rather than read the whole attendance table."""
     conditions = ["TRUE"]
     if bound:
         conditions.append("s.structure_id = %s")
@@ -98,7 +100,7 @@ def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> s
     if after:
         conditions.append("(s.updated_at, s.id) > (%s, %s)")
     return f"""
-WITH page AS {"MATERIALIZED" if limit else "NOT MATERIALIZED"} (
+WITH page AS {"MATERIALIZED" if limit or since or bound else "NOT MATERIALIZED"} (
   SELECT s.id, s.updated_at, s.created_at, s.start, s.kind, s.duration_minutes,
          s.place_type, s.structure_id, s.venue_id, s.atelier_id, s.cancelled_at,
          date_part('year', s.start AT TIME ZONE %s)::int AS year
