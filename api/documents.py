@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import ConfigDict, Field, create_model
+from pydantic import Field, create_model
 
 
 class ErrorSource(Schema):
@@ -36,9 +36,8 @@ class ErrorDocument(Schema):
 
 
 class ListLinks(Schema):
-    model_config = ConfigDict(populate_by_name=True)
-
-    self_: str = Field(alias="self", description=str(_("lien vers cette page")))
+    # Named `self`, not `self_` with an alias: django-ninja serialises answers by field name.
+    self: str = Field(description=str(_("lien vers cette page")))
     next: str | None = Field(
         None,
         description=str(

@@ -10,7 +10,15 @@ from ninja import NinjaAPI
 from api import handlers, views
 from api.description import DESCRIPTION
 from api.docs import Documentation
-from api.routers import activities, content, sessions, statistics, structures, venues
+from api.routers import (
+    activities,
+    activity_stream,
+    content,
+    sessions,
+    statistics,
+    structures,
+    venues,
+)
 
 api = NinjaAPI(
     title="API Pas à pas",
@@ -27,6 +35,7 @@ api.add_router("", venues.router)
 api.add_router("", content.router)
 api.add_router("", structures.router)
 api.add_router("", activities.router)
+api.add_router("", activity_stream.router)
 api.add_router("", statistics.router)
 
 urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>.*)$", views.unknown_address)]

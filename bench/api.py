@@ -77,6 +77,7 @@ PAGE = 100
 STATISTICS_TARGET_MS = 1000.0
 CLIENT_PREFIX = "bench-api"
 URL = "/api/v1/activites"
+STREAM_URL = "/api/v1/activites/flux"
 log = gen.log
 
 
@@ -86,6 +87,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--db", default=gen.DEFAULT_DB)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--stream-only", action="store_true", help="only the NDJSON stream")
+    parser.add_argument("--stream-seconds", type=float, default=900.0, help="stream time cap")
     parser.add_argument("--sync-limit", type=int, default=None, help="stop the sync after N")
     parser.add_argument("--output", default="api", help="results file name (no suffix)")
     return parser.parse_args()
@@ -342,6 +345,105 @@ def full_sync(client, headers: dict, *, limit: int | None) -> dict:
     return result
 
 
+def stream_sync(client, headers: dict, *, since: str | None, max_seconds: float) -> dict:
+    """/activites/flux read to its end (or for `max_seconds`), line by line, as a warehouse
+    does: what is measured is Django's whole WSGI answer (middleware, key check, audit, the
+    generator's bytes) consumed by the test Client in this process, not a socket. Records
+    per second from the request to the last line; time to the first byte apart (PostgreSQL
+    builds the hash aggregates of the whole selection before its first row)."""
+    rss = [rss_mb()]
+    pid = tracking.backend_pid()
+    db_cpu_before = tracking.cpu_ns(pid)
+    load_before = gen.load_average()
+    params = {"filter[modification][depuis]": since} if since else {}
+    started = time.perf_counter()
+    cpu_before = time.process_time()
+    response = client.get(STREAM_URL, params, secure=True, **headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"stream: HTTP {response.status_code}")
+    rows = size = 0
+    first = None
+    complete = False
+    for chunk in response.streaming_content:
+        if first is None:
+            first = time.perf_counter() - started
+        size += len(chunk)
+        rows += chunk.count(b"\n")
+        if rows % 200_000 < chunk.count(b"\n"):
+            rss.append(rss_mb())
+            log(f"  stream: {rows} lines, RSS {rss[-1]} MB")
+        if chunk.startswith(b'{"meta"') or b'\n{"meta"' in chunk:
+            complete = True
+        if time.perf_counter() - started > max_seconds:
+            break
+    response.close()
+    seconds = time.perf_counter() - started
+    cpu_python = time.process_time() - cpu_before
+    cpu_db = (tracking.cpu_ns(pid) - db_cpu_before) / 1e9
+    rss.append(rss_mb())
+    records = rows - 1 if complete else rows
+    rate = records / seconds if seconds else 0.0
+    return {
+        "key": "stream_since_yesterday" if since else "stream_full",
+        "records": records,
+        "bytes": size,
+        "seconds": round(seconds, 1),
+        "first_byte_seconds": round(first or 0.0, 1),
+        "records_per_second": round(rate),
+        "records_per_second_after_first_byte": round(records / (seconds - (first or 0.0)))
+        if records and seconds > (first or 0.0)
+        else 0,
+        "cpu_python_seconds": round(cpu_python, 1),
+        "cpu_db_seconds": round(cpu_db, 1),
+        "load_before": load_before,
+        "load_after": gen.load_average(),
+        "rss_mb_start": rss[0],
+        "rss_mb_end": rss[-1],
+        "rss_mb_peak_sampled": max(rss),
+        "complete": complete,
+        "target_records_per_second": SYNC_TARGET_ROWS_PER_SECOND,
+        "met": complete and rate >= SYNC_TARGET_ROWS_PER_SECOND,
+    }
+
+
+def render_stream(results: list[dict]) -> str:
+    lines = ["/api/v1/activites/flux (NDJSON stream), national scale, through Django's test Client"]
+    for r in results:
+        lines.append(
+            f"{r['key']}: {r['records']:,} records ({r['bytes']:,} bytes) in {r['seconds']} s "
+            f"(first byte after {r['first_byte_seconds']} s) = {r['records_per_second']:,} "
+            f"records/s, {r['records_per_second_after_first_byte']:,}/s after the first byte; "
+            f"{'complete' if r['complete'] else 'STOPPED at the time cap'}; target "
+            f"{r['target_records_per_second']:,}: {'met' if r['met'] else 'MISSED'}"
+        )
+        lines.append(
+            f"  CPU {r['cpu_python_seconds']} s app + {r['cpu_db_seconds']} s PostgreSQL; RSS "
+            f"{r['rss_mb_start']} → {r['rss_mb_end']} MB (peak sampled {r['rss_mb_peak_sampled']}"
+            f" MB); load average {r['load_before']} before, {r['load_after']} after"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def stream_main(args) -> None:
+    """`--stream-only`: the stream cases alone, written to bench/results/api_stream.*."""
+    tracking.database_ready(args)
+    tracking.django_setup(args.db)
+    from django.test import Client
+
+    network, _bound, _structure = clients_create()
+    client = Client()
+    try:
+        since, _ = last_day()
+        results = [stream_sync(client, network, since=since, max_seconds=args.stream_seconds)]
+        results.append(stream_sync(client, network, since=None, max_seconds=args.stream_seconds))
+    finally:
+        clients_remove()
+    text = render_stream(results)
+    (RESULTS / "api_stream.txt").write_text(text)
+    (RESULTS / "api_stream.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+    print(text)
+
+
 def render_text(data: dict) -> str:
     lines = [
         "Read API at national scale (bench/api.py)",
@@ -380,6 +482,9 @@ def render_text(data: dict) -> str:
 
 def main() -> None:
     args = arguments()
+    if args.stream_only:
+        stream_main(args)
+        return
     meta = tracking.database_ready(args)
     cache = tracking.django_setup(args.db)
     migrated = migrate()

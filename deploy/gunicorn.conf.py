@@ -16,7 +16,7 @@ its first request, then re-render them after each publication (home/warmup.py; R
 « The cold render and warm workers »; ``WARM_UP_GUIDES=0`` turns it off).
 
 Environment: ``GUNICORN_BIND`` (127.0.0.1:8000), ``WEB_CONCURRENCY`` (2 * CPU + 1 workers),
-``GUNICORN_ACCESS_LOG`` (``-``: standard output; or a file path).
+``GUNICORN_ACCESS_LOG`` (``-``: standard output; or a file path), ``GUNICORN_TIMEOUT`` (600 s).
 """
 
 import multiprocessing
@@ -29,6 +29,11 @@ chdir = str(Path(__file__).resolve().parents[1] / "site")
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count() + 1)))
+# A sync worker is killed when one request outlasts `timeout` (30 s by default). The
+# activity stream (/api/v1/activites/flux) of a whole national network runs for a few
+# minutes: 600 s covers it; a longer one is resumed by the client from its last record
+# (filter[modification][depuis], README.apidata.md). ``GUNICORN_TIMEOUT`` overrides it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600"))
 # Behind the local reverse proxy only (README, « Production »).
 forwarded_allow_ips = "127.0.0.1,::1"
 

@@ -159,8 +159,7 @@ def _next_cursor(items: list, size: int, last) -> tuple[list, str | None]:
 
 def _links_as_declared(document: dict) -> dict:
     """`links` exactly as the other lists answer it, serialised by their declared schema
-    (`api.documents.ListLinks`: today its `self` link comes out as `self_`, since django-ninja
-    serialises field names, not aliases; fixing that there fixes this list too)."""
+    (`api.documents.ListLinks`)."""
     document["links"] = ListLinks.model_validate(document["links"]).model_dump()
     return document
 
@@ -177,7 +176,9 @@ def _python_page(request: HttpRequest, query: ListQuery) -> str:
     records, next_cursor = _next_cursor(records, query.page_size, lambda r: (r.modified, r.id))
     kind_labels = {kind.value: str(kind.label) for kind in SessionKind}
     page = Page(items=records, size=query.page_size, next_cursor=next_cursor)
-    document = _links_as_declared(list_document(request, page, lambda r: _resource(r, kind_labels)))
+    document = _links_as_declared(
+        list_document(request, page, lambda r: resource_object(r, kind_labels))
+    )
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -223,7 +224,7 @@ def activities(request: HttpRequest, query: Query[ListQuery]):
     return HttpResponse(body, content_type="application/json")
 
 
-def _resource(record: ActivityRecord, kind_labels: dict[str, str]) -> dict:
+def resource_object(record: ActivityRecord, kind_labels: dict[str, str]) -> dict:
     return {
         "type": RESOURCE_TYPE,
         "id": str(record.id),

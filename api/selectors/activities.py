@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from learners.age_bands import UNKNOWN, age_band
 from learners.choices import AttendanceStatus, SessionKind
 from learners.selectors.activity_records import BAND_CODES, GENDER_CODES, RecordPosition
 
 _OLDEST_AGE = 150
+STREAM_CHUNK = 2000
+STREAM_WORK_MEM = "256MB"
 
 
 def _band_thresholds() -> list[tuple[int, str]]:
@@ -80,10 +83,15 @@ def _zero_participants() -> str:
     return "'" + json.dumps(zero, separators=(",", ":")) + "'::json"
 
 
-def _page_sql(*, bound: bool, since: bool, after: bool) -> str:
+def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> str:
     """One statement: the page's sessions first (an index range scan, LIMIT), then their
     themes, competences and participants each joined and grouped once for the whole page
-    (set-based: per-record subqueries cost twice as much), then one JSON text per record."""
+    (set-based: per-record subqueries cost twice as much), then one JSON text per record.
+    Without `limit` (the stream) the selection is every matching session: the same joins
+    and aggregates then run once over the whole selection (hash joins and hash aggregates
+    of the attendance table), not as index lookups page after page. A selection narrowed
+    by `since` or a structure stays a materialised set, so that its joins use the
+    indexes rather than read the whole attendance table."""
     conditions = ["TRUE"]
     if bound:
         conditions.append("s.structure_id = %s")
@@ -92,14 +100,13 @@ def _page_sql(*, bound: bool, since: bool, after: bool) -> str:
     if after:
         conditions.append("(s.updated_at, s.id) > (%s, %s)")
     return f"""
-WITH page AS MATERIALIZED (
+WITH page AS {"MATERIALIZED" if limit or since or bound else "NOT MATERIALIZED"} (
   SELECT s.id, s.updated_at, s.created_at, s.start, s.kind, s.duration_minutes,
          s.place_type, s.structure_id, s.venue_id, s.atelier_id, s.cancelled_at,
          date_part('year', s.start AT TIME ZONE %s)::int AS year
   FROM learners_session s
   WHERE {" AND ".join(conditions)}
-  ORDER BY s.updated_at, s.id
-  LIMIT %s
+  {"ORDER BY s.updated_at, s.id LIMIT %s" if limit else ""}
 ),
 th AS (
   SELECT st.session_id, json_agg(json_build_object('slug', t.slug, 'libelle', t.name)
@@ -167,6 +174,33 @@ ORDER BY s.updated_at, s.id
 """  # noqa: S608 - only generated SQL from constants; every value is a parameter
 
 
+def _statement(
+    *,
+    structure_id: int | None,
+    since: datetime.datetime | None,
+    after: RecordPosition | None,
+    size: int | None,
+) -> tuple[str, list]:
+    zone = settings.TIME_ZONE
+    params: list = [zone]
+    if structure_id is not None:
+        params.append(structure_id)
+    if since is not None:
+        params.append(since)
+    if after is not None:
+        params += [after.modified, after.id]
+    if size is not None:
+        params.append(size)
+    params += [*_kind_label_params(), zone]
+    sql = _page_sql(
+        bound=structure_id is not None,
+        since=since is not None,
+        after=after is not None,
+        limit=size is not None,
+    )
+    return sql, params
+
+
 def activity_resources_json(
     *,
     structure_id: int | None = None,
@@ -176,18 +210,32 @@ def activity_resources_json(
 ) -> list[tuple[int, datetime.datetime, str]]:
     """(id, modification, the JSON:API resource as text) of up to `size` records after
     `after`, in (modification, id) order: one query (PostgreSQL only)."""
-    zone = settings.TIME_ZONE
-    params: list = [zone]
-    if structure_id is not None:
-        params.append(structure_id)
-    if since is not None:
-        params.append(since)
-    if after is not None:
-        params += [after.modified, after.id]
-    params += [size, *_kind_label_params(), zone]
-    sql = _page_sql(
-        bound=structure_id is not None, since=since is not None, after=after is not None
-    )
+    sql, params = _statement(structure_id=structure_id, since=since, after=after, size=size)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def activity_resources_stream(
+    *,
+    structure_id: int | None = None,
+    since: datetime.datetime | None = None,
+    chunk: int = STREAM_CHUNK,
+) -> Iterator[tuple[int, datetime.datetime, str]]:
+    """Every record (modified at or after `since`), as `activity_resources_json` writes
+    them, in (modification, id) order: ONE statement read through a server-side cursor
+    (`chunked_cursor`, a named psycopg cursor) `chunk` rows at a time, so the process
+    holds one chunk whatever the selection. The transaction gives the cursor its snapshot
+    (a cursor WITH HOLD, outside one, would have PostgreSQL copy the whole result first)."""
+    sql, params = _statement(structure_id=structure_id, since=since, after=None, size=None)
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        with connection.cursor() as settings_cursor:
+            # For this transaction only: room for the hash aggregate of the whole
+            # selection's attendances in memory (the default 4 MB spills it to disk in
+            # batches), and no JIT compilation (seconds, for a plan run once).
+            settings_cursor.execute(
+                f"SET LOCAL work_mem = '{STREAM_WORK_MEM}'; SET LOCAL jit = off"
+            )
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from api.routers.activities import _resource
+from api.routers.activities import resource_object
 from api.selectors.activities import activity_resources_json
 from learners.choices import AttendanceStatus, Gender, PlaceType, SessionKind
 from learners.models import AnonymousParticipants, Session
@@ -77,7 +77,7 @@ def _python(**kwargs):
     from learners.choices import SessionKind as Kind
 
     labels = {kind.value: str(kind.label) for kind in Kind}
-    return [_resource(record, labels) for record in activity_records_page(**kwargs)]
+    return [resource_object(record, labels) for record in activity_records_page(**kwargs)]
 
 
 def _sql(**kwargs):
