@@ -32,7 +32,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_coun
 # A sync worker is killed when one request outlasts `timeout` (30 s by default). The
 # activity stream (/api/v1/activites/flux) of a whole national network runs for a few
 # minutes: 600 s covers it; a longer one is resumed by the client from its last record
-# (filter[modification][depuis], README « Activity and statistics through the API, at scale »). ``GUNICORN_TIMEOUT`` overrides it.
+# (filter[modification][depuis], README « Activity and statistics through the API, at
+# scale »). ``GUNICORN_TIMEOUT`` overrides it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600"))
 # Behind the local reverse proxy only (README, « Production »).
 forwarded_allow_ips = "127.0.0.1,::1"
