@@ -8,8 +8,6 @@ counted. Five queries whatever the number of sessions.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
@@ -17,7 +15,8 @@ from django.db.models import Prefetch
 from common.types import AnyUser
 from learners.age_bands import age_band_expression
 from learners.choices import AttendanceStatus
-from learners.models import AnonymousParticipants, Attendance, Counsellor, Session
+from learners.models import AnonymousParticipants, Attendance, Counsellor
+from learners.national.coop_activities import CoopActivityData
 from learners.selectors.exports import ExportFilters, activity_sessions_for_export
 
 PERSON_FIELDS = (
@@ -34,13 +33,6 @@ PERSON_FIELDS = (
     "learner__commune__insee_code",
     "learner__commune__postal_codes",
 )
-
-
-@dataclass
-class CoopActivityData:
-    sessions: list[Session]
-    people: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    anonymous: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def coop_activity_data(*, user: AnyUser, filters: ExportFilters) -> CoopActivityData:
