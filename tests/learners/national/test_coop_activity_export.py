@@ -60,9 +60,12 @@ def test_theme_labels_are_the_coops_current_ones(db):
 
 
 @pytest.fixture
-def activity(network, structure_a):
-    """Structure a's atelier (2 present, 2 anonymous) and a remote individual session."""
+def activity(network, structure_a, counsellor_a, counsellor_b):
+    """Structure a's atelier (2 present, 2 anonymous) and a remote individual session, both
+    led by counsellor a; structure b's session led by counsellor b."""
     session = network["a"]["session"]
+    session.counsellors.add(counsellor_a.counsellor)
+    network["b"]["session"].counsellors.add(counsellor_b.counsellor)
     session.level = WorkshopLevel.INTERMEDIATE
     session.save()
     hel, jean = network["a"]["people"]
@@ -92,7 +95,25 @@ def activity(network, structure_a):
         status=AttendanceStatus.PRESENT,
     )
     AttendanceFactory(session=permanence, learner=jean, status=AttendanceStatus.ABSENT)
+    permanence.counsellors.add(counsellor_a.counsellor)
     return session, permanence
+
+
+def test_a_counsellors_own_activity_holds_only_the_sessions_they_led(
+    activity, structure_a, counsellor_a, coordinator
+):
+    """That layout has no counsellor column: La Coop would file a colleague's session under
+    whoever imports the file. A coordinator's network layout still holds every session."""
+    colleague = SessionFactory(structure=structure_a, start=at(datetime.date(2024, 4, 3), 10))
+    AttendanceFactory(
+        session=colleague,
+        learner=LearnerFactory(structure=structure_a, first_name="Colette"),
+        status=AttendanceStatus.PRESENT,
+    )
+    csv = export_build(user=counsellor_a, kind="coop_activity", format="csv")
+    assert csv.rows == 5
+    assert b"Colette" not in csv.content
+    assert export_build(user=coordinator, kind="coop_activity", format="csv").rows > 6
 
 
 def test_the_worksheet_layout_and_rows(activity, counsellor_a):
@@ -222,6 +243,7 @@ def test_queries_do_not_grow_with_sessions(
             learner=LearnerFactory(structure=structure_a),
             status=AttendanceStatus.PRESENT,
         )
+        session.counsellors.add(counsellor_a.counsellor)
     with django_assert_max_num_queries(14):
         export_build(user=counsellor_a, kind="coop_activity", format="xlsx")
 
