@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from common.types import AnyUser
 from learners.age_bands import age_band_expression
@@ -48,6 +48,19 @@ def coop_activity_sessions(*, user: AnyUser, filters: ExportFilters) -> QuerySet
     if counsellor is None:
         return sessions.none()
     return sessions.filter(counsellors=counsellor)
+
+
+def coop_activity_line_count(*, user: AnyUser, filters: ExportFilters) -> int:
+    """The worksheet's line count (one per person present, one per anonymous participant),
+    in two queries: what the export size limit is checked against."""
+    visible = coop_activity_sessions(user=user, filters=filters).values("pk")
+    present = Attendance.objects.filter(
+        session__in=visible, status=AttendanceStatus.PRESENT
+    ).count()
+    anonymous = AnonymousParticipants.objects.filter(session__in=visible).aggregate(
+        total=Sum("count")
+    )["total"]
+    return present + (anonymous or 0)
 
 
 def coop_activity_data(*, user: AnyUser, filters: ExportFilters) -> CoopActivityData:

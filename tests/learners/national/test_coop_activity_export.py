@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 from django.urls import reverse
 
 from learners.age_bands import AgeBand
@@ -21,7 +22,7 @@ from learners.choices import (
 )
 from learners.models import AnonymousParticipants, AuditLog
 from learners.national import coop_activities, coop_source
-from learners.services.exports import export_build
+from learners.services.exports import ExportTooLarge, export_build
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory, at
 from tests.learners.imports.conftest import assert_refused
 from workshops.choices import WorkshopLevel
@@ -114,6 +115,15 @@ def test_a_counsellors_own_activity_holds_only_the_sessions_they_led(
     assert csv.rows == 5
     assert b"Colette" not in csv.content
     assert export_build(user=coordinator, kind="coop_activity", format="csv").rows > 6
+
+
+def test_the_size_limit_counts_the_worksheets_lines(activity, counsellor_a):
+    """Two sessions but five lines (three people present, two anonymous participants)."""
+    with override_settings(EXPORT_MAX_ROWS=4), pytest.raises(ExportTooLarge) as caught:
+        export_build(user=counsellor_a, kind="coop_activity", format="csv")
+    assert "Cet export compterait 5 lignes" in caught.value.messages[0]
+    with override_settings(EXPORT_MAX_ROWS=5):
+        assert export_build(user=counsellor_a, kind="coop_activity", format="csv").rows == 5
 
 
 def test_the_worksheet_layout_and_rows(activity, counsellor_a):
