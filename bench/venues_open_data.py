@@ -104,8 +104,8 @@ def _sample(rng: random.Random, vocabulary, most: int) -> list[str]:
 
 def _venues_enrich() -> None:
     """Every standard field filled, seeded, in one bulk update."""
+    from learners import lieux_vocabularies as vocab
     from learners.models import Venue
-    from learners.national import lieux_vocabularies as vocab
 
     rng = random.Random(13)
     venues = list(Venue.objects.order_by("pk"))

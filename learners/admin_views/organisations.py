@@ -25,7 +25,7 @@ from wagtail.permissions import register_permission_policy
 
 from learners.forms.organisations import CounsellorForm, StructureForm, VenueForm
 from learners.models import Counsellor, Structure, Venue
-from learners.national.fields import VocabularyListField
+from learners.models.fields import VocabularyListField
 from learners.roles import user_roles
 from learners.selectors.organisations import (
     counsellors_for_user,

@@ -11,7 +11,7 @@ in the free-text fields (`learners.national.lieux_legacy`).
 import django.core.validators
 from django.db import migrations, models
 
-import learners.national.fields
+import learners.models.fields
 from learners.contacts import phone_e164_or_empty
 from learners.national import lieux_legacy
 
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="services",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="services", vocabulary="SERVICES"
             ),
         ),
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="access_modes",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="modalités d'accès", vocabulary="ACCESS_MODES"
             ),
         ),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="audiences",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="publics spécifiquement adressés", vocabulary="AUDIENCES"
             ),
         ),
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="emails",
-            field=learners.national.fields.EmailListField(
+            field=learners.models.fields.EmailListField(
                 help_text="Une adresse par ligne ; la première reçoit les réponses aux messages.",
                 verbose_name="courriels",
             ),
@@ -149,14 +149,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="fees",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="frais à charge", vocabulary="FEES"
             ),
         ),
         migrations.AddField(
             model_name="venue",
             name="mobility",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 help_text="« Itinérant » pour un bus ou des permanences tournantes.",
                 verbose_name="itinérance",
                 vocabulary="MOBILITY",
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="national_programmes",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="dispositifs et programmes nationaux",
                 vocabulary="NATIONAL_PROGRAMMES",
             ),
@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="specific_support",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="prise en charge spécifique", vocabulary="SPECIFIC_SUPPORT"
             ),
         ),
@@ -223,21 +223,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="venue",
             name="support_modes",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="modalités d'accompagnement", vocabulary="SUPPORT_MODES"
             ),
         ),
         migrations.AddField(
             model_name="venue",
             name="training_labels",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="formations et labels", vocabulary="TRAINING_LABELS"
             ),
         ),
         migrations.AddField(
             model_name="venue",
             name="typology",
-            field=learners.national.fields.VocabularyListField(
+            field=learners.models.fields.VocabularyListField(
                 verbose_name="typologie", vocabulary="TYPOLOGY"
             ),
         ),

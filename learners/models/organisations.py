@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learners.choices import StructureKind
 from learners.contacts import phone_display, phone_e164_or_empty
-from learners.national.fields import EmailListField, VocabularyListField
+from learners.models.fields import EmailListField, VocabularyListField
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte 14 chiffres, sans espace."))
 # The national standard's patterns (schema v1.0.2: `pivot`, `telephone`).
@@ -97,7 +97,7 @@ class Venue(models.Model):
     """A lieu, with every field of the "lieux de médiation numérique" standard (v1.0.2).
 
     `learners.national.lieux` maps a venue to the standard's row and back; the list fields
-    hold the schema's own values (`learners.national.lieux_vocabularies`)."""
+    hold the schema's own values (`learners.lieux_vocabularies`)."""
 
     structure = models.ForeignKey(
         Structure, on_delete=models.PROTECT, related_name="venues", verbose_name=_("structure")

@@ -19,7 +19,9 @@ Coop's id of an imported session (its external id), else ours.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -27,9 +29,19 @@ from django.utils import timezone
 from learners.age_bands import AgeBand
 from learners.choices import Gender, PlaceType, SocialStatus
 from learners.models import Session
-from learners.selectors.coop import CoopActivityData
 
 from . import coop_labels as labels
+
+
+@dataclass
+class CoopActivityData:
+    """What the worksheet reads (filled by `learners.selectors.coop.coop_activity_data`):
+    the sessions, and per session id the people marked present and the anonymous counts."""
+
+    sessions: list[Session]
+    people: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    anonymous: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
 
 COMMON_HEAD = ("Date", "Enregistré le", "Dernière modification le")
 COUNSELLOR_COLUMNS = ("Prénom du médiateur", "Nom du médiateur", "Rôle", "ID - Conum")

@@ -32,11 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.text import fold
+from learners import lieux_vocabularies as vocab
 from learners.contacts import phone_e164_or_empty, phone_normalize
-
-from . import lieux_vocabularies as vocab
-from .fields import check_emails, split_emails
-from .producer import producer
+from learners.models.fields import check_emails, split_emails
+from learners.national.producer import producer
 
 SCHEMA_VERSION = "1.0.2"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "lieux-de-mediation-numerique-1.0.2.json"

@@ -12,8 +12,7 @@ import re
 from typing import Any
 
 from common.text import fold
-
-from . import lieux_vocabularies as vocab
+from learners import lieux_vocabularies as vocab
 
 Vocabulary = tuple[tuple[str, Any], ...]
 

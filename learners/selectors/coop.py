@@ -2,22 +2,23 @@
 
 `coop_activity_data`: the sessions of the national activity export (the same scoped
 selector as the per-session activity export: the sessions the user sees, that took place,
-in the period) with, per session, the people marked present and the anonymous participants
-counted. Five queries whatever the number of sessions.
+in the period; for a counsellor's own-activity layout, only the sessions they led) with,
+per session, the people marked present and the anonymous participants counted. Five
+queries whatever the number of sessions.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, Sum
 
 from common.types import AnyUser
 from learners.age_bands import age_band_expression
 from learners.choices import AttendanceStatus
 from learners.models import AnonymousParticipants, Attendance, Counsellor, Session
+from learners.national.coop_activities import CoopActivityData
+from learners.roles import is_coordinator, user_roles
 from learners.selectors.exports import ExportFilters, activity_sessions_for_export
 
 PERSON_FIELDS = (
@@ -36,21 +37,40 @@ PERSON_FIELDS = (
 )
 
 
-@dataclass
-class CoopActivityData:
-    sessions: list[Session]
-    people: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    anonymous: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+def coop_activity_sessions(*, user: AnyUser, filters: ExportFilters) -> QuerySet[Session]:
+    """The worksheet's sessions. A coordinator gets the network's; anyone else the sessions
+    they led only: that layout has no counsellor column, so La Coop files every line under
+    whoever imports it (a colleague's session would become theirs)."""
+    sessions = activity_sessions_for_export(user=user, filters=filters)
+    if is_coordinator(user):
+        return sessions
+    counsellor = user_roles(user).counsellor
+    if counsellor is None:
+        return sessions.none()
+    return sessions.filter(counsellors=counsellor)
+
+
+def coop_activity_line_count(*, user: AnyUser, filters: ExportFilters) -> int:
+    """The worksheet's line count (one per person present, one per anonymous participant),
+    in two queries: what the export size limit is checked against."""
+    visible = coop_activity_sessions(user=user, filters=filters).values("pk")
+    present = Attendance.objects.filter(
+        session__in=visible, status=AttendanceStatus.PRESENT
+    ).count()
+    anonymous = AnonymousParticipants.objects.filter(session__in=visible).aggregate(
+        total=Sum("count")
+    )["total"]
+    return present + (anonymous or 0)
 
 
 def coop_activity_data(*, user: AnyUser, filters: ExportFilters) -> CoopActivityData:
-    sessions_qs = activity_sessions_for_export(user=user, filters=filters).prefetch_related(
+    sessions_qs = coop_activity_sessions(user=user, filters=filters).prefetch_related(
         Prefetch("counsellors", queryset=Counsellor.objects.select_related("user"))
     )
     data = CoopActivityData(sessions=list(sessions_qs))
     if not data.sessions:
         return data
-    visible = activity_sessions_for_export(user=user, filters=filters).values("pk")
+    visible = coop_activity_sessions(user=user, filters=filters).values("pk")
     present = (
         Attendance.objects.filter(session__in=visible, status=AttendanceStatus.PRESENT)
         .annotate(band=age_band_expression())

@@ -48,6 +48,7 @@ from learners.resources import (
     VenueResource,
 )
 from learners.roles import can_use_tracking
+from learners.selectors.coop import coop_activity_line_count
 from learners.selectors.exports import (
     ExportFilters,
     activity_sessions_for_export,
@@ -185,7 +186,8 @@ def _coop_export(
 ) -> ExportFile:
     """La Coop's layouts: same limits, scoping (their selectors) and audit as the others."""
     if kind == "coop_activity":
-        _refuse_if_too_large(kind, activity_sessions_for_export(user=user, filters=filters).count())
+        # One line per participant, not per session: count what the file will hold.
+        _refuse_if_too_large(kind, coop_activity_line_count(user=user, filters=filters))
         content, rows = coop_activity_file(user=user, filters=filters, format=format)
     else:
         people = people_for_export(user=user, filters=filters)

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from learners.models import AnonymousParticipants, Commune, Session
 from learners.national.coop_import_columns import ATTENDANCE_HEADERS
+from learners.services.activity_records import activity_records_touch
 
 from ..attendance import AttendanceOps, SessionPlan, apply_attendance, plan_attendance
 from ..attendance.parse import PERSON_KEYS
@@ -118,6 +119,12 @@ def apply_coop(*, user, ops: CoopOps, progress=None) -> dict:
         AnonymousParticipants(session_id=sp.session.pk, age_band=band, gender=gender, count=count)
         for sp, counts in ops.anonymous
         for (band, gender), count in counts.items()
+    )
+    # Bulk writes (no save): the sessions' activity records changed. `apply_attendance`
+    # touches the file's sessions today; these writes announce their own change anyway.
+    activity_records_touch(
+        session_ids=[sp.session.pk for sp, _c in ops.place_communes]
+        + [sp.session.pk for sp, _c in ops.anonymous]
     )
     result["anonymous_created"] = sum(sum(c.values()) for _sp, c in ops.anonymous)
     return result

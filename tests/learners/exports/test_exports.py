@@ -57,6 +57,9 @@ def values(content: bytes, kind: str) -> set[str]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_counsellor_exports_only_their_structure(kind, network, counsellor_a, counsellor_b):
+    # The Coop's own-activity layout holds the sessions each counsellor led.
+    network["a"]["session"].counsellors.add(counsellor_a.counsellor)
+    network["b"]["session"].counsellors.add(counsellor_b.counsellor)
     mine = values(export_build(user=counsellor_a, kind=kind, format="csv").content, kind)
     assert mine == markers(network, "a")[kind]
     theirs = values(export_build(user=counsellor_b, kind=kind, format="csv").content, kind)

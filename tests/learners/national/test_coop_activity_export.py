@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 from django.urls import reverse
 
 from learners.age_bands import AgeBand
@@ -21,7 +22,7 @@ from learners.choices import (
 )
 from learners.models import AnonymousParticipants, AuditLog
 from learners.national import coop_activities, coop_source
-from learners.services.exports import export_build
+from learners.services.exports import ExportTooLarge, export_build
 from tests.factories.learners import AttendanceFactory, LearnerFactory, SessionFactory, at
 from tests.learners.imports.conftest import assert_refused
 from workshops.choices import WorkshopLevel
@@ -60,9 +61,12 @@ def test_theme_labels_are_the_coops_current_ones(db):
 
 
 @pytest.fixture
-def activity(network, structure_a):
-    """Structure a's atelier (2 present, 2 anonymous) and a remote individual session."""
+def activity(network, structure_a, counsellor_a, counsellor_b):
+    """Structure a's atelier (2 present, 2 anonymous) and a remote individual session, both
+    led by counsellor a; structure b's session led by counsellor b."""
     session = network["a"]["session"]
+    session.counsellors.add(counsellor_a.counsellor)
+    network["b"]["session"].counsellors.add(counsellor_b.counsellor)
     session.level = WorkshopLevel.INTERMEDIATE
     session.save()
     hel, jean = network["a"]["people"]
@@ -92,7 +96,34 @@ def activity(network, structure_a):
         status=AttendanceStatus.PRESENT,
     )
     AttendanceFactory(session=permanence, learner=jean, status=AttendanceStatus.ABSENT)
+    permanence.counsellors.add(counsellor_a.counsellor)
     return session, permanence
+
+
+def test_a_counsellors_own_activity_holds_only_the_sessions_they_led(
+    activity, structure_a, counsellor_a, coordinator
+):
+    """That layout has no counsellor column: La Coop would file a colleague's session under
+    whoever imports the file. A coordinator's network layout still holds every session."""
+    colleague = SessionFactory(structure=structure_a, start=at(datetime.date(2024, 4, 3), 10))
+    AttendanceFactory(
+        session=colleague,
+        learner=LearnerFactory(structure=structure_a, first_name="Colette"),
+        status=AttendanceStatus.PRESENT,
+    )
+    csv = export_build(user=counsellor_a, kind="coop_activity", format="csv")
+    assert csv.rows == 5
+    assert b"Colette" not in csv.content
+    assert export_build(user=coordinator, kind="coop_activity", format="csv").rows > 6
+
+
+def test_the_size_limit_counts_the_worksheets_lines(activity, counsellor_a):
+    """Two sessions but five lines (three people present, two anonymous participants)."""
+    with override_settings(EXPORT_MAX_ROWS=4), pytest.raises(ExportTooLarge) as caught:
+        export_build(user=counsellor_a, kind="coop_activity", format="csv")
+    assert "Cet export compterait 5 lignes" in caught.value.messages[0]
+    with override_settings(EXPORT_MAX_ROWS=5):
+        assert export_build(user=counsellor_a, kind="coop_activity", format="csv").rows == 5
 
 
 def test_the_worksheet_layout_and_rows(activity, counsellor_a):
@@ -222,6 +253,7 @@ def test_queries_do_not_grow_with_sessions(
             learner=LearnerFactory(structure=structure_a),
             status=AttendanceStatus.PRESENT,
         )
+        session.counsellors.add(counsellor_a.counsellor)
     with django_assert_max_num_queries(14):
         export_build(user=counsellor_a, kind="coop_activity", format="xlsx")
 

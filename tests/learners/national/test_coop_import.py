@@ -314,3 +314,20 @@ def test_a_coordinator_imports_for_the_structure_chosen(place, coordinator, stru
     assert plan.ok, plan.errors
     assert set(Session.objects.values_list("structure", flat=True)) == {structure_b.pk}
     assert set(Learner.objects.values_list("structure", flat=True)) == {structure_b.pk}
+
+
+def test_changed_counts_and_communes_move_the_sessions_modification(place, counsellor_a):
+    """The API's incremental sync reads `Session.updated_at`: a re-import that changes only
+    the anonymous counts or the place's commune (written by bulk updates) must move it."""
+    content = activity_file()
+    assert import_run(user=counsellor_a, kind=KIND, content=content, format="xlsx", dry_run=False)
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    Session.objects.update(updated_at=long_ago)
+    AnonymousParticipants.objects.filter(session__external_id=ATELIER).update(count=1)
+    Session.objects.filter(external_id=RDV).update(place_commune=None)
+    plan = import_run(user=counsellor_a, kind=KIND, content=content, format="xlsx", dry_run=False)
+    assert plan.ok and plan.has_changes, plan.errors
+    atelier, rdv = (Session.objects.get(external_id=key) for key in (ATELIER, RDV))
+    assert AnonymousParticipants.objects.get(session=atelier).count == 2
+    assert rdv.place_commune is not None
+    assert atelier.updated_at > long_ago and rdv.updated_at > long_ago

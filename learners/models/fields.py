@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import lieux_vocabularies
+from learners import lieux_vocabularies
 
 
 def vocabulary(name: str) -> tuple[tuple[str, Any], ...]:
