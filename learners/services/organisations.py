@@ -88,6 +88,8 @@ def structure_create(
     with transaction.atomic():
         structure.collection = structure_collection_ensure(name=structure.name)[0]
         structure.save()
+        # The open data files (/donnees/) list structures, cached under this version.
+        versions.bump_now_and_on_commit(versions.AGENDA)
     return structure
 
 
@@ -188,6 +190,8 @@ def venue_create(
         venue.latitude, venue.longitude = commune.latitude, commune.longitude
     venue.full_clean()
     venue.save()
+    # The open venue files (/donnees/) list it, cached under this version.
+    versions.bump_now_and_on_commit(versions.AGENDA)
     return venue
 
 

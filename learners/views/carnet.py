@@ -78,6 +78,9 @@ AGENDA_COOKIE = "carnet_agenda"
 AGENDA_SALT = "learners.carnet.agenda"
 # The sessions' sign-up pages only: the agenda's lists and venue pages stay public (cached).
 AGENDA_PATH = "/pres-de-chez-vous/seances/"
+# Where carnet_agenda was set before it was narrowed: browsers may still hold one there
+# (sent to the whole agenda, so it would keep the carnet « open » on the sign-up form).
+AGENDA_OLD_PATH = "/pres-de-chez-vous/"
 CODE_INPUT_MAX = 40
 # The QR link's code kept while the holder types their first name (flood mode).
 PENDING_COOKIE = "carnet_attente"
@@ -173,6 +176,15 @@ def _set_cookie(request: HttpRequest, response: HttpResponse, carnet: Carnet) ->
 def _forget_cookie(response: HttpResponse) -> None:
     response.delete_cookie(COOKIE_NAME, path=_carnet_url(), samesite="Lax")
     response.delete_cookie(AGENDA_COOKIE, path=AGENDA_PATH, samesite="Lax")
+    _delete_also_at(response, AGENDA_COOKIE, AGENDA_OLD_PATH)
+
+
+def _delete_also_at(response: HttpResponse, name: str, path: str) -> None:
+    """A second Set-Cookie deleting `name` at another path: response.cookies holds one
+    morsel per name, so the copy is kept under its own key (the header says `name`)."""
+    morsel = response.cookies[name].copy()
+    morsel["path"] = path
+    response.cookies[f"{name} {path}"] = morsel
 
 
 def agenda_carnet(request: HttpRequest) -> Carnet | None:

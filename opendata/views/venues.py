@@ -5,6 +5,10 @@ The CSV is the standard's file exactly (UTF-8, comma, the schema's 32 columns in
 between the values of a multi-valued cell). The JSON is an array of the same records with
 the same strings (`|` included) and numbers for the coordinates: the national map's own
 API serves the standard that way, and one schema then validates both files.
+
+Open data: GET and HEAD, readable from any site (CORS), and public for shared caches
+(`front_cached`) under the agenda's version, which every venue or structure change bumps:
+a harvester's conditional request is answered 304 before a row is read.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from caching import front, versions
 from learners.national.lieux import COLUMNS, Row
 from learners.national.producer import producer_slug
 from learners.selectors.venues_standard import open_venue_rows
@@ -62,14 +67,19 @@ def _response(chunks: Iterator[str], content_type: str, extension: str) -> Strea
         (chunk.encode("utf-8") for chunk in chunks), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="{file_name(extension)}"'
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-@require_GET
+@front.front_cached
+@require_safe
 def venues_csv(request):
+    versions.current(versions.AGENDA, request=request)
     return _response(csv_lines(open_venue_rows()), "text/csv; charset=utf-8", "csv")
 
 
-@require_GET
+@front.front_cached
+@require_safe
 def venues_json(request):
+    versions.current(versions.AGENDA, request=request)
     return _response(json_chunks(open_venue_rows()), "application/json", "json")

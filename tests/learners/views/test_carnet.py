@@ -2,8 +2,11 @@
 headers, the page cache, and the rate limits against guessing."""
 
 import datetime
+import email.message
 import html as htmllib
+import http.cookiejar
 import time
+import urllib.request
 
 import pytest
 from django.core import signing
@@ -25,6 +28,7 @@ from learners.services import (
     observation_record,
 )
 from learners.services.carnet_limits import carnet_rate_limit_keys
+from learners.views import carnet as carnet_views
 from learners.views.carnet import CARNET_IDLE_SECONDS, COOKIE_NAME, COOKIE_SALT
 from tests.factories.editorial import atelier_create, guide_create
 from tests.factories.learners import LearnerFactory, SessionFactory, crcn_competences, level
@@ -513,3 +517,37 @@ def test_the_person_sees_who_follows_them_and_withdraws_a_consent(
     assert response["Location"] == f"{URL}?accord=retire#qui-m-accompagne"
     assert not has_consent(counsellor_b, learner)
     assert "ne voit plus que ce qu'elle a elle-même noté" in _text(client.get(response["Location"]))
+
+
+class _Answer:
+    """What http.cookiejar reads from an answer: its Set-Cookie headers, as sent."""
+
+    def __init__(self, response):
+        self.headers = email.message.Message()
+        for morsel in response.cookies.values():
+            self.headers["Set-Cookie"] = morsel.output(header="").strip()
+
+    def info(self):
+        return self.headers
+
+
+def _browser_cookie(name: str, path: str) -> http.cookiejar.Cookie:
+    return http.cookiejar.Cookie(
+        0, name, "1:signed", None, False, "testserver.local", False, False, path, True,
+        False, None, False, None, None, {},
+    )  # fmt: skip
+
+
+def test_closing_forgets_the_agenda_cookie_at_its_old_path_too(client, rich):
+    # Before the agenda cookie was narrowed to the sign-up pages it was set for the whole
+    # agenda: a browser may hold it at either path, and closing forgets both.
+    jar = http.cookiejar.CookieJar()
+    for path in (carnet_views.AGENDA_PATH, "/pres-de-chez-vous/", "/carnet/"):
+        name = carnet_views.COOKIE_NAME if path == "/carnet/" else carnet_views.AGENDA_COOKIE
+        jar.set_cookie(_browser_cookie(name, path))
+    _post_code(client, rich["code"])
+    response = client.post(reverse("carnet_close"))
+    assert response.status_code == 303
+    url = "http://testserver.local" + reverse("carnet_close")
+    jar.extract_cookies(_Answer(response), urllib.request.Request(url, method="POST"))
+    assert [(cookie.name, cookie.path) for cookie in jar] == []
