@@ -25,14 +25,14 @@ from tests.factories.workshops import AtelierPageFactory, GuidePageFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = re.compile(r"^public, max-age=0, s-maxage=2, stale-while-revalidate=3$")
+PUBLIC = re.compile(r"^public, max-age=0, s-maxage=2, stale-while-revalidate=2$")
 
 
 @pytest.fixture(autouse=True)
 def front_headers(settings):
     settings.FRONT_CACHE_MAX_AGE = 0
     settings.FRONT_CACHE_S_MAXAGE = 2
-    settings.FRONT_CACHE_STALE_SECONDS = 3
+    settings.FRONT_CACHE_STALE_SECONDS = 2
     # Tags are renewed with time too (test_a_tag_lasts_a_limited_time): not during a test.
     settings.FRONT_CACHE_TAG_SECONDS = 10**9
     cache.clear()

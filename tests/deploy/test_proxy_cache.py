@@ -35,7 +35,7 @@ live_app = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # into STALE/UPDATING/REVALIDATED before its HIT is checked. Freshness has its own tests
 # below, with the production settings.
 LONG_S_MAXAGE = 600
-VISIBLE_WITHIN = 5.0  # s-maxage + stale-while-revalidate (settings FRONT_CACHE_*)
+VISIBLE_WITHIN = 5.0  # s-maxage + stale-while-revalidate + 1 s of nginx's whole-second clock
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

@@ -26,7 +26,7 @@ VENUE_CSV = FILES[0]
 def front_headers(settings):
     settings.FRONT_CACHE_MAX_AGE = 0
     settings.FRONT_CACHE_S_MAXAGE = 2
-    settings.FRONT_CACHE_STALE_SECONDS = 3
+    settings.FRONT_CACHE_STALE_SECONDS = 2
     settings.FRONT_CACHE_TAG_SECONDS = 10**9
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()

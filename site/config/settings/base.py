@@ -317,12 +317,13 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Shared caches in front of the site (the reverse proxy, a CDN: caching/front.py, README
 # « Front cache: the reverse proxy and a CDN »). Public pages may be kept S_MAXAGE seconds,
 # then served stale for STALE_SECONDS more while one request refreshes them: a change is
-# visible through the proxy within S_MAXAGE + STALE_SECONDS (5 s). Browsers revalidate
+# visible through the proxy within S_MAXAGE + STALE_SECONDS, plus up to 1 s because nginx
+# counts cache times in whole seconds (2 + 2 + 1 = 5 s). Browsers revalidate
 # every time (MAX_AGE 0), answered 304 by the proxy or, cheaply, by the app (ETag).
 # S_MAXAGE 0 turns the public headers off (personal answers still get private, no-store).
 FRONT_CACHE_MAX_AGE = int(os.environ.get("FRONT_CACHE_MAX_AGE", "0"))
 FRONT_CACHE_S_MAXAGE = int(os.environ.get("FRONT_CACHE_S_MAXAGE", "2"))
-FRONT_CACHE_STALE_SECONDS = int(os.environ.get("FRONT_CACHE_STALE_SECONDS", "3"))
+FRONT_CACHE_STALE_SECONDS = int(os.environ.get("FRONT_CACHE_STALE_SECONDS", "2"))
 # An ETag lasts at most this long (what changes with time alone, like page cache entries).
 FRONT_CACHE_TAG_SECONDS = PAGE_CACHE_SECONDS or 300
 # The deployed code's identity in every ETag (e.g. the commit); empty: the code's newest
