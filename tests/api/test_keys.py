@@ -11,6 +11,9 @@ from api.services.clients import api_client_revoke
 from learners.choices import AuditAction
 from learners.models import AuditLog
 from tests.factories.learners import StructureFactory
+from tests.redis_monitor import redis_commands
+
+REDIS = "redis://127.0.0.1:6379/9"
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +172,10 @@ def redis_cache(settings):
 
 def test_the_rate_is_counted_in_redis_shared_by_every_process(client, make_key, redis_cache):
     api_client, headers = make_key(scopes=["structures"], requests_per_minute=3)
-    _flood(client, headers, 3)
+    with redis_commands(REDIS, f"api-rate:{api_client.client_id}:") as commands:
+        _flood(client, headers, 3)
+    # One round trip per call: the INCR + EXPIRE NX pipeline (6 calls).
+    assert [command[0] for command in commands] == ["INCRBY", "EXPIRE"] * 6
     keys = redis.Redis.from_url("redis://127.0.0.1:6379/9").keys(
         f"*api-rate:{api_client.client_id}:*"
     )
