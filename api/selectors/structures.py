@@ -19,10 +19,12 @@ def api_structures(*, client: ApiClient) -> QuerySet[Structure]:
 
 
 def api_counsellors(*, client: ApiClient) -> QuerySet[Counsellor]:
-    """The counsellors of the structures the client may read. `modified`: the account's
+    """The active counsellors (a departed one's account is deactivated, as data·inclusion
+    reads them) of the structures the client may read. `modified`: the account's
     creation date (counsellor profiles record no later change)."""
     counsellors = (
-        Counsellor.objects.select_related("user", "structure")
+        Counsellor.objects.filter(user__is_active=True)
+        .select_related("user", "structure")
         .prefetch_related(Prefetch("communes", queryset=Commune.objects.only("insee_code", "name")))
         .annotate(modified=F("user__date_joined"))
     )

@@ -79,3 +79,14 @@ def test_open_lists_need_no_scope(client, make_key, network):
     _, headers = make_key(scopes=[])
     for url in ("/api/v1/sessions", "/api/v1/lieux", "/api/v1/fiches", "/api/v1/ateliers"):
         assert client.get(url, **headers).status_code == 200
+
+
+def test_departed_counsellors_are_not_published(client, make_key, network):
+    """A counsellor who left has a deactivated account: gone from /conseillers."""
+    _, headers = make_key(scopes=["structures"])
+    user = network["counsellor"].user
+    user.is_active = False
+    user.save()
+    counsellors = _attributes(client, "/api/v1/conseillers", headers)
+    assert str(network["counsellor"].pk) not in counsellors
+    assert len(counsellors) == 1
