@@ -5,14 +5,13 @@ The OpenAPI document (`/api/v1/openapi.json`) is built from the operations' type
 """
 
 from django.urls import path, re_path
-from ninja import NinjaAPI
 
 from api import handlers, views
 from api.description import DESCRIPTION
 from api.docs import Documentation
 from api.routers import activities, content, sessions, statistics, structures, venues
 
-api = NinjaAPI(
+api = handlers.PrivateKeyedApi(
     title="API Pas à pas",
     version="1",
     description=str(DESCRIPTION),

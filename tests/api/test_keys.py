@@ -194,3 +194,16 @@ def test_the_rate_is_counted_in_redis_shared_by_every_process(client, make_key, 
     )
     assert len(keys) == 1
     assert 0 < redis.Redis.from_url("redis://127.0.0.1:6379/9").ttl(keys[0]) <= 65
+
+
+def test_keyed_answers_and_key_refusals_are_never_shared_caches(client, make_key):
+    _, headers = make_key(scopes=["structures"], requests_per_minute=1)
+    _fresh_window()
+    assert client.get(URL, **headers)["Cache-Control"] == "private, no-store"
+    assert client.get(URL, **headers).status_code == 429
+    assert client.get(URL, **headers)["Cache-Control"] == "private, no-store"
+    _, without_scope = make_key(name="B", scopes=["activites"])
+    refused = client.get(URL, **without_scope)
+    assert (refused.status_code, refused["Cache-Control"]) == (403, "private, no-store")
+    wrong = client.get(URL, HTTP_AUTHORIZATION="Bearer nope:nope")
+    assert (wrong.status_code, wrong["Cache-Control"]) == (401, "private, no-store")
