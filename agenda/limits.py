@@ -18,11 +18,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from caching.redis import RedisCache
+from caching.redis import counters_incr
 from common.clients import client_ip
 from learners.contacts import email_normalize, phone_normalize
 from learners.services.bookings import signup_limits
@@ -65,22 +64,10 @@ def _contact_keys(phone: str, email: str) -> list[str]:
 
 def _counts(counters: list[tuple[str, int]]) -> list[int]:
     """Adds one to each (key, period) counter of the current window; their new values."""
-    keys = [
-        (cache.make_and_validate_key(f"limits:{key}:{int(time.time()) // period}"), period)
-        for key, period in counters
-    ]
-    if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)  # noqa: SLF001 - Django's Redis client
-        pipeline = client.pipeline(transaction=False)
-        for key, period in keys:
-            pipeline.incr(key)
-            pipeline.expire(key, period + EXPIRY_MARGIN, nx=True)
-        return [int(value) for value in pipeline.execute()[::2]]
-    values = []
-    for key, period in keys:
-        cache.add(key, 0, period + EXPIRY_MARGIN)
-        values.append(cache.incr(key))
-    return values
+    now = int(time.time())
+    return counters_incr(
+        [(f"limits:{key}:{now // period}", period + EXPIRY_MARGIN) for key, period in counters]
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ the answer to the form, never stored), revoke."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -63,14 +64,18 @@ class KeyCreateView(KeysMixin, TemplateView):
         form = ApiClientForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        client, secret = api_client_create(
-            name=form.cleaned_data["name"],
-            scopes=form.cleaned_data["scopes"],
-            structure=form.cleaned_data["structure"],
-            expires_at=form.expires_at(),
-            requests_per_minute=form.cleaned_data["requests_per_minute"],
-            created_by=request.user,
-        )
+        try:
+            client, secret = api_client_create(
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                structure=form.cleaned_data["structure"],
+                expires_at=form.expires_at(),
+                requests_per_minute=form.cleaned_data["requests_per_minute"],
+                created_by=request.user,
+            )
+        except (IntegrityError, ValidationError):  # a double submit, or the same name at once
+            form.add_error("name", _("Un client porte déjà ce nom."))
+            return self.render_to_response(self.get_context_data(form=form))
         # The one time the secret exists outside the client's hands: this answer, uncached.
         response = TemplateResponse(
             request,
@@ -94,7 +99,7 @@ class KeyRevokeView(KeysMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         client = get_object_or_404(ApiClient, pk=kwargs["client_id"])
-        api_client_revoke(client=client)
+        api_client_revoke(client=client, revoked_by=request.user)
         messages.success(request, _("La clé « %(name)s » est révoquée.") % {"name": client.name})
         return redirect("api_keys")
 

@@ -3,6 +3,8 @@ page, never ninja's English `{"detail": ...}`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -37,6 +39,31 @@ def _validation_error(exc: ValidationError) -> ApiError:
     location = [str(part) for part in error.get("loc", ())]
     parameter = location[-1] if location else "?"
     return bad_parameter(parameter, _validation_detail(error))
+
+
+# What a key reads, and a refusal of a key, must never sit in a shared cache (nginx, a
+# corporate proxy): each depends on the Authorization header.
+PRIVATE = "private, no-store"
+_KEY_REFUSALS = {401, 403, 429}
+
+
+class PrivateKeyedApi(NinjaAPI):
+    """Every answer to a keyed call, and every 401/403/429, says `private, no-store`."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        if getattr(request, "auth", None) is not None or response.status_code in _KEY_REFUSALS:
+            response["Cache-Control"] = PRIVATE
+        return response
 
 
 def api_error_response(api: NinjaAPI, request: HttpRequest, error: ApiError) -> HttpResponse:

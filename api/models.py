@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,15 @@ class ApiClient(models.Model):
         verbose_name = _("client de l'API")
         verbose_name_plural = _("clients de l'API")
         ordering = ["name"]
+        # The form refuses a name differing only by case; this closes the race of two
+        # submits (the loser's IntegrityError becomes the same form error).
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="api_client_name_ci_unique",
+                violation_error_message=_("Un client porte déjà ce nom."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -5,7 +5,6 @@ The OpenAPI document (`/api/v1/openapi.json`) is built from the operations' type
 """
 
 from django.urls import path, re_path
-from ninja import NinjaAPI
 
 from api import handlers, views
 from api.description import DESCRIPTION
@@ -20,7 +19,7 @@ from api.routers import (
     venues,
 )
 
-api = NinjaAPI(
+api = handlers.PrivateKeyedApi(
     title="API Pas à pas",
     version="1",
     description=str(DESCRIPTION),

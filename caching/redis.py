@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -38,3 +39,23 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+def counters_incr(keys: list[tuple[str, int]], *, alias: str = "default") -> list[int]:
+    """Adds one to each (key, lifetime in seconds) counter of the cache `alias`; their new
+    values. On Redis one round trip (INCR and EXPIRE NX in a pipeline); elsewhere (tests,
+    development) the cache API. `caches[alias]` is the backend itself: the module-level
+    `django.core.cache.cache` is a proxy, never an instance of the backend class."""
+    backend = caches[alias]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)  # noqa: SLF001 - Django's Redis client
+        pipeline = client.pipeline(transaction=False)
+        for key, lifetime in keys:
+            pipeline.incr(backend.make_and_validate_key(key))
+            pipeline.expire(backend.make_and_validate_key(key), lifetime, nx=True)
+        return [int(value) for value in pipeline.execute()[::2]]
+    values = []
+    for key, lifetime in keys:
+        backend.add(key, 0, lifetime)
+        values.append(int(backend.incr(key)))
+    return values

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,7 +16,7 @@ from pydantic import Field, create_model
 
 from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
-from api.selectors.open_data import api_venues
+from api.selectors.open_data import api_venues, api_venues_complete
 from learners.models import Venue
 from learners.national.lieux import COLUMNS, SCHEMA_PATH, SCHEMA_VERSION, venue_standard_row
 
@@ -58,7 +59,9 @@ def _venue(venue: Venue) -> dict:
     summary="liste des lieux",
     description=(
         f"Les lieux en activité du réseau, au standard national « Lieux de médiation "
-        f"numérique » v{SCHEMA_VERSION} (mêmes colonnes que le fichier ouvert). "
+        f"numérique » v{SCHEMA_VERSION} : les mêmes lieux et les mêmes colonnes que le "
+        "fichier ouvert (un lieu auquel manque une colonne obligatoire n'est pas publié ; "
+        "une page peut donc compter moins de lignes que page[size]). "
         "L'identifiant JSON:API est celui du lieu dans Pas à pas (le `lieu_id` des séances) ; "
         "`attributes.id` est l'identifiant du standard. Sans clé."
     ),
@@ -66,4 +69,6 @@ def _venue(venue: Venue) -> dict:
 def venues(request: HttpRequest, query: Query[ListQuery]):
     unknown_parameters_refuse(request)
     page = page_read(api_venues(), query=query)
+    # The cursor stays the last row read, so a left-out venue never stops the sync.
+    page = replace(page, items=api_venues_complete(page.items))
     return list_document(request, page, _venue)

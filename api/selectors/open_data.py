@@ -5,13 +5,17 @@ and `filter[modification][depuis]` read."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from wagtail.query import PageQuerySet
 
 from agenda.selectors import public_sessions
 from learners.models import Session, Venue
+from learners.national.lieux import missing_required, producer, venue_standard_row
 from learners.selectors.places import Places, places_by_session
+from learners.selectors.venues_standard import open_venues
 from workshops.models import AtelierPage, Audience, Competence, GuidePage, Theme
 
 _THEMES = Prefetch("themes", queryset=Theme.objects.only("id", "slug", "name").order_by("name"))
@@ -70,9 +74,15 @@ def api_ateliers() -> QuerySet[AtelierPage]:
 
 
 def api_venues() -> QuerySet[Venue]:
-    """Active venues, with what `venue_standard_row` reads (no query per venue)."""
-    return (
-        Venue.objects.filter(is_active=True)
-        .select_related("structure", "commune")
-        .annotate(modified=F("updated_at"))
-    )
+    """The open venue files' venues (`open_venues()`, one definition), with what
+    `venue_standard_row` reads (no query per venue)."""
+    return open_venues().annotate(modified=F("updated_at"))
+
+
+def api_venues_complete(venues: Sequence[Venue]) -> list[Venue]:
+    """A page of venues less those the open files leave out: a venue lacking a required
+    column of the standard (`missing_required`) is not published."""
+    source = producer()
+    return [
+        venue for venue in venues if not missing_required(venue_standard_row(venue, source=source))
+    ]

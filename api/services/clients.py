@@ -7,12 +7,15 @@ import datetime
 import secrets
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiClient, secret_hash
 from api.scopes import Scope
 from common.types import AnyUser
+from learners.choices import AuditAction
 from learners.models import Structure
+from learners.services.audit import audit_log_record
 
 CLIENT_ID_BYTES = 12  # 16 URL-safe characters: public, only needs to be unique
 SECRET_BYTES = 32  # 256 bits: no need for a slow hash
@@ -44,13 +47,28 @@ def api_client_create(
         created_by=created_by if created_by is not None and created_by.is_authenticated else None,
     )
     client.full_clean()
-    client.save()
+    with transaction.atomic():  # a lost name race raises IntegrityError, nothing written
+        client.save()
+        audit_log_record(user=created_by, action=AuditAction.CREATE, detail=_detail(client))
     return client, secret
 
 
-def api_client_revoke(*, client: ApiClient, now: datetime.datetime | None = None) -> ApiClient:
-    """Revoked at once and for good (a new key is a new client)."""
+def _detail(client: ApiClient) -> str:
+    return f"api_client {client.client_id} name={client.name} scopes={','.join(client.scopes)}"
+
+
+def api_client_revoke(
+    *,
+    client: ApiClient,
+    revoked_by: AnyUser | None = None,
+    now: datetime.datetime | None = None,
+) -> ApiClient:
+    """Revoked at once and for good (a new key is a new client); audited."""
     if client.revoked_at is None:
         client.revoked_at = now or timezone.now()
-        client.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            client.save(update_fields=["revoked_at"])
+            audit_log_record(
+                user=revoked_by, action=AuditAction.UPDATE, detail=f"{_detail(client)} revoked"
+            )
     return client

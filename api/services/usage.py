@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime
 import time
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from api.errors import too_many_requests
 from api.models import ApiClient
-from caching.redis import RedisCache
+from caching.redis import counters_incr
 from learners.services.audit import audit_log_record_api_call
 
 WINDOW = 60  # seconds: `requests_per_minute`
@@ -26,15 +25,8 @@ LAST_USED_PRECISION = datetime.timedelta(minutes=5)
 
 def _count(key: str, now: float) -> int:
     """Adds this call to the client's counter of the current minute; its new value."""
-    key = cache.make_and_validate_key(f"api-rate:{key}:{int(now) // WINDOW}")
-    if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)  # noqa: SLF001 - Django's Redis client
-        pipeline = client.pipeline(transaction=False)
-        pipeline.incr(key)
-        pipeline.expire(key, WINDOW + EXPIRY_MARGIN, nx=True)
-        return int(pipeline.execute()[0])
-    cache.add(key, 0, WINDOW + EXPIRY_MARGIN)
-    return int(cache.incr(key))
+    window = int(now) // WINDOW
+    return counters_incr([(f"api-rate:{key}:{window}", WINDOW + EXPIRY_MARGIN)])[0]
 
 
 def api_call_count(*, client: ApiClient, now: float | None = None) -> None:

@@ -47,6 +47,8 @@ class Structure(models.Model):
         verbose_name=_("collection de documents et d'images"),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The read API's `modification`: a rename or a move reaches the warehouses' sync.
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
 
     class Meta:
         verbose_name = _("structure")
@@ -83,6 +85,8 @@ class Counsellor(models.Model):
         default=False,
         help_text=_("Voit les statistiques de toute sa structure."),
     )
+    # The read API's `modification`: a move to another structure reaches the sync.
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     class Meta:
         verbose_name = _("conseiller numérique")

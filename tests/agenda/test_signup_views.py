@@ -18,6 +18,7 @@ from learners.choices import SessionKind
 from learners.models import Booking, BookingStatus, CancelledBy, SessionSeries, SignupScope
 from learners.services.bookings import booking_cancel, booking_create
 from tests.factories.learners import SessionFactory, VenueFactory
+from tests.redis_monitor import redis_commands
 
 from .conftest import in_days
 
@@ -451,11 +452,17 @@ def test_rate_limits_count_in_redis_shared_by_every_process(make_session):
     }
     session = make_session(capacity=50)
     limits = {"per_address": "2/h", "per_contact": "100/h"}
-    with override_settings(CACHES=caches, AGENDA_SIGNUP_LIMITS=limits):
+    prefix = caches["default"]["KEY_PREFIX"]
+    with (
+        override_settings(CACHES=caches, AGENDA_SIGNUP_LIMITS=limits),
+        redis_commands("redis://127.0.0.1:6379/9", f"{prefix}:1:limits:") as commands,
+    ):
         first, second = Client(REMOTE_ADDR="192.0.2.7"), Client(REMOTE_ADDR="192.0.2.7")
         assert post(first, session, phone="06 00 00 00 01").status_code == 303
         assert post(second, session, phone="06 00 00 00 02").status_code == 303
         assert post(first, session, phone="06 00 00 00 03").status_code == 429
+    # Each POST's counters (address, phone) in one pipeline: INCR + EXPIRE NX for each.
+    assert [command[0] for command in commands] == ["INCRBY", "EXPIRE"] * 6
     assert Booking.objects.count() == 2
 
 

@@ -2,15 +2,20 @@
 and every served call in the audit log."""
 
 import datetime
+import time
 
 import pytest
 import redis
 
 from api.models import ApiClient
 from api.services.clients import api_client_revoke
+from api.services.usage import WINDOW
 from learners.choices import AuditAction
 from learners.models import AuditLog
 from tests.factories.learners import StructureFactory
+from tests.redis_monitor import redis_commands
+
+REDIS = "redis://127.0.0.1:6379/9"
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +56,7 @@ def test_missing_or_unknown_keys_answer_401_in_french(client, make_key, header):
     headers = {"HTTP_AUTHORIZATION": header} if header else {}
     error = _error(client.get(URL, **headers), 401)
     assert error["title"] == "Clé d'API absente, inconnue, expirée ou révoquée"
-    assert AuditLog.objects.count() == 0
+    assert AuditLog.objects.filter(action=AuditAction.API_READ).count() == 0
 
 
 def test_a_wrong_secret_answers_401(client, make_key):
@@ -85,7 +90,7 @@ def test_every_served_call_is_audited_under_the_clients_name(client, make_key):
     )
     client.get(URL + "?page[size]=5", **headers)
     client.get("/api/v1/conseillers", **headers)
-    lines = list(AuditLog.objects.order_by("id"))
+    lines = list(AuditLog.objects.filter(action=AuditAction.API_READ).order_by("id"))
     assert [(line.username, line.action, line.structure_id) for line in lines] == [
         ("api:Entrepôt du département", AuditAction.API_READ, structure.pk)
     ] * 2
@@ -121,7 +126,17 @@ def test_a_call_costs_a_bounded_number_of_queries(client, make_key, django_asser
         assert len(client.get(URL, **headers).json()["data"]) == 20
 
 
+def _fresh_window(margin: float = 15) -> None:
+    """The rate counts in one-minute windows of the wall clock: a flood crossing a minute
+    boundary would start counting again. Waits for the next minute when fewer than
+    `margin` seconds of this one are left."""
+    left = WINDOW - time.time() % WINDOW
+    if left < margin:
+        time.sleep(left + 0.05)
+
+
 def _flood(client, headers, rate):
+    _fresh_window()
     statuses = [client.get(URL, **headers).status_code for _ in range(rate + 2)]
     assert statuses == [200] * rate + [429, 429]
     response = client.get(URL, **headers)
@@ -135,12 +150,13 @@ def test_a_flood_answers_429_with_retry_after(client, make_key):
     _, headers = make_key(scopes=["structures"], requests_per_minute=3)
     _flood(client, headers, 3)
     # Refused calls are not served, so not audited.
-    assert AuditLog.objects.count() == 3
+    assert AuditLog.objects.filter(action=AuditAction.API_READ).count() == 3
 
 
 def test_each_client_has_its_own_count(client, make_key):
     _, flooding = make_key(name="A", scopes=["structures"], requests_per_minute=1)
     _, other = make_key(name="B", scopes=["structures"], requests_per_minute=1)
+    _fresh_window()
     client.get(URL, **flooding)
     assert client.get(URL, **flooding).status_code == 429
     assert client.get(URL, **other).status_code == 200
@@ -169,9 +185,25 @@ def redis_cache(settings):
 
 def test_the_rate_is_counted_in_redis_shared_by_every_process(client, make_key, redis_cache):
     api_client, headers = make_key(scopes=["structures"], requests_per_minute=3)
-    _flood(client, headers, 3)
+    with redis_commands(REDIS, f"api-rate:{api_client.client_id}:") as commands:
+        _flood(client, headers, 3)
+    # One round trip per call: the INCR + EXPIRE NX pipeline (6 calls).
+    assert [command[0] for command in commands] == ["INCRBY", "EXPIRE"] * 6
     keys = redis.Redis.from_url("redis://127.0.0.1:6379/9").keys(
         f"*api-rate:{api_client.client_id}:*"
     )
     assert len(keys) == 1
     assert 0 < redis.Redis.from_url("redis://127.0.0.1:6379/9").ttl(keys[0]) <= 65
+
+
+def test_keyed_answers_and_key_refusals_are_never_shared_caches(client, make_key):
+    _, headers = make_key(scopes=["structures"], requests_per_minute=1)
+    _fresh_window()
+    assert client.get(URL, **headers)["Cache-Control"] == "private, no-store"
+    assert client.get(URL, **headers).status_code == 429
+    assert client.get(URL, **headers)["Cache-Control"] == "private, no-store"
+    _, without_scope = make_key(name="B", scopes=["activites"])
+    refused = client.get(URL, **without_scope)
+    assert (refused.status_code, refused["Cache-Control"]) == (403, "private, no-store")
+    wrong = client.get(URL, HTTP_AUTHORIZATION="Bearer nope:nope")
+    assert (wrong.status_code, wrong["Cache-Control"]) == (401, "private, no-store")

@@ -134,3 +134,45 @@ def test_the_list_shows_the_last_use(client):
     )
     client.force_login(coordinator_user())
     assert "03/11/2026 14:05" in client.get(reverse("api_keys")).content.decode()
+
+
+def test_expiry_dates_are_written_in_french(client):
+    """« 1er décembre », not « 1 décembre »."""
+    first_of_december = timezone.make_aware(datetime.datetime(2099, 12, 1, 12))
+    api_client_create(
+        name="Tableau", scopes=["structures"], created_by=None, expires_at=first_of_december
+    )
+    client.force_login(coordinator_user())
+    assert "expire le mardi 1er décembre 2099" in client.get(reverse("api_keys")).content.decode()
+
+
+def test_creating_and_revoking_a_key_are_audited(client):
+    from learners.choices import AuditAction
+    from learners.models import AuditLog
+
+    coordinator = coordinator_user()
+    client.force_login(coordinator)
+    client.post(reverse("api_key_create"), _form())
+    created = ApiClient.objects.get()
+    client.post(reverse("api_key_revoke", args=[created.pk]))
+    rows = list(AuditLog.objects.order_by("pk").values_list("user_id", "action", "detail"))
+    assert [row[:2] for row in rows] == [
+        (coordinator.pk, AuditAction.CREATE),
+        (coordinator.pk, AuditAction.UPDATE),
+    ]
+    assert created.client_id in rows[0][2] and rows[1][2].endswith("revoked")
+    assert secret_hash("x") not in rows[0][2]
+
+
+def test_a_name_taken_in_a_race_is_a_form_error_not_a_500(client, monkeypatch):
+    """The form's check passed, then another submit took the name (in another case)."""
+    from api.forms import ApiClientForm
+
+    client.force_login(coordinator_user())
+    # The race: the form's check ran before the other submit saved.
+    monkeypatch.setattr(ApiClientForm, "clean_name", lambda form: form.cleaned_data["name"])
+    api_client_create(name="entrepôt du département", scopes=["structures"], created_by=None)
+    response = client.post(reverse("api_key_create"), _form())
+    assert response.status_code == 200
+    assert "Un client porte déjà ce nom." in response.content.decode()
+    assert ApiClient.objects.count() == 1

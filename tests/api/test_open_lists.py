@@ -124,7 +124,9 @@ def test_venues_are_the_national_standard_rows(client):
     from learners.national.lieux import COLUMNS, venue_standard_row
     from tests.factories.learners import VenueFactory
 
-    venue = VenueFactory(name="Médiathèque des Sables", latitude=46.5, longitude=-1.78)
+    venue = VenueFactory(
+        name="Médiathèque des Sables", latitude=46.5, longitude=-1.78, pivot="12345678901234"
+    )
     VenueFactory(is_active=False)
     (item,) = _data(client, "/api/v1/lieux")
     assert (item["type"], item["id"]) == ("lieu", str(venue.pk))
@@ -135,3 +137,15 @@ def test_venues_are_the_national_standard_rows(client):
         expected[column] for column in COLUMNS
     ]
     assert item["attributes"]["nom"] == "Médiathèque des Sables"
+
+
+def test_venues_are_the_open_files_venues(client):
+    """/lieux, the open files: one set of venues (`open_venues()` less the incomplete)."""
+    from learners.selectors.venues_standard import open_venue_rows
+    from tests.factories.learners import StructureFactory, VenueFactory
+
+    complete = VenueFactory(name="Médiathèque des Sables", pivot="12345678901234")
+    VenueFactory(address="", structure=StructureFactory(siret=""), pivot="")  # incomplete
+    listed = _data(client, "/api/v1/lieux")
+    assert [item["id"] for item in listed] == [str(complete.pk)]
+    assert [item["attributes"]["id"] for item in listed] == [row["id"] for row in open_venue_rows()]

@@ -93,9 +93,8 @@ def test_following_next_reads_every_row_once_even_with_equal_dates(client, make_
 def test_incremental_sync_returns_only_what_changed_since(client, make_key):
     _, headers = make_key(scopes=["structures"])
     old, new = StructureFactory(), StructureFactory()
-    Structure.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=30)
-    )
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    Structure.objects.filter(pk=old.pk).update(created_at=month_ago, updated_at=month_ago)
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     response = client.get("/api/v1/structures", {"filter[modification][depuis]": since}, **headers)
     assert _ids(response) == [str(new.pk)]

@@ -79,3 +79,39 @@ def test_open_lists_need_no_scope(client, make_key, network):
     _, headers = make_key(scopes=[])
     for url in ("/api/v1/sessions", "/api/v1/lieux", "/api/v1/fiches", "/api/v1/ateliers"):
         assert client.get(url, **headers).status_code == 200
+
+
+def test_departed_counsellors_are_not_published(client, make_key, network):
+    """A counsellor who left has a deactivated account: gone from /conseillers."""
+    _, headers = make_key(scopes=["structures"])
+    user = network["counsellor"].user
+    user.is_active = False
+    user.save()
+    counsellors = _attributes(client, "/api/v1/conseillers", headers)
+    assert str(network["counsellor"].pk) not in counsellors
+    assert len(counsellors) == 1
+
+
+def test_a_renamed_structure_comes_back_in_the_incremental_sync(client, make_key, network):
+    import datetime
+
+    from django.utils import timezone
+
+    from learners.models import Counsellor, Structure
+
+    _, headers = make_key(scopes=["structures"])
+    old = timezone.now() - datetime.timedelta(days=2)
+    Structure.objects.update(created_at=old, updated_at=old)
+    Counsellor.objects.update(updated_at=old)
+    since = {"filter[modification][depuis]": (old + datetime.timedelta(days=1)).isoformat()}
+    assert client.get("/api/v1/structures", since, **headers).json()["data"] == []
+    network["other"].name = "Clic Vendée"
+    network["other"].save()
+    network["counsellor"].structure = network["other"]
+    network["counsellor"].save()
+    synced = client.get("/api/v1/structures", since, **headers).json()["data"]
+    assert [(item["id"], item["attributes"]["nom"]) for item in synced] == [
+        (str(network["other"].pk), "Clic Vendée")
+    ]
+    moved = client.get("/api/v1/conseillers", since, **headers).json()["data"]
+    assert [item["id"] for item in moved] == [str(network["counsellor"].pk)]
