@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -225,44 +224,33 @@ def search_terms(query: str) -> list[str]:
     return [word for word in words if word != "_"][:SEARCH_MAX_TERMS]
 
 
-def _singular_plural(term: str) -> list[str]:
-    """The term and its other number in French's regular cases: « atelier » ↔ « ateliers »,
-    « jeu » ↔ « jeux ». Irregular plurals (« journal » / « journaux ») are left alone."""
-    variants = [term]
-    if len(term) > 3 and term[-1] in "sx":
-        variants.append(term[:-1])
-    elif len(term) > 2:
-        variants.append(term + ("x" if term.endswith(("eau", "eu")) else "s"))
-    return variants
+def _word_forms(term: str) -> SearchQuery:
+    """The term, or for a word ending in « -ons » the term OR its infinitive in « -er »:
+    French stemming (Snowball, on both databases) leaves « declarons » as « declaron »
+    while « déclarer » gives « declar », so « nous déclarons » would not find « Déclarer
+    ses revenus ». Only widens the results (a noun such as « boutons » also looks for
+    « bouter »), and the same way on both databases."""
+    if len(term) > 5 and term.lower().endswith("ons"):
+        return Or([PlainText(term), PlainText(term[:-3] + "er")])
+    return PlainText(term)
 
 
 def build_search_query(query: str) -> SearchQuery | None:
     """A search query object for Wagtail's database backend, or None when nothing is left.
 
-    PostgreSQL: the words as typed. The `french_unaccent` text search configuration
-    (home migration 0003, `WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"]`) removes
-    accents and stems French words on both sides, so « impots » finds « impôts » and
-    « atelier » finds « ateliers ».
-
-    SQLite: Wagtail's backend stores the index in an FTS5 table whose default tokenizer,
-    `unicode61`, folds case and removes diacritics (`remove_diacritics 1`) from the indexed
-    text and from the query alike, so matching is already accent-insensitive: « impots »
-    finds « impôts » and « IMPÔTS » finds « impots ». FTS5 has no French stemmer, so each
-    word is also searched in its other grammatical number (« atelier » OR « ateliers »),
-    which covers regular plurals; the words themselves are combined with AND as on
-    PostgreSQL. Folding accents in Python as well is therefore unnecessary on SQLite and
-    wrong on PostgreSQL (`unaccent` runs before stemming there), so the terms are passed
-    as typed.
+    The words are combined with AND and passed as typed: both databases remove accents,
+    drop French stop words and stem French words, on the indexed text and on the query
+    alike, so « impots » finds « impôts », « atelier » finds « ateliers » and « installe »
+    finds « installer ». PostgreSQL does it with the `french_unaccent` text search
+    configuration (home migration 0003, `WAGTAILSEARCH_BACKENDS`), SQLite with the same
+    steps in Python (`common.search_backend`, Snowball's French stemmer).
     """
     terms = search_terms(query)
     if not terms:
         return None
-    if connection.vendor == "postgresql":
+    parts = [_word_forms(term) for term in terms]
+    if all(isinstance(part, PlainText) for part in parts):
         return PlainText(" ".join(terms), operator="and")
-    parts = []
-    for term in terms:
-        variants = _singular_plural(term)
-        parts.append(Or([PlainText(v) for v in variants]) if len(variants) > 1 else PlainText(term))
     return parts[0] if len(parts) == 1 else And(parts)
 
 

@@ -1,8 +1,9 @@
 """Site search over published guides and ateliers, on SQLite and on PostgreSQL.
 
 The suite runs on both (CI sets DATABASE_URL for the second run): the assertions shared by
-both backends run everywhere, the PostgreSQL-only ones (the `french_unaccent`
-configuration, stemming) when `connection.vendor == "postgresql"`.
+both backends run everywhere (stemming included: see also test_search_stemming.py), the
+PostgreSQL-only one (the `french_unaccent` configuration) when
+`connection.vendor == "postgresql"`.
 
 No `update_index` is needed: Wagtail 8 (django-modelsearch) indexes a page from its
 `post_save` signal through a django-tasks task, and the TASKS backend is the immediate one
@@ -158,8 +159,8 @@ def test_french_unaccent_configuration_exists_and_stems():
     assert "'impot'" in vector and "'ateli'" in vector
 
 
-@on_postgresql
-def test_postgresql_stemming_finds_other_forms(content):
+def test_stemming_finds_other_forms(content):
+    # Both databases stem (PostgreSQL's french_unaccent, common.search_backend on SQLite).
     GuidePageFactory(
         title="Protéger ses comptes",
         summary="Choisir des mots de passe solides.",

@@ -399,8 +399,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
 WAGTAILIMAGES_IMAGE_FORM_BASE = "workshops.images.ImageForm"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french_unaccent",  # used on PostgreSQL only; see workshops migration
+        # Wagtail's database backend; on SQLite it also stems French (common/search_backend.py)
+        "BACKEND": "common.search_backend",
+        "SEARCH_CONFIG": "french_unaccent",  # used on PostgreSQL only; see home migration 0003
     }
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
