@@ -246,6 +246,8 @@ def _guide_ensure(index: Page, data: dict, users: dict) -> GuidePage:
                     "text": step["text"],
                     "image": image.pk,
                     "alt_text": step["alt"],
+                    "image_credit": step.get("credit", ""),
+                    "image_licence": step.get("credit_licence", ""),
                     "tip": step["tip"],
                     "warning": step["warning"],
                 },
@@ -317,7 +319,14 @@ def _atelier_ensure(index: Page, data: dict, users: dict) -> AtelierPage:
     page.related_guides.set(
         GuidePage.objects.filter(slug__in=data["related_guides"]).order_by("pk")
     )
-    page.handouts.add(AtelierHandout(document=document, label=handout_title))
+    page.handouts.add(
+        AtelierHandout(
+            document=document,
+            label=handout_title,
+            credit=handout.get("credit", ""),
+            licence=handout.get("licence", ""),
+        )
+    )
     index.add_child(instance=page)
     _publish_or_submit(page, data["status"], users)
     return page

@@ -7,6 +7,8 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from workshops.choices import Licence
+
 SHORT_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
@@ -24,6 +26,18 @@ class GuideStepBlock(blocks.StructBlock):
             "Décrivez ce que montre l'image pour une personne qui ne la voit pas. "
             "Obligatoire dès qu'il y a une image."
         ),
+    )
+    image_credit = blocks.CharBlock(
+        label=_("auteur ou source de l'image"),
+        required=False,
+        max_length=200,
+        help_text=_("Par exemple « Photo : Marie Durand » ou « Capture d'écran de ameli.fr »."),
+    )
+    image_licence = blocks.ChoiceBlock(
+        label=_("licence de l'image"),
+        choices=Licence.choices,
+        required=False,
+        help_text=_("À remplir seulement si elle diffère de celle de la fiche."),
     )
     tip = blocks.TextBlock(label=_("astuce"), required=False)
     warning = blocks.TextBlock(label=_("attention"), required=False)

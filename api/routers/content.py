@@ -26,8 +26,11 @@ class Competence(Schema):
 
 
 class LicenceRef(Schema):
-    code: str = Field(description="etalab-2.0, cc-by-sa-4.0, cc-by-nc-sa-4.0 ou tous-droits")
+    code: str = Field(
+        description="etalab-2.0, cc-by-4.0, cc-by-sa-4.0, cc-by-nc-sa-4.0 ou tous-droits"
+    )
     nom: str
+    url: str = Field(description="texte de la licence ; vide pour « tous droits réservés »")
 
 
 class FicheAttributes(Schema):
@@ -50,7 +53,11 @@ Atelier = resource_schema("atelier", AtelierAttributes)
 
 
 def _licence(code: str) -> dict:
-    return {"code": code, "nom": str(Licence(code).label) if code in Licence.values else code}
+    """The page's own licence (the editor's choice, Etalab 2.0 by default)."""
+    if code not in Licence.values:
+        return {"code": code, "nom": code, "url": ""}
+    licence = Licence(code)
+    return {"code": code, "nom": str(licence.label), "url": licence.url}
 
 
 def _common(page: GuidePage | AtelierPage, request: HttpRequest) -> dict:

@@ -94,7 +94,11 @@ def test_guides_list_live_public_pages_with_licence_and_competences(client):
     assert attributes["resume"] == guide.summary
     assert [c["code"] for c in attributes["competences"]] == ["2.1"]
     assert attributes["competences"][0]["referentiel"] == "crcn"
-    assert attributes["licence"] == {"code": "etalab-2.0", "nom": "Licence Ouverte Etalab 2.0"}
+    assert attributes["licence"] == {
+        "code": "etalab-2.0",
+        "nom": "Licence Ouverte / Etalab 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    }
     assert attributes["url"] == f"http://testserver{guide.url}"
 
 

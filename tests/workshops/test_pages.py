@@ -159,7 +159,7 @@ def test_guide_page_shows_numbered_illustrated_steps_and_its_metadata(client):
     assert "Débutant" in text
     assert re.search(r"Temps de lecture : environ \d+ minutes?", text)
     assert "15 janvier 2026" in text
-    assert "Licence Ouverte Etalab 2.0" in text
+    assert "Licence Ouverte / Etalab 2.0" in text
     # The feedback form (owned by the feedback feature) is included.
     assert 'id="avis"' in html
 

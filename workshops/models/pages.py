@@ -18,10 +18,16 @@ from wagtail.search import index
 from common.wagtail_internals import page_set_parent
 from workshops.blocks import GuideStepsBlock, SessionPlanBlock
 from workshops.choices import Licence, WorkshopLevel
+from workshops.page_forms import CONFIRM_FIELD, LicencedPageForm
 
 # Slow readers: 130 words a minute, plus time to look at each picture.
 WORDS_PER_MINUTE = 130
 SECONDS_PER_IMAGE = 12
+
+LICENCE_HELP = _(
+    "La Licence Ouverte / Etalab 2.0 permet à tous de réutiliser et d'adapter ce contenu en "
+    "citant sa source : c'est le choix conseillé."
+)
 
 # What each page adds to its template context is read above the models: the selectors and
 # the index pages' filter forms import these models, so the models import neither (no
@@ -123,7 +129,11 @@ class GuidePage(Page):
     )
     last_reviewed = models.DateField(_("dernière relecture"), null=True, blank=True)
     licence = models.CharField(
-        _("licence"), max_length=30, choices=Licence.choices, default=Licence.ETALAB
+        _("licence"),
+        max_length=30,
+        choices=Licence.choices,
+        default=Licence.ETALAB,
+        help_text=LICENCE_HELP,
     )
     reading_time_minutes = models.PositiveSmallIntegerField(
         _("temps de lecture (minutes)"), default=1, editable=False
@@ -143,8 +153,12 @@ class GuidePage(Page):
             ],
             heading=_("Classement"),
         ),
-        MultiFieldPanel([FieldPanel("last_reviewed"), FieldPanel("licence")], heading=_("Suivi")),
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("licence"), FieldPanel(CONFIRM_FIELD)],
+            heading=_("Suivi"),
+        ),
     ]
+    base_form_class = LicencedPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -216,7 +230,11 @@ class AtelierPage(Page):
         "workshops.GuidePage", blank=True, related_name="ateliers", verbose_name=_("fiches liées")
     )
     licence = models.CharField(
-        _("licence"), max_length=30, choices=Licence.choices, default=Licence.ETALAB
+        _("licence"),
+        max_length=30,
+        choices=Licence.choices,
+        default=Licence.ETALAB,
+        help_text=LICENCE_HELP,
     )
 
     content_panels = [
@@ -241,8 +259,9 @@ class AtelierPage(Page):
         FieldPanel("facilitator_notes"),
         InlinePanel("handouts", label=_("supports à distribuer")),
         FieldPanel("related_guides"),
-        FieldPanel("licence"),
+        MultiFieldPanel([FieldPanel("licence"), FieldPanel(CONFIRM_FIELD)], heading=_("Licence")),
     ]
+    base_form_class = LicencedPageForm
     # Facilitator notes are deliberately not indexed: search results are public.
     search_fields = [
         *Page.search_fields,
@@ -278,8 +297,26 @@ class AtelierHandout(Orderable):
         verbose_name=_("document"),
     )
     label = models.CharField(_("intitulé"), max_length=200, blank=True)
+    credit = models.CharField(
+        _("auteur ou source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Si le support vient d'ailleurs : qui l'a fait, ou d'où il vient."),
+    )
+    licence = models.CharField(
+        _("licence du support"),
+        max_length=30,
+        choices=Licence.choices,
+        blank=True,
+        help_text=_("À remplir seulement si elle diffère de celle de l'atelier."),
+    )
 
-    panels = [FieldPanel("document"), FieldPanel("label")]
+    panels = [
+        FieldPanel("document"),
+        FieldPanel("label"),
+        FieldPanel("credit"),
+        FieldPanel("licence"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("support")

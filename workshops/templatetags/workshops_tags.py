@@ -8,10 +8,11 @@ from __future__ import annotations
 from functools import cache
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.images.models import Filter
 
+from workshops.choices import Licence
 from workshops.page_sections import page_sections_render
 from workshops.renditions import (
     GUIDE_STEP_DEFAULT_WIDTH,
@@ -68,6 +69,33 @@ def guide_step_picture(image, alt: str, *, eager: bool = False) -> str:
         alt,
         mark_safe('fetchpriority="high"' if eager else 'loading="lazy"'),  # noqa: S308
     )
+
+
+@register.simple_tag
+def licence_link(code: str, *, of_page: bool = False) -> str:
+    """A licence's name as a link to its text, `rel="license"` when it is the page's own
+    licence (`of_page`); the bare name for « tous droits réservés » (no licence text)."""
+    if code not in Licence.values:
+        return ""
+    licence = Licence(code)
+    if not licence.url:
+        return str(licence.label)
+    return format_html(
+        '<a href="{}"{}>{}</a>',
+        licence.url,
+        mark_safe(' rel="license"' if of_page else ""),  # noqa: S308
+        licence.label,
+    )
+
+
+@register.simple_tag
+def credit_line(credit: str, licence: str, page_licence: str) -> str:
+    """« Marie Dupont, CC BY 4.0 » for a picture or a handout: its author or source, and
+    its licence when it differs from the page's; "" when there is nothing to add."""
+    parts = [conditional_escape(credit.strip())] if credit and credit.strip() else []
+    if licence and licence != page_licence:
+        parts.append(licence_link(licence))
+    return mark_safe(", ".join(p for p in parts if p))  # noqa: S308 - parts are escaped
 
 
 @register.simple_tag
