@@ -81,7 +81,7 @@ def resource(type_name: str, pk: Any, attributes: dict) -> dict:
 
 
 # Responses every list declares: the OpenAPI document tells what each refusal looks like.
-OPEN_ERRORS: dict[int, type[Schema]] = {400: ErrorDocument}
+OPEN_ERRORS: dict[int, type[Schema]] = {400: ErrorDocument, 429: ErrorDocument}
 KEYED_ERRORS: dict[int, type[Schema]] = {
     400: ErrorDocument,
     401: ErrorDocument,

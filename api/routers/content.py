@@ -13,6 +13,7 @@ from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.routers.references import Reference, competences, references
 from api.selectors.open_data import api_ateliers, api_guides
+from api.services.usage import api_open_call_count
 from workshops.choices import Licence
 from workshops.models import AtelierPage, GuidePage
 
@@ -74,6 +75,7 @@ def _common(page: GuidePage | AtelierPage, request: HttpRequest) -> dict:
     description="Les fiches pratiques publiées, sans clé.",
 )
 def guides(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
     page = page_read(api_guides(), query=query)
     return list_document(
@@ -99,6 +101,7 @@ def _atelier(page: AtelierPage, request: HttpRequest) -> dict:
     ),
 )
 def ateliers(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
     page = page_read(api_ateliers(), query=query)
     return list_document(request, page, lambda atelier: _atelier(atelier, request))

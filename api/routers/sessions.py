@@ -13,6 +13,7 @@ from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.routers.references import Reference, references
 from api.selectors.open_data import api_session_places, api_sessions
+from api.services.usage import api_open_call_count
 from learners.models import Session
 from learners.selectors.places import Places
 
@@ -100,6 +101,7 @@ def _session(session: Session, places: Places, request: HttpRequest) -> dict:
     ),
 )
 def sessions(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
     page = page_read(api_sessions(), query=query)
     places = api_session_places(list(page.items))

@@ -17,6 +17,7 @@ from pydantic import Field, create_model
 from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.selectors.open_data import api_venues, api_venues_complete
+from api.services.usage import api_open_call_count
 from learners.models import Venue
 from learners.national.lieux import COLUMNS, SCHEMA_PATH, SCHEMA_VERSION, venue_standard_row
 
@@ -67,6 +68,7 @@ def _venue(venue: Venue) -> dict:
     ),
 )
 def venues(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
     page = page_read(api_venues(), query=query)
     # The cursor stays the last row read, so a left-out venue never stops the sync.
