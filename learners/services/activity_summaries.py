@@ -30,16 +30,17 @@ _TABLE = SessionActivitySummary._meta.db_table
 
 
 def activity_summaries_refresh(*, session_ids: Iterable[int]) -> int:
-    """Recompute the summaries of these sessions; the number of sessions."""
+    """Recompute the summaries of these sessions (in the caller's transaction: the
+    services call it inside theirs); the number of sessions. Two queries per 1,000
+    sessions on PostgreSQL, at most four elsewhere."""
     ids = sorted(set(session_ids))
-    with transaction.atomic():
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            SessionActivitySummary.objects.filter(session_id__in=chunk).delete()
-            if connection.vendor == "postgresql":
-                _insert_sql(session_ids=chunk)
-            else:
-                SessionActivitySummary.objects.bulk_create(_computed(chunk))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        SessionActivitySummary.objects.filter(session_id__in=chunk).delete()
+        if connection.vendor == "postgresql":
+            _insert_sql(session_ids=chunk)
+        else:
+            SessionActivitySummary.objects.bulk_create(_computed(chunk))
     return len(ids)
 
 
@@ -72,10 +73,6 @@ def activity_summaries_rebuild() -> int:
 
 def _computed(ids: list[int]) -> list[SessionActivitySummary]:
     """The summaries of these sessions computed in Python (those with participants)."""
-    years = {
-        pk: timezone.localdate(start).year
-        for pk, start in Session.objects.filter(pk__in=ids).values_list("pk", "start")
-    }
     rows: dict[int, SessionActivitySummary] = {}
 
     def summary(session_id: int) -> SessionActivitySummary:
@@ -88,12 +85,13 @@ def _computed(ids: list[int]) -> list[SessionActivitySummary]:
         return rows[session_id]
 
     present = Attendance.objects.filter(session_id__in=ids, status=AttendanceStatus.PRESENT)
-    for session_id, birth_year, gender in present.values_list(
-        "session_id", "learner__birth_year", "learner__gender"
+    for session_id, start, birth_year, gender in present.values_list(
+        "session_id", "session__start", "learner__birth_year", "learner__gender"
     ):
         row = summary(session_id)
         row.registered += 1
-        _count(row, age_band(birth_year, datetime.date(years[session_id], 7, 1)), gender, 1)
+        year = timezone.localdate(start).year
+        _count(row, age_band(birth_year, datetime.date(year, 7, 1)), gender, 1)
     anonymous = AnonymousParticipants.objects.filter(session_id__in=ids)
     for session_id, band, gender, n in anonymous.values_list(
         "session_id", "age_band", "gender", "count"

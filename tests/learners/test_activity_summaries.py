@@ -92,7 +92,9 @@ def test_each_kind_of_write_keeps_the_summary(world):
     _assert_equal("sheet")
     assert SessionActivitySummary.objects.get(session=sessions[0]).registered == 5
     session_anonymous_participants_set(
-        user=user, session=sessions[0], counts={("12_17", Gender.MALE): 3, ("nc", Gender.UNKNOWN): 1}
+        user=user,
+        session=sessions[0],
+        counts={("12_17", Gender.MALE): 3, ("nc", Gender.UNKNOWN): 1},
     )
     _assert_equal("anonymous counts")
     learner_update(user=user, learner=people[1], data={"birth_year": 2012})
