@@ -193,3 +193,24 @@ def test_a_deleted_session_takes_its_summary(world):
     assert SessionActivitySummary.objects.filter(session=session).exists()
     session.delete()
     assert not SessionActivitySummary.objects.filter(session_id=session.pk).exists()
+
+
+def test_bulk_writes_are_covered_by_the_touch_the_imports_call(world):
+    """The attendance and La Coop imports, the sheet and the merge write in bulk (no
+    signal), then call `activity_records_touch`: that call refreshes the summaries."""
+    from learners.services.activity_records import activity_records_touch
+
+    session, people = world["sessions"][1], world["people"]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, learner=p, status=AttendanceStatus.PRESENT)
+            for p in people[:4]
+        ]
+    )
+    AnonymousParticipants.objects.bulk_create(
+        [AnonymousParticipants(session=session, age_band="25_39", gender=Gender.MALE, count=2)]
+    )
+    assert _summaries() != _reference()
+    activity_records_touch(session_ids=[session.pk])
+    _assert_equal("touch after bulk writes")
+    assert SessionActivitySummary.objects.get(session=session).registered == 4
