@@ -1,7 +1,8 @@
 """`Authorization: Bearer <client_id>:<secret>`, as La Coop's API v1 does.
 
 `ClientKey(scope)` is the `auth=` of a keyed operation: a wrong, expired or revoked key
-answers 401, a key without the scope 403, a key over its rate 429; a served call is
+answers 401 (429 once its address sent too many refused calls in the minute), a key
+without the scope 403, a key over its rate 429; a served call is
 written in the audit log. The client lands on `request.auth`.
 """
 
@@ -10,10 +11,10 @@ import hmac
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from api.errors import forbidden, unauthenticated
+from api.errors import ApiError, forbidden, unauthenticated
 from api.models import ApiClient, secret_hash
 from api.scopes import Scope
-from api.services.usage import api_call_count, api_call_record
+from api.services.usage import api_call_count, api_call_record, api_refused_key_count
 
 
 def client_for_token(token: str) -> ApiClient | None:
@@ -46,13 +47,22 @@ class ClientKey(HttpBearer):
         # No header, or not a bearer one: the same 401 as a wrong key, in French.
         client = super().__call__(request)
         if client is None:
-            raise unauthenticated()
+            raise self.refused(request)
         return client
+
+    @staticmethod
+    def refused(request: HttpRequest) -> ApiError:
+        """The 401 of a call without a usable key, or 429 when its address sent too many."""
+        try:
+            api_refused_key_count(request=request)
+        except ApiError as error:  # 429
+            return error
+        return unauthenticated()
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
         client = client_for_token(token)
         if client is None:
-            raise unauthenticated()
+            raise self.refused(request)
         if not client.has_scope(self.scope):
             raise forbidden(str(Scope(self.scope).label))
         api_call_count(client=client)

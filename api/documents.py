@@ -9,6 +9,7 @@ shows; each endpoint builds its resource and list schemas with `resource_schema`
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -66,11 +67,35 @@ def resource_schema(type_name: str, attributes: type[Schema]) -> type[Schema]:
     )
 
 
-def list_schema(resource: type[Schema]) -> type[Schema]:
+class RemovedAttributes(Schema):
+    statut: Literal["supprime"] = Field(
+        description=str(
+            _(
+                "la ressource a quitté la liste (supprimée, dépubliée, annulée) depuis la "
+                "date de filter[modification][depuis] : la retirer de vos données"
+            )
+        )
+    )
+    modification: datetime.datetime = Field(description=str(_("date-heure du retrait")))
+
+
+def list_schema(resource: type[Schema], *, removable: str = "") -> type[Schema]:
+    """A list of `resource`; with `removable` (the type name), its items may also be
+    removals (`statut: "supprime"`), listed only with filter[modification][depuis]."""
+    item: Any = resource
+    if removable:
+        removed = create_model(  # type: ignore[call-overload]
+            f"{resource.__name__}Retrait",
+            __base__=Schema,
+            type=(Literal[removable], Field(description=str(_("type de la ressource")))),
+            id=(str, Field(description=str(_("identifiant stable")))),
+            attributes=(RemovedAttributes, ...),
+        )
+        item = resource | removed
     return create_model(  # type: ignore[call-overload]
         f"{resource.__name__}List",
         __base__=Schema,
-        data=(list[resource], ...),  # type: ignore[valid-type]
+        data=(list[item], ...),  # type: ignore[valid-type]
         links=(ListLinks, ...),
         meta=(ListMeta, ...),
     )
@@ -81,7 +106,7 @@ def resource(type_name: str, pk: Any, attributes: dict) -> dict:
 
 
 # Responses every list declares: the OpenAPI document tells what each refusal looks like.
-OPEN_ERRORS: dict[int, type[Schema]] = {400: ErrorDocument}
+OPEN_ERRORS: dict[int, type[Schema]] = {400: ErrorDocument, 429: ErrorDocument}
 KEYED_ERRORS: dict[int, type[Schema]] = {
     400: ErrorDocument,
     401: ErrorDocument,

@@ -87,5 +87,27 @@ def too_many_requests(limit: int, retry_after: int) -> ApiError:
     )
 
 
+def too_many_requests_from_address(limit: int, retry_after: int) -> ApiError:
+    return ApiError(
+        429,
+        "trop_d_appels",
+        _("Trop d'appels depuis cette adresse"),
+        ngettext(
+            "Sans clé valide, une adresse est limitée à %(limit)s appel par minute.",
+            "Sans clé valide, une adresse est limitée à %(limit)s appels par minute.",
+            limit,
+        )
+        % {"limit": limit}
+        + " "
+        + ngettext(
+            "Réessayez dans %(seconds)s seconde.",
+            "Réessayez dans %(seconds)s secondes.",
+            retry_after,
+        )
+        % {"seconds": retry_after},
+        retry_after=retry_after,
+    )
+
+
 def not_found() -> ApiError:
     return ApiError(404, "introuvable", _("Adresse inconnue"), _("Consultez /api/v1/docs."))

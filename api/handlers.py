@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.errors import ApiError, bad_parameter, not_found, unauthenticated
+from caching import front
 
 
 def _number(value: object) -> str:
@@ -47,8 +48,41 @@ PRIVATE = "private, no-store"
 _KEY_REFUSALS = {401, 403, 429}
 
 
+# What each answer means, for the OpenAPI document (ninja writes the English reason, « OK »).
+RESPONSE_DESCRIPTIONS = {
+    "200": "Les données demandées.",
+    "202": "Calcul en cours : réessayez après le nombre de secondes indiqué par Retry-After.",
+    "400": "Paramètre invalide ou inconnu : l'erreur nomme le paramètre.",
+    "401": "Clé d'API absente, inconnue, expirée ou révoquée.",
+    "403": "Cette clé n'a pas le droit de lire ces données.",
+    "404": "Adresse inconnue.",
+    "429": "Trop d'appels : réessayez après le nombre de secondes indiqué par Retry-After.",
+}
+
+
+def _is_open_list(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and request.method in {"GET", "HEAD"}
+        and getattr(request, "auth", None) is None
+        and "HTTP_AUTHORIZATION" not in request.META
+        and front.s_maxage() > 0
+    )
+
+
 class PrivateKeyedApi(NinjaAPI):
-    """Every answer to a keyed call, and every 401/403/429, says `private, no-store`."""
+    """Every answer to a keyed call, and every 401/403/429, says `private, no-store`; an
+    open list served without a key may be kept by shared caches as public pages are
+    (`caching.front`: the same few seconds)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if str(status) in RESPONSE_DESCRIPTIONS:
+                        response["description"] = RESPONSE_DESCRIPTIONS[str(status)]
+        return schema
 
     def create_response(
         self,
@@ -63,6 +97,8 @@ class PrivateKeyedApi(NinjaAPI):
         )
         if getattr(request, "auth", None) is not None or response.status_code in _KEY_REFUSALS:
             response["Cache-Control"] = PRIVATE
+        elif _is_open_list(request, response):
+            response["Cache-Control"] = front.public_cache_control()
         return response
 
 

@@ -74,3 +74,34 @@ class ApiClient(models.Model):
 
     def has_scope(self, scope: Scope | str) -> bool:
         return str(scope) in self.scopes
+
+
+class ApiTombstone(models.Model):
+    """A record deleted, unpublished or gone from a list (a deleted venue or session, an
+    unpublished guide, a departed counsellor), kept so that an incremental sync
+    (`filter[modification][depuis]`) reports it with `statut: "supprime"`: a deleted row
+    leaves nothing else behind. Kept `API_TOMBSTONE_RETENTION_DAYS` days
+    (`manage.py purge_api_tombstones`); a warehouse syncing less often resyncs in full."""
+
+    resource_type = models.CharField(_("type"), max_length=20)
+    object_id = models.BigIntegerField(_("identifiant"))
+    # For a key bound to a structure: it is told only of its own structure's records.
+    structure_id = models.BigIntegerField(_("structure"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("retiré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retrait publié par l'API")
+        verbose_name_plural = _("retraits publiés par l'API")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_type", "object_id"], name="api_tombstone_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["resource_type", "removed_at", "object_id"], name="api_tombstone_sync_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type} {self.object_id}"

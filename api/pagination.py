@@ -154,32 +154,72 @@ def unknown_parameters_refuse(request: HttpRequest) -> None:
 
 
 @dataclass(frozen=True)
+class Removed:
+    """A record that left the list (deleted, unpublished, cancelled): reported with
+    `filter[modification][depuis]` as `{"type", "id", "attributes": {"statut":
+    "supprime", "modification"}}`, in the list's order."""
+
+    pk: int
+    modified: datetime.datetime
+
+
+REMOVED = "supprime"
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     items: Sequence[T]
     size: int
     next_cursor: str | None
 
 
-def page_read(queryset: QuerySet[M], *, query: ListQuery, modified: str = "modified") -> Page[M]:
-    """One page of `queryset` in (modified, pk) order. `modified` names a field or an
-    annotation holding each row's last modification date-time."""
-    rows = queryset
+def _window(rows: QuerySet, query: ListQuery, modified: str, pk: str) -> QuerySet:
+    """`rows` from `depuis` and after the cursor, in (modified, pk) order, one page + 1."""
     if query.modified_since:
         rows = rows.filter(**{f"{modified}__gte": since_parse(query.modified_since)})
     if query.page_after:
         cursor = cursor_decode(query.page_after)
         rows = rows.filter(
             Q(**{f"{modified}__gt": cursor.modified})
-            | Q(**{modified: cursor.modified, "pk__gt": cursor.pk})
+            | Q(**{modified: cursor.modified, f"{pk}__gt": cursor.pk})
         )
-    items = list(rows.order_by(modified, "pk")[: query.page_size + 1])
-    has_next = len(items) > query.page_size
-    items = items[: query.page_size]
+    return rows.order_by(modified, pk)[: query.page_size + 1]
+
+
+def page_read(
+    queryset: QuerySet[M],
+    *,
+    query: ListQuery,
+    modified: str = "modified",
+    removals: Callable[[], list[QuerySet]] | None = None,
+) -> Page[Any]:
+    """One page of `queryset` in (modified, pk) order. `modified` names a field or an
+    annotation holding each row's last modification date-time. With
+    `filter[modification][depuis]`, the records that left the list since (`removals`:
+    querysets annotated with `modified` and `rid`, the record's id) are merged into the
+    same order as `Removed` items; a full sync (no `depuis`) lists none."""
+    rows: list[tuple[datetime.datetime, int, Any]] = [
+        (getattr(item, modified), item.pk, item)
+        for item in _window(queryset, query, modified, "pk")
+    ]
+    if removals is not None and query.modified_since:
+        for source in removals():
+            rows += [
+                (moment, rid, Removed(rid, moment))
+                for moment, rid in _window(source, query, "modified", "rid").values_list(
+                    "modified", "rid"
+                )
+            ]
+        rows.sort(key=lambda row: (row[0], row[1]))
+    has_next = len(rows) > query.page_size
+    rows = rows[: query.page_size]
     next_cursor = None
     if has_next:
-        last = items[-1]
-        next_cursor = cursor_encode(Cursor(getattr(last, modified), last.pk))
-    return Page(items=items, size=query.page_size, next_cursor=next_cursor)
+        last_modified, last_pk, _item = rows[-1]
+        next_cursor = cursor_encode(Cursor(last_modified, last_pk))
+    return Page(
+        items=[item for _m, _pk, item in rows], size=query.page_size, next_cursor=next_cursor
+    )
 
 
 def _link(request: HttpRequest, cursor: str | None) -> str:
@@ -191,13 +231,27 @@ def _link(request: HttpRequest, cursor: str | None) -> str:
     return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
 
-def list_document(request: HttpRequest, page: Page[Any], serialize: Callable[[Any], dict]) -> dict:
-    """The JSON:API list document of one page."""
+def list_document(
+    request: HttpRequest,
+    page: Page[Any],
+    serialize: Callable[[Any], dict],
+    *,
+    type_name: str = "",
+) -> dict:
+    """The JSON:API list document of one page (a `Removed` item as a `type_name` resource
+    with `statut: "supprime"`)."""
+
+    def item(row: Any) -> dict:
+        if isinstance(row, Removed):
+            attributes = {"statut": REMOVED, "modification": row.modified}
+            return {"type": type_name, "id": str(row.pk), "attributes": attributes}
+        return serialize(row)
+
     links: dict[str, str | None] = {"self": request.build_absolute_uri()}
     if page.next_cursor is not None:
         links["next"] = _link(request, page.next_cursor)
     return {
-        "data": [serialize(item) for item in page.items],
+        "data": [item(row) for row in page.items],
         "links": links,
         "meta": {
             "items_per_page": page.size,

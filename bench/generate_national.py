@@ -12,8 +12,9 @@ One run (everything on 127.0.0.1):
    (`coordination-bench`) and a few atelier curricula (Wagtail pages);
 2. drops the secondary indexes and foreign keys of the big tables, streams every table in
    parallel COPY streams (one PostgreSQL connection each) while Python generates the rows,
-   then recreates and validates the indexes and constraints, resets the sequences and runs
-   ANALYZE;
+   then recreates and validates the indexes and constraints, resets the sequences, computes
+   the sessions' participant summaries the read API reads (`SessionActivitySummary`, one
+   set-based statement) and runs ANALYZE;
 3. records what it made in the table `bench_national_meta` (scale, seed, counts, time),
    which `bench/statistics.py` reads to reuse a database of the right scale.
 
@@ -971,6 +972,10 @@ def generate(*, scale: float = 1.0, db: str = DEFAULT_DB, seed: int = 1) -> dict
     from learners.services.activity import structure_links_refresh
 
     log(f"copied activity dates on {structure_links_refresh()} structure links")
+    # The sessions' participant summaries the API reads: one set-based statement.
+    from learners.services.activity_summaries import activity_summaries_rebuild
+
+    log(f"{activity_summaries_rebuild()} session participant summaries computed")
     connection.close()
     # VACUUM (not in a transaction) sets the visibility map, as autovacuum would in
     # production, so index-only scans work; ANALYZE gives the planner its statistics.

@@ -133,3 +133,27 @@ def age_band_expression(
         When(GreaterThanOrEqual(age, lowest), then=Value(band.value)) for lowest, band in bounds
     ]
     return Case(*whens, default=Value(UNKNOWN), output_field=models.CharField())
+
+
+_OLDEST_AGE = 150
+
+
+def _current_thresholds() -> list[tuple[int, str]]:
+    """(lowest age, band), oldest first, read from `age_band` (age = year − birth year)."""
+    year = 2000
+    bands = [(age, age_band(year - age, datetime.date(year, 7, 1))) for age in range(_OLDEST_AGE)]
+    thresholds = [
+        (age, band)
+        for age, band in bands
+        if band != UNKNOWN and (age == 0 or bands[age - 1][1] != band)
+    ]
+    return sorted(thresholds, reverse=True)
+
+
+def age_band_sql(age: str) -> str:
+    """The current band of the SQL integer expression `age` (year − birth year), as raw
+    SQL with the thresholds read from `age_band` (not written twice)."""
+    whens = " ".join(
+        f"WHEN {age} >= {lowest} THEN '{band}'" for lowest, band in _current_thresholds()
+    )
+    return f"CASE WHEN {age} IS NULL OR {age} < 0 THEN '{UNKNOWN}' {whens} ELSE '{UNKNOWN}' END"

@@ -13,6 +13,8 @@ from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.routers.references import Reference, competences, references
 from api.selectors.open_data import api_ateliers, api_guides
+from api.selectors.removals import page_removals
+from api.services.usage import api_open_call_count
 from workshops.choices import Licence
 from workshops.models import AtelierPage, GuidePage
 
@@ -74,17 +76,21 @@ def _common(page: GuidePage | AtelierPage, request: HttpRequest) -> dict:
 
 @router.get(
     "/fiches",
-    response={200: list_schema(Fiche), **OPEN_ERRORS},
+    response={200: list_schema(Fiche, removable="fiche"), **OPEN_ERRORS},
     auth=None,
     operation_id="fiches",
     summary="liste des fiches pratiques",
     description="Les fiches pratiques publiées, sans clé.",
 )
 def guides(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
-    page = page_read(api_guides(), query=query)
+    page = page_read(api_guides(), query=query, removals=page_removals("fiche"))
     return list_document(
-        request, page, lambda guide: resource("fiche", guide.pk, _common(guide, request))
+        request,
+        page,
+        lambda guide: resource("fiche", guide.pk, _common(guide, request)),
+        type_name="fiche",
     )
 
 
@@ -97,7 +103,7 @@ def _atelier(page: AtelierPage, request: HttpRequest) -> dict:
 
 @router.get(
     "/ateliers",
-    response={200: list_schema(Atelier), **OPEN_ERRORS},
+    response={200: list_schema(Atelier, removable="atelier"), **OPEN_ERRORS},
     auth=None,
     operation_id="ateliers",
     summary="liste des déroulés d'ateliers",
@@ -106,6 +112,9 @@ def _atelier(page: AtelierPage, request: HttpRequest) -> dict:
     ),
 )
 def ateliers(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
-    page = page_read(api_ateliers(), query=query)
-    return list_document(request, page, lambda atelier: _atelier(atelier, request))
+    page = page_read(api_ateliers(), query=query, removals=page_removals("atelier"))
+    return list_document(
+        request, page, lambda atelier: _atelier(atelier, request), type_name="atelier"
+    )

@@ -10,9 +10,17 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
-from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
+from api.pagination import (
+    ListQuery,
+    Removed,
+    list_document,
+    page_read,
+    unknown_parameters_refuse,
+)
 from api.routers.references import Reference, references
 from api.selectors.open_data import api_session_places, api_sessions
+from api.selectors.removals import session_removals
+from api.services.usage import api_open_call_count
 from learners.models import Session
 from learners.selectors.places import Places
 
@@ -90,7 +98,7 @@ def _session(session: Session, places: Places, request: HttpRequest) -> dict:
 
 @router.get(
     "/sessions",
-    response={200: list_schema(SessionResource), **OPEN_ERRORS},
+    response={200: list_schema(SessionResource, removable="session"), **OPEN_ERRORS},
     auth=None,
     operation_id="sessions",
     summary="liste des séances à venir",
@@ -100,7 +108,10 @@ def _session(session: Session, places: Places, request: HttpRequest) -> dict:
     ),
 )
 def sessions(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
-    page = page_read(api_sessions(), query=query)
-    places = api_session_places(list(page.items))
-    return list_document(request, page, lambda s: _session(s, places[s.pk], request))
+    page = page_read(api_sessions(), query=query, removals=session_removals)
+    places = api_session_places([s for s in page.items if not isinstance(s, Removed)])
+    return list_document(
+        request, page, lambda s: _session(s, places[s.pk], request), type_name="session"
+    )

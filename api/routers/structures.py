@@ -12,6 +12,7 @@ from api.auth import ClientKey
 from api.documents import KEYED_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.scopes import Scope
+from api.selectors.removals import keyed_removals
 from api.selectors.structures import api_counsellors, api_structures
 from learners.models import Counsellor, Structure
 
@@ -88,7 +89,7 @@ def _counsellor(counsellor: Counsellor) -> dict:
 @router.get(
     "/structures",
     operation_id="structures",
-    response={200: list_schema(StructureResource), **KEYED_ERRORS},
+    response={200: list_schema(StructureResource, removable="structure"), **KEYED_ERRORS},
     summary="liste des structures",
     description=(
         "Les structures du réseau (employeurs des conseillers et partenaires), ou la seule "
@@ -97,14 +98,18 @@ def _counsellor(counsellor: Counsellor) -> dict:
 )
 def structures(request: HttpRequest, query: Query[ListQuery]):
     unknown_parameters_refuse(request)
-    page = page_read(api_structures(client=request.auth), query=query)
-    return list_document(request, page, _structure)
+    page = page_read(
+        api_structures(client=request.auth),
+        query=query,
+        removals=keyed_removals("structure", request.auth),
+    )
+    return list_document(request, page, _structure, type_name="structure")
 
 
 @router.get(
     "/conseillers",
     operation_id="conseillers",
-    response={200: list_schema(ConseillerResource), **KEYED_ERRORS},
+    response={200: list_schema(ConseillerResource, removable="conseiller"), **KEYED_ERRORS},
     summary="liste des conseillers",
     description=(
         "Les conseillers numériques : nom, structure, communes desservies (jamais leur "
@@ -113,5 +118,9 @@ def structures(request: HttpRequest, query: Query[ListQuery]):
 )
 def counsellors(request: HttpRequest, query: Query[ListQuery]):
     unknown_parameters_refuse(request)
-    page = page_read(api_counsellors(client=request.auth), query=query)
-    return list_document(request, page, _counsellor)
+    page = page_read(
+        api_counsellors(client=request.auth),
+        query=query,
+        removals=keyed_removals("conseiller", request.auth),
+    )
+    return list_document(request, page, _counsellor, type_name="conseiller")

@@ -17,6 +17,8 @@ from pydantic import Field, create_model
 from api.documents import OPEN_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.selectors.open_data import api_venues, api_venues_complete
+from api.selectors.removals import venue_removals
+from api.services.usage import api_open_call_count
 from learners.models import Venue
 from learners.national.lieux import COLUMNS, SCHEMA_PATH, SCHEMA_VERSION, venue_standard_row
 
@@ -53,7 +55,7 @@ def _venue(venue: Venue) -> dict:
 
 @router.get(
     "/lieux",
-    response={200: list_schema(Lieu), **OPEN_ERRORS},
+    response={200: list_schema(Lieu, removable="lieu"), **OPEN_ERRORS},
     auth=None,
     operation_id="lieux",
     summary="liste des lieux",
@@ -67,8 +69,9 @@ def _venue(venue: Venue) -> dict:
     ),
 )
 def venues(request: HttpRequest, query: Query[ListQuery]):
+    api_open_call_count(request=request)
     unknown_parameters_refuse(request)
-    page = page_read(api_venues(), query=query)
+    page = page_read(api_venues(), query=query, removals=venue_removals)
     # The cursor stays the last row read, so a left-out venue never stops the sync.
     page = replace(page, items=api_venues_complete(page.items))
-    return list_document(request, page, _venue)
+    return list_document(request, page, _venue, type_name="lieu")

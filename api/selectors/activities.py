@@ -5,9 +5,12 @@
 one query, each row already the JSON:API resource the router sends (`json_build_object`),
 because building and serialising 1,000 records a page in Python cost about 90 µs of CPU
 per record, which capped a full sync near 11,000 records per second; in PostgreSQL's C
-code the same work is a few µs. The age band uses the same rule, generated from
-`learners.age_bands.age_band` (the thresholds are read from it, not written twice), and
-`tests/api/test_activities_sql.py` checks on PostgreSQL that both give the same records.
+code the same work is a few µs. The participants are read from the session's summary
+(`learners.SessionActivitySummary`, kept by the services in the same transaction as the
+change), so no attendance line is read at all: a page and the stream read one row per
+session. `tests/api/test_activities_sql.py` checks on PostgreSQL that both give the same
+records, and `tests/learners/test_activity_summaries.py` that the summary follows every
+kind of write.
 """
 
 from __future__ import annotations
@@ -19,30 +22,10 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import connection, transaction
 
-from learners.age_bands import UNKNOWN, age_band
-from learners.choices import AttendanceStatus, SessionKind
+from learners.choices import SessionKind
 from learners.selectors.activity_records import BAND_CODES, GENDER_CODES, RecordPosition
 
-_OLDEST_AGE = 150
 STREAM_CHUNK = 2000
-STREAM_WORK_MEM = "256MB"
-
-
-def _band_thresholds() -> list[tuple[int, str]]:
-    """(lowest age, band), oldest first, read from `age_band` (age = year − birth year)."""
-    year = 2000
-    bands = [(age, age_band(year - age, datetime.date(year, 7, 1))) for age in range(_OLDEST_AGE)]
-    thresholds = [
-        (age, band)
-        for age, band in bands
-        if band != UNKNOWN and (age == 0 or bands[age - 1][1] != band)
-    ]
-    return sorted(thresholds, reverse=True)
-
-
-def _band_sql(age: str) -> str:
-    whens = " ".join(f"WHEN {age} >= {lowest} THEN '{band}'" for lowest, band in _band_thresholds())
-    return f"CASE WHEN {age} IS NULL OR {age} < 0 THEN '{UNKNOWN}' {whens} ELSE '{UNKNOWN}' END"
 
 
 def _stamp_sql(column: str) -> str:
@@ -56,9 +39,8 @@ def _stamp_sql(column: str) -> str:
 
 
 def _counts_object(column: str, codes: tuple[str, ...]) -> str:
-    pairs = ", ".join(
-        f"'{code}', COALESCE(SUM(x.n) FILTER (WHERE x.{column} = '{code}'), 0)" for code in codes
-    )
+    """A summary's jsonb counts as a JSON object with the codes in their order."""
+    pairs = ", ".join(f"'{code}', COALESCE((sm.{column} ->> '{code}')::int, 0)" for code in codes)
     return f"json_build_object({pairs})"
 
 
@@ -84,14 +66,12 @@ def _zero_participants() -> str:
 
 
 def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> str:
-    """One statement: the page's sessions first (an index range scan, LIMIT), then their
-    themes, competences and participants each joined and grouped once for the whole page
-    (set-based: per-record subqueries cost twice as much), then one JSON text per record.
-    Without `limit` (the stream) the selection is every matching session: the same joins
-    and aggregates then run once over the whole selection (hash joins and hash aggregates
-    of the attendance table), not as index lookups page after page. A selection narrowed
-    by `since` or a structure stays a materialised set, so that its joins use the
-    indexes rather than read the whole attendance table."""
+    """One statement: the sessions in (modification, id) order (a range scan of
+    `session_sync_idx`, or `session_structure_sync_idx` for a structure), each joined to
+    its participant summary (`SessionActivitySummary`, one row, kept by the services),
+    its themes and competences read by index for that session only, then one JSON text
+    per record. Nothing is aggregated across sessions: without `limit` (the stream) the
+    first row comes at once and every row costs the same, wherever it is in the order."""
     conditions = ["TRUE"]
     if bound:
         conditions.append("s.structure_id = %s")
@@ -100,47 +80,6 @@ def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> s
     if after:
         conditions.append("(s.updated_at, s.id) > (%s, %s)")
     return f"""
-WITH page AS {"MATERIALIZED" if limit or since or bound else "NOT MATERIALIZED"} (
-  SELECT s.id, s.updated_at, s.created_at, s.start, s.kind, s.duration_minutes,
-         s.place_type, s.structure_id, s.venue_id, s.atelier_id, s.cancelled_at,
-         date_part('year', s.start AT TIME ZONE %s)::int AS year
-  FROM learners_session s
-  WHERE {" AND ".join(conditions)}
-  {"ORDER BY s.updated_at, s.id LIMIT %s" if limit else ""}
-),
-th AS (
-  SELECT st.session_id, json_agg(json_build_object('slug', t.slug, 'libelle', t.name)
-                                 ORDER BY t.sort_order, t.name, t.id) AS j
-  FROM page JOIN learners_session_themes st ON st.session_id = page.id
-  JOIN workshops_theme t ON t.id = st.theme_id
-  GROUP BY st.session_id
-),
-co AS (
-  SELECT sc.session_id, json_agg(c.code ORDER BY c.code) AS j
-  FROM page JOIN learners_session_competences sc ON sc.session_id = page.id
-  JOIN workshops_competence c ON c.id = sc.competence_id
-  GROUP BY sc.session_id
-),
-pa AS (
-  SELECT x.session_id, json_build_object(
-    'total', SUM(x.n),
-    'enregistrees', COALESCE(SUM(x.n) FILTER (WHERE x.registered), 0),
-    'anonymes', COALESCE(SUM(x.n) FILTER (WHERE NOT x.registered), 0),
-    'par_tranche_age', {_counts_object("band", BAND_CODES)},
-    'par_genre', {_counts_object("gender", GENDER_CODES)}
-  ) AS j
-  FROM (
-    SELECT a.session_id, TRUE AS registered,
-           {_band_sql("(page.year - l.birth_year)")} AS band, l.gender AS gender, 1 AS n
-    FROM page JOIN learners_attendance a ON a.session_id = page.id
-    JOIN learners_learner l ON l.id = a.learner_id
-    WHERE a.status = '{AttendanceStatus.PRESENT.value}'
-    UNION ALL
-    SELECT ap.session_id, FALSE, ap.age_band, ap.gender, ap.count
-    FROM page JOIN learners_anonymousparticipants ap ON ap.session_id = page.id
-  ) x
-  GROUP BY x.session_id
-)
 SELECT s.id, s.updated_at, json_build_object(
   'type', 'activite',
   'id', s.id::text,
@@ -155,22 +94,36 @@ SELECT s.id, s.updated_at, json_build_object(
     'structure_id', s.structure_id::text,
     'lieu_id', s.venue_id::text,
     'commune_code_insee', v.commune_id,
-    'thematiques', COALESCE(th.j, '[]'::json),
+    'thematiques', COALESCE((
+      SELECT json_agg(json_build_object('slug', t.slug, 'libelle', t.name)
+                      ORDER BY t.sort_order, t.name, t.id)
+      FROM learners_session_themes st JOIN workshops_theme t ON t.id = st.theme_id
+      WHERE st.session_id = s.id), '[]'::json),
     'atelier', CASE WHEN s.atelier_id IS NULL THEN NULL
                ELSE json_build_object('id', s.atelier_id::text, 'titre', p.title) END,
-    'competences', COALESCE(co.j, '[]'::json),
-    'participants', COALESCE(pa.j, {_zero_participants()}),
+    'competences', COALESCE((
+      SELECT json_agg(c.code ORDER BY c.code)
+      FROM learners_session_competences sc
+      JOIN workshops_competence c ON c.id = sc.competence_id
+      WHERE sc.session_id = s.id), '[]'::json),
+    'participants', CASE WHEN sm.session_id IS NULL THEN {_zero_participants()}
+      ELSE json_build_object(
+        'total', sm.registered + sm.anonymous,
+        'enregistrees', sm.registered,
+        'anonymes', sm.anonymous,
+        'par_tranche_age', {_counts_object("by_age_band", BAND_CODES)},
+        'par_genre', {_counts_object("by_gender", GENDER_CODES)}) END,
     'creation', {_stamp_sql("s.created_at")},
     'modification', {_stamp_sql("s.updated_at")}
   )
 )::text
-FROM page s
+FROM learners_session s
+LEFT JOIN learners_sessionactivitysummary sm ON sm.session_id = s.id
 LEFT JOIN learners_venue v ON v.id = s.venue_id
 LEFT JOIN wagtailcore_page p ON p.id = s.atelier_id
-LEFT JOIN th ON th.session_id = s.id
-LEFT JOIN co ON co.session_id = s.id
-LEFT JOIN pa ON pa.session_id = s.id
+WHERE {" AND ".join(conditions)}
 ORDER BY s.updated_at, s.id
+{"LIMIT %s" if limit else ""}
 """  # noqa: S608 - only generated SQL from constants; every value is a parameter
 
 
@@ -182,7 +135,7 @@ def _statement(
     size: int | None,
 ) -> tuple[str, list]:
     zone = settings.TIME_ZONE
-    params: list = [zone]
+    params: list = [*_kind_label_params(), zone]
     if structure_id is not None:
         params.append(structure_id)
     if since is not None:
@@ -191,7 +144,6 @@ def _statement(
         params += [after.modified, after.id]
     if size is not None:
         params.append(size)
-    params += [*_kind_label_params(), zone]
     sql = _page_sql(
         bound=structure_id is not None,
         since=since is not None,
@@ -230,12 +182,9 @@ def activity_resources_stream(
     sql, params = _statement(structure_id=structure_id, since=since, after=None, size=None)
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         with connection.cursor() as settings_cursor:
-            # For this transaction only: room for the hash aggregate of the whole
-            # selection's attendances in memory (the default 4 MB spills it to disk in
-            # batches), and no JIT compilation (seconds, for a plan run once).
-            settings_cursor.execute(
-                f"SET LOCAL work_mem = '{STREAM_WORK_MEM}'; SET LOCAL jit = off"
-            )
+            # For this transaction only: no JIT compilation (seconds, for a plan whose
+            # every row is cheap).
+            settings_cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             yield from rows

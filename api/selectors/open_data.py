@@ -6,6 +6,7 @@ and `filter[modification][depuis]` read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
@@ -79,10 +80,13 @@ def api_venues() -> QuerySet[Venue]:
     return open_venues().annotate(modified=F("updated_at"))
 
 
-def api_venues_complete(venues: Sequence[Venue]) -> list[Venue]:
+def api_venues_complete(venues: Sequence[Any]) -> list[Any]:
     """A page of venues less those the open files leave out: a venue lacking a required
     column of the standard (`missing_required`) is not published."""
     source = producer()
     return [
-        venue for venue in venues if not missing_required(venue_standard_row(venue, source=source))
+        venue
+        for venue in venues
+        if not isinstance(venue, Venue)  # a removal (`api.pagination.Removed`) stays
+        or not missing_required(venue_standard_row(venue, source=source))
     ]

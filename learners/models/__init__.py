@@ -2,6 +2,7 @@
 competence progress, carnets and the audit log. Personal data is never registered as a
 Wagtail snippet: admin screens are ModelViewSets scoped by `learners.selectors`."""
 
+from .activity_summaries import SessionActivitySummary
 from .audit import AuditLog
 from .bookings import (
     BOOKING_ACTIVE_STATUSES,
@@ -40,6 +41,7 @@ __all__ = [
     "MessageKind",
     "MessageSent",
     "SessionSeries",
+    "SessionActivitySummary",
     "SignupScope",
     "AnonymousParticipants",
     "Attendance",

@@ -179,7 +179,9 @@ def test_sheet_save_query_count_does_not_grow_with_people(
     three = _queries_for(3, counsellor_a, structure_a, small, socle)
     twelve = _queries_for(12, counsellor_a, structure_a, large, socle)
     assert twelve == three
-    assert twelve <= 25
+    # 25 before the session's participant summary (learners.services.activity_summaries,
+    # five queries on SQLite; a delete and an INSERT … SELECT on PostgreSQL).
+    assert twelve <= 30
 
 
 def test_crcn_levels_are_accepted_for_crcn_competences(counsellor_a, structure_a):

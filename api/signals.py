@@ -1,0 +1,70 @@
+"""Tombstones for the incremental sync: what leaves an API list without leaving a row
+the list could find (`api.services.tombstones`)."""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import page_unpublished
+
+from api.services.tombstones import api_tombstone_record
+from learners.models import Counsellor, Session, Structure, Venue
+from workshops.models import AtelierPage, GuidePage
+
+PAGE_TYPES = {GuidePage: "fiche", AtelierPage: "atelier"}
+
+
+@receiver(post_delete, sender=Session, dispatch_uid="api_session_deleted")
+def session_deleted(sender, instance, **kwargs):
+    api_tombstone_record(
+        resource_type="session", object_id=instance.pk, structure_id=instance.structure_id
+    )
+
+
+@receiver(post_delete, sender=Venue, dispatch_uid="api_venue_deleted")
+def venue_deleted(sender, instance, **kwargs):
+    api_tombstone_record(
+        resource_type="lieu", object_id=instance.pk, structure_id=instance.structure_id
+    )
+
+
+@receiver(post_delete, sender=Structure, dispatch_uid="api_structure_deleted")
+def structure_deleted(sender, instance, **kwargs):
+    api_tombstone_record(resource_type="structure", object_id=instance.pk, structure_id=instance.pk)
+
+
+@receiver(post_delete, sender=Counsellor, dispatch_uid="api_counsellor_deleted")
+def counsellor_deleted(sender, instance, **kwargs):
+    api_tombstone_record(
+        resource_type="conseiller", object_id=instance.pk, structure_id=instance.structure_id
+    )
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="api_counsellor_account_saved")
+def counsellor_account_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    """A deactivated account: the counsellor left (the list shows active accounts)."""
+    if created or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    profile = Counsellor.objects.filter(user_id=instance.pk).only("pk", "structure_id").first()
+    if profile is not None:
+        api_tombstone_record(
+            resource_type="conseiller", object_id=profile.pk, structure_id=profile.structure_id
+        )
+
+
+def _page_gone(instance) -> None:
+    resource_type = PAGE_TYPES.get(type(instance))
+    if resource_type is not None:
+        api_tombstone_record(resource_type=resource_type, object_id=instance.pk)
+
+
+@receiver(page_unpublished, dispatch_uid="api_page_unpublished")
+def page_was_unpublished(sender, instance, **kwargs):
+    _page_gone(instance.specific)
+
+
+@receiver(post_delete, sender=GuidePage, dispatch_uid="api_guide_deleted")
+@receiver(post_delete, sender=AtelierPage, dispatch_uid="api_atelier_deleted")
+def page_deleted(sender, instance, **kwargs):
+    _page_gone(instance)
