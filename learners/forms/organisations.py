@@ -81,7 +81,7 @@ class CommuneListField(forms.CharField):
 class StructureForm(CommuneFieldsMixin, forms.ModelForm):
     class Meta:
         model = Structure
-        fields = ["name", "kind", "siret"]
+        fields = ["name", "kind", "siret", "attestation_basis"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +103,7 @@ class StructureForm(CommuneFieldsMixin, forms.ModelForm):
             "kind": self.cleaned_data["kind"],
             "siret": self.cleaned_data.get("siret") or "",
             "commune": self.cleaned_data.get("commune"),
+            "attestation_basis": self.cleaned_data["attestation_basis"],
         }
 
 

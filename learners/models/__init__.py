@@ -2,6 +2,7 @@
 competence progress, carnets and the audit log. Personal data is never registered as a
 Wagtail snippet: admin screens are ModelViewSets scoped by `learners.selectors`."""
 
+from .attestations import Attestation, AttestationKey
 from .audit import AuditLog
 from .bookings import (
     BOOKING_ACTIVE_STATUSES,
@@ -42,6 +43,8 @@ __all__ = [
     "SessionSeries",
     "SignupScope",
     "AnonymousParticipants",
+    "Attestation",
+    "AttestationKey",
     "Attendance",
     "AuditLog",
     "Carnet",
