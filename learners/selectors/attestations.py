@@ -12,6 +12,7 @@ Eligibility (`Structure.attestation_basis`, the issuing structure's choice):
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -77,7 +78,7 @@ def _completed_series_ids(learner: Learner, structure: Structure) -> list[int]:
             session_id__in=[pk for pk, _series, _start in sessions],
         ).values_list("session_id", flat=True)
     )
-    by_series: dict[int, list[tuple[int, object]]] = {}
+    by_series: dict[int, list[tuple[int, datetime.datetime]]] = {}
     for pk, series_id, start in sessions:
         by_series.setdefault(series_id, []).append((pk, start))
     return [

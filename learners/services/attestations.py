@@ -122,7 +122,9 @@ def _lines(chosen: list[EligibleCompetence]) -> tuple[CompetenceLine, ...]:
     )
 
 
-def _chosen(user: AnyUser, learner: Learner, competence_ids: Iterable[int]):
+def _chosen(
+    user: AnyUser, learner: Learner, competence_ids: Iterable[int]
+) -> list[EligibleCompetence]:
     eligible = {
         e.competence.pk: e for e in attestation_eligible_competences(user=user, learner=learner)
     }
@@ -159,7 +161,7 @@ def attestation_issue(
         key=key,
         name_shown=name_shown,
         issued_at=timezone.now(),
-        issued_by=user if getattr(user, "is_authenticated", False) else None,
+        issued_by_id=user.pk if user.is_authenticated else None,
     )
     facts = CredentialFacts(
         credential_id=verification_url(attestation.public_id),
@@ -200,7 +202,7 @@ def attestation_revoke(*, user: AnyUser, attestation: Attestation, reason: str) 
     if attestation.revoked_at is None:
         attestation.revoked_at = timezone.now()
         attestation.revoked_reason = reason
-        attestation.revoked_by = user
+        attestation.revoked_by_id = user.pk
         attestation.full_clean(exclude=["competences"])
         attestation.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
         audit_log_record(
