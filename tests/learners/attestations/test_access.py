@@ -188,3 +188,30 @@ def test_without_an_open_carnet_back_to_the_form(client, counsellor_a, odette, s
     response = client.get(f"/carnet/attestations/{attestation.public_id}/fichier.jwt")
     assert response.status_code == 303
     assert response["Location"].startswith("/carnet/")
+
+
+def test_carnet_queries_do_not_grow_with_attestations(
+    client, counsellor_a, odette, socle, structure_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def issue(competence):
+        attestation_issue(
+            user=counsellor_a,
+            learner=odette,
+            competence_ids=[competence.pk],
+            name_shown=AttestationName.FIRST_NAME_INITIAL,
+        )
+
+    issue(socle[0])
+    _open_carnet(client, counsellor_a, odette)
+    client.get("/carnet/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/carnet/")
+    issue(socle[2])
+    issue(socle[0])
+    with CaptureQueriesContext(connection) as three:
+        text = client.get("/carnet/").content.decode()
+    assert text.count("fichier.jwt") == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
