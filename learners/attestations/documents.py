@@ -89,7 +89,7 @@ def _alignment(line: CompetenceLine) -> dict:
 
 
 def _result(index: int, line: CompetenceLine, base: str) -> dict:
-    rank = line.levels.index(line.level_reached) if line.level_reached in line.levels else 0
+    rank = line.levels.index(line.level_reached)
     return {
         "type": ["Result"],
         "resultDescription": f"{base}#competence-{index}",
@@ -118,7 +118,12 @@ def credential_document(facts: CredentialFacts) -> dict:
                 _result_description(i, line, base) for i, line in enumerate(lines, start=1)
             ],
         },
-        "result": [_result(i, line, base) for i, line in enumerate(lines, start=1)],
+        # A competence worked in a whole cycle but never observed has no level to state.
+        "result": [
+            _result(i, line, base)
+            for i, line in enumerate(lines, start=1)
+            if line.level_reached in line.levels
+        ],
     }
     if facts.holder_name:
         subject["identifier"] = [

@@ -33,6 +33,7 @@ from learners.models import (
     Structure,
 )
 from learners.roles import counsellor_structure, user_roles
+from learners.scoping import can_access_learner
 from learners.selectors.people import progress_for_learner
 from learners.selectors.progress import can_do_threshold
 from workshops.models import Competence, Level
@@ -106,9 +107,14 @@ def attestation_eligible_competences(
     """The competences `user` may put on an attestation for `learner` (empty when the user
     may issue none)."""
     structure = issuing_structure(user=user, learner=learner)
-    if structure is None:
+    if structure is None or not can_access_learner(user, learner):
         return []
-    basis = structure.attestation_basis
+    # Read again: the structure may come from the user's cached roles (`user_roles`).
+    basis = (
+        Structure.objects.filter(pk=structure.pk)
+        .values_list("attestation_basis", flat=True)
+        .first()
+    )
     found: dict[int, EligibleCompetence] = {}
     if basis in (AttestationBasis.CYCLE, AttestationBasis.EITHER):
         found.update(_by_cycle(learner, structure))
