@@ -215,3 +215,24 @@ def test_carnet_queries_do_not_grow_with_attestations(
         text = client.get("/carnet/").content.decode()
     assert text.count("fichier.jwt") == 3
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_data_export_lists_the_structure_attestations(
+    counsellor_a, counsellor_b, coordinator, odette, socle
+):
+    from learners.selectors.privacy import learner_data_export
+
+    attestation = attestation_issue(
+        user=counsellor_a,
+        learner=odette,
+        competence_ids=[socle[0].pk],
+        name_shown=AttestationName.FIRST_NAME_INITIAL,
+    )
+    (item,) = learner_data_export(user=counsellor_a, learner_id=odette.pk)[
+        "attestations_de_competences"
+    ]
+    assert item["competences"] == [f"{socle[0].code} {socle[0].name}"]
+    assert item["verification"].endswith(f"/attestations/{attestation.public_id}/")
+    assert item["revoquee_le"] is None
+    complete = learner_data_export(user=coordinator, learner_id=odette.pk)
+    assert len(complete["attestations_de_competences"]) == 1
