@@ -118,3 +118,31 @@ def test_fits_320px(live_server, chromium, issued):
     page.goto(f"{live_server.url}/carnet/attestations/{issued['attestation'].public_id}/imprimer/")
     assert_no_horizontal_scroll(page)
     context.close()
+
+
+def test_counsellor_issues_from_the_person_page(live_server, browser_page):
+    """The admin side: the issue form and the person's page with its attestation, axe on
+    our own content (Wagtail's chrome is Wagtail's), submitted with the keyboard."""
+    from django.urls import reverse
+
+    from tests.browser.test_person_admin import PASSWORD, assert_region_accessible, log_in
+
+    structure = StructureFactory(name="Mairie d'Aizenay")
+    counsellor = counsellor_user(structure=structure)
+    counsellor.set_password(PASSWORD)
+    counsellor.save()
+    learner = LearnerFactory(structure=structure, first_name="Albert", last_name="Naud")
+    socle = socle_competences()
+    observe(counsellor, learner, socle[0], 3, timezone.localdate())
+    page = browser_page
+    log_in(page, live_server, counsellor)
+    page.goto(live_server.url + reverse("learners_attestation_issue", args=[learner.pk]))
+    assert_region_accessible(page, "#pap-attestation")
+    page.get_by_label(socle[0].name, exact=False).check()
+    page.get_by_label("Aucun nom").check()
+    page.get_by_role("button", name="Délivrer l'attestation").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Attestation délivrée" in page.content()
+    assert page.get_by_role("heading", name="Attestations de compétences").is_visible()
+    assert_region_accessible(page, "#pap-person")
