@@ -44,6 +44,7 @@ from django.utils import timezone
 from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
 from learners.choices import (
     AttendanceStatus,
+    AttestationName,
     AuditAction,
     Autonomy,
     Equipment,
@@ -54,7 +55,17 @@ from learners.choices import (
     StructureKind,
 )
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, code_hash
-from learners.models import Carnet, Commune, Counsellor, Learner, Session, Structure, Venue
+from learners.models import (
+    Attestation,
+    Carnet,
+    Commune,
+    Counsellor,
+    Learner,
+    Session,
+    Structure,
+    Venue,
+)
+from learners.selectors.attestations import attestation_eligible_competences
 from learners.selectors.sessions import sessions_with_free_places
 from learners.services import (
     SheetRow,
@@ -68,6 +79,7 @@ from learners.services import (
     structure_create,
     venue_create,
 )
+from learners.services.attestations import attestation_issue
 from workshops.models import AtelierPage, Competence, GuidePage, Level, Theme
 from workshops.roles import COORDINATORS
 from workshops.services.editorial import structure_editor_add
@@ -502,9 +514,11 @@ def load(*, today: datetime.date | None = None) -> str:
             first_name=STAR["first_name"],
             last_name=STAR["last_name"],
         )
-        code = _demo_carnet_ensure(star, users[_counsellor_of_venue(_venue_of(STAR["insee"]))])
+        star_counsellor = users[_counsellor_of_venue(_venue_of(STAR["insee"]))]
+        code = _demo_carnet_ensure(star, star_counsellor)
         if generate:
             _star_reads_a_guide(star)
+        _star_attestation_ensure(star, star_counsellor)
     return code
 
 
@@ -1221,6 +1235,26 @@ def _future_sessions_ensure(*, today, users, venues, counsellors) -> None:
                 for learner in regulars
             ],
         )
+
+
+# The demo carnet's attestation: at most this many of her eligible competences.
+DEMO_ATTESTATION_COMPETENCES = 3
+
+
+def _star_attestation_ensure(learner: Learner, user) -> None:
+    """One attestation in the demo carnet (its verification page linked from there), issued
+    once: a later run leaves it, even revoked, as a counsellor's action would be left."""
+    if Attestation.objects.filter(learner=learner).exists():
+        return
+    eligible = attestation_eligible_competences(user=user, learner=learner)
+    if not eligible:
+        return
+    attestation_issue(
+        user=user,
+        learner=learner,
+        competence_ids=[e.competence.pk for e in eligible[:DEMO_ATTESTATION_COMPETENCES]],
+        name_shown=AttestationName.FIRST_NAME_INITIAL,
+    )
 
 
 def _demo_carnet_ensure(learner: Learner, user) -> str:

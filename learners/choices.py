@@ -117,3 +117,18 @@ class AuditAction(models.TextChoices):
     ANONYMIZE = "anonymize", _("Anonymisation")
     # A keyed call to the read API (`username` « api:<client name> »): what a client read.
     API_READ = "api_read", _("Lecture par l'API")
+
+
+class AttestationBasis(models.TextChoices):
+    """What makes a competence eligible for an attestation (a structure's setting)."""
+
+    LEVEL = "niveau", _("Compétences au niveau « acquis » ou « autonome »")
+    CYCLE = "cycle", _("Compétences travaillées pendant un cycle d'ateliers suivi en entier")
+    EITHER = "les_deux", _("L'un ou l'autre")
+
+
+class AttestationName(models.TextChoices):
+    """The name shown on an attestation, as the person chooses."""
+
+    FIRST_NAME_INITIAL = "prenom_initiale", _("Prénom et initiale du nom")
+    NONE = "aucun", _("Aucun nom")

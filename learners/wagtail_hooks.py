@@ -75,10 +75,18 @@ def atelier_session_header_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_admin_urls")
 def register_people_urls():
-    from learners.admin_views import audit, carnet_cards, link_requests, merge, people
+    from learners.admin_views import (
+        attestations,
+        audit,
+        carnet_cards,
+        link_requests,
+        merge,
+        people,
+    )
 
     return [
         *people.urlpatterns,
+        *attestations.urlpatterns,
         *carnet_cards.urlpatterns,
         *merge.urlpatterns,
         *link_requests.urlpatterns,
@@ -96,6 +104,19 @@ def register_people_menu_item():
         name="learners-people",
         icon_name="group",
         order=100,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_attestation_keys_menu_item():
+    from learners.admin_views.merge import CoordinatorMenuItem
+
+    return CoordinatorMenuItem(
+        _("Clés des attestations"),
+        reverse("learners_attestation_keys"),
+        name="learners-attestation-keys",
+        icon_name="key",
+        order=345,
     )
 
 

@@ -41,6 +41,7 @@ from learners.selectors.admin_people import (
     levels_by_framework,
     people_search,
 )
+from learners.selectors.attestations import attestations_for_page
 from learners.selectors.people import (
     learner_get_for_user,
     learner_match_pairs,
@@ -519,6 +520,7 @@ class PersonDetailView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
             - datetime.timedelta(days=IN_PERSON_CONSENT_MAX_DAYS),
             consent_max_date=timezone.localdate(),
             **sharing_consents_for_page(user=user, learner=self.learner),
+            **attestations_for_page(user=user, learner=self.learner),
         )
         return context
 

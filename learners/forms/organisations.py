@@ -81,7 +81,7 @@ class CommuneListField(forms.CharField):
 class StructureForm(CommuneFieldsMixin, forms.ModelForm):
     class Meta:
         model = Structure
-        fields = ["name", "kind", "siret"]
+        fields = ["name", "kind", "siret", "attestation_basis"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +91,8 @@ class StructureForm(CommuneFieldsMixin, forms.ModelForm):
         self._setup_commune()
         self.fields["commune_q"].label = _("Commune du siège")
         self.fields["siret"].help_text = _("14 chiffres, facultatif.")
+        # A form posted without it (older pages, scripts) keeps the structure's setting.
+        self.fields["attestation_basis"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -103,7 +105,11 @@ class StructureForm(CommuneFieldsMixin, forms.ModelForm):
             "kind": self.cleaned_data["kind"],
             "siret": self.cleaned_data.get("siret") or "",
             "commune": self.cleaned_data.get("commune"),
-        }
+        } | (
+            {"attestation_basis": self.cleaned_data["attestation_basis"]}
+            if self.cleaned_data.get("attestation_basis")
+            else {}
+        )
 
 
 # The venue form's panels, in plain French: (title, field names). Every field of the

@@ -14,7 +14,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learners', '0017_structure_counsellor_updated_at'),
+        ('learners', '0018_attestations'),
     ]
 
     operations = [

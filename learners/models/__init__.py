@@ -3,6 +3,7 @@ competence progress, carnets and the audit log. Personal data is never registere
 Wagtail snippet: admin screens are ModelViewSets scoped by `learners.selectors`."""
 
 from .activity_summaries import SessionActivitySummary
+from .attestations import Attestation, AttestationKey
 from .audit import AuditLog
 from .bookings import (
     BOOKING_ACTIVE_STATUSES,
@@ -44,6 +45,8 @@ __all__ = [
     "SessionActivitySummary",
     "SignupScope",
     "AnonymousParticipants",
+    "Attestation",
+    "AttestationKey",
     "Attendance",
     "AuditLog",
     "Carnet",

@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from learners.choices import StructureKind
+from learners.choices import AttestationBasis, StructureKind
 from learners.contacts import phone_display, phone_e164_or_empty
 from learners.models.fields import EmailListField, VocabularyListField
 
@@ -37,6 +37,13 @@ class Structure(models.Model):
         blank=True,
         related_name="structures",
         verbose_name=_("commune"),
+    )
+    attestation_basis = models.CharField(
+        _("attestations de compétences"),
+        max_length=10,
+        choices=AttestationBasis.choices,
+        default=AttestationBasis.LEVEL,
+        help_text=_("Ce qui permet à un conseiller de délivrer une attestation à une personne."),
     )
     collection = models.ForeignKey(
         "wagtailcore.Collection",

@@ -18,7 +18,7 @@ Audit entries say when, what, and which structure (or "la coordination du résea
 or changed the record, not the staff member's login (CJEU C-579/21: the dates and
 purposes of consultations are due, the employees' identities are not).
 
-A constant number of queries (about fourteen) whatever the amount of data. Sign-ups
+A constant number of queries (about sixteen) whatever the amount of data. Sign-ups
 made with the person's phone or e-mail but never linked to them are found by the export
 by contact (`learners.selectors.bookings_privacy.contact_data_export`).
 """
@@ -36,9 +36,11 @@ from django.utils import timezone
 
 from common.french_text import french_de
 from common.types import AnyUser
+from learners.attestations.urls import verification_url
 from learners.choices import AttendanceStatus, AuditAction
 from learners.models import (
     Attendance,
+    Attestation,
     AuditLog,
     Carnet,
     CompetenceSummary,
@@ -223,6 +225,24 @@ def _carnets(reader: _Reader) -> list[dict]:
     return carnets if reader.holds else []
 
 
+def _attestations(reader: _Reader) -> list[dict]:
+    """Attestations issued by the reader's structure (all of them for the coordination)."""
+    return [
+        {
+            "delivree_le": _dt(a.issued_at),
+            "par": a.structure.name,
+            "competences": [f"{c.code} {c.name}" for c in a.competences.all()],
+            "nom_affiche": a.get_name_shown_display(),
+            "revoquee_le": _dt(a.revoked_at or a.key.revoked_at),
+            "verification": verification_url(a.public_id),
+        }
+        for a in reader.scoped(Attestation.objects.filter(learner=reader.learner))
+        .select_related("structure", "key")
+        .prefetch_related("competences")
+        .order_by("issued_at", "id")
+    ]
+
+
 def _guides(reader: _Reader) -> list[dict]:
     guides = [
         {"titre": read.guide.title, "adresse": read.guide.url or "", "lue_le": _dt(read.read_at)}
@@ -349,6 +369,7 @@ def learner_data_export(*, user: AnyUser, learner_id: int) -> dict[str, Any]:
         "observations": observations,
         "syntheses_par_competence": summaries,
         "carnets_de_progression": carnets,
+        "attestations_de_competences": _attestations(reader),
         "fiches_lues": guides,
         "journal_des_acces": audit,
     }

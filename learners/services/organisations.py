@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from caching import versions
 from common.types import AnyUser
-from learners.choices import StructureKind
+from learners.choices import AttestationBasis, StructureKind
 from learners.contacts import phone_normalize
 from learners.models import Commune, Counsellor, Structure, Venue
 from learners.roles import is_coordinator, roles_cache_clear
@@ -26,7 +26,7 @@ from .opening_hours_check import opening_hours_clean
 if TYPE_CHECKING:
     pass
 
-STRUCTURE_FIELDS = frozenset({"name", "kind", "siret", "commune"})
+STRUCTURE_FIELDS = frozenset({"name", "kind", "siret", "commune", "attestation_basis"})
 # Every editable field of a venue (the national standard's, `learners.national.lieux`).
 VENUE_FIELDS = frozenset(
     {
@@ -75,6 +75,7 @@ def structure_create(
     kind: str = StructureKind.ASSOCIATION,
     commune: Commune | None = None,
     siret: str = "",
+    attestation_basis: str = AttestationBasis.LEVEL,
     user: AnyUser | None = None,
 ) -> Structure:
     """Create a structure and its Wagtail collection (for its editors' documents and images).
@@ -83,7 +84,13 @@ def structure_create(
     """
     if user is not None and not is_coordinator(user):
         refuse(_("Seule la coordination peut créer une structure."))
-    structure = Structure(name=name.strip(), kind=kind, commune=commune, siret=siret.strip())
+    structure = Structure(
+        name=name.strip(),
+        kind=kind,
+        commune=commune,
+        siret=siret.strip(),
+        attestation_basis=attestation_basis,
+    )
     structure.full_clean()
     with transaction.atomic():
         structure.collection = structure_collection_ensure(name=structure.name)[0]

@@ -52,6 +52,7 @@ from common.clients import client_ip
 from learners.codes import CODE_ALPHABET, CODE_LENGTH, LEGACY_CODE_LENGTH, code_normalize
 from learners.models import CancelledBy, Carnet
 from learners.selectors import carnet_overview
+from learners.selectors.attestations import attestations_for_carnet
 from learners.selectors.bookings import bookings_for_carnet
 from learners.selectors.carnet_reads import carnet_guide_for_reading, carnet_read_guides
 from learners.selectors.carnets import (
@@ -456,6 +457,7 @@ def _carnet_page(request: HttpRequest, carnet: Carnet) -> HttpResponse:
             "consent_withdrawn": request.GET.get("accord") == "retire",
             "bookings": list(bookings_for_carnet(carnet.learner)),
             "booking_cancelled": request.GET.get("inscription") == "annulee",
+            "attestations": attestations_for_carnet(carnet=carnet),
         },
     )
 

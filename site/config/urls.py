@@ -9,8 +9,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as accounts_views
 from home import media
 from home import views as home_views
+from learners.views import attestations as attestation_views
 from learners.views import carnet as carnet_views
+from learners.views import carnet_attestations
 from workshops.views import feedback as feedback_views
+
+# An attestation's opaque id: 16 random bytes, base64url (`attestation_public_id`).
+ATTESTATION_ID = r"[A-Za-z0-9_-]{22}"
 
 urlpatterns = [
     # Before Wagtail's: a GET asks for confirmation, only a POST logs out (accounts/views.py).
@@ -38,6 +43,34 @@ urlpatterns = [
         "carnet/fiches/<int:guide_id>/lue/",
         carnet_views.carnet_guide_read,
         name="carnet_guide_read",
+    ),
+    re_path(
+        rf"^carnet/attestations/(?P<public_id>{ATTESTATION_ID})/fichier\.jwt$",
+        carnet_attestations.carnet_attestation_download,
+        name="carnet_attestation_download",
+    ),
+    re_path(
+        rf"^carnet/attestations/(?P<public_id>{ATTESTATION_ID})/imprimer/$",
+        carnet_attestations.carnet_attestation_print,
+        name="carnet_attestation_print",
+    ),
+    # Attestations' public pages (README « Attestations »): no login, no personal data
+    # beyond what a credential holds.
+    path("attestations/verifier/", attestation_views.attestation_check, name="attestation_check"),
+    path(
+        "attestations/emetteurs/<int:structure_id>/",
+        attestation_views.attestation_issuer,
+        name="attestation_issuer",
+    ),
+    path(
+        "attestations/emetteurs/<int:structure_id>/cles.json",
+        attestation_views.attestation_jwks,
+        name="attestation_jwks",
+    ),
+    re_path(
+        rf"^attestations/(?P<public_id>{ATTESTATION_ID})/$",
+        attestation_views.attestation_verify,
+        name="attestation_verify",
     ),
 ]
 

@@ -290,3 +290,44 @@ def test_agenda_demo_has_published_upcoming_sessions_in_several_communes(demo, c
     assert "Créer et utiliser son adresse e-mail" in page
     page = client.get("/pres-de-chez-vous/", {"commune": "dompierre sur yon"}).content.decode()
     assert "Complet : liste d&#x27;attente" in page or "Complet : liste d'attente" in page
+
+
+def test_the_demo_carnet_holds_a_valid_attestation(demo, client):
+    """Issue 16's target: the demo's credential validates against 1EdTech's schema, verifies
+    with its structure's published key, and its page says so; one character changed fails."""
+    import base64
+    import json
+    from pathlib import Path
+
+    import jsonschema
+    from jwcrypto import jwk, jws
+
+    import learners
+    from learners.models import Attestation
+
+    carnet = Carnet.objects.get(revoked_at__isnull=True)
+    attestation = Attestation.objects.get(learner=carnet.learner)
+    token = attestation.credential_jws
+    header_part, payload_part, _sig = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(header_part + "=" * (-len(header_part) % 4)))
+    payload = json.loads(base64.urlsafe_b64decode(payload_part + "=" * (-len(payload_part) % 4)))
+    schema_path = (
+        Path(learners.__file__).parent
+        / "attestations/schemas/ob_v3p0_achievementcredential_schema.json"
+    )
+    validator = jsonschema.Draft201909Validator(json.loads(schema_path.read_text()))
+    assert list(validator.iter_errors(payload)) == []
+    jwks_path = "/" + header["kid"].split("://", 1)[1].split("/", 1)[1].split("#")[0]
+    keys = client.get(jwks_path).json()["keys"]
+    key = jwk.JWK(**next(k for k in keys if k["kid"] == header["kid"]))
+    parsed = jws.JWS()
+    parsed.deserialize(token)
+    parsed.verify(key, alg="RS256")
+    tampered = token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:]
+    broken = jws.JWS()
+    broken.deserialize(tampered)
+    with pytest.raises(jws.InvalidJWSSignature):
+        broken.verify(key, alg="RS256")
+    page = client.get(f"/attestations/{attestation.public_id}/").content.decode()
+    assert "Attestation valable" in page
+    assert carnet.learner.last_name not in page

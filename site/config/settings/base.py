@@ -31,6 +31,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Keys the HMAC of carnet codes; falls back to SECRET_KEY. Rotating it invalidates every code.
 CARNET_CODE_KEY = os.environ.get("CARNET_CODE_KEY", "")
+# Encrypts the structures' attestation signing keys at rest (learners/attestations/keys.py);
+# falls back to SECRET_KEY. Losing it loses the keys: new keys are made, old credentials
+# still verify (their public keys are stored in clear).
+ATTESTATION_KEYS_SECRET = os.environ.get("ATTESTATION_KEYS_SECRET", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
