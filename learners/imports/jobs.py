@@ -98,8 +98,15 @@ def import_analyse(
         plan = ImportPlan(kind, {}, 0)
         plan.error(None, "", exc.message)
         return plan, None
-    plan = ImportPlan(kind, read.headers, len(read.records))
+    plan = ImportPlan(
+        kind,
+        read.headers,
+        len(read.records),
+        labels=definition.columns.fields,
+        records=read.records,
+    )
     plan.notices.extend(read.notices)
+    plan.formulas_flag(read.records)
     scope = scope_structure_id(user)
     if scope is not True:
         structure = None  # a counsellor always imports for their own structure
