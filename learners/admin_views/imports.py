@@ -43,6 +43,7 @@ ENTITY_LABELS = {
     "attendance": gettext_lazy("Présences"),
     "venue": gettext_lazy("Lieux"),
     "anonymous": gettext_lazy("Participants anonymes"),
+    "observation": gettext_lazy("Niveaux de compétence"),
 }
 ACTION_LABELS = {
     "create": gettext_lazy("Création"),

@@ -137,10 +137,17 @@ class PlanLine:
 class ReadResult:
     """The records of a file and the headers as they were written."""
 
-    def __init__(self, records: list[Record], headers: dict[str, str], notices: list[str]):
+    def __init__(
+        self,
+        records: list[Record],
+        headers: dict[str, str],
+        notices: list[str],
+        unknown: list[str] | None = None,
+    ):
         self.records = records
         self.headers = headers  # field key → the header as written in the file
         self.notices = notices
+        self.unknown = unknown or []  # headers no column of this import reads
 
     @property
     def keys(self) -> set[str]:
@@ -179,7 +186,7 @@ def records_map(reader: RowReader, columns: Columns) -> ReadResult:
             _("Colonne(s) non reconnue(s), ignorée(s) : %(columns)s.")
             % {"columns": ", ".join(f"« {c} »" for c in unknown)}
         )
-    return ReadResult(records, headers, notices)
+    return ReadResult(records, headers, notices, unknown)
 
 
 def _header_positions(reader: RowReader, columns: Columns):

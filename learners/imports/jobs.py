@@ -53,7 +53,10 @@ KINDS = {
         people.COLUMNS, people.plan_people, people.apply_people, people.external_conflicts
     ),
     ImportKind.ATTENDANCE: _Kind(
-        attendance.COLUMNS, attendance.plan_attendance, attendance.apply_attendance
+        attendance.COLUMNS,
+        attendance.plan_attendance,
+        attendance.apply_attendance,
+        reader=attendance.attendance_records_read,
     ),
     ImportKind.VENUES: _Kind(
         venues.COLUMNS, venues.plan_venues, venues.apply_venues, venues.external_conflicts
