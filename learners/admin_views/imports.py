@@ -62,8 +62,12 @@ IMPORT_HELP = {
         "Une ligne par personne et par séance (les colonnes de la séance se répètent). Les "
         "séances sont reconnues par leur identifiant, ou par leur date, heure, type et "
         "intitulé ; les personnes par leur identifiant réseau, leur identifiant personne, ou "
-        "leur nom et année de naissance. Sans heure, la séance est placée à 9 h. Un fichier "
-        "sans colonnes de personnes importe seulement les séances."
+        "leur nom et année de naissance, et créées si elles sont nouvelles. Sans heure, la "
+        "séance est placée à 9 h. Un fichier sans colonnes de personnes importe seulement "
+        "les séances. Niveaux de compétence : une colonne par compétence, titrée par son "
+        "code ou son nom (« S2.2 » ou « Envoyer et lire des e-mails »), avec dans chaque "
+        "case le niveau observé ce jour-là (« non acquis », « en cours », « acquis », "
+        "« autonome »), daté du jour de la séance."
     ),
     ImportKind.VENUES: gettext_lazy(
         "Une ligne par lieu (format de nos exports ou du standard national des lieux de "
