@@ -27,7 +27,14 @@ One run, on 127.0.0.1 only:
 6. prints a table (seconds, rows/s, SQL queries, ratio) and writes
    bench/results/import_attendance.txt and .json.
 
-Usage: `.venv/bin/python bench/import_attendance.py [--rows 100000] [--keep]`.
+With `--levels K` (K competence columns of the beginner framework, a level in each cell:
+300,000 observations for 100,000 rows and K = 3), step 4 runs twice, without and with the
+level columns, and the figures go to bench/results/import_attendance_levels.txt and .json
+(CPU seconds of this process too: the PostgreSQL server's are not counted); `--no-default`
+skips step 5.
+
+Usage: `.venv/bin/python bench/import_attendance.py [--rows 100000] [--levels 3]
+[--no-default] [--keep]`.
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication).
 """
 
@@ -45,7 +52,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-DB_NAME = "pasapas_bench_import"
+DB_NAME = "pasapas_imports_bench"
 DB_SERVER = "postgres://postgres@127.0.0.1:5432"
 TARGET_RATIO = 5.0
 SLICE_ROWS = 10_000
@@ -102,9 +109,10 @@ def measure(function):
     from django.db import connection
 
     counter = QueryCounter()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(counter):
         result = function()
+    measure.cpu = time.process_time() - cpu  # type: ignore[attr-defined]
     return time.perf_counter() - started, counter.count, result
 
 
@@ -183,8 +191,13 @@ def build_data(*, people: int, sessions: int):
     return user, learners, rows
 
 
-def write_csv(*, rows: int, learners, sessions) -> bytes:
-    """The attendance file: session × people, with the export's headers."""
+LEVEL_CODES = ("S1.1", "S2.2", "S3.1", "S3.3", "S4.1")
+LEVEL_WORDS = ("non acquis", "en cours", "acquis", "autonome")
+
+
+def write_csv(*, rows: int, learners, sessions, levels: int = 0) -> bytes:
+    """The attendance file: session × people, with the export's headers (and `levels`
+    competence columns, a level in every cell)."""
     import csv
 
     from django.utils import timezone
@@ -193,7 +206,7 @@ def write_csv(*, rows: int, learners, sessions) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow([*HEADER, *LEVEL_CODES[:levels]])
     written = 0
     for index, session in enumerate(sessions):
         start = timezone.localtime(session.start)
@@ -218,6 +231,7 @@ def write_csv(*, rows: int, learners, sessions) -> bytes:
                     "85191",
                     "present",
                     "ordinateur",
+                    *(LEVEL_WORDS[(written + c) % 4] for c in range(levels)),
                 ]
             )
             written += 1
@@ -234,13 +248,17 @@ def ours(user, content: bytes) -> dict:
             user=user, kind="attendance", filename="presences.csv", content=content
         )
     )
+    preview_cpu = measure.cpu  # type: ignore[attr-defined]
     assert job.status == ImportStatus.READY, job.errors[:5]
     confirm_s, confirm_q, job = measure(lambda: import_job_confirm(user=user, job=job))
+    confirm_cpu = measure.cpu  # type: ignore[attr-defined]
     assert job.status == ImportStatus.DONE, job.errors[:5]
     written = Attendance.objects.count()
     return {
         "preview_seconds": preview_s,
         "confirm_seconds": confirm_s,
+        "preview_cpu_seconds": preview_cpu,
+        "confirm_cpu_seconds": confirm_cpu,
         "seconds": preview_s + confirm_s,
         "queries": preview_q + confirm_q,
         "attendance_written": written,
@@ -303,6 +321,7 @@ def empty_attendance() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE learners_attendance CASCADE")
+        cursor.execute("TRUNCATE learners_observation, learners_competencesummary CASCADE")
 
 
 def arguments() -> argparse.Namespace:
@@ -316,6 +335,8 @@ def arguments() -> argparse.Namespace:
         default=240.0,
         help="run the default path on the whole file only if its projection is below this",
     )
+    parser.add_argument("--levels", type=int, default=0, choices=range(len(LEVEL_CODES) + 1))
+    parser.add_argument("--no-default", action="store_true", help="skip (b)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
 
@@ -337,6 +358,10 @@ def database_prepare(args: argparse.Namespace):
     user, learners, sessions = build_data(people=args.people, sessions=args.sessions)
     content = write_csv(rows=args.rows, learners=learners, sessions=sessions)
     log(f"attendance file: {args.rows} rows, {len(content) / 1e6:.1f} MB")
+    if args.levels:
+        args.with_levels = write_csv(
+            rows=args.rows, learners=learners, sessions=sessions, levels=args.levels
+        )
     return user, content
 
 
@@ -454,9 +479,54 @@ def database_drop() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
+def levels_main(args: argparse.Namespace, user, content: bytes) -> int:
+    """Ours without and with `args.levels` level columns, side by side."""
+    from learners.models import Observation
+
+    figures = {}
+    for name, data in (("without levels", content), ("with levels", args.with_levels)):
+        log(f"(a) ours {name}: preview + confirm")
+        load = load_average()
+        figures[name] = ours(user, data)
+        figures[name]["observations_written"] = Observation.objects.count()
+        figures[name]["load_average_before"] = load
+        empty_attendance()
+    lines = [
+        f"Attendance import with competence levels, {args.rows} rows ({args.sessions} sessions"
+        f" × {args.rows // args.sessions} people), {args.levels} level columns "
+        f"({', '.join(LEVEL_CODES[: args.levels])}), PostgreSQL, {datetime.date.today():%Y-%m-%d}",
+        f"Machine: {os.cpu_count()} CPU shared with other work, {platform.python_implementation()}"
+        f" {platform.python_version()}; CPU = this process's CPU seconds (not PostgreSQL's)",
+        "",
+        f"{'file':<16}{'preview s':>11}{'CPU':>7}{'confirm s':>11}{'CPU':>7}{'queries':>9}"
+        f"{'observations':>14}{'load before':>18}",
+    ]
+    for name, mine in figures.items():
+        lines.append(
+            f"{name:<16}{mine['preview_seconds']:>11.1f}{mine['preview_cpu_seconds']:>7.1f}"
+            f"{mine['confirm_seconds']:>11.1f}{mine['confirm_cpu_seconds']:>7.1f}"
+            f"{mine['queries']:>9}{mine['observations_written']:>14}"
+            f"{mine['load_average_before']:>18}"
+        )
+    text = "\n".join(lines) + "\n"
+    print()
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "import_attendance_levels.txt").write_text(text, encoding="utf-8")
+    (RESULTS / "import_attendance_levels.json").write_text(
+        json.dumps({"rows": args.rows, "levels": args.levels, "ours": figures}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    if not args.keep:
+        database_drop()
+    return 0
+
+
 def main() -> int:
     args = arguments()
     user, content = database_prepare(args)
+    if args.levels:
+        return levels_main(args, user, content)
 
     loads = {"before_ours": load_average()}
     log("(a) ours: preview + confirm")

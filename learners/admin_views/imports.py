@@ -43,6 +43,7 @@ ENTITY_LABELS = {
     "attendance": gettext_lazy("Présences"),
     "venue": gettext_lazy("Lieux"),
     "anonymous": gettext_lazy("Participants anonymes"),
+    "observation": gettext_lazy("Niveaux de compétence"),
 }
 ACTION_LABELS = {
     "create": gettext_lazy("Création"),
@@ -61,8 +62,12 @@ IMPORT_HELP = {
         "Une ligne par personne et par séance (les colonnes de la séance se répètent). Les "
         "séances sont reconnues par leur identifiant, ou par leur date, heure, type et "
         "intitulé ; les personnes par leur identifiant réseau, leur identifiant personne, ou "
-        "leur nom et année de naissance. Sans heure, la séance est placée à 9 h. Un fichier "
-        "sans colonnes de personnes importe seulement les séances."
+        "leur nom et année de naissance, et créées si elles sont nouvelles. Sans heure, la "
+        "séance est placée à 9 h. Un fichier sans colonnes de personnes importe seulement "
+        "les séances. Niveaux de compétence : une colonne par compétence, titrée par son "
+        "code ou son nom (« S2.2 » ou « Envoyer et lire des e-mails »), avec dans chaque "
+        "case le niveau observé ce jour-là (« non acquis », « en cours », « acquis », "
+        "« autonome »), daté du jour de la séance."
     ),
     ImportKind.VENUES: gettext_lazy(
         "Une ligne par lieu (format de nos exports ou du standard national des lieux de "
@@ -81,6 +86,14 @@ IMPORT_HELP = {
     ),
 }
 JOBS_SHOWN = 50
+ISSUES_SHOWN = 100  # failing or suspect cells listed on the preview; the rest are counted
+
+
+def _issues_shown(issues: list[dict], total_lines: int) -> tuple[list[dict], int]:
+    """(the first ISSUES_SHOWN issues, the lines with issues left unlisted)."""
+    shown = issues[:ISSUES_SHOWN]
+    listed = {issue.get("line") for issue in shown}
+    return shown, max(0, total_lines - len(listed))
 
 
 class TrackingImportMixin(WagtailAdminTemplateMixin):
@@ -235,6 +248,13 @@ class ImportJobView(TrackingImportMixin, TemplateView):
             for line in preview.get("lines", [])
         ]
         processed = import_job_progress(job)
+        errors, hidden_error_lines = _issues_shown(
+            job.errors, summary.get("error_lines", len({e.get("line") for e in job.errors}))
+        )
+        all_warnings = preview.get("warnings", [])
+        warnings, hidden_warning_lines = _issues_shown(
+            all_warnings, summary.get("warning_lines", len({w.get("line") for w in all_warnings}))
+        )
         context.update(
             job=job,
             statuses=ImportStatus,
@@ -242,8 +262,10 @@ class ImportJobView(TrackingImportMixin, TemplateView):
             lines=lines,
             flagged=preview.get("flagged", []),
             notices=summary.get("notices", []),
-            errors=job.errors,
-            hidden_errors=max(0, job.error_count - len(job.errors)),
+            errors=errors,
+            hidden_error_lines=hidden_error_lines,
+            warnings=warnings,
+            hidden_warning_lines=hidden_warning_lines,
             is_owner=job.created_by_id == self.request.user.pk,
             processed=processed,
             percent=min(100, round(100 * processed / job.total_rows)) if job.total_rows else 0,

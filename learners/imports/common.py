@@ -9,13 +9,14 @@ writes a plan with bulk operations in the caller's transaction.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from common.spreadsheets import RowReader, SpreadsheetError
+from common.spreadsheets import RowReader, SpreadsheetError, looks_like_formula
 from common.text import fold
 from learners.models import Structure
 
@@ -26,6 +27,10 @@ BATCH = 2000  # objects per bulk_create / bulk_update
 PROGRESS_EVERY = 1000  # rows between two progress reports
 SAMPLE_PER_ACTION = 100  # lines kept per (entity, action) for the preview
 MAX_ERRORS_KEPT = 1000
+MAX_VALUE_SHOWN = 60  # characters of a cell quoted in the preview (a huge cell is cut)
+# "+33 6 12 34 56 78", "-5", "-": a sign before digits or nothing is a number, not a formula.
+_SIGNED_NUMBER = re.compile(r"^[+-][\d\s.,()/]*$")
+_INTERNAL_KEY = re.compile(r"^[a-z0-9_]+$")  # a field key ("kind"), not a header
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
 ACTIONS = (CREATE, UPDATE, UNCHANGED, SKIP)
@@ -75,6 +80,7 @@ class Issue:
     line: int | None
     column: str
     message: str
+    value: str = ""
 
     def __str__(self) -> str:
         where = []
@@ -86,7 +92,26 @@ class Issue:
         return f"{prefix[:1].upper()}{prefix[1:]} : {self.message}" if prefix else self.message
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message": self.message}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "value": self.value,
+        }
+
+
+def shown_value(text: str) -> str:
+    """A cell as the preview quotes it: at most MAX_VALUE_SHOWN characters."""
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    if len(text) <= MAX_VALUE_SHOWN:
+        return text
+    return text[: MAX_VALUE_SHOWN - 1] + "…"
+
+
+def formula_suspect(text: str) -> bool:
+    """A cell a spreadsheet would run as a formula (OWASP "CSV injection"): `=`, `@`, or a
+    sign followed by more than a number (`+33 6…`, `-5` and a lone `-` are numbers)."""
+    return looks_like_formula(text) and not _SIGNED_NUMBER.match(text)
 
 
 @dataclass
@@ -112,10 +137,17 @@ class PlanLine:
 class ReadResult:
     """The records of a file and the headers as they were written."""
 
-    def __init__(self, records: list[Record], headers: dict[str, str], notices: list[str]):
+    def __init__(
+        self,
+        records: list[Record],
+        headers: dict[str, str],
+        notices: list[str],
+        unknown: list[str] | None = None,
+    ):
         self.records = records
         self.headers = headers  # field key → the header as written in the file
         self.notices = notices
+        self.unknown = unknown or []  # headers no column of this import reads
 
     @property
     def keys(self) -> set[str]:
@@ -154,7 +186,7 @@ def records_map(reader: RowReader, columns: Columns) -> ReadResult:
             _("Colonne(s) non reconnue(s), ignorée(s) : %(columns)s.")
             % {"columns": ", ".join(f"« {c} »" for c in unknown)}
         )
-    return ReadResult(records, headers, notices)
+    return ReadResult(records, headers, notices, unknown)
 
 
 def _header_positions(reader: RowReader, columns: Columns):
@@ -216,10 +248,26 @@ def _records_of(reader: RowReader, positions: list[tuple[int, str]]) -> list[Rec
 class ImportPlan:
     """What an import will do. Counts are complete; lines are a sample for the preview."""
 
-    def __init__(self, kind: str, headers: dict[str, str], total_rows: int):
+    def __init__(
+        self,
+        kind: str,
+        headers: dict[str, str],
+        total_rows: int,
+        *,
+        labels: dict[str, str] | None = None,
+        records: list[Record] | None = None,
+    ):
         self.kind = kind
         self.headers = headers
+        # French names of the columns the file lacks: an error about a missing column
+        # ("indiquez le type de séance") names it as our exports do, never by its key.
+        self.labels = labels or {}
+        self.cells = {record.line: record.values for record in records or ()}
         self.total_rows = total_rows
+        self.warnings: list[Issue] = []
+        self.warning_count = 0
+        self._error_lines: set[int | None] = set()
+        self._warning_lines: set[int] = set()
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.lines: list[PlanLine] = []
         self.flagged: list[PlanLine] = []
@@ -232,11 +280,48 @@ class ImportPlan:
 
     # --- recording --------------------------------------------------------------------
 
+    def column_name(self, key_or_column: str) -> str:
+        """The column as the file writes it, else its French name; a key never shows."""
+        name = self.headers.get(key_or_column) or self.labels.get(key_or_column)
+        if name:
+            return name
+        return "" if _INTERNAL_KEY.match(key_or_column) else key_or_column
+
+    def issue(self, line: int | None, key_or_column: str, message: str) -> Issue:
+        value = self.cells.get(line, {}).get(key_or_column, "") if line is not None else ""
+        return Issue(line, self.column_name(key_or_column), message, shown_value(value))
+
     def error(self, line: int | None, key_or_column: str, message: str) -> None:
         self.error_count += 1
+        self._error_lines.add(line)
         if len(self.errors) < MAX_ERRORS_KEPT:
-            column = self.headers.get(key_or_column, key_or_column)
-            self.errors.append(Issue(line, column, message))
+            self.errors.append(self.issue(line, key_or_column, message))
+
+    def warning(self, line: int, key_or_column: str, message: str) -> None:
+        """Something to check before confirming; it does not stop the import."""
+        self.warning_count += 1
+        self._warning_lines.add(line)
+        if len(self.warnings) < MAX_ERRORS_KEPT:
+            self.warnings.append(self.issue(line, key_or_column, message))
+
+    def formulas_flag(self, records: list[Record]) -> None:
+        """Warn about every cell a spreadsheet would run as a formula. The text is stored
+        as typed: it is data here (pages escape it, every export neutralises it again,
+        `common.spreadsheets.writer`), and changing it would damage "- CCAS" or our own
+        exported "=x" read back; the counsellor sees each one before confirming."""
+        for record in records:
+            for key, text in record.values.items():
+                if text and formula_suspect(text):
+                    self.warning(
+                        record.line,
+                        key,
+                        _(
+                            "cette cellule commence par « %(sign)s » comme une formule de "
+                            "tableur : elle sera enregistrée comme du texte, jamais calculée. "
+                            "Vérifiez qu'il ne s'agit pas d'une formule collée par erreur."
+                        )
+                        % {"sign": text[0]},
+                    )
 
     def cell_error(self, line: int, key: str, exc: CellError) -> None:
         self.error(line, key, exc.message)
@@ -281,6 +366,9 @@ class ImportPlan:
             },
             "flagged": self.flag_count,
             "errors": self.error_count,
+            "error_lines": len(self._error_lines),
+            "warnings": self.warning_count,
+            "warning_lines": len(self._warning_lines),
             "notices": list(self.notices),
             "rows": self.total_rows,
         }
@@ -290,6 +378,7 @@ class ImportPlan:
         return {
             "lines": [pl.as_dict() for pl in self.lines],
             "flagged": [pl.as_dict() for pl in self.flagged],
+            "warnings": [issue.as_dict() for issue in self.warnings],
         }
 
 

@@ -53,7 +53,10 @@ KINDS = {
         people.COLUMNS, people.plan_people, people.apply_people, people.external_conflicts
     ),
     ImportKind.ATTENDANCE: _Kind(
-        attendance.COLUMNS, attendance.plan_attendance, attendance.apply_attendance
+        attendance.COLUMNS,
+        attendance.plan_attendance,
+        attendance.apply_attendance,
+        reader=attendance.attendance_records_read,
     ),
     ImportKind.VENUES: _Kind(
         venues.COLUMNS, venues.plan_venues, venues.apply_venues, venues.external_conflicts
@@ -98,8 +101,15 @@ def import_analyse(
         plan = ImportPlan(kind, {}, 0)
         plan.error(None, "", exc.message)
         return plan, None
-    plan = ImportPlan(kind, read.headers, len(read.records))
+    plan = ImportPlan(
+        kind,
+        read.headers,
+        len(read.records),
+        labels=definition.columns.fields,
+        records=read.records,
+    )
     plan.notices.extend(read.notices)
+    plan.formulas_flag(read.records)
     scope = scope_structure_id(user)
     if scope is not True:
         structure = None  # a counsellor always imports for their own structure

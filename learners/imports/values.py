@@ -32,6 +32,9 @@ from common.text import fold
 YES = frozenset({"oui", "o", "x", "1", "vrai", "true", "yes", "y"})
 NO = frozenset({"non", "n", "0", "faux", "false", "no", ""})
 _DIGITS = re.compile(r"^\d+$")
+# Excel's day numbers from 1954 to 2119 ("46365" is 9 December 2026), maybe with a time.
+_SERIAL = re.compile(r"^([2-7]\d{4})(?:[.,]\d+)?$")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3}|\d[0-9AB]\d{3})$")
 
 
@@ -88,6 +91,9 @@ def date(value: str) -> datetime.date | None:
     value = value.strip()
     if not value:
         return None
+    serial = _SERIAL.match(value)
+    if serial:  # a date cell that lost its format: Excel's day number (1900 system)
+        return EXCEL_EPOCH + datetime.timedelta(days=int(serial.group(1)))
     try:
         return date_parse(value)
     except ValueError:

@@ -17,7 +17,7 @@ from learners.choices import AuditAction, ObservationSource
 from learners.models import CompetenceSummary, Learner, Observation, Session
 from learners.progress import SUMMARY_FIELDS, SummaryState, summary_replay, summary_step
 from learners.roles import counsellor_structure
-from learners.scoping import can_access_learner
+from learners.scoping import can_access_learner, scope_structure_id
 from workshops.models import Competence, Level
 
 from ._common import refuse
@@ -245,3 +245,47 @@ def summary_rebuild(*, learner: Learner | None = None) -> int:
         written += len(batch)
         structure_links_refresh(learner_ids=[learner.pk] if learner is not None else None)
     return written
+
+
+def observations_record_many(
+    *, user: User, levels: Iterable[tuple[Session, int, int, int]]
+) -> set[int]:
+    """Append many counsellor observations at once (an import): `levels` holds (session,
+    learner id, competence id, level id), each dated by its session's day and recorded for
+    the session's structure. The summaries are updated in the caller's transaction; the
+    caller refreshes the structure links and writes the audit. The caller has matched each
+    person within its scope (`learners.imports`); a session outside the user's structure is
+    refused here. Returns the ids of the people observed."""
+    levels = list(levels)
+    if not levels:
+        return set()
+    scope = scope_structure_id(user)
+    if scope is None or (
+        scope is not True and any(session.structure_id != scope for session, *_r in levels)
+    ):
+        refuse()
+    observations = [
+        Observation(
+            learner_id=learner_id,
+            competence_id=competence_id,
+            level_id=level_id,
+            source=ObservationSource.COUNSELLOR,
+            session=session,
+            structure_id=session.structure_id,
+            observed_on=session.local_date,
+            author=user,
+        )
+        for session, learner_id, competence_id, level_id in levels
+    ]
+    with transaction.atomic():
+        Observation.objects.bulk_create(observations, batch_size=BATCH_SIZE)
+        summaries_refresh(
+            pairs={(o.learner_id, o.competence_id) for o in observations}, links=False
+        )
+        learner_ids = {o.learner_id for o in observations}
+        ordered = sorted(learner_ids)
+        for start in range(0, len(ordered), BATCH_SIZE):
+            Learner.objects.filter(pk__in=ordered[start : start + BATCH_SIZE]).update(
+                last_activity_at=timezone.now()
+            )
+    return learner_ids

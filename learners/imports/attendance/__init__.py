@@ -25,6 +25,7 @@ matched with the database), `plan` (what would change, reading only; `ops` holds
 """
 
 from .apply import apply_attendance
+from .levels import attendance_records_read
 from .ops import AttendanceOps, PersonRef, SessionPlan
 from .parse import COLUMNS
 from .plan import plan_attendance
@@ -35,5 +36,6 @@ __all__ = [
     "PersonRef",
     "SessionPlan",
     "apply_attendance",
+    "attendance_records_read",
     "plan_attendance",
 ]

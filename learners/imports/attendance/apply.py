@@ -17,6 +17,7 @@ from learners.services.audit import audit_log_record_many
 from learners.services.bookings import waitlist_promote
 from learners.services.linking import link_requests_record_many
 from learners.services.people import learners_attendance_refresh
+from learners.services.progress import observations_record_many
 
 from ..common import BATCH
 from .ops import AttendanceOps, SessionPlan
@@ -40,12 +41,21 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         batch_size=BATCH,
         ignore_conflicts=True,
     )
+    # Levels before the attendance dates: that refresh also copies the new summaries.
+    observed = observations_record_many(
+        user=user,
+        levels=[
+            (sp.session, ref.learner.pk, competence_id, level_id)
+            for sp, ref, competence_id, level_id in ops.observations
+        ],
+    )
     learners_attendance_refresh(learner_ids=touched, touch=True, now=now)
     # Attendance and themes written in bulk: the sessions' activity records changed.
     activity_records_touch(session_ids=[sp.session.pk for sp in ops.sessions.values()])
     _waitlists_move_up(ops)
     # People newly followed by a structure without a new attendance date.
-    structure_links_refresh(learner_ids={lid for lid, _sid in links} - set(touched))
+    # ... and people whose levels changed (their summaries feed the dashboards' copies).
+    structure_links_refresh(learner_ids=({lid for lid, _sid in links} | observed) - set(touched))
     new_ids = {lr.pk for lr in new_people}
     link_requests_record_many(user=user, pairs=ops.link_requests, source="import de présences")
     audit_log_record_many(
@@ -57,7 +67,14 @@ def apply_attendance(*, user, ops: AttendanceOps, progress=None) -> dict:
         learners=[lr for pk, lr in touched.items() if pk not in new_ids],
         detail="import de présences (fichier)",
     )
+    audit_log_record_many(
+        user=user,
+        action=AuditAction.UPDATE,
+        learners=_learners_of(ops, observed - new_ids),  # new people: their creation says it
+        detail="niveaux de compétence (import de fichier)",
+    )
     return {
+        "observations_created": len(ops.observations),
         "sessions_created": len(new_sessions),
         "people_created": len(new_people),
         "attendance_created": created,
@@ -148,3 +165,8 @@ def _attendance_write(*, user, ops: AttendanceOps, now, links: set, progress):
             if item.learner_id in people:
                 touched[item.learner_id] = people[item.learner_id]
     return len(attendance), touched
+
+
+def _learners_of(ops: AttendanceOps, learner_ids: set[int]) -> list[Learner]:
+    found = {ref.learner.pk: ref.learner for ref in ops.people.values()}
+    return [found[pk] for pk in sorted(learner_ids) if pk in found]

@@ -52,3 +52,5 @@ class AttendanceOps:
         self.update_fields: set[str] = set()
         # (new person, other structures' records they may be): link requests on apply.
         self.link_requests: list[tuple[Learner, list[int]]] = []
+        # Competence levels to record: (session, person, competence id, level id).
+        self.observations: list[tuple[SessionPlan, PersonRef, int, int]] = []

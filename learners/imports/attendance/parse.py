@@ -31,6 +31,7 @@ from workshops.theme_labels import OLD_LABELS
 from .. import values as v
 from ..common import ImportPlan, Record, fetch_in, resource_columns
 from ..people import GENDER, SOCIAL_STATUS, CommuneResolver
+from .levels import LevelColumns
 
 DEFAULT_TIME = datetime.time(9, 0)
 DEFAULT_DURATION = 60
@@ -254,6 +255,7 @@ class Context:
             ):
                 self.venues_by_name[fold(venue.name)].append(venue)
         self.communes = CommuneResolver(records, "commune", "commune_name")
+        self.levels = LevelColumns.of(plan.headers)
         self.session_memo: dict[tuple, tuple[dict | None, list]] = {}
         self.attendance_memo: dict[tuple, tuple[dict | None, list]] = {}
         self.person_memo: dict[tuple, dict | None] = {}

@@ -33,6 +33,7 @@ from ..common import (
     chunked,
 )
 from ..people import label_of
+from .observations import ObservationRows
 from .ops import AttendanceOps, Current, PersonRef, SessionPlan
 from .parse import (
     ATTENDANCE_KEYS,
@@ -80,6 +81,16 @@ def plan_attendance(
     row_sessions, first_of = _group_rows(ctx, records, progress)
     _plan_sessions(ctx, ops, first_of)
     if not with_people:
+        if ctx.levels.competences:
+            plan.error(
+                None,
+                "",
+                _(
+                    "Les niveaux de compétence demandent de savoir de qui il s'agit : ajoutez "
+                    "les colonnes « Prénom », « Nom » et « Année de naissance », ou "
+                    "« Identifiant réseau »."
+                ),
+            )
         return ops
     if session_only_lines:
         row_sessions = [rs for rs in row_sessions if rs[0].line not in session_only_lines]
@@ -90,6 +101,8 @@ def plan_attendance(
             progress(2 * len(records) // 3 + index // 3)
         rows.plan_row(record, skey)
     rows.check_capacity()
+    if ctx.levels.competences:
+        ObservationRows(ctx, ops).plan_rows(row_sessions)
     return ops
 
 

@@ -296,6 +296,7 @@ def test_invalid_job_keeps_no_file(counsellor_a, roche):
             "line": 4,
             "column": "Informée le",
             "message": "date non reconnue : écrivez-la 25/03/2024 (ou 2024-03-25).",
+            "value": "le 3 mars",
         }
     ]
     assert bytes(job.content) == b""

@@ -184,6 +184,7 @@ def test_an_invalid_upload_keeps_nothing(counsellor_a, places):
             "column": "itinerance",
             "message": "« En bus » n'est pas une valeur admise. "
             "Valeurs admises : Itinérant | Fixe.",
+            "value": "En bus",
         }
     ]
     assert not Venue.objects.exists()
