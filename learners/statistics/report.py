@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learners.age_bands import AgeBand, AgeBand2021
 from learners.choices import Gender, SessionKind, SocialStatus
@@ -423,6 +424,21 @@ def _people_by(cube) -> defaultdict:
     return by
 
 
+def _residence_note(top: int) -> str:
+    note = _(
+        "Chaque personne compte une fois, dans sa tranche d'âge à la date de sa première "
+        "séance de la période."
+    )
+    if not top:  # « Les 0 communes… » says nothing
+        return note
+    detail = ngettext(
+        "La commune comptant le plus de personnes est détaillée.",
+        "Les %(top)d communes comptant le plus de personnes sont détaillées.",
+        top,
+    ) % {"top": top}
+    return f"{note} {detail}"
+
+
 def _residence_spec(data: dict) -> _TableSpec:
     return _TableSpec(
         "residence",
@@ -430,12 +446,7 @@ def _residence_spec(data: dict) -> _TableSpec:
         _("Commune de résidence"),
         [Column(band.value, band.label) for band in AgeBand]
         + [Column("people", _("Ensemble")), Column("presences", _("Présences"))],
-        note=_(
-            "Chaque personne compte une fois, dans sa tranche d'âge à la date de sa première "
-            "séance de la période. Les %(top)d communes comptant le plus de personnes sont "
-            "détaillées."
-        )
-        % {"top": len(data["residence_top"])},
+        note=_residence_note(len(data["residence_top"])),
         chart=Chart("bar", ("people",), _("Personnes par commune de résidence")),
         wide=True,
     )

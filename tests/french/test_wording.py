@@ -10,6 +10,7 @@ page and the snippet."""
 from __future__ import annotations
 
 import datetime
+import html
 
 import pytest
 from django.core.cache import cache
@@ -18,9 +19,11 @@ from django.utils import timezone
 
 from demo import legal as demo_legal
 from learners.choices import SessionKind
-from learners.models import Commune
+from learners.models import Commune, MessageKind
 from learners.roles import roles_cache_clear
 from learners.services import carnet_issue, observation_record
+from learners.services.notice_texts import Notice
+from learners.services.reminders import reminder_message
 from tests.factories.bookings import BookingFactory
 from tests.factories.learners import (
     AttendanceFactory,
@@ -242,4 +245,29 @@ def test_admin_pages_as_the_coordination(client, world):
     coordinator.save()
     client.force_login(coordinator)
     errors = _check(client, _coordinator_pages())
+    assert not errors, _report(errors)
+
+
+def test_messages_to_people(world):
+    """Every SMS and e-mail a sign-up can receive, for Odette's place on the first of
+    January at the Espace Jean-Moulin."""
+    booking = world["booking"]
+    booking.email = "odette@example.org"
+    booking.save()
+    errors = []
+    for kind in MessageKind.values:
+        notice = Notice(booking=booking, kind=kind, given_reason="Salle indisponible")
+        message = notice.email_message()
+        texts = {
+            "SMS": notice.sms_text(),
+            "objet du courriel": message.subject,
+            "courriel": message.body,
+        }
+        for part, text in texts.items():
+            errors += wording_errors(f"{part} « {kind} »", html.escape(text), names=NAMES)
+    # The day-before reminder of a session a counsellor put Odette on.
+    attendance = AttendanceFactory(session=booking.session, learner=world["odette"])
+    message = reminder_message(attendance)
+    for part, text in {"objet du rappel": message.subject, "rappel": message.body}.items():
+        errors += wording_errors(part, html.escape(text), names=NAMES)
     assert not errors, _report(errors)

@@ -50,6 +50,13 @@ PLURALS = (
     "lignes",
     "résultats",
     "heures",
+    "communes",
+    "structures",
+    "services",
+    "carnets",
+    "codes",
+    "séries",
+    "minutes",
     "jours",
     "semaines",
     "mois",  # never plural-marked, kept out below
