@@ -24,19 +24,19 @@ class FrenchPluralFallback(gettext.NullTranslations):
         return msgid2 if n > 1 else msgid1
 
 
-def install(**_kwargs) -> None:
+def install() -> None:
     # Every other language's translation falls back to the default language's one, so a
     # fallback on that one reaches them all.
-    default = trans_real.translation(settings.LANGUAGE_CODE)
-    fallback = default
-    while fallback._fallback is not None:
-        if isinstance(fallback._fallback, FrenchPluralFallback):
+    default: gettext.NullTranslations = trans_real.translation(settings.LANGUAGE_CODE)
+    fallback: gettext.NullTranslations | None = default
+    while fallback is not None:
+        if isinstance(fallback, FrenchPluralFallback):
             return
-        fallback = fallback._fallback
+        fallback = getattr(fallback, "_fallback", None)
     default.add_fallback(FrenchPluralFallback())
 
 
-def _reinstall(*, setting: str, **_kwargs) -> None:
+def _reinstall(*, setting: str, **_kwargs: object) -> None:
     if setting in {"LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "INSTALLED_APPS"}:
         install()
 
