@@ -242,7 +242,7 @@ def test_success_message_and_saved_levels_shown_again(client, counsellor_a, sess
     response = login(client, counsellor_a).post(sheet_url(session_a), data, follow=True)
     html = response.content.decode()
     assert "Feuille enregistrée" in html
-    assert "1 niveau(x) noté(s)" in html
+    assert "Niveaux notés : 1." in html
     form = response.context["form"]
     assert form[f"p{helene.pk}-status"].value() == "present"
     assert form[f"p{helene.pk}-c{competence.pk}"].value() == level("socle", 1).pk
