@@ -1,7 +1,8 @@
 """French wording of counts, dates, times, durations and « de » before a name: one
 implementation for the e-mails, SMS, job summaries, views and templates (template filters
-in `learners.templatetags.french`). Dates are always French, whatever the active language;
-« 1er » for the first of the month, « 9 h », « 9 h 30 » for times.
+in `workshops.templatetags.french`, the lowest app with templates). Dates are always
+French, whatever the active language; « 1er » for the first of the month, « 9 h »,
+« 9 h 30 » for times.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ def french_day(value: datetime.datetime | datetime.date, *, with_year: bool | No
             f"{formats.date_format(value, 'l')} {french_day_number(value.day)} "
             f"{formats.date_format(value, 'F')}"
         )
+    return f"{text} {value.year}" if with_year else text
+
+
+def french_day_month(value: datetime.datetime | datetime.date, *, with_year: bool = True) -> str:
+    """ "1er janvier 2027", "12 mars 2024" (no weekday), in the site's time zone: what
+    Django's `date:"j F Y"` writes without the ordinal of the first."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    with translation.override("fr"):
+        text = f"{french_day_number(value.day)} {formats.date_format(value, 'F')}"
     return f"{text} {value.year}" if with_year else text
 
 

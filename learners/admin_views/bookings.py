@@ -61,7 +61,7 @@ def _check_in(request, booking: Booking, learner: Learner):
             messages.error(request, message)
         return redirect(_sheet(booking, f"inscription-{booking.pk}"))
     messages.success(
-        request, _("%(name)s est présent(e).") % {"name": attendance.learner.display_name}
+        request, _("Présence notée pour %(name)s.") % {"name": attendance.learner.display_name}
     )
     return redirect(_sheet(booking, f"ligne-{attendance.learner_id}"))
 
@@ -106,7 +106,7 @@ class BookingUnregisterView(TrackingTemplateView):
             return redirect(back)
         messages.success(
             request,
-            _("%(name)s est désinscrit(e) : la personne est prévenue, la place est libérée.")
+            _("Inscription annulée pour %(name)s : la personne est prévenue, la place est libérée.")
             % {"name": booking.first_name},
         )
         return redirect(back)

@@ -23,13 +23,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from common.french_text import french_de
 from learners.charts import line_chart
 from learners.choices import AuditAction
 from learners.forms.people import PersonForm, structures_choice
@@ -229,7 +230,7 @@ class PersonCreateView(TrackingAccessMixin, PeopleBreadcrumbsMixin, TemplateView
         self.request.session.pop(MATCH_SESSION_KEY, None)
         messages.success(
             self.request,
-            _("Fiche de %(name)s créée.") % {"name": learner.display_name},
+            _("Fiche %(of_name)s créée.") % {"of_name": french_de(learner.display_name)},
         )
         if others:
             messages.info(
@@ -423,9 +424,12 @@ def competence_histories(progress) -> list[dict]:
         observations = by_competence.get(competence.pk, [])
         points = [(f"{o.observed_on:%d/%m/%y}", o.level.rank) for o in observations]
         ticks = [(level.rank, level.name) for level in levels.get(competence.framework_id, [])]
-        description = _(
+        description = ngettext(
             "Niveau initial : %(first)s, niveau actuel : %(current)s, meilleur niveau : "
-            "%(best)s, en %(count)d observation(s)."
+            "%(best)s, en %(count)d observation.",
+            "Niveau initial : %(first)s, niveau actuel : %(current)s, meilleur niveau : "
+            "%(best)s, en %(count)d observations.",
+            item.observation_count,
         ) % {
             "first": item.first_level.name,
             "current": item.current_level.name,

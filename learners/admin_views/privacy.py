@@ -30,6 +30,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from common.french_text import french_de
 from learners.choices import AuditAction
 from learners.models import Learner
 from learners.selectors.privacy import learner_data_export
@@ -196,10 +197,10 @@ class PersonEraseView(PersonRightsMixin, TemplateView):
         messages.success(
             request,
             _(
-                "Les données de %(name)s ont été effacées. Sa fiche ne contient plus que des "
+                "Les données %(of_name)s ont été effacées. Sa fiche ne contient plus que des "
                 "données anonymes, conservées pour les statistiques."
             )
-            % {"name": name},
+            % {"of_name": french_de(name)},
         )
         return redirect("learners_people")
 

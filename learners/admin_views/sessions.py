@@ -24,7 +24,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -33,6 +32,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from common.french_text import french_day
 from common.params import positive_int
 from common.text import fold
 from learners.choices import AttendanceStatus
@@ -143,7 +143,7 @@ def day_label(day: datetime.date, today: datetime.date) -> str:
         return _("Demain")
     if day == today - datetime.timedelta(days=1):
         return _("Hier")
-    return date_format(day, "l j F Y" if day.year != today.year else "l j F")
+    return french_day(day, with_year=day.year != today.year)
 
 
 def error_messages(exc: ValidationError) -> list[str]:
@@ -522,9 +522,10 @@ class AttendanceSheetView(TrackingTemplateView):
         present = sum(1 for row in rows if row["status"] == AttendanceStatus.PRESENT)
         messages.success(
             self.request,
+            # Labels before the counts: no agreement to get wrong whatever the numbers.
             _(
-                "Feuille enregistrée : %(people)d personne(s) mise(s) à jour dont "
-                "%(present)d présente(s), %(levels)d niveau(x) noté(s)."
+                "Feuille enregistrée. Personnes mises à jour : %(people)d, dont présentes : "
+                "%(present)d. Niveaux notés : %(levels)d."
             )
             % {"people": len(rows), "present": present, "levels": result.observations},
         )
@@ -567,7 +568,9 @@ class AttendanceSheetView(TrackingTemplateView):
         elif attendance.status == AttendanceStatus.WAITING:
             messages.warning(request, _("%(name)s est sur la liste d'attente.") % {"name": name})
         else:
-            messages.success(request, _("%(name)s est inscrit(e) à la séance.") % {"name": name})
+            messages.success(
+                request, _("%(name)s est maintenant sur la feuille de la séance.") % {"name": name}
+            )
         return redirect(self.sheet_url(f"ligne-{learner.pk}"))
 
     def remove(self, remove_id: str, *, saved: bool):
@@ -592,7 +595,7 @@ class AttendanceSheetView(TrackingTemplateView):
         messages.success(
             request,
             _(
-                "%(name)s a été retiré(e) de la séance. Pour l'inscrire à nouveau, "
+                "%(name)s n'est plus sur la feuille de la séance. Pour l'inscrire à nouveau, "
                 "cherchez son nom dans « Inscrire une personne »."
             )
             % {"name": learner.display_name},
@@ -771,7 +774,9 @@ class NewPersonView(TrackingTemplateView):
             )
         else:
             messages.success(
-                request, _("Fiche créée : %(name)s est inscrit(e) à la séance.") % {"name": name}
+                request,
+                _("Fiche créée : %(name)s est maintenant sur la feuille de la séance.")
+                % {"name": name},
             )
 
     def _create_and_check_in(self, form, linked_ids: list[int]):
@@ -795,7 +800,8 @@ class NewPersonView(TrackingTemplateView):
         self.request.session.pop(QUICK_MATCH_SESSION_KEY, None)
         messages.success(
             self.request,
-            _("Fiche créée : %(name)s est présent(e).") % {"name": attendance.learner.display_name},
+            _("Fiche créée et présence notée pour %(name)s.")
+            % {"name": attendance.learner.display_name},
         )
         url = reverse("learners_attendance_sheet", args=[self.session.pk])
         return redirect(f"{url}#ligne-{attendance.learner_id}")

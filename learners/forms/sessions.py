@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.french_text import french_de
 from learners.age_bands import AgeBand
 from learners.choices import (
     COLLECTIVE_KINDS,
@@ -729,7 +730,7 @@ class AttendanceSheetForm(forms.Form):
         attendance = line.attendance
         p = line_prefix(attendance.learner_id)
         self.fields[f"{p}-status"] = forms.ChoiceField(
-            label=_("Présence de %(name)s") % {"name": line.learner.display_name},
+            label=_("Présence %(of_name)s") % {"of_name": french_de(line.learner.display_name)},
             choices=labels.marks,
             required=False,
             widget=widgets.RadioSelect(attrs={"class": "pap-seg__input"}),
@@ -812,7 +813,7 @@ class AttendanceSheetForm(forms.Form):
                     if cleaned.get(f"{p}-c{cell.competence.pk}") is not None:
                         self.add_error(
                             f"{p}-c{cell.competence.pk}",
-                            _("Marquez %(name)s présent(e) pour noter un niveau.")
+                            _("Notez d'abord la présence pour %(name)s, puis le niveau.")
                             % {"name": lf.learner.display_name},
                         )
         return cleaned

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.spreadsheets import RowReader, SpreadsheetError, looks_like_formula
 from common.text import fold
@@ -183,7 +184,11 @@ def records_map(reader: RowReader, columns: Columns) -> ReadResult:
     notices = []
     if unknown:
         notices.append(
-            _("Colonne(s) non reconnue(s), ignorée(s) : %(columns)s.")
+            ngettext(
+                "Colonne non reconnue, ignorée : %(columns)s.",
+                "Colonnes non reconnues, ignorées : %(columns)s.",
+                len(unknown),
+            )
             % {"columns": ", ".join(f"« {c} »" for c in unknown)}
         )
     return ReadResult(records, headers, notices, unknown)
@@ -207,16 +212,23 @@ def _header_positions(reader: RowReader, columns: Columns):
             positions.append((index, key))
     if duplicated:
         raise ImportFileError(
-            _("Colonne(s) en double : %(columns)s.")
+            ngettext(
+                "Colonne en double : %(columns)s.",
+                "Colonnes en double : %(columns)s.",
+                len(duplicated),
+            )
             % {"columns": ", ".join(f"« {c} »" for c in duplicated)}
         )
     missing = [group for group in columns.required if not any(k in headers for k in group)]
     if missing:
         names = [" ou ".join(f"« {columns.fields[k]} »" for k in group) for group in missing]
         raise ImportFileError(
-            _(
-                "Colonne(s) manquante(s) : %(columns)s. La première ligne du fichier doit "
-                "contenir les titres des colonnes."
+            ngettext(
+                "Colonne manquante : %(columns)s. La première ligne du fichier doit "
+                "contenir les titres des colonnes.",
+                "Colonnes manquantes : %(columns)s. La première ligne du fichier doit "
+                "contenir les titres des colonnes.",
+                len(missing),
             )
             % {"columns": ", ".join(names)}
         )

@@ -64,7 +64,7 @@ def booking_check_in(*, user: User, booking: Booking, learner: Learner) -> Atten
         attendance = _present(user, locked_session, learner)
         if Booking.objects.filter(attendance=attendance).exclude(pk=locked.pk).exists():
             raise ValidationError(
-                _("%(name)s est déjà présent(e) par une autre inscription.")
+                _("Présence déjà notée pour %(name)s par une autre inscription.")
                 % {"name": learner.display_name}
             )
         locked.attendance, locked.learner = attendance, learner

@@ -180,7 +180,7 @@ class Notice:
                 "%(deadline)s : %(link)s"
             ),
             MessageKind.REMINDER: _(
-                "Rappel : %(what)sdemain à %(time)s%(where)s. Absent(e) ? Prévenez ici : %(link)s"
+                "Rappel : %(what)sdemain à %(time)s%(where)s. Imprévu ? Prévenez ici : %(link)s"
             ),
             MessageKind.SESSION_CANCELLED: _(
                 "Séance annulée : %(what)s%(when)s.%(reason)s Désolés. Infos : %(link)s"

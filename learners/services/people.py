@@ -267,7 +267,7 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
             detail=(
                 f"fiche {remove_network_id} fusionnée : {moved_attendance} présences déplacées, "
                 f"{combined} combinées, {moved_observations} observations, "
-                f"{closed_requests} demande(s) de rattachement traitée(s)"
+                f"demandes de rattachement traitées : {closed_requests}"
             ),
         )
     return keep

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from common.spreadsheets import formula_escape, looks_like_formula
 
-from .report import DECIMAL, HOURS, PERCENT, Column, Report, Table
+from .report import DECIMAL, HOURS, PERCENT, Report, Table
 
 SHEET_TITLE_MAX = 31
 _BOLD = Font(bold=True)
@@ -91,13 +91,14 @@ def _put(cell, value) -> None:
         cell.value = value
 
 
-def _format_value_cell(cell, value, column: Column) -> None:
-    """Numbers as numbers in the column's format; texts ("< 5", "—") right-aligned."""
+def _format_value_cell(cell, value, kind: str) -> None:
+    """Numbers as numbers in their kind's format (hours show their decimal: "0.0", never
+    "0", which would display 2,5 h as 3); texts ("< 5", "—") right-aligned."""
     if not isinstance(value, (int, float)):
         cell.alignment = Alignment(horizontal="right")
-    elif column.kind in (HOURS, DECIMAL):
+    elif kind in (HOURS, DECIMAL):
         cell.number_format = "0.0"
-    elif column.kind == PERCENT:
+    elif kind == PERCENT:
         cell.value = value / 100
         cell.number_format = "0%"
     else:
@@ -107,7 +108,8 @@ def _format_value_cell(cell, value, column: Column) -> None:
 def _write_matrix(sheet, table: Table, *, header_row: int) -> int:
     """The header and the rows from `header_row` on; returns the first row after them."""
     row_index = header_row
-    for values in _table_matrix(table):
+    kinds_by_row = [[], *([cell.kind for cell in row.cells] for row in table.rows)]
+    for values, kinds in zip(_table_matrix(table), kinds_by_row, strict=True):
         is_header = row_index == header_row
         for col_index, value in enumerate(values, start=1):
             cell = sheet.cell(row=row_index, column=col_index)
@@ -116,7 +118,7 @@ def _write_matrix(sheet, table: Table, *, header_row: int) -> int:
                 cell.font = _BOLD
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             elif col_index > 1:
-                _format_value_cell(cell, value, table.columns[col_index - 2])
+                _format_value_cell(cell, value, kinds[col_index - 2])
         row_index += 1
     for row_offset, row in enumerate(table.rows, start=header_row + 1):
         if row.is_total:

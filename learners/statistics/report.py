@@ -20,9 +20,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learners.age_bands import AgeBand, AgeBand2021
 from learners.choices import Gender, SessionKind, SocialStatus
@@ -42,6 +44,9 @@ class Cell:
     value: int | float | None
     text: str
     suppressed: bool = False
+    # How the value is written when it differs from its column's (the hours row of the
+    # headline table, whose column holds counts): exports format the cell by it.
+    kind: str = COUNT
 
     @property
     def export_value(self):
@@ -115,6 +120,7 @@ class _Sensitive:
 @dataclass(frozen=True)
 class _Plain:
     value: int | float | None
+    kind: str | None = None  # None: the column's kind
 
 
 @dataclass(frozen=True)
@@ -147,13 +153,19 @@ class _Builder:
             self.constraints.append(Constraint(total, parts))
 
 
+def _half_up(value: float, places: int) -> Decimal:
+    """Rounded as people round (2,25 → 2,3; 12,5 % → 13 %), where `round()` on a float
+    rounds half to even and is fooled by binary fractions."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def _fmt_number(value, kind: str) -> str:
     if value is None:
         return "—"
     if kind == HOURS or kind == DECIMAL:
-        return formats.number_format(round(value, 1), decimal_pos=1, force_grouping=True)
+        return formats.number_format(_half_up(value, 1), decimal_pos=1, force_grouping=True)
     if kind == PERCENT:
-        return f"{formats.number_format(round(value), decimal_pos=0)} %"
+        return f"{formats.number_format(_half_up(value, 0), decimal_pos=0)} %"
     return formats.number_format(int(value), force_grouping=True)
 
 
@@ -178,7 +190,10 @@ def _median(gains: tuple) -> float | None:
 
 
 def _hours(minutes: int) -> float:
-    return round((minutes or 0) / 60, 1)
+    """Hours to one decimal, rounded half up as people round (135 min is 2,3 h, where
+    `round()` on a float would give 2,2 and `int()` 2): the headline, the tables, the
+    exports and the API all show this one figure."""
+    return float(_half_up(Decimal(minutes or 0) / 60, 1))
 
 
 def _month_label(month: str) -> str:
@@ -244,7 +259,7 @@ def _headline_table(data: dict, t: _Totals) -> _TableSpec:
         _("Séances annulées (non comptées)"),
         [_Plain(data.get("cancelled_sessions", 0))],
     )
-    headline.add("hours", _("Heures d'accompagnement"), [_Plain(_hours(data["minutes"]))])
+    headline.add("hours", _("Heures d'accompagnement"), [_Plain(_hours(data["minutes"]), HOURS)])
     headline.add("presences", _("Présences"), [t.presences])
     headline.add("anonymous", _("Participants anonymes"), [t.anonymous])
     headline.add("participations", _("Participations (présences + anonymes)"), [t.participations])
@@ -409,6 +424,21 @@ def _people_by(cube) -> defaultdict:
     return by
 
 
+def _residence_note(top: int) -> str:
+    note = _(
+        "Chaque personne compte une fois, dans sa tranche d'âge à la date de sa première "
+        "séance de la période."
+    )
+    if not top:  # « Les 0 communes… » says nothing
+        return note
+    detail = ngettext(
+        "La commune comptant le plus de personnes est détaillée.",
+        "Les %(top)d communes comptant le plus de personnes sont détaillées.",
+        top,
+    ) % {"top": top}
+    return f"{note} {detail}"
+
+
 def _residence_spec(data: dict) -> _TableSpec:
     return _TableSpec(
         "residence",
@@ -416,12 +446,7 @@ def _residence_spec(data: dict) -> _TableSpec:
         _("Commune de résidence"),
         [Column(band.value, band.label) for band in AgeBand]
         + [Column("people", _("Ensemble")), Column("presences", _("Présences"))],
-        note=_(
-            "Chaque personne compte une fois, dans sa tranche d'âge à la date de sa première "
-            "séance de la période. Les %(top)d communes comptant le plus de personnes sont "
-            "détaillées."
-        )
-        % {"top": len(data["residence_top"])},
+        note=_residence_note(len(data["residence_top"])),
         chart=Chart("bar", ("people",), _("Personnes par commune de résidence")),
         wide=True,
     )
@@ -780,15 +805,16 @@ class _Materialiser:
             if spec_cell.key in self.hidden:
                 return self.suppressed()
             value = self.values[spec_cell.key]
-            return Cell(value, _fmt_number(value, column.kind))
+            return Cell(value, _fmt_number(value, column.kind), kind=column.kind)
         if isinstance(spec_cell, _Ratio):
             return self.ratio(spec_cell)
         if isinstance(spec_cell, _Median):
             if spec_cell.population in self.hidden:
                 return self.suppressed()
             value = _median(spec_cell.gains)
-            return Cell(value, _fmt_number(value, DECIMAL))
-        return Cell(spec_cell.value, _fmt_number(spec_cell.value, column.kind))
+            return Cell(value, _fmt_number(value, DECIMAL), kind=DECIMAL)
+        kind = spec_cell.kind or column.kind
+        return Cell(spec_cell.value, _fmt_number(spec_cell.value, kind), kind=kind)
 
     def ratio(self, spec_cell: _Ratio) -> Cell:
         if spec_cell.numerator in self.hidden or spec_cell.denominator in self.hidden:
@@ -797,7 +823,7 @@ class _Materialiser:
         if not denominator:
             return Cell(None, "—")
         value = round(100 * self.values[spec_cell.numerator] / denominator, 1)
-        return Cell(value, _fmt_number(value, PERCENT))
+        return Cell(value, _fmt_number(value, PERCENT), kind=PERCENT)
 
     def suppressed(self) -> Cell:
         return Cell(None, self.label, suppressed=True)

@@ -82,7 +82,7 @@ def test_check_in_online_sign_ups_on_a_phone(touch_phone, live_server):
 
     with page.expect_navigation():
         page.get_by_role("button", name="Présent : Josiane").tap()
-    page.get_by_text("est présent(e)").first.wait_for()
+    page.get_by_text("Présence notée pour").first.wait_for()
     assert Attendance.objects.get(learner=josiane).status == AttendanceStatus.PRESENT
 
     with page.expect_navigation():

@@ -70,7 +70,7 @@ def test_counsellor_takes_a_mistaken_registration_off_the_sheet(phone_page, live
     assert_region_accessible(page, "#pap-sheet")
     with page.expect_navigation():
         line.get_by_role("button", name="Retirer Gisèle E. de la séance").click()
-    assert page.get_by_text("Gisèle E. a été retiré(e) de la séance.").is_visible()
+    assert page.get_by_text("Gisèle E. n'est plus sur la feuille de la séance.").is_visible()
     assert page.locator(f"#ligne-{wrong.pk}").count() == 0
     assert page.locator(f"#ligne-{right.pk}").count() == 1
     assert list(Attendance.objects.filter(session=session).values_list("learner", flat=True)) == [

@@ -245,7 +245,7 @@ def test_model_validation_error_names_the_row_and_rolls_back(coordinator):
         (b"not a zip", "xlsx", "n'est pas un vrai classeur Excel"),
         (b"", "csv", "Le fichier est vide."),
         ("Nom;Prénom\nMartin;Camille\n".encode(), "csv", "Colonnes non reconnues"),
-        ("Référentiel;Code compétence\ncrcn;1.1\n".encode(), "csv", "Colonne(s) manquante(s)"),
+        ("Référentiel;Code compétence\ncrcn;1.1\n".encode(), "csv", "Colonnes manquantes"),
         (b"a;b", "ods", "Format non pris en charge"),
     ],
     ids=["unclosed-quote", "binary", "bad-xlsx", "empty", "unknown-columns", "missing", "ods"],

@@ -14,6 +14,7 @@ import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.results import Result, RowResult
 
 from common.spreadsheets import (
@@ -192,13 +193,21 @@ def framework_file_read(*, content: bytes, format: str) -> tuple[str, list[str],
     missing = [c for c in REQUIRED[kind] if c not in header]
     if missing:
         raise FrameworkFileError(
-            _("Colonne(s) manquante(s) : %(columns)s.")
+            ngettext(
+                "Colonne manquante : %(columns)s.",
+                "Colonnes manquantes : %(columns)s.",
+                len(missing),
+            )
             % {"columns": ", ".join(f"« {c} »" for c in missing)}
         )
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
         raise FrameworkFileError(
-            _("Colonne(s) en double : %(columns)s.")
+            ngettext(
+                "Colonne en double : %(columns)s.",
+                "Colonnes en double : %(columns)s.",
+                len(duplicated),
+            )
             % {"columns": ", ".join(f"« {c} »" for c in duplicated)}
         )
     records = []

@@ -198,8 +198,8 @@ class FrameworkImportView(WagtailAdminTemplateMixin, TemplateView):
         messages.success(
             self.request,
             _(
-                "Import terminé : %(created)d créé(s), %(updated)d modifié(s), "
-                "%(unchanged)d inchangé(s)."
+                "Import terminé. Créations : %(created)d, modifications : %(updated)d, "
+                "sans changement : %(unchanged)d."
             )
             % {
                 "created": result.created,

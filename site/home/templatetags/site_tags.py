@@ -10,12 +10,12 @@ unpublished, moved or deleted, which bumps the publication version
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from wagtail.models import Page
 
 from caching import fragments, memo, versions
 from common import wagtail_internals
+from common.french_text import french_day_month
 from workshops.selectors import live_public, public_index_pages
 
 register = template.Library()
@@ -67,8 +67,7 @@ def long_date(value) -> str:
     """A date written out in French: « 6 décembre 2026 », « 1er mars 2027 »."""
     if not value:
         return ""
-    text = date_format(value, "j F Y")
-    return f"1er{text[1:]}" if value.day == 1 else text
+    return french_day_month(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -242,7 +242,7 @@ def test_success_message_and_saved_levels_shown_again(client, counsellor_a, sess
     response = login(client, counsellor_a).post(sheet_url(session_a), data, follow=True)
     html = response.content.decode()
     assert "Feuille enregistrée" in html
-    assert "1 niveau(x) noté(s)" in html
+    assert "Niveaux notés : 1." in html
     form = response.context["form"]
     assert form[f"p{helene.pk}-status"].value() == "present"
     assert form[f"p{helene.pk}-c{competence.pk}"].value() == level("socle", 1).pk
@@ -260,7 +260,10 @@ def test_level_for_an_absent_person_is_refused_and_nothing_saved(
     )
     response = login(client, counsellor_a).post(sheet_url(session_a), data)
     assert response.status_code == 200
-    assert "Marquez Hélène D. présent(e) pour noter un niveau." in response.content.decode()
+    assert (
+        "Notez d&#x27;abord la présence pour Hélène D., puis le niveau."
+        in response.content.decode()
+    )
     assert Attendance.objects.get(learner=helene).status == AttendanceStatus.REGISTERED
     assert not Observation.objects.exists()
 
@@ -317,7 +320,7 @@ def test_register_an_existing_person_saves_the_marks_made(
     statuses = dict(session_a.attendances.values_list("learner_id", "status"))
     assert statuses == {other.pk: AttendanceStatus.PRESENT, helene.pk: AttendanceStatus.REGISTERED}
     html = client.get(response["Location"]).content.decode()
-    assert "Hélène D. est inscrit(e) à la séance." in html
+    assert "Hélène D. est maintenant sur la feuille de la séance." in html
 
 
 def test_register_out_of_scope_person_is_refused_without_saying_why(

@@ -150,7 +150,7 @@ def test_merge_without_loss(client, request, twins, structure_a, structure_b):
     assert moved["structures_added"] == [structure_b.name]
     content = result.content.decode()
     assert remove_network_id in content
-    assert "3 présence(s) et 3 observation(s)" in content
+    assert "3 présences et 3 observations." in content
 
 
 def test_merge_keeps_the_second_record_when_chosen(client, request, twins):

@@ -47,14 +47,14 @@ def test_coordinator_sees_every_structure(client, coordinator, world, structure_
     assert response.status_code == 200
     html = response.content.decode()
     assert structure_a.name in html and structure_b.name in html
-    assert "En tout : 2 SMS (3 facturés), 1 courriels" in html
+    assert "En tout : SMS envoyés : 2 (SMS facturés : 3), courriels : 1" in html
     assert "Par type de message" in html and "Rappel la veille" in html
 
 
 def test_structure_manager_sees_their_structure_by_kind(client, structure_a, structure_b, world):
     client.force_login(counsellor_user(structure=structure_a, manager=True))
     html = client.get(URL).content.decode()
-    assert "En tout : 1 SMS (2 facturés), 1 courriels" in html
+    assert "En tout : SMS envoyés : 1 (SMS facturés : 2), courriels : 1" in html
     assert structure_b.name not in html
     assert "Par type de message" in html
 
@@ -62,7 +62,7 @@ def test_structure_manager_sees_their_structure_by_kind(client, structure_a, str
 def test_counsellor_sees_their_structure_totals(client, counsellor_b, structure_a, world):
     client.force_login(counsellor_b)
     html = client.get(URL).content.decode()
-    assert "En tout : 1 SMS (1 facturés), 0 courriels" in html
+    assert "En tout : SMS envoyés : 1 (SMS facturés : 1), courriels : 0" in html
     assert structure_a.name not in html
     assert "Par type de message" not in html
 

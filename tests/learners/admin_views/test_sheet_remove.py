@@ -43,7 +43,7 @@ def test_remove_saves_the_other_marks_and_takes_the_line_off(
     statuses = dict(session_a.attendances.values_list("learner_id", "status"))
     assert statuses == {marcel.pk: AttendanceStatus.PRESENT}
     html = client.get(response["Location"]).content.decode()
-    assert "Odile C. a été retiré(e) de la séance." in html
+    assert "Odile C. n&#x27;est plus sur la feuille de la séance." in html
     assert "Feuille enregistrée." in html
     assert f'id="ligne-{odile.pk}"' not in html
     assert AuditLog.objects.filter(learner=odile, action=AuditAction.DELETE).count() == 1

@@ -215,7 +215,7 @@ def test_permissions(partner_editor, counsellor_a, coordinator, structure_b, roc
 def test_unreadable_files(counsellor_a):
     job_rows = [["Nom", "Ville"], ["Martin", "Nantes"]]
     plan = run(counsellor_a, csv_bytes(job_rows))
-    assert "Colonne(s) manquante(s) : « Prénom » ou « Identifiant réseau »" in str(plan.errors[0])
+    assert "Colonne manquante : « Prénom » ou « Identifiant réseau »" in str(plan.errors[0])
     plan = run(counsellor_a, 'Prénom;Nom\n"Ana;Roux\n'.encode())
     assert "Le fichier CSV est mal formé" in str(plan.errors[0])
     plan = run(counsellor_a, b"Pr\xe9nom;Nom\n")

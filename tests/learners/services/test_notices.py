@@ -157,7 +157,7 @@ def test_reminder_needs_consent_service_messages_do_not(session):
     consenting = BookingFactory(session=session, reminder_consent=True)
     assert booking_notice_send(booking=consenting, kind=MessageKind.REMINDER)
     assert sms.outbox[-1].body.startswith(
-        "Rappel : demain à 14 h, Médiathèque Benjamin-Rabier. Absent(e) ? Prévenez ici : https://"
+        "Rappel : demain à 14 h, Médiathèque Benjamin-Rabier. Imprévu ? Prévenez ici : https://"
     )
 
 

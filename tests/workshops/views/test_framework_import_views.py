@@ -96,7 +96,7 @@ def test_preview_writes_nothing_then_confirmation_imports(client, coordinator, c
     assert Competence.objects.get(framework=crcn, code="1.2").name == "Ranger ses fichiers"
     assert Competence.objects.filter(framework=crcn, code="5.3").exists()
     messages = [str(m).strip() for m in response.wsgi_request._messages]
-    assert messages == ["Import terminé : 1 créé(s), 1 modifié(s), 15 inchangé(s)."]
+    assert messages == ["Import terminé. Créations : 1, modifications : 1, sans changement : 15."]
     # The token is single use.
     response = client.post(import_url(crcn), {"token": token})
     assert response.status_code == 302
