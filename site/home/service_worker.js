@@ -101,11 +101,11 @@ function navigate(event) {
         });
         if (!copy) return answer;
         // A kept copy: do not keep a person waiting on a weak signal.
-        var late = new Promise(function (resolve) {
-            setTimeout(function () { resolve(serveCopy(event, copy.clone())); }, CONFIG.timeout);
-        });
+        var late = new Promise(function (resolve) { setTimeout(resolve, CONFIG.timeout, null); });
         event.waitUntil(answer.catch(function () {}));
-        return Promise.race([answer, late]);
+        return Promise.race([answer, late]).then(function (response) {
+            return response || serveCopy(event, copy.clone());
+        });
     });
 }
 
