@@ -29,8 +29,6 @@ from django.utils.translation import gettext as _
 from caching.front import front_cached, release
 
 WORKER_SOURCE = Path(__file__).with_name("service_worker.js")
-# A kept guide is served when the network has not answered within this time.
-NETWORK_TIMEOUT_MS = 4000
 # Never looked at by the worker: personal pages and the keyed API.
 WORKER_IGNORED_PATHS = ("/api/", "/documents/")
 THEME_COLOUR = "#00466f"  # --primary in site.css
@@ -54,7 +52,7 @@ def worker_config() -> dict:
         "static": settings.STATIC_URL,
         "media": settings.MEDIA_URL,
         "private": [*settings.FRONT_CACHE_PRIVATE_PATHS, *WORKER_IGNORED_PATHS],
-        "timeout": NETWORK_TIMEOUT_MS,
+        "timeout": settings.OFFLINE_NETWORK_TIMEOUT_MS,
     }
     material = json.dumps(config, sort_keys=True) + release() + _worker_code()
     config["version"] = hashlib.sha256(material.encode()).hexdigest()[:12]

@@ -48,10 +48,8 @@ self.addEventListener("activate", function (event) {
                     return name.indexOf("pasapas-shell-") === 0 && name !== SHELL;
                 }).map(function (name) { return caches.delete(name); }));
             })
-            .then(function () {
-                // The page request starts while the worker boots: no delay online.
-                if (self.registration.navigationPreload) return self.registration.navigationPreload.enable();
-            })
+            // No navigation preload: Chromium then sends a page it preloaded a second time
+            // when the worker leaves it alone (the carnet's ?code= would count twice).
             .then(function () { return self.clients.claim(); })
     );
 });
@@ -84,17 +82,10 @@ function offlinePage(event) {
     });
 }
 
-function fromNetwork(event) {
-    return Promise.resolve(event.preloadResponse).then(function (preloaded) {
-        return preloaded || fetch(event.request);
-    });
-}
-
 function navigate(event) {
     var key = pageKey(event.request.url);
     return caches.match(key, {cacheName: GUIDES, ignoreVary: true}).then(function (copy) {
-        var network = fromNetwork(event);
-        var answer = network.then(function (response) {
+        var answer = fetch(event.request).then(function (response) {
             return copy && response.status >= 500 ? serveCopy(event, copy) : response;
         }, function () {
             return copy ? serveCopy(event, copy) : offlinePage(event);
