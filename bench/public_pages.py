@@ -17,9 +17,12 @@ One run (about 6 minutes) does everything, on 127.0.0.1 only:
    weight (HTML + CSS + JS, uncompressed, images excluded), and writes it to
    bench/results/public_pages.txt and .json.
 
-Usage: `.venv/bin/python bench/public_pages.py [--duration 15] [--keep]`
+Usage: `.venv/bin/python bench/public_pages.py [--duration 15] [--keep] [--db NAME]
+[--port 8203] [--redis-db 3]`
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), Redis on 127.0.0.1:6379
-and wrk (Debian package `wrk`). `--keep` leaves the database and media for inspection.
+and wrk (Debian package `wrk`). `--keep` leaves the database and media for inspection;
+`--db`, `--port` and `--redis-db` let two runs share the machine without dropping each
+other's database or Redis data.
 """
 
 from __future__ import annotations
@@ -65,6 +68,15 @@ TARGETS = {
     "guide_cached_pct": 40.0,
     "guide_weight_kb": 60.0,
 }
+
+
+def configure(database: str, port: int, redis_db: int) -> None:
+    """Another database, port or Redis database than the defaults (module globals, read by
+    every function here and by the benchmarks that import this module)."""
+    global DB_NAME, PORT, BASE_URL, REDIS_URL
+    DB_NAME, PORT = database, port
+    BASE_URL = f"http://{HOST}:{PORT}"
+    REDIS_URL = f"redis://{HOST}:6379/{redis_db}"
 
 
 def log(message: str) -> None:
@@ -224,6 +236,16 @@ class AssetParser(HTMLParser):
             self.assets.append(attributes["src"])
 
 
+def offline_files() -> list[dict]:
+    """What a browser fetches besides the page, once per release: the service worker and
+    the web app manifest (not part of the page weight, listed with it)."""
+    files = []
+    for path in ("/sw.js", "/manifest.webmanifest"):
+        status, _, body = fetch(path)
+        files.append({"url": path, "bytes": len(body) if status == 200 else None})
+    return files
+
+
 def page_weight(html: bytes) -> dict:
     parser = AssetParser()
     parser.feed(html.decode("utf-8", "replace"))
@@ -379,6 +401,10 @@ def report(data: dict) -> str:
     for asset in weight["assets"]:
         lines.append(f"  {asset['url']} {asset['bytes']} bytes")
     lines.append(f"  total {weight['total_bytes']} bytes = {weight['total_bytes'] / 1024:.1f} KB")
+    if weight.get("offline_files"):
+        lines.append("Fetched once per release besides the page (service worker, manifest):")
+        for asset in weight["offline_files"]:
+            lines.append(f"  {asset['url']} {asset['bytes']} bytes")
     lines += ["", "Targets:"]
     for name, check in data["targets"].items():
         verdict = "met" if check["met"] else "MISSED"
@@ -386,11 +412,20 @@ def report(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--keep", action="store_true", help="keep the database and media")
+    parser.add_argument("--db", default=DB_NAME, help="PostgreSQL database (dropped)")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port")
+    parser.add_argument("--redis-db", type=int, default=3, help="Redis database (flushed)")
     args = parser.parse_args()
+    configure(args.db, args.port, args.redis_db)
+    return args
+
+
+def main() -> None:
+    args = arguments()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
@@ -418,6 +453,7 @@ def main() -> None:
                 html_bytes[key] = len(fetch(path)[2])
             guide_html = fetch(dict(p[::2] for p in PAGES)["guide"])[2]
             weight = page_weight(guide_html)
+            weight["offline_files"] = offline_files()
         (STATIC_ROOT / YARDSTICK_DIR).mkdir(parents=True)
         yardstick_file = STATIC_ROOT / YARDSTICK_DIR / "guide.html"
         yardstick_file.write_bytes(guide_html)

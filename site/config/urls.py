@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
-from home import media
+from home import media, offline
 from home import views as home_views
 from learners.views import attestations as attestation_views
 from learners.views import carnet as carnet_views
@@ -23,6 +23,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", home_views.search, name="search"),
+    # Guides offline: the service worker must be served from the root to cover the site.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("hors-connexion/", offline.offline_page, name="offline"),
     path("fiches/avis/<int:page_id>/", feedback_views.guide_feedback, name="guide_feedback"),
     path("pres-de-chez-vous/", include("agenda.urls")),
     path("donnees/", include("opendata.urls")),

@@ -333,6 +333,9 @@ FRONT_CACHE_TAG_SECONDS = PAGE_CACHE_SECONDS or 300
 # The deployed code's identity in every ETag (e.g. the commit); empty: the code's newest
 # modification time, read once per process (caching.front.release).
 FRONT_CACHE_RELEASE = os.environ.get("PASAPAS_RELEASE", "")
+# Guides kept offline (home/offline.py): a kept guide is shown when the network has not
+# answered a page request within this time (a weak signal), in milliseconds.
+OFFLINE_NETWORK_TIMEOUT_MS = int(os.environ.get("OFFLINE_NETWORK_TIMEOUT_MS", "4000"))
 # Cookies that make a request personal besides the session (caching/personal.py): never a
 # public answer, never the page cache. The carnet's are set by learners/views/carnet.py.
 PERSONAL_COOKIES = ("messages", "carnet", "carnet_agenda", "carnet_attente")
@@ -444,6 +447,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The service worker (/sw.js) and the web app manifest, from this site only.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -5,7 +5,12 @@
  *   localStorage; base.html applies the stored value before the first paint.
  * - « Lire à voix haute »: reads a guide step, or the whole guide, with the browser's
  *   speech synthesis in French; the buttons are shown only where it exists.
- * - Printing: loads lazy images first, so a printed guide has all its pictures.
+ * - Printing: the « Imprimer » buttons open the browser's print dialog; before printing,
+ *   lazy images are loaded (a printed guide has all its pictures) and listed links get
+ *   their address written after them (print.css).
+ * - Offline: registers the service worker (/sw.js, home/service_worker.js); on a guide,
+ *   asks it to keep the guide and shows « Disponible hors connexion » with a button to
+ *   keep or remove it; on the offline page, lists the guides kept on this device.
  */
 (function () {
     "use strict";
@@ -143,10 +148,123 @@
             document.querySelectorAll('img[loading="lazy"]').forEach(function (img) {
                 img.loading = "eager";
             });
+            document.querySelectorAll("[data-print-links] a[href], .rich-text a[href]").forEach(function (link) {
+                if (link.getAttribute("href").charAt(0) !== "#") link.setAttribute("data-print-url", link.href);
+            });
         });
+        if (typeof window.print !== "function") return;
+        document.querySelectorAll("[data-print]").forEach(function (button) {
+            button.addEventListener("click", function () { window.print(); });
+            button.closest("[data-print-tool]").hidden = false;
+        });
+    }
+
+    /* A question to the service worker; the answer comes back on a port of its own. */
+    function askWorker(message) {
+        return navigator.serviceWorker.ready.then(function (registration) {
+            return new Promise(function (resolve) {
+                var channel = new MessageChannel();
+                channel.port1.onmessage = function (event) { resolve(event.data || {}); };
+                registration.active.postMessage(message, [channel.port2]);
+            });
+        });
+    }
+
+    /* The guide's pictures, all loaded (the browser picks each size, as it will offline). */
+    function loadPictures(images) {
+        return Promise.all(images.map(function (img) {
+            img.loading = "eager";
+            if (img.complete) return null;
+            return new Promise(function (resolve) {
+                img.addEventListener("load", resolve, {once: true});
+                img.addEventListener("error", resolve, {once: true});
+            });
+        }));
+    }
+
+    function pageFiles(images) {
+        var files = [];
+        document.querySelectorAll('link[rel~="stylesheet"], link[rel~="icon"]').forEach(function (link) {
+            files.push(link.href);
+        });
+        document.querySelectorAll("script[src]").forEach(function (script) { files.push(script.src); });
+        images.forEach(function (img) { if (img.currentSrc || img.src) files.push(img.currentSrc || img.src); });
+        return files;
+    }
+
+    function setupOfflineGuide() {
+        var box = document.querySelector("[data-offline]");
+        if (!box) return;
+        var button = box.querySelector("[data-offline-toggle]");
+        var status = box.querySelector("[data-offline-status]");
+        var title = (document.querySelector("h1") || {}).textContent || document.title;
+        var kept = false;
+        var busy = false;
+
+        function show(answer, message) {
+            kept = Boolean(answer.kept);
+            box.querySelector("[data-offline-kept]").hidden = !kept;
+            box.querySelector("[data-offline-not-kept]").hidden = kept;
+            button.textContent = button.getAttribute(kept ? "data-remove-label" : "data-keep-label");
+            if (message) status.textContent = box.getAttribute(message);
+            box.hidden = false;
+        }
+
+        function keep(auto) {
+            var images = Array.prototype.slice.call(document.querySelectorAll("main img"));
+            return loadPictures(images).then(function () {
+                return askWorker({action: "keep", url: location.href, title: title.trim(), files: pageFiles(images), auto: auto});
+            });
+        }
+
+        button.addEventListener("click", function () {
+            if (busy) return;
+            busy = true;
+            var wanted = !kept;
+            status.textContent = wanted ? box.getAttribute("data-saving") : "";
+            (wanted ? keep(false) : askWorker({action: "remove", url: location.href})).then(function (answer) {
+                busy = false;
+                show(answer, wanted ? (answer.kept ? "data-kept" : "data-failed") : "data-removed");
+            });
+        });
+        askWorker({action: "status", url: location.href}).then(function (answer) {
+            show(answer);
+            // Every visit refreshes the copy (a republished guide reaches it); not on a
+            // connection the person asked to spare (Save-Data), where the button still works.
+            var saveData = navigator.connection && navigator.connection.saveData;
+            if (!saveData) keep(true).then(function (fresh) { show(fresh); });
+        });
+    }
+
+    function setupOfflineList() {
+        var list = document.querySelector("[data-offline-list]");
+        if (!list) return;
+        var retry = document.querySelector("[data-offline-retry]");
+        retry.hidden = false;
+        retry.addEventListener("click", function () { location.reload(); });
+        askWorker({action: "list"}).then(function (answer) {
+            (answer.guides || []).forEach(function (guide) {
+                var item = document.createElement("li");
+                var link = document.createElement("a");
+                link.href = guide.url;
+                link.textContent = guide.title || guide.url;
+                item.appendChild(link);
+                list.appendChild(item);
+            });
+            list.hidden = !list.children.length;
+            document.querySelector("[data-offline-empty]").hidden = !list.hidden;
+        });
+    }
+
+    function setupOffline() {
+        if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+        navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* the site works without */ });
+        setupOfflineGuide();
+        setupOfflineList();
     }
 
     setupTextSize();
     setupReadAloud();
     setupPrint();
+    setupOffline();
 })();
