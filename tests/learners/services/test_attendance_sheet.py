@@ -170,18 +170,23 @@ def _queries_for(size, counsellor, structure, session, socle) -> int:
     return len(ctx.captured_queries)
 
 
+# A sheet filled after the sessions, and one filled ahead (registrations): ahead, the
+# waiting list is checked for places the sheet frees (one more query, the session's
+# bookings). The day is fixed relative to today, never « today at 9 and 14 », which is
+# past or upcoming depending on the hour the suite runs.
+@pytest.mark.parametrize(("days", "bound"), [(-1, 30), (1, 31)])
 def test_sheet_save_query_count_does_not_grow_with_people(
-    counsellor_a, structure_a, socle, django_assert_max_num_queries
+    days, bound, counsellor_a, structure_a, socle
 ):
-    day = timezone.localdate()
+    day = timezone.localdate() + datetime.timedelta(days=days)
     small = SessionFactory(structure=structure_a, start=at(day, 9), competences=socle[:3])
     large = SessionFactory(structure=structure_a, start=at(day, 14), competences=socle[:3])
     three = _queries_for(3, counsellor_a, structure_a, small, socle)
     twelve = _queries_for(12, counsellor_a, structure_a, large, socle)
     assert twelve == three
-    # 25 before the session's participant summary (learners.services.activity_summaries,
+    # 25 (past) before the session's participant summary (learners.services.activity_summaries,
     # five queries on SQLite; a delete and an INSERT … SELECT on PostgreSQL).
-    assert twelve <= 30
+    assert twelve <= bound
 
 
 def test_crcn_levels_are_accepted_for_crcn_competences(counsellor_a, structure_a):
