@@ -1,6 +1,7 @@
 """Wagtail pages: atelier curricula and step-by-step guides, each under its index."""
 
 import math
+import uuid
 from collections.abc import Callable
 from functools import partial
 
@@ -156,8 +157,11 @@ class AtelierSectionPage(PartnerSection):
         return _route_to_child(self, (AtelierPage,), request, path_components)
 
 
-def one_empty_step() -> list[tuple[str, dict]]:
-    return [("step", {})]
+def one_empty_step() -> list[dict]:
+    """A new guide's steps: one, empty, in the stored (JSON) form, with the id the editor's
+    JavaScript needs and every field present (a missing one stops the block rendering)."""
+    empty = {"title": "", "text": "", "image": None, "alt_text": "", "tip": "", "warning": ""}
+    return [{"type": "step", "value": empty, "id": str(uuid.uuid4())}]
 
 
 class GuidePage(Page):

@@ -7,14 +7,26 @@
     "use strict";
     var counter = 0;
 
+    // The label Wagtail wrote for the field: tied to the editor's hidden input (`for`, or
+    // the `<id>-label` id), else the nearest field label up the tree (stream blocks).
     function fieldLabel(box) {
-        var wrapper = box.closest("[data-field-wrapper], .w-field__wrapper, .w-field");
-        if (!wrapper) {
-            return null;
+        var field = box.closest(".w-field");
+        var input = field && field.querySelector("input[type=hidden][id]");
+        if (input) {
+            var tied =
+                document.querySelector('label[for="' + input.id + '"]') ||
+                document.getElementById(input.id + "-label");
+            if (tied) {
+                return tied;
+            }
         }
-        var input = wrapper.querySelector("input[type=hidden][id]");
-        var label = input && document.querySelector('label[for="' + input.id + '"]');
-        return label || wrapper.querySelector("label, .w-field__label");
+        for (var node = box.parentElement; node && node !== document.body; node = node.parentElement) {
+            var label = node.querySelector(".w-field__label, label");
+            if (label) {
+                return label;
+            }
+        }
+        return null;
     }
 
     function name(box) {
