@@ -12,6 +12,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.factories.editorial import UserFactory, atelier_index, guide_index, guide_steps
+from tests.queries import count_queries
 from tests.workshops.test_editorial import steps_form_data
 from workshops import roles
 from workshops.models import AtelierSectionPage, GuidePage, GuideSectionPage
@@ -362,3 +363,18 @@ def test_the_editor_loads_the_rich_text_labelling_script(client, editor_a):
     client.force_login(editor_a)
     html = client.get(add_url(section_of(STRUCTURE_A))).content.decode()
     assert "workshops/editor-labels.js" in html
+
+
+# --- Cost -----------------------------------------------------------------------------
+
+
+def test_a_partner_guide_costs_what_a_network_guide_costs(client, editor_a):
+    """One more level in the tree, not one more query: routing finds a page by its path
+    (caching/routing.py) and the listing reads descendants in one query."""
+    network = guide_in(guide_index(), title="Fiche du réseau", publish=True)
+    partner = guide_in(section_of(STRUCTURE_A), title="Fiche partenaire", publish=True)
+    guide_in(section_of(STRUCTURE_A), title="Autre fiche partenaire", publish=True)
+    assert count_queries(client, partner.url) == count_queries(client, network.url)
+    assert count_queries(client, section_of(STRUCTURE_A).url) == count_queries(
+        client, guide_index().url
+    )
