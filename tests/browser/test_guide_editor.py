@@ -1,7 +1,8 @@
 """The guide editor as a partner editor writes in it, in a real Chromium: the create form
 of a guide in their structure's section passes axe-core with nothing excluded (the whole
 admin page), shows no red error before anything is typed, and names its rich-text boxes;
-a new step added by the writer gets a named box too."""
+a new step added by the writer gets a named box too; the section's public page passes
+axe as well."""
 
 import pytest
 from django.urls import reverse
@@ -80,3 +81,11 @@ def test_new_guide_form_is_accessible_and_calm(browser_page, live_server, editor
     )
     page.wait_for_timeout(300)
     assert unnamed_text_boxes(page) == 0
+
+    # The section is also a public page type of its own (the index's template, its
+    # guides only): accessible too. (One test per file: the editorial set-up creates
+    # content types, which a serialized rollback between two tests would insert twice.)
+    page.goto(live_server.url + section.url)
+    assert page.locator("h1").inner_text() == STRUCTURE
+    assert_accessible(page)
+
