@@ -88,4 +88,3 @@ def test_new_guide_form_is_accessible_and_calm(browser_page, live_server, editor
     page.goto(live_server.url + section.url)
     assert page.locator("h1").inner_text() == STRUCTURE
     assert_accessible(page)
-
