@@ -57,12 +57,13 @@ def screen_build(data: dict) -> Screen:
     )
 
 
-def guides() -> list[dict]:
+def guides(kind: str = "guides") -> list[dict]:
     """Every guide, each step carrying its `screen` (drawn later) and empty tip/warning
-    when the file has none."""
+    when the file has none. `kind` "partner_guides": those a partner structure's editor
+    writes in its own section (`demo.tracking`, once the structure exists)."""
     found = []
-    for slug in _slugs("guides"):
-        data = _read(CONTENT_DIR / "guides" / f"{slug}.yaml")
+    for slug in _slugs(kind):
+        data = _read(CONTENT_DIR / kind / f"{slug}.yaml")
         screens = data.pop("screens")
         data["slug"] = slug
         data["steps"] = [

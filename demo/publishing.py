@@ -157,7 +157,7 @@ def _root_collection() -> Collection:
     return Collection.get_first_root_node()
 
 
-def _image_ensure(title: str, filename: str, screen) -> object:
+def _image_ensure(title: str, filename: str, screen, collection: Collection | None = None):
     image_model = get_image_model()
     image = image_model.objects.filter(title=title).first()
     if image is not None:
@@ -165,7 +165,7 @@ def _image_ensure(title: str, filename: str, screen) -> object:
     image = image_model(
         title=title,
         file=ImageFile(ContentFile(render_png(screen)), name=filename),
-        collection=_root_collection(),
+        collection=collection or _root_collection(),
     )
     image._set_image_file_metadata()
     image.save()
@@ -227,7 +227,21 @@ def _workflow(page: Page) -> Workflow:
     return workflow
 
 
-def _guide_ensure(index: Page, data: dict, users: dict) -> GuidePage:
+def partner_guides_ensure(*, section: Page, editor) -> list[GuidePage]:
+    """The guides the demo partner editor wrote in its structure's section, their
+    pictures in the structure's collection (called by `demo.tracking`, which creates the
+    structure)."""
+    users = {editor.username: editor, "coordinator": None}
+    collection = getattr(section.specific, "collection", None)
+    return [
+        _guide_ensure(section, data, users, collection=collection)
+        for data in content.guides("partner_guides")
+    ]
+
+
+def _guide_ensure(
+    index: Page, data: dict, users: dict, collection: Collection | None = None
+) -> GuidePage:
     existing = GuidePage.objects.child_of(index).filter(slug=data["slug"]).first()
     if existing is not None:
         return existing
@@ -237,6 +251,7 @@ def _guide_ensure(index: Page, data: dict, users: dict) -> GuidePage:
             f"{data['title']} – étape {number}",
             f"{data['slug']}-etape-{number}.png",
             step["screen"],
+            collection,
         )
         steps.append(
             {

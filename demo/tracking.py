@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from demo import publishing
 from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
 from learners.choices import (
     AttendanceStatus,
@@ -82,7 +83,7 @@ from learners.services import (
 from learners.services.attestations import attestation_issue
 from workshops.models import AtelierPage, Competence, GuidePage, Level, Theme
 from workshops.roles import COORDINATORS
-from workshops.services.editorial import structure_editor_add
+from workshops.services.editorial import partner_sections_ensure, structure_editor_add
 
 SEED = 85000
 PERIOD_DAYS = 182  # six months of history
@@ -572,10 +573,14 @@ def _users_ensure() -> dict[str, object]:
 
 
 def _partner_editor_ensure(structure) -> None:
-    """The demo partner editor edits the association's image and document collection."""
+    """The demo partner editor edits the association's image and document collection and
+    writes in its section of the guides, where one guide of theirs waits for review."""
     user = get_user_model().objects.filter(username=DEMO_PARTNER_EDITOR).first()
-    if user is not None:
-        structure_editor_add(user=user, name=structure.name)
+    if user is None:
+        return
+    structure_editor_add(user=user, name=structure.name)
+    for section in partner_sections_ensure(name=structure.name):
+        publishing.partner_guides_ensure(section=section, editor=user)
 
 
 def _structure_ensure(key: str, communes: dict[str, Commune]) -> Structure:

@@ -79,23 +79,23 @@ def _filter_pages(queryset: PageQuerySet, *, filters: dict, level_field: str) ->
     return queryset
 
 
-def guide_list(*, index: GuideIndexPage | None = None, filters: dict | None = None) -> PageQuerySet:
-    """Live public guides (under `index` when given), filtered by the cleaned values of a
-    `GuideFilterForm`, alphabetical, with what a card shows prefetched."""
+def guide_list(*, index: Page | None = None, filters: dict | None = None) -> PageQuerySet:
+    """Live public guides (anywhere under `index` when given: the index or one of its
+    partner sections), filtered by the cleaned values of a `GuideFilterForm`,
+    alphabetical, with what a card shows prefetched."""
     queryset = live_public(GuidePage.objects.all())
     if index is not None:
-        queryset = queryset.child_of(index)
+        queryset = queryset.descendant_of(index)
     queryset = _filter_pages(queryset, filters=filters or {}, level_field="difficulty")
     return queryset.defer_streamfields().prefetch_related("themes").order_by("title", "pk")
 
 
-def atelier_list(
-    *, index: AtelierIndexPage | None = None, filters: dict | None = None
-) -> PageQuerySet:
-    """Live public ateliers (under `index` when given), filtered like `guide_list`."""
+def atelier_list(*, index: Page | None = None, filters: dict | None = None) -> PageQuerySet:
+    """Live public ateliers (anywhere under `index` when given), filtered like
+    `guide_list`."""
     queryset = live_public(AtelierPage.objects.all())
     if index is not None:
-        queryset = queryset.child_of(index)
+        queryset = queryset.descendant_of(index)
     queryset = _filter_pages(queryset, filters=filters or {}, level_field="level")
     return (
         queryset.defer_streamfields()

@@ -15,10 +15,21 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from workshops.models import Audience, Competence, Domain, Framework, GuidePage, Level, Theme
+from workshops.models import (
+    AtelierPage,
+    Audience,
+    Competence,
+    Domain,
+    Framework,
+    GuidePage,
+    Level,
+    Theme,
+)
 from workshops.views import admin as admin_views
+from workshops.views import review
 
 # --- Frameworks ----------------------------------------------------------------------
 
@@ -259,3 +270,22 @@ def guide_feedback_header_buttons(page, user, view_name, next_url=None):
             icon_name="comment",
             priority=80,
         )
+
+
+# --- Guides and ateliers: the review's confirmation messages --------------------------
+
+
+class ReviewedPageViewSet(PageViewSet):
+    """Wagtail's page views, with a confirmation after a reviewer's decision
+    (`workshops.views.review`)."""
+
+    edit_view_class = review.ReviewEditView
+    workflow_action_view_class = review.ReviewWorkflowActionView
+
+
+class GuidePageViewSet(ReviewedPageViewSet):
+    model = GuidePage
+
+
+class AtelierPageViewSet(ReviewedPageViewSet):
+    model = AtelierPage

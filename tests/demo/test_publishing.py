@@ -21,7 +21,13 @@ from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 from demo import content, screens
 from demo.accounts import DEMO_COORDINATOR, DEMO_COUNSELLORS, DEMO_PARTNER_EDITOR, DEMO_PASSWORD
 from workshops import roles
-from workshops.models import AtelierIndexPage, AtelierPage, GuideIndexPage, GuidePage
+from workshops.models import (
+    AtelierIndexPage,
+    AtelierPage,
+    GuideIndexPage,
+    GuidePage,
+    GuideSectionPage,
+)
 
 MAX_IMAGE_BYTES = 60 * 1024
 
@@ -78,19 +84,29 @@ def test_live_guides_and_ateliers(demo):
     assert AtelierPage.objects.live().count() >= 6
 
 
-def test_drafts_and_exactly_one_page_in_review(demo):
+def test_drafts_and_one_page_in_review_per_kind_of_writer(demo):
     never_published = Page.objects.filter(live=False, first_published_at__isnull=True)
     assert never_published.exists()
 
     in_progress = WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS)
-    assert in_progress.count() == 1
-    state = in_progress.get()
-    page = Page.objects.get(pk=state.object_id)
-    assert not page.live
-    assert state.requested_by.groups.filter(name=roles.COUNSELLORS).exists()
-    assert state.current_task_state is not None
+    assert in_progress.count() == 2
+    by_role = {}
+    for state in in_progress:
+        page = Page.objects.get(pk=state.object_id)
+        assert not page.live
+        assert state.current_task_state is not None
+        role = state.requested_by.groups.filter(
+            name__in=[roles.COUNSELLORS, roles.PARTNER_EDITORS]
+        ).get()
+        by_role[role.name] = page
+    # A counsellor's guide under the index, the partner editor's in their section.
+    assert set(by_role) == {roles.COUNSELLORS, roles.PARTNER_EDITORS}
+    partner_guide = by_role[roles.PARTNER_EDITORS]
+    section = partner_guide.get_parent().specific
+    assert isinstance(section, GuideSectionPage) and section.live
+    assert partner_guide.owner.username == DEMO_PARTNER_EDITOR
     # Drafts waiting outside the workflow exist too.
-    assert never_published.exclude(pk=page.pk).exists()
+    assert never_published.exclude(pk__in=[p.pk for p in by_role.values()]).exists()
 
 
 def test_eight_step_guide_for_the_benchmark(demo):
@@ -110,10 +126,14 @@ def test_every_step_image_has_alt_text_and_is_small(demo):
                 assert len(value["alt_text"].strip()) > 20, (guide.slug, value["title"])
                 image = value["image"]
                 assert (image.width, image.height) in {(720, 1280), (1200, 800)}
-                assert image.collection.is_root()
+                # The network's pictures in the root collection, a partner's in its own.
+                parent = guide.get_parent().specific
+                assert image.collection == getattr(parent, "collection", image.collection)
+                assert image.collection.is_root() == (not isinstance(parent, GuideSectionPage))
                 assert 0 < image.file_size < MAX_IMAGE_BYTES, image.title
                 checked += 1
-    assert checked == sum(len(data["steps"]) for data in content.guides())
+    every_guide = content.guides() + content.guides("partner_guides")
+    assert checked == sum(len(data["steps"]) for data in every_guide)
 
 
 def test_guides_are_classified(demo):

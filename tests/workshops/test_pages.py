@@ -22,7 +22,14 @@ from tests.factories.workshops import (
 )
 from tests.queries import count_queries
 from workshops.blocks import GuideStepBlock, GuideStepsBlock
-from workshops.models import AtelierIndexPage, AtelierPage, GuideIndexPage, GuidePage
+from workshops.models import (
+    AtelierIndexPage,
+    AtelierPage,
+    AtelierSectionPage,
+    GuideIndexPage,
+    GuidePage,
+    GuideSectionPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +74,14 @@ class PageTreeTests(WagtailPageTestCase):
     def test_guides_and_ateliers_have_no_children(self):
         self.assertAllowedSubpageTypes(GuidePage, {})
         self.assertAllowedSubpageTypes(AtelierPage, {})
-        self.assertAllowedParentPageTypes(GuidePage, {GuideIndexPage})
-        self.assertAllowedParentPageTypes(AtelierPage, {AtelierIndexPage})
+        self.assertAllowedParentPageTypes(GuidePage, {GuideIndexPage, GuideSectionPage})
+        self.assertAllowedParentPageTypes(AtelierPage, {AtelierIndexPage, AtelierSectionPage})
+
+    def test_partner_sections_sit_under_their_index_and_hold_its_pages(self):
+        self.assertAllowedParentPageTypes(GuideSectionPage, {GuideIndexPage})
+        self.assertAllowedParentPageTypes(AtelierSectionPage, {AtelierIndexPage})
+        self.assertAllowedSubpageTypes(GuideSectionPage, {GuidePage})
+        self.assertAllowedSubpageTypes(AtelierSectionPage, {AtelierPage})
 
     def test_each_index_exists_once(self):
         index = guide_index_page()

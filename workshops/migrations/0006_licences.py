@@ -46,7 +46,7 @@ def sqlite_index_stem(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0004_coop_theme_labels'),
+        ('workshops', '0005_partner_sections'),
         ('wagtailsearch', '0010_add_text_fields'),
     ]
 

@@ -7,8 +7,10 @@ from .pages import (
     AtelierHandout,
     AtelierIndexPage,
     AtelierPage,
+    AtelierSectionPage,
     GuideIndexPage,
     GuidePage,
+    GuideSectionPage,
 )
 from .taxonomy import Audience, Theme
 
@@ -17,12 +19,14 @@ __all__ = [
     "AtelierHandout",
     "AtelierIndexPage",
     "AtelierPage",
+    "AtelierSectionPage",
     "Competence",
     "Domain",
     "Framework",
     "GuideFeedback",
     "GuideIndexPage",
     "GuidePage",
+    "GuideSectionPage",
     "Level",
     "Theme",
 ]

@@ -1,6 +1,7 @@
 """Wagtail pages: atelier curricula and step-by-step guides, each under its index."""
 
 import math
+import uuid
 from collections.abc import Callable
 from functools import partial
 
@@ -18,7 +19,8 @@ from wagtail.search import index
 from common.wagtail_internals import page_set_parent
 from workshops.blocks import GuideStepsBlock, SessionPlanBlock
 from workshops.choices import Licence, WorkshopLevel
-from workshops.page_forms import CONFIRM_FIELD, LicencedPageForm
+from workshops.models.page_form import ContentPageForm
+from workshops.page_forms import CONFIRM_FIELD
 
 # Slow readers: 130 words a minute, plus time to look at each picture.
 WORDS_PER_MINUTE = 130
@@ -42,18 +44,18 @@ def _lazy_context(name: str, **kwargs) -> SimpleLazyObject:
     return SimpleLazyObject(partial(PAGE_CONTEXTS[name], **kwargs))
 
 
-def _route_to_child(index: Page, child_model: type[Page], request, path_components):
+def _route_to_child(index: Page, child_models: tuple[type[Page], ...], request, path_components):
     """Wagtail's `Page.route`, but loads the child in one query as its specific type
-    (the index only allows that type), instead of a query for the base page and another
-    for the specific one."""
+    (tried in order: the index allows only these types; a guide, the common case, is
+    tried first), instead of a query for the base page and another for the specific one."""
     if not path_components:
         return Page.route(index, request, path_components)
-    try:
-        child = child_model.objects.child_of(index).get(slug=path_components[0])
-    except child_model.DoesNotExist as error:
-        raise Http404 from error
-    page_set_parent(child, index)
-    return child.route(request, path_components[1:])
+    for child_model in child_models:
+        child = child_model.objects.child_of(index).filter(slug=path_components[0]).first()
+        if child is not None:
+            page_set_parent(child, index)
+            return child.route(request, path_components[1:])
+    raise Http404
 
 
 class AtelierIndexPage(Page):
@@ -61,7 +63,7 @@ class AtelierIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["workshops.AtelierPage"]
+    subpage_types = ["workshops.AtelierPage", "workshops.AtelierSectionPage"]
     max_count = 1
 
     class Meta:
@@ -76,7 +78,7 @@ class AtelierIndexPage(Page):
     routes_by_url_path = True
 
     def route(self, request, path_components):
-        return _route_to_child(self, AtelierPage, request, path_components)
+        return _route_to_child(self, (AtelierPage, AtelierSectionPage), request, path_components)
 
 
 class GuideIndexPage(Page):
@@ -84,7 +86,7 @@ class GuideIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["workshops.GuidePage"]
+    subpage_types = ["workshops.GuidePage", "workshops.GuideSectionPage"]
     max_count = 1
 
     class Meta:
@@ -99,7 +101,73 @@ class GuideIndexPage(Page):
     routes_by_url_path = True
 
     def route(self, request, path_components):
-        return _route_to_child(self, GuidePage, request, path_components)
+        return _route_to_child(self, (GuidePage, GuideSectionPage), request, path_components)
+
+
+class PartnerSection(Page):
+    """A partner structure's own part of an index: its editors write there and nowhere
+    else (Wagtail grants page permissions on a subtree, `workshops.services.editorial`).
+    Its pages keep the index's review workflow and appear in the index's listing; the
+    section itself lists only them, with the index's template."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("collection d'images et de documents"),
+        help_text=_("Celle de la structure partenaire : ses éditeurs y rangent leurs images."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [*Page.settings_panels, FieldPanel("collection")]
+    routes_by_url_path = True
+
+    class Meta:
+        abstract = True
+
+
+class GuideSectionPage(PartnerSection):
+    parent_page_types = ["workshops.GuideIndexPage"]
+    subpage_types = ["workshops.GuidePage"]
+    template = "workshops/guide_index_page.html"
+
+    class Meta:
+        verbose_name = _("rubrique de fiches d'une structure partenaire")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = _lazy_context("guide_index", request=request, index=self)
+        return context
+
+    def route(self, request, path_components):
+        return _route_to_child(self, (GuidePage,), request, path_components)
+
+
+class AtelierSectionPage(PartnerSection):
+    parent_page_types = ["workshops.AtelierIndexPage"]
+    subpage_types = ["workshops.AtelierPage"]
+    template = "workshops/atelier_index_page.html"
+
+    class Meta:
+        verbose_name = _("rubrique d'ateliers d'une structure partenaire")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = _lazy_context("atelier_index", request=request, index=self)
+        return context
+
+    def route(self, request, path_components):
+        return _route_to_child(self, (AtelierPage,), request, path_components)
+
+
+def one_empty_step() -> list[dict]:
+    """A new guide's steps: one, empty, in the stored (JSON) form, with the id the editor's
+    JavaScript needs and every field present (a missing one stops the block rendering)."""
+    empty = {"title": "", "text": "", "image": None, "alt_text": "", "tip": "", "warning": ""}
+    return [{"type": "step", "value": empty, "id": str(uuid.uuid4())}]
 
 
 class GuidePage(Page):
@@ -111,7 +179,9 @@ class GuidePage(Page):
     what_you_need = RichTextField(
         _("ce qu'il vous faut"), blank=True, features=["bold", "ul", "link"]
     )
-    steps = StreamField(GuideStepsBlock(), verbose_name=_("étapes"))
+    # A new guide starts with one empty step to fill in: with none, Wagtail's editor shows
+    # « Le nombre minimum d'éléments est 1 » in red before anything is typed.
+    steps = StreamField(GuideStepsBlock(), verbose_name=_("étapes"), default=one_empty_step)
     competences = ParentalManyToManyField(
         "workshops.Competence", blank=True, related_name="guides", verbose_name=_("compétences")
     )
@@ -158,7 +228,6 @@ class GuidePage(Page):
             heading=_("Suivi"),
         ),
     ]
-    base_form_class = LicencedPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -166,8 +235,9 @@ class GuidePage(Page):
         index.AutocompleteField("title"),
         index.FilterField("difficulty"),
     ]
-    parent_page_types = ["workshops.GuideIndexPage"]
+    parent_page_types = ["workshops.GuideIndexPage", "workshops.GuideSectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ContentPageForm
 
     class Meta:
         verbose_name = _("fiche pratique")
@@ -261,7 +331,6 @@ class AtelierPage(Page):
         FieldPanel("related_guides"),
         MultiFieldPanel([FieldPanel("licence"), FieldPanel(CONFIRM_FIELD)], heading=_("Licence")),
     ]
-    base_form_class = LicencedPageForm
     # Facilitator notes are deliberately not indexed: search results are public.
     search_fields = [
         *Page.search_fields,
@@ -271,8 +340,9 @@ class AtelierPage(Page):
         index.AutocompleteField("title"),
         index.FilterField("level"),
     ]
-    parent_page_types = ["workshops.AtelierIndexPage"]
+    parent_page_types = ["workshops.AtelierIndexPage", "workshops.AtelierSectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ContentPageForm
 
     class Meta:
         verbose_name = _("atelier")

@@ -14,7 +14,10 @@ Who can do what:
   delete images and documents in every collection; approve or reject in the workflow.
 - Éditeurs partenaires: admin access only; each structure's own group
   ("Éditeurs – <structure>", see `structure_collection_ensure`) gives its members the images
-  and documents of that structure's collection, and nothing else.
+  and documents of that structure's collection and, once the structure has a partner
+  section (`partner_sections_ensure`), add and change (never publish) in its section of
+  the guide index (and of the atelier index if it runs ateliers): they write and submit
+  there, coordinators review and publish; other structures' sections are out of reach.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils.text import slugify
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -38,7 +42,12 @@ from wagtail.models import (
 )
 
 from workshops import roles
-from workshops.models import AtelierIndexPage, GuideIndexPage
+from workshops.models import (
+    AtelierIndexPage,
+    AtelierSectionPage,
+    GuideIndexPage,
+    GuideSectionPage,
+)
 
 WORKFLOW_NAME = "Relecture par la coordination"
 REVIEW_TASK_NAME = "Validation par la coordination"
@@ -49,6 +58,7 @@ COORDINATOR_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
 REFERENCE_MODELS = ("framework", "domain", "competence", "level", "theme", "audience")
 MEDIA_ACTIONS = ("add", "change", "choose", "delete")
 COUNSELLOR_MEDIA_ACTIONS = ("add", "choose")
+PARTNER_PAGE_PERMISSIONS = ("add", "change")
 
 # Apps whose permissions we grant: created on demand, because post_migrate reaches
 # `workshops` before the Wagtail apps listed after it in INSTALLED_APPS.
@@ -62,6 +72,8 @@ _REQUIRED_TABLES = (
     "wagtailimages_image",
     "wagtaildocs_document",
     "workshops_framework",
+    "workshops_guidesectionpage",
+    "workshops_ateliersectionpage",
 )
 
 
@@ -172,6 +184,7 @@ def editorial_setup(*, using: str = DEFAULT_DB_ALIAS) -> None:
             _grant_page(counsellors, index, COUNSELLOR_PAGE_PERMISSIONS)
             _grant_page(coordinators, index, COORDINATOR_PAGE_PERMISSIONS)
             WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+        _partner_sections_grant()
 
 
 def structure_collection_ensure(*, name: str) -> tuple[Collection, Group]:
@@ -197,6 +210,61 @@ def structure_collection_ensure(*, name: str) -> tuple[Collection, Group]:
     return collection, group
 
 
+def _structure_group(collection: Collection) -> Group:
+    group, _ = Group.objects.get_or_create(name=f"{STRUCTURE_GROUP_PREFIX}{collection.name}"[:150])
+    return group
+
+
+def _partner_sections_grant() -> None:
+    """Gives every partner section's structure group its page permissions (they may have
+    been removed by hand, or the section moved to another collection)."""
+    for model in (GuideSectionPage, AtelierSectionPage):
+        for section in model.objects.filter(collection__isnull=False).select_related("collection"):
+            _grant_page(_structure_group(section.collection), section, PARTNER_PAGE_PERMISSIONS)
+
+
+def _section_ensure(
+    index: Page, model: type[GuideSectionPage | AtelierSectionPage], collection: Collection
+) -> Page:
+    section = model.objects.child_of(index).filter(collection=collection).first()
+    if section is not None:
+        return section
+    slug = slugify(collection.name)[:200] or "structure"
+    if index.get_children().filter(slug=slug).exists():  # a guide took it first
+        slug = f"{slug}-{collection.pk}"
+    section = model(title=collection.name, slug=slug, collection=collection, live=False)
+    index.add_child(instance=section)
+    # Live at once: its pages reach the public only through the coordinators' review.
+    section.save_revision().publish()
+    return section
+
+
+def partner_sections_ensure(*, name: str, ateliers: bool = False) -> list[Page]:
+    """The partner structure `name`'s section of the guide index (and of the atelier
+    index when `ateliers`), where the members of its group write and submit pages.
+
+    Idempotent: a section is found by the structure's collection, so a coordinator may
+    rename or move it. Sections inherit the index's review workflow. Nothing is created
+    while an index is missing (`editorial_setup` or the demo creates the indexes).
+    """
+    collection, group = structure_collection_ensure(name=name)
+    wanted: list[tuple[type[Page], type[GuideSectionPage | AtelierSectionPage]]] = [
+        (GuideIndexPage, GuideSectionPage)
+    ]
+    if ateliers:
+        wanted.append((AtelierIndexPage, AtelierSectionPage))
+    sections = []
+    with transaction.atomic():
+        for index_model, section_model in wanted:
+            index = index_model.objects.order_by("path").first()
+            if index is None:
+                continue
+            section = _section_ensure(index, section_model, collection)
+            _grant_page(group, section, PARTNER_PAGE_PERMISSIONS)
+            sections.append(section)
+    return sections
+
+
 def editorial_setup_after_migrate(
     sender: object, using: str = DEFAULT_DB_ALIAS, **kwargs: object
 ) -> None:
@@ -204,10 +272,14 @@ def editorial_setup_after_migrate(
     editorial_setup(using=using)
 
 
-def structure_editor_add(*, user: User, name: str) -> tuple[Collection, Group]:
+def structure_editor_add(
+    *, user: User, name: str, ateliers: bool = False
+) -> tuple[Collection, Group]:
     """Makes `user` an editor of the partner structure `name`: member of the
-    "Éditeurs partenaires" role group and of the structure's own group (its collection)."""
+    "Éditeurs partenaires" role group and of the structure's own group (its collection
+    and its partner sections, created if missing)."""
     collection, group = structure_collection_ensure(name=name)
+    partner_sections_ensure(name=name, ateliers=ateliers)
     partner_editors, _ = Group.objects.get_or_create(name=roles.PARTNER_EDITORS)
     user.groups.add(partner_editors, group)
     return collection, group

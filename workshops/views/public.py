@@ -5,9 +5,9 @@ selector) and its pagination."""
 from __future__ import annotations
 
 from django.http import HttpRequest, QueryDict
+from wagtail.models import Page
 
 from workshops.filters import AtelierFilterForm, GuideFilterForm
-from workshops.models import AtelierIndexPage, GuideIndexPage
 from workshops.selectors import atelier_list, guide_list, paginate, pagination_window
 
 
@@ -28,14 +28,14 @@ def _listing_context(request: HttpRequest, *, form, queryset) -> dict:
     }
 
 
-def guide_index_context(request: HttpRequest, *, index: GuideIndexPage) -> dict:
+def guide_index_context(request: HttpRequest, *, index: Page) -> dict:
     form = GuideFilterForm(request.GET or None)
     return _listing_context(
         request, form=form, queryset=guide_list(index=index, filters=form.filters())
     )
 
 
-def atelier_index_context(request: HttpRequest, *, index: AtelierIndexPage) -> dict:
+def atelier_index_context(request: HttpRequest, *, index: Page) -> dict:
     form = AtelierFilterForm(request.GET or None)
     return _listing_context(
         request, form=form, queryset=atelier_list(index=index, filters=form.filters())
