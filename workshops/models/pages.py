@@ -166,7 +166,16 @@ class AtelierSectionPage(PartnerSection):
 def one_empty_step() -> list[dict]:
     """A new guide's steps: one, empty, in the stored (JSON) form, with the id the editor's
     JavaScript needs and every field present (a missing one stops the block rendering)."""
-    empty = {"title": "", "text": "", "image": None, "alt_text": "", "tip": "", "warning": ""}
+    empty = {
+        "title": "",
+        "text": "",
+        "image": None,
+        "alt_text": "",
+        "image_credit": "",
+        "image_licence": "",
+        "tip": "",
+        "warning": "",
+    }
     return [{"type": "step", "value": empty, "id": str(uuid.uuid4())}]
 
 
