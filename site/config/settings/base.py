@@ -127,6 +127,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
+            # Django's i18n tags, a constant `{% translate %}` remembered (common/template_i18n.py).
+            "libraries": {"i18n": "common.template_i18n"},
         },
     },
 ]
