@@ -140,7 +140,7 @@ def test_the_site_match_is_wagtails_on_every_case(rf):
 
 def test_a_known_page_type_routes_in_one_query_and_a_wrong_hint_is_not_trusted():
     guide = GuidePageFactory(illustrated=False)
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.select_related("root_page").get(is_default_site=True)
     url = guide.url
     routing._TYPE_HINTS.clear()
     with CaptureQueriesContext(connection) as first:
