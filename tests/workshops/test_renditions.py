@@ -118,6 +118,7 @@ def test_rendition_urls_are_the_storages_and_follow_its_base_url(settings):
     rendition = image.get_rendition("width-360")
     workshops_tags._URLS.clear()
     assert workshops_tags._url(rendition) == rendition.url == workshops_tags._url(rendition)
+    assert list(workshops_tags._URLS.values()) == [rendition.url]  # kept, then read
     settings.MEDIA_URL = "/autres-medias/"  # the storage's base URL follows: so does ours
     rendition = get_image_model().objects.get(pk=image.pk).get_rendition("width-360")
     assert workshops_tags._url(rendition) == rendition.url

@@ -44,7 +44,8 @@ _MAX_URLS = 20000
 def _url(rendition) -> str:
     file = rendition.file
     storage = file.storage
-    if type(storage) is not FileSystemStorage:
+    # `__class__`, not `type()`: the default storage is a lazy object standing for it.
+    if storage.__class__ is not FileSystemStorage:
         return rendition.url
     key = (storage.base_url, file.name)
     url = _URLS.get(key)
