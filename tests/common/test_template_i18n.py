@@ -55,3 +55,11 @@ def test_only_constant_texts_are_remembered():
         "100%% gratuit",
         "Accueil",
     }
+
+
+def test_i18n_is_the_only_tag_library_shadowed():
+    """Django's check of shadowed tag libraries is silenced for `i18n` (settings): any
+    other shadowing still fails here."""
+    warnings = [w for w in engines["django"].check() if w.id == "templates.W003"]
+    assert len(warnings) == 1
+    assert "'i18n' is used for multiple template tag modules" in warnings[0].msg
