@@ -117,11 +117,28 @@ def _loaded(model: type[Model], values: dict[str, Any]) -> Any:
     return model.from_db(connection.alias, list(values), row)
 
 
+def _guide_about_orm(guide: GuidePage, restricted: tuple[str, ...]) -> GuideAbout:
+    """The same through the ORM, which reads a page's relations held in memory (a preview
+    of a draft, an unsaved page): modelcluster keeps them on the instance."""
+    ateliers = AtelierPage.objects.live().filter(related_guides=guide)
+    for path in restricted:
+        ateliers = ateliers.exclude(path__startswith=path)
+    return GuideAbout(
+        competences=list(guide.competences.select_related("framework")),
+        themes=list(guide.themes.select_related("parent")),
+        audiences=list(guide.audiences.all()),
+        ateliers=list(ateliers.defer_streamfields().defer("facilitator_notes").order_by("title")),
+    )
+
+
 def guide_about(*, guide: GuidePage) -> GuideAbout:
     """The guide's competences, themes (with their parent, for their name), audiences and
-    live public ateliers pointing to it, in one query."""
-    about = GuideAbout()
+    live public ateliers pointing to it, in one query (the ORM's four for a page whose
+    relations are held in memory: previews)."""
     restricted = routing.restricted_paths()
+    if guide.pk is None or getattr(guide, "_cluster_related_objects", None):
+        return _guide_about_orm(guide, restricted)
+    about = GuideAbout()
     with connection.cursor() as cursor:
         cursor.execute(_sql(), [guide.pk, guide.pk, guide.pk, guide.pk, True])
         rows = cursor.fetchall()

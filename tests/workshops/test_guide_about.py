@@ -15,7 +15,7 @@ from tests.factories.workshops import (
     theme,
 )
 from workshops.guide_about import guide_about
-from workshops.models import AtelierPage
+from workshops.models import AtelierPage, GuidePage
 from workshops.selectors import live_public
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,15 @@ def test_fields_the_page_does_not_show_are_deferred_not_wrong():
     # Read later from the database (one query each), never a default value.
     assert about.competences[0].framework == competence("S2.1").framework
     assert about.ateliers[0].summary == atelier.summary
+
+
+def test_a_preview_shows_the_drafts_relations_not_the_live_ones():
+    guide = GuidePageFactory(illustrated=False, competences=[competence("S2.1")])
+    draft = GuidePage.objects.get(pk=guide.pk).get_latest_revision_as_object()
+    draft.competences = [competence("1.1")]  # held in memory, as in a preview
+    draft.themes = [theme("e-mail")]
+    about = guide_about(guide=draft)
+    assert [c.code for c in about.competences] == ["1.1"]
+    assert [str(t) for t in about.themes] == [str(theme("e-mail"))]
+    live = GuidePage.objects.get(pk=guide.pk)
+    assert [c.code for c in guide_about(guide=live).competences] == ["S2.1"]
