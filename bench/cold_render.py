@@ -30,7 +30,8 @@ One run, on 127.0.0.1 only (PostgreSQL database `pasapas_bench_cold`, Redis db 1
    other files, e.g. `--label before` for cold_render_before.txt).
 
 Usage: `.venv/bin/python bench/cold_render.py [--duration 15] [--keep] [--reuse]
-[--label before] [--only rates|profile|workers]`.
+[--label before] [--only rates profile workers] [--db pasapas_bench_cold] [--port 8231]
+[--redis-db 11]`.
 """
 
 from __future__ import annotations
@@ -81,8 +82,10 @@ FIRST_PAGE_ROUNDS = 5
 log = pp.log
 
 
-def isolate() -> None:
+def isolate(args: argparse.Namespace) -> None:
     """Our own database, port and Redis database (the helpers read these globals)."""
+    global DB_NAME, PORT, REDIS_DB
+    DB_NAME, PORT, REDIS_DB = args.db, args.port, args.redis_db
     pp.DB_NAME = ag.DB_NAME = DB_NAME
     pp.PORT = PORT
     pp.BASE_URL = f"http://{pp.HOST}:{PORT}"
@@ -392,19 +395,26 @@ def report(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--keep", action="store_true", help="keep the database and media")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database and media")
     parser.add_argument("--label", default="", help="results file suffix (e.g. before)")
-    parser.add_argument("--only", choices=["rates", "profile", "workers"])
-    args = parser.parse_args()
+    parser.add_argument("--only", nargs="+", choices=["rates", "profile", "workers"])
+    parser.add_argument("--db", default=DB_NAME, help="PostgreSQL database (recreated)")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="Redis database")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
-    isolate()
+    isolate(args)
     started = time.monotonic()
-    kept_media = Path(tempfile.gettempdir()) / "pasapas-bench-cold-media"
+    kept_media = Path(tempfile.gettempdir()) / f"{DB_NAME}-media"
     work = Path(tempfile.mkdtemp(prefix="pasapas-bench-cold-"))
     media_root = kept_media if (args.keep or args.reuse) else work / "media"
     env = pp.base_env(media_root)
@@ -421,12 +431,12 @@ def main() -> None:
             "label": args.label or "-",
             "duration_s": args.duration,
         }
-        if args.only in (None, "rates"):
+        if args.only is None or "rates" in args.only:
             data["rates"] = rates(env, args, log_path)
-        if args.only in (None, "profile"):
+        if args.only is None or "profile" in args.only:
             log("profile of cold renders (in-process)")
             data["profile"] = profile(env)
-        if args.only in (None, "workers"):
+        if args.only is None or "workers" in args.only:
             log("first pages of workers")
             data["first_pages"] = first_pages(env, log_path)
         text = report(data)

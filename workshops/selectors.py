@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search.query import And, Or, PlainText
 
 from caching import routing
+from workshops.guide_about import GuideAbout, guide_about
 from workshops.models import (
     AtelierHandout,
     AtelierIndexPage,
@@ -122,30 +123,12 @@ def pagination_window(page: PaginatorPage) -> list[int | str]:
 # Detail pages ---------------------------------------------------------------------------
 
 
-@dataclass
-class GuideDetail:
-    competences: list = field(default_factory=list)
-    themes: list = field(default_factory=list)
-    audiences: list = field(default_factory=list)
-    ateliers: list = field(default_factory=list)
-
-
-def guide_detail(*, guide: GuidePage) -> GuideDetail:
-    """What the guide page shows besides its own fields (5 queries), and the renditions of
-    its step pictures attached to the images (see `guide_step_renditions_prefetch`)."""
+def guide_detail(*, guide: GuidePage) -> GuideAbout:
+    """What the guide page shows besides its own fields (one query, workshops/guide_about.py),
+    and the renditions of its step pictures attached to the images (see
+    `guide_step_renditions_prefetch`)."""
     guide_step_renditions_prefetch(guide=guide)
-    return GuideDetail(
-        competences=list(guide.competences.select_related("framework")),
-        themes=list(guide.themes.select_related("parent")),
-        audiences=list(guide.audiences.all()),
-        ateliers=list(
-            live_public(AtelierPage.objects.all())
-            .filter(related_guides=guide)
-            .defer_streamfields()
-            .defer("facilitator_notes")
-            .order_by("title")
-        ),
-    )
+    return guide_about(guide=guide)
 
 
 @dataclass

@@ -109,3 +109,17 @@ def test_the_page_uses_the_pregenerated_renditions(client, django_capture_on_com
     urls = set(re.findall(r"/media/images/[^\s\"]+", html))
     generated = {r.url for r in Rendition.objects.all()}
     assert urls and urls <= generated
+
+
+def test_rendition_urls_are_the_storages_and_follow_its_base_url(settings):
+    from workshops.templatetags import workshops_tags
+
+    image = ImageFactory()
+    rendition = image.get_rendition("width-360")
+    workshops_tags._URLS.clear()
+    assert workshops_tags._url(rendition) == rendition.url == workshops_tags._url(rendition)
+    assert list(workshops_tags._URLS.values()) == [rendition.url]  # kept, then read
+    settings.MEDIA_URL = "/autres-medias/"  # the storage's base URL follows: so does ours
+    rendition = get_image_model().objects.get(pk=image.pk).get_rendition("width-360")
+    assert workshops_tags._url(rendition) == rendition.url
+    assert rendition.url.startswith("/autres-medias/")
