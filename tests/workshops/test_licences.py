@@ -94,7 +94,7 @@ def test_handouts_show_their_credit_and_licence_when_it_differs(client):
     atelier.handouts.add(AtelierHandout(document=DocumentFactory(), label="Mémo e-mail"))
     atelier.save_revision().publish()
     html = client.get(atelier.url).content.decode()
-    items = re.findall(r'<ul class="documents">(.*?)</ul>', html, re.S)[0]
+    items = re.findall(r'<ul class="documents"[^>]*>(.*?)</ul>', html, re.S)[0]
     memo_visio, memo_email = re.findall(r"<li>(.*?)</li>", items, re.S)
     assert (
         f'(source : Médiathèque de la Source, <a href="{ETALAB_URL}">Licence Ouverte / '
