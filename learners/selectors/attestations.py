@@ -241,6 +241,8 @@ def attestation_verify_public(*, public_id: str) -> VerificationResult | None:
     attestation = Attestation.objects.filter(public_id=public_id).only("credential_jws").first()
     if attestation is None:
         return None
+    if not attestation.credential_jws:  # erased with the person's data (services.privacy)
+        return VerificationResult(valid_signature=False, reason="erased")
     return attestation_verify_token(token=attestation.credential_jws)
 
 

@@ -151,6 +151,8 @@ def attestation_issue(
     structure = issuing_structure(user=user, learner=learner)
     if structure is None:
         refuse()
+    if learner.is_anonymized:
+        raise ValidationError(_("Une fiche anonymisée ne peut pas recevoir d'attestation."))
     if name_shown not in AttestationName.values:
         raise ValidationError(_("Choisissez le nom qui figurera sur l'attestation."))
     chosen = _chosen(user, learner, competence_ids)

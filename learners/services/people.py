@@ -24,6 +24,7 @@ from learners.choices import (
 )
 from learners.models import (
     Attendance,
+    Attestation,
     AuditLog,
     Booking,
     BookingStatus,
@@ -214,10 +215,11 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
 
     Nothing is lost: attendance moves (for a session both attended, the richer status is
     kept: présent > absent > excusé > inscrit > liste d'attente, and blank details are
-    filled from the other), observations move and `keep`'s summaries are rebuilt, carnets
-    and read guides move (if both have an active carnet, `remove`'s is revoked), the
-    structures following either record follow the result, `keep`'s blank identity fields
-    are filled from `remove`, and the audit history of `remove` is attached to `keep`.
+    filled from the other), observations and attestations move and `keep`'s summaries are
+    rebuilt, carnets and read guides move (if both have an active carnet, `remove`'s is
+    revoked), the structures following either record follow the result, `keep`'s blank
+    identity fields are filled from `remove`, and the audit history of `remove` is attached
+    to `keep`.
     Visibility still follows who recorded what (each observation, attendance and audit
     row keeps its structure), so merging gives no structure the other's history; the
     notes and contact details of `remove` pass only when both records were created by the
@@ -244,6 +246,7 @@ def learner_merge(*, user: AnyUser, keep: Learner, remove: Learner) -> Learner:
         # The online sign-ups follow the person (their carnet shows them).
         Booking.objects.filter(learner=remove).update(learner=keep)
         moved_observations = Observation.objects.filter(learner=remove).update(learner=keep)
+        Attestation.objects.filter(learner=remove).update(learner=keep)
         CompetenceSummary.objects.filter(learner=remove).delete()
         _merge_carnets_and_reads(keep=keep, remove=remove)
         closed_requests = _merge_links(user=user, keep=keep, remove=remove)

@@ -15,7 +15,9 @@ that mention the person lose their file, preview lines and file name
 (`learners.services.import_jobs`). Their sign-ups on the public agenda lose their first
 name and contacts, and so do the sign-ups and appointment requests made with their phone
 or e-mail and linked to no one, within the eraser's scope
-(`learners.services.bookings_privacy.bookings_erase_for_learners`).
+(`learners.services.bookings_privacy.bookings_erase_for_learners`). Their attestations
+are revoked and their signed text deleted: the public verification page (the QR code of a
+printed attestation) then says only that it was withdrawn.
 
 Kept, as statistical attributes: birth year, gender, social status, commune of residence,
 the structures that accompanied the person, sessions, attendance, observations, competence
@@ -46,6 +48,7 @@ from common.types import AnyUser
 from learners.choices import AuditAction
 from learners.models import (
     Attendance,
+    Attestation,
     AuditLog,
     Carnet,
     DigestSent,
@@ -75,6 +78,8 @@ logger = logging.getLogger(__name__)
 REASON_REQUEST = "demande de la personne"
 REASON_RETENTION = "durée de conservation écoulée"
 # The retention job works in batches of this many people (one transaction each).
+ATTESTATION_ERASED_REASON = "données de la personne effacées"
+
 RETENTION_BATCH = 500
 # Job bookkeeping (no personal data) is kept this long.
 JOB_LOG_RETENTION_DAYS = 180
@@ -109,6 +114,17 @@ def retention_cutoff(*, today: datetime.date | None = None) -> datetime.datetime
     return _local_midnight(months_before(today, settings.RETENTION_MONTHS))
 
 
+def _attestations_erase(*, learner_ids: list[int], now: datetime.datetime) -> None:
+    """An erased person's attestations are revoked and their signed text (first name and
+    initial, competences) deleted: the public page then says only that it was withdrawn,
+    and a QR code printed earlier no longer shows who it was."""
+    ours = Attestation.objects.filter(learner_id__in=learner_ids)
+    ours.filter(revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason=ATTESTATION_ERASED_REASON
+    )
+    ours.update(credential_jws="")
+
+
 def _anonymize_locked(*, user: AnyUser | None, learners: list[Learner], reason: str) -> int:
     """Anonymise these (locked, not yet anonymised) people in a few queries."""
     if not learners:
@@ -131,6 +147,7 @@ def _anonymize_locked(*, user: AnyUser | None, learners: list[Learner], reason: 
     ids = list(old_ids)
     structure_links_refresh(learner_ids=ids)
     Carnet.objects.active().filter(learner_id__in=ids).update(revoked_at=now)
+    _attestations_erase(learner_ids=ids, now=now)
     AuditLog.objects.filter(learner_id__in=ids).update(learner=None)
     # The anonymisation row names the record by its old network id, detached like the rest.
     author = user if user is not None and user.is_authenticated else None

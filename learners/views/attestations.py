@@ -31,6 +31,10 @@ UPLOAD_MAX_BYTES = TOKEN_MAX_CHARS
 
 def failure_message(reason: str) -> str:
     messages = {
+        "erased": _(
+            "Cette attestation a été retirée : les données de la personne à qui elle a été "
+            "délivrée ont été effacées."
+        ),
         "format": _(
             "Ce texte n'est pas une attestation signée. Collez le contenu du fichier "
             "« .jwt » téléchargé depuis le carnet, en entier (trois parties séparées par "

@@ -354,6 +354,7 @@ CSRF_COOKIE_SCOPES = (
     r"^/pres-de-chez-vous/seances/\d+/",
     r"^/pres-de-chez-vous/inscription/[^/]+/",
     r"^/pres-de-chez-vous/lieux/\d+/rendez-vous/",
+    r"^/attestations/",  # the verification form
 )
 # Rendered fragments of published guides and ateliers (any visitor, logged in or not), keyed
 # by page state and publication version, so never stale; 0 to turn off.
