@@ -56,7 +56,7 @@ def test_phone_and_print(phone, live_server, world, coordinator, settings):
     page = phone
     log_in(page, live_server, coordinator)
     page.goto(live_server.url + reverse("learners_statistics") + "?du=2024-01-01&au=2024-12-31")
-    page.get_by_role("heading", name="Du 1 janvier 2024 au 31 décembre 2024").wait_for()
+    page.get_by_role("heading", name="Du 1er janvier 2024 au 31 décembre 2024").wait_for()
     assert_no_horizontal_scroll(page)
     assert_region_accessible(page, "#pap-stats")
     assert page.locator("svg.chart[role=img]").count() >= 8
