@@ -39,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -118,11 +118,14 @@ def _attestations_erase(*, learner_ids: list[int], now: datetime.datetime) -> No
     """An erased person's attestations are revoked and their signed text (first name and
     initial, competences) deleted: the public page then says only that it was withdrawn,
     and a QR code printed earlier no longer shows who it was."""
-    ours = Attestation.objects.filter(learner_id__in=learner_ids)
-    ours.filter(revoked_at__isnull=True).update(
-        revoked_at=now, revoked_reason=ATTESTATION_ERASED_REASON
+    not_yet = Q(revoked_at__isnull=True)
+    Attestation.objects.filter(learner_id__in=learner_ids).update(
+        credential_jws="",
+        revoked_reason=Case(
+            When(not_yet, then=Value(ATTESTATION_ERASED_REASON)), default=F("revoked_reason")
+        ),
+        revoked_at=Case(When(not_yet, then=Value(now)), default=F("revoked_at")),
     )
-    ours.update(credential_jws="")
 
 
 def _anonymize_locked(*, user: AnyUser | None, learners: list[Learner], reason: str) -> int:
