@@ -65,47 +65,41 @@ def forbidden(scope_label: str) -> ApiError:
     )
 
 
-def too_many_requests(limit: int, retry_after: int) -> ApiError:
+def _retry_later(title: str, limit_sentence: str, retry_after: int) -> ApiError:
+    """A 429: what the limit is, then when to try again."""
+    again = ngettext(
+        "Réessayez dans %(seconds)s seconde.",
+        "Réessayez dans %(seconds)s secondes.",
+        retry_after,
+    ) % {"seconds": retry_after}
     return ApiError(
-        429,
-        "trop_d_appels",
+        429, "trop_d_appels", title, f"{limit_sentence} {again}", retry_after=retry_after
+    )
+
+
+def too_many_requests(limit: int, retry_after: int) -> ApiError:
+    return _retry_later(
         _("Trop d'appels"),
         ngettext(
             "Cette clé est limitée à %(limit)s appel par minute.",
             "Cette clé est limitée à %(limit)s appels par minute.",
             limit,
         )
-        % {"limit": limit}
-        + " "
-        + ngettext(
-            "Réessayez dans %(seconds)s seconde.",
-            "Réessayez dans %(seconds)s secondes.",
-            retry_after,
-        )
-        % {"seconds": retry_after},
-        retry_after=retry_after,
+        % {"limit": limit},
+        retry_after,
     )
 
 
 def too_many_requests_from_address(limit: int, retry_after: int) -> ApiError:
-    return ApiError(
-        429,
-        "trop_d_appels",
+    return _retry_later(
         _("Trop d'appels depuis cette adresse"),
         ngettext(
             "Sans clé valide, une adresse est limitée à %(limit)s appel par minute.",
             "Sans clé valide, une adresse est limitée à %(limit)s appels par minute.",
             limit,
         )
-        % {"limit": limit}
-        + " "
-        + ngettext(
-            "Réessayez dans %(seconds)s seconde.",
-            "Réessayez dans %(seconds)s secondes.",
-            retry_after,
-        )
-        % {"seconds": retry_after},
-        retry_after=retry_after,
+        % {"limit": limit},
+        retry_after,
     )
 
 
