@@ -58,6 +58,23 @@ class _WatchedBrowser:
 
 
 @pytest.fixture(autouse=True)
+def _content_types_cached_before_flush(request):
+    """Tests with `serialized_rollback` restore the migrations' data before each test, saving
+    pages before their content types are back. Wagtail then looks a page type up: from
+    Django's content-type cache, or, when a test emptied it (`create_contenttypes`, run by
+    `editorial_setup`), by creating the row, which the restored one then clashes with. The
+    cache is refilled here, after the test and before its flush."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+
+
+@pytest.fixture(autouse=True)
 def _no_policy_violations(request):
     """Browser tests (those using Chromium) fail on any CSP or Permissions-Policy violation,
     on public pages and on the admin pages they visit."""

@@ -19,19 +19,6 @@ PASSWORD = "mot-de-passe-de-test"
 STRUCTURE = "Médiathèque de Luçon"
 
 
-@pytest.fixture(autouse=True)
-def _content_types_cached(django_db_blocker):
-    """`editorial_setup` runs Django's `create_contenttypes`, which empties the content-type
-    cache. The next test's serialized rollback then saves pages before their content types
-    are back, Wagtail looks a type up, finds none and creates it, and the restored row
-    clashes. Refilled here, before this test's flush, the cache answers instead."""
-    yield
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
-
-
 @pytest.fixture
 def editor():
     guide_index()
