@@ -25,6 +25,7 @@ JOB_LABELS = {
     "import": gettext_lazy("Import de tableur"),
     "statistics_refresh": gettext_lazy("Statistiques pré-calculées"),
     "statistics_snapshot": gettext_lazy("Statistiques d'une sélection (calcul à la demande)"),
+    "api_tombstones_purge": gettext_lazy("API : oubli des retraits anciens"),
     "structure_links_refresh": gettext_lazy(
         "Tableaux de bord : personnes bloquées après un changement de niveaux"
     ),

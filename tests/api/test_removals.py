@@ -159,3 +159,18 @@ def test_tombstones_are_kept_for_the_retention_then_purged(settings):
     ApiTombstone.objects.update(removed_at=stone.removed_at - datetime.timedelta(days=31))
     call_command("purge_api_tombstones", stdout=open("/dev/null", "w"))
     assert not ApiTombstone.objects.exists()
+
+
+def test_the_purge_runs_every_night_as_a_logged_job(settings):
+    from api.tasks import api_tombstones_purge_task
+    from learners.models import JobRun
+
+    entry = settings.CELERY_BEAT_SCHEDULE["api-tombstones-purge"]
+    assert entry["task"] == api_tombstones_purge_task.name == "api.tombstones_purge"
+    settings.API_TOMBSTONE_RETENTION_DAYS = 30
+    VenueFactory().delete()
+    ApiTombstone.objects.update(removed_at=timezone.now() - datetime.timedelta(days=31))
+    assert api_tombstones_purge_task.apply().get() == {"deleted": 1}
+    assert not ApiTombstone.objects.exists()
+    run = JobRun.objects.get(name="api_tombstones_purge")
+    assert run.status == "ok"

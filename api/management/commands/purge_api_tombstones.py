@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from api.services.tombstones import api_tombstones_purge, retention_days
 
@@ -11,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = api_tombstones_purge()
-        self.stdout.write(
-            self.style.SUCCESS(f"{deleted} retraits de plus de {retention_days()} jours supprimés.")
-        )
+        message = ngettext(
+            "%(count)d retrait de plus de %(days)d jours supprimé.",
+            "%(count)d retraits de plus de %(days)d jours supprimés.",
+            deleted,
+        ) % {"count": deleted, "days": retention_days()}
+        self.stdout.write(self.style.SUCCESS(message))

@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE["learners-structure-links"] = {  # dashboards' copies kept 
     "task": "learners.structure_links_refresh",
     "schedule": crontab(hour=2, minute=45),
 }
+# The read API's removals (api/tasks.py): kept API_TOMBSTONE_RETENTION_DAYS, then forgotten.
+CELERY_BEAT_SCHEDULE["api-tombstones-purge"] = {
+    "task": "api.tombstones_purge",
+    "schedule": crontab(hour=4, minute=10),
+}
 # The public agenda's clock (agenda/clock.py): a started session leaves the cached lists.
 CELERY_BEAT_SCHEDULE["agenda-clock"] = {
     "task": "agenda.clock_tick",
