@@ -286,6 +286,9 @@ class _World:
     frameworks: dict = dataclasses.field(default_factory=dict)
     counsellors_group: Any = None
     atelier_ids: list[int] = dataclasses.field(default_factory=list)
+    # The competences each atelier works on: its sessions carry them, as
+    # learners.services.sessions copies an atelier's competences to its sessions.
+    atelier_competences: dict[int, list[int]] = dataclasses.field(default_factory=dict)
     # Names: (female first names, male first names, last names) and their folded forms.
     first_names: tuple = ()
     last_names: list[str] = dataclasses.field(default_factory=list)
@@ -393,6 +396,8 @@ def _coordinator_and_curricula(w: _World, coordinators_group) -> None:
             )
         )
         w.atelier_ids.append(page.pk)
+        socle = w.frameworks.get("socle", ([], {}, []))[2]
+        w.atelier_competences[page.pk] = w.rng.sample(socle, min(len(socle), 1 + i % 3))
     log("coordinator and curricula created")
 
 
@@ -418,6 +423,7 @@ def _big_tables_unindex() -> list[str]:
             LearnerStructure,
             Session,
             Session.themes.through,
+            Session.competences.through,
             Session.counsellors.through,
             AnonymousParticipants,
             Attendance,
@@ -583,6 +589,9 @@ class _SessionStreams:
             now=w.now,
         )
         self.themes = Stream(Session.themes.through, ["session_id", "theme_id"], now=w.now)
+        self.competences = Stream(
+            Session.competences.through, ["session_id", "competence_id"], now=w.now
+        )
         self.runs = Stream(Session.counsellors.through, ["session_id", "counsellor_id"], now=w.now)
         self.anonymous = Stream(
             AnonymousParticipants, ["session_id", "age_band", "gender", "count"], now=w.now
@@ -608,6 +617,8 @@ class _SessionStreams:
         )
         for theme_id in rng.sample(w.theme_ids, 1 + (rng.random() < 0.4)):
             self.themes.add(f"{session_id}\t{theme_id}")
+        for competence_id in w.atelier_competences.get(atelier, ()):
+            self.competences.add(f"{session_id}\t{competence_id}")
         ran_by = w.couns_of[sid]
         for counsellor in rng.sample(ran_by, 1 + (len(ran_by) > 1 and rng.random() < 0.1)):
             self.runs.add(f"{session_id}\t{counsellor}")
@@ -617,7 +628,7 @@ class _SessionStreams:
             w.anonymous_rows += 1
 
     def close(self) -> None:
-        for stream in (self.sessions, self.themes, self.runs, self.anonymous):
+        for stream in (self.sessions, self.themes, self.competences, self.runs, self.anonymous):
             stream.close()
 
 
@@ -641,6 +652,7 @@ def _sessions_write(w: _World) -> None:
     streams.close()
     log(
         f"{w.session_count} sessions ({streams.themes.rows} theme links, "
+        f"{streams.competences.rows} competence links, "
         f"{w.anonymous_rows} anonymous rows)"
     )
 
@@ -930,6 +942,7 @@ def _indexes_restore(restore: list[str]) -> None:
             CompetenceSummary,
             AnonymousParticipants,
             Session.themes.through,
+            Session.competences.through,
             Session.counsellors.through,
             user_model,
             user_model.groups.through,

@@ -13,10 +13,10 @@ One call is one call: one key check, one count against the client's rate limit, 
 line in the audit log, whatever the number of records.
 
 On PostgreSQL the records come from ONE statement (`api.selectors.activities`,
-`activity_resources_stream`): the attendances and anonymous participants of the whole
-selection are joined and aggregated once, each row is already the resource's JSON text,
-read through a server-side cursor a chunk at a time and written out as it is (no parsing
-again), so memory stays flat. Elsewhere (SQLite) the Python reference builder
+`activity_resources_ndjson`): each row is already the resource's JSON text, sent by
+PostgreSQL's COPY as it is made and written out in blocks of lines as it comes (no
+parsing again, only the last line of the last block, for the final line's modification),
+so memory stays flat. Elsewhere (SQLite) the Python reference builder
 (`learners.selectors.activity_records`) is read page after page of `CHUNK` records.
 """
 
@@ -38,7 +38,7 @@ from api.errors import bad_parameter
 from api.pagination import SINCE, since_parse
 from api.routers.activities import resource_object
 from api.scopes import Scope
-from api.selectors.activities import activity_resources_stream
+from api.selectors.activities import activity_resources_ndjson
 from learners.choices import SessionKind
 from learners.selectors.activity_records import RecordPosition, activity_records_page
 
@@ -79,47 +79,46 @@ def _stamp(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat()
 
 
-def _postgresql_lines(structure_id: int | None, since: datetime.datetime | None):
-    for _pk, modified, text in activity_resources_stream(structure_id=structure_id, since=since):
-        yield modified, text
-
-
-def _python_lines(structure_id: int | None, since: datetime.datetime | None):
+def _python_blocks(*, structure_id: int | None, since: datetime.datetime | None):
+    """Blocks of `CHUNK` whole lines, from the Python reference builder (SQLite)."""
     kind_labels = {kind.value: str(kind.label) for kind in SessionKind}
     after = None
     while True:
         records = activity_records_page(
             structure_id=structure_id, since=since, after=after, size=CHUNK
         )
-        for record in records:
-            text = json.dumps(
-                resource_object(record, kind_labels), ensure_ascii=False, separators=(",", ":")
+        if records:
+            texts = (
+                json.dumps(
+                    resource_object(r, kind_labels), ensure_ascii=False, separators=(",", ":")
+                )
+                for r in records
             )
-            yield record.modified, text
+            yield ("\n".join(texts) + "\n").encode()
         if len(records) < CHUNK:
             return
         after = RecordPosition(records[-1].modified, records[-1].id)
 
 
+def _last_modification(block: bytes) -> str:
+    """The modification of the last record of a block (its last line)."""
+    last_line = block[block.rfind(b"\n", 0, len(block) - 1) + 1 :]
+    return json.loads(last_line)["attributes"]["modification"]
+
+
 def _lines(request: HttpRequest, structure_id: int | None, since: datetime.datetime | None):
-    """The body, line by line: records, then the final meta line."""
-    read = _postgresql_lines if connection.vendor == "postgresql" else _python_lines
-    count, last = 0, since
-    buffer: list[str] = []
-    for modified, text in read(structure_id, since):
-        count += 1
-        last = modified
-        buffer.append(text)
-        if len(buffer) == CHUNK:
-            yield ("\n".join(buffer) + "\n").encode()
-            buffer = []
-    if buffer:
-        yield ("\n".join(buffer) + "\n").encode()
+    """The body, block by block: the records' lines, then the final meta line."""
+    read = activity_resources_ndjson if connection.vendor == "postgresql" else _python_blocks
+    count, last_block = 0, b""
+    for block in read(structure_id=structure_id, since=since):
+        count += block.count(b"\n")
+        last_block = block
+        yield block
+    last = _last_modification(last_block) if last_block else (_stamp(since) if since else None)
     yield (_final_line(request, count, last) + "\n").encode()
 
 
-def _final_line(request: HttpRequest, count: int, last: datetime.datetime | None) -> str:
-    stamp = _stamp(last) if last is not None else None
+def _final_line(request: HttpRequest, count: int, stamp: str | None) -> str:
     query = urlencode({SINCE: stamp}) if stamp else ""
     base = request.build_absolute_uri(request.path)
     final = {

@@ -2,10 +2,11 @@
 
 `learners.selectors.activity_records` is the reference: it builds each record in Python
 (five queries a page) and serves SQLite. On PostgreSQL the same records are written by
-one query, each row already the JSON:API resource the router sends (`json_build_object`),
-because building and serialising 1,000 records a page in Python cost about 90 µs of CPU
-per record, which capped a full sync near 11,000 records per second; in PostgreSQL's C
-code the same work is a few µs. The participants are read from the session's summary
+one query, each row already the JSON:API resource the router sends, because building
+and serialising 1,000 records a page in Python cost about 90 µs of CPU per record, which
+capped a full sync near 11,000 records per second. The JSON is written by concatenating
+text (`api.selectors.json_text_sql`): `json_build_object` cost about 0.5 µs per value,
+most of the database's work. The participants are read from the session's summary
 (`learners.SessionActivitySummary`, kept by the services in the same transaction as the
 change), so no attendance line is read at all: a page and the stream read one row per
 session. `tests/api/test_activities_sql.py` checks on PostgreSQL that both give the same
@@ -17,15 +18,17 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import connection, transaction
 
+from api.selectors import json_text_sql as js
 from learners.choices import SessionKind
 from learners.selectors.activity_records import BAND_CODES, GENDER_CODES, RecordPosition
 
-STREAM_CHUNK = 2000
+STREAM_LINES = 1000
 
 
 def _stamp_sql(column: str) -> str:
@@ -38,23 +41,30 @@ def _stamp_sql(column: str) -> str:
     )
 
 
-def _counts_object(column: str, codes: tuple[str, ...]) -> str:
-    """A summary's jsonb counts as a JSON object with the codes in their order."""
-    pairs = ", ".join(f"'{code}', COALESCE((sm.{column} ->> '{code}')::int, 0)" for code in codes)
-    return f"json_build_object({pairs})"
+def _counts(column: str, codes: tuple[str, ...]) -> js.Piece:
+    """A summary's jsonb counts as a JSON object with the codes in their order (each
+    count is the jsonb number's own text)."""
+    return js.obj(
+        [(code, js.json_text(f"COALESCE(sm.{column} ->> '{code}', '0')")) for code in codes]
+    )
 
 
-def _kind_label_sql() -> str:
+def _kind_label() -> js.Piece:
     whens = " ".join("WHEN %s THEN %s" for _kind in SessionKind)
-    return f"CASE s.kind {whens} ELSE s.kind END"
+    other = js.render(js.text("s.kind"))
+    return js.json_text(f"CASE s.kind {whens} ELSE {other} END")
 
 
 def _kind_label_params() -> list[str]:
-    return [value for kind in SessionKind for value in (kind.value, str(kind.label))]
+    """Each kind, then its label already written as a JSON string."""
+    return [
+        value
+        for kind in SessionKind
+        for value in (kind.value, json.dumps(str(kind.label), ensure_ascii=False))
+    ]
 
 
-def _zero_participants() -> str:
-    """The participants object of a record nobody attended, as a SQL literal."""
+def _participants() -> js.Piece:
     zero = {
         "total": 0,
         "enregistrees": 0,
@@ -62,7 +72,84 @@ def _zero_participants() -> str:
         "par_tranche_age": dict.fromkeys(BAND_CODES, 0),
         "par_genre": dict.fromkeys(GENDER_CODES, 0),
     }
-    return "'" + json.dumps(zero, separators=(",", ":")) + "'::json"
+    counted = js.obj(
+        [
+            ("total", js.number("sm.registered + sm.anonymous")),
+            ("enregistrees", js.number("sm.registered")),
+            ("anonymes", js.number("sm.anonymous")),
+            ("par_tranche_age", _counts("by_age_band", BAND_CODES)),
+            ("par_genre", _counts("by_gender", GENDER_CODES)),
+        ]
+    )
+    return js.json_text(
+        f"CASE WHEN sm.session_id IS NULL THEN {js.render(js.constant(zero))} "
+        f"ELSE {js.render(counted)} END"
+    )
+
+
+def _themes() -> js.Piece:
+    theme = js.render(js.obj([("slug", js.text("t.slug")), ("libelle", js.text("t.name"))]))
+    return js.json_text(
+        f"""'[' || COALESCE((
+      SELECT string_agg({theme}, ',' ORDER BY t.sort_order, t.name, t.id)
+      FROM learners_session_themes st JOIN workshops_theme t ON t.id = st.theme_id
+      WHERE st.session_id = s.id), '') || ']'"""  # noqa: S608 - constants only
+    )
+
+
+def _competences() -> js.Piece:
+    code = js.render(js.text("c.code"))
+    return js.json_text(
+        f"""'[' || COALESCE((
+      SELECT string_agg({code}, ',' ORDER BY c.code)
+      FROM learners_session_competences sc
+      JOIN workshops_competence c ON c.id = sc.competence_id
+      WHERE sc.session_id = s.id), '') || ']'"""  # noqa: S608 - constants only
+    )
+
+
+def _atelier() -> js.Piece:
+    atelier = js.obj([("id", js.digits("s.atelier_id")), ("titre", js.text("p.title"))])
+    return js.json_text(f"CASE WHEN s.atelier_id IS NULL THEN 'null' ELSE {js.render(atelier)} END")
+
+
+def _record() -> str:
+    """The JSON:API resource of the session `s` as an SQL text expression (the time zone
+    of its date is a parameter, after the kinds' labels)."""
+    attributes = js.obj(
+        [
+            (
+                "statut",
+                js.json_text(
+                    """CASE WHEN s.cancelled_at IS NULL THEN '"active"' ELSE '"annulee"' END"""
+                ),
+            ),
+            ("type", js.text("s.kind")),
+            ("type_libelle", _kind_label()),
+            ("date", js.digits("to_char(s.start AT TIME ZONE %s, 'YYYY-MM-DD')")),
+            ("debut", js.digits(_stamp_sql("s.start"))),
+            ("duree_minutes", js.number("s.duration_minutes")),
+            ("type_lieu", js.text("s.place_type")),
+            ("structure_id", js.digits("s.structure_id")),
+            ("lieu_id", js.digits("s.venue_id")),
+            ("commune_code_insee", js.text("v.commune_id")),
+            ("thematiques", _themes()),
+            ("atelier", _atelier()),
+            ("competences", _competences()),
+            ("participants", _participants()),
+            ("creation", js.digits(_stamp_sql("s.created_at"))),
+            ("modification", js.digits(_stamp_sql("s.updated_at"))),
+        ]
+    )
+    return js.render(
+        js.obj(
+            [
+                ("type", js.constant("activite")),
+                ("id", js.digits("s.id")),
+                ("attributes", attributes),
+            ]
+        )
+    )
 
 
 def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> str:
@@ -70,8 +157,9 @@ def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> s
     `session_sync_idx`, or `session_structure_sync_idx` for a structure), each joined to
     its participant summary (`SessionActivitySummary`, one row, kept by the services),
     its themes and competences read by index for that session only, then one JSON text
-    per record. Nothing is aggregated across sessions: without `limit` (the stream) the
-    first row comes at once and every row costs the same, wherever it is in the order."""
+    per record, written by concatenation (`api.selectors.json_text_sql`). Nothing is
+    aggregated across sessions: every row costs the same, wherever it is in the order.
+    The stream selects the JSON text alone (its COPY has nothing else to send)."""
     conditions = ["TRUE"]
     if bound:
         conditions.append("s.structure_id = %s")
@@ -80,43 +168,7 @@ def _page_sql(*, bound: bool, since: bool, after: bool, limit: bool = True) -> s
     if after:
         conditions.append("(s.updated_at, s.id) > (%s, %s)")
     return f"""
-SELECT s.id, s.updated_at, json_build_object(
-  'type', 'activite',
-  'id', s.id::text,
-  'attributes', json_build_object(
-    'statut', CASE WHEN s.cancelled_at IS NULL THEN 'active' ELSE 'annulee' END,
-    'type', s.kind,
-    'type_libelle', {_kind_label_sql()},
-    'date', to_char(s.start AT TIME ZONE %s, 'YYYY-MM-DD'),
-    'debut', {_stamp_sql("s.start")},
-    'duree_minutes', s.duration_minutes,
-    'type_lieu', s.place_type,
-    'structure_id', s.structure_id::text,
-    'lieu_id', s.venue_id::text,
-    'commune_code_insee', v.commune_id,
-    'thematiques', COALESCE((
-      SELECT json_agg(json_build_object('slug', t.slug, 'libelle', t.name)
-                      ORDER BY t.sort_order, t.name, t.id)
-      FROM learners_session_themes st JOIN workshops_theme t ON t.id = st.theme_id
-      WHERE st.session_id = s.id), '[]'::json),
-    'atelier', CASE WHEN s.atelier_id IS NULL THEN NULL
-               ELSE json_build_object('id', s.atelier_id::text, 'titre', p.title) END,
-    'competences', COALESCE((
-      SELECT json_agg(c.code ORDER BY c.code)
-      FROM learners_session_competences sc
-      JOIN workshops_competence c ON c.id = sc.competence_id
-      WHERE sc.session_id = s.id), '[]'::json),
-    'participants', CASE WHEN sm.session_id IS NULL THEN {_zero_participants()}
-      ELSE json_build_object(
-        'total', sm.registered + sm.anonymous,
-        'enregistrees', sm.registered,
-        'anonymes', sm.anonymous,
-        'par_tranche_age', {_counts_object("by_age_band", BAND_CODES)},
-        'par_genre', {_counts_object("by_gender", GENDER_CODES)}) END,
-    'creation', {_stamp_sql("s.created_at")},
-    'modification', {_stamp_sql("s.updated_at")}
-  )
-)::text
+SELECT {"" if not limit else "s.id, s.updated_at, "}{_record()}
 FROM learners_session s
 LEFT JOIN learners_sessionactivitysummary sm ON sm.session_id = s.id
 LEFT JOIN learners_venue v ON v.id = s.venue_id
@@ -168,23 +220,48 @@ def activity_resources_json(
         return cursor.fetchall()
 
 
-def activity_resources_stream(
+def activity_resources_ndjson(
     *,
     structure_id: int | None = None,
     since: datetime.datetime | None = None,
-    chunk: int = STREAM_CHUNK,
-) -> Iterator[tuple[int, datetime.datetime, str]]:
+    lines: int = STREAM_LINES,
+) -> Iterator[bytes]:
     """Every record (modified at or after `since`), as `activity_resources_json` writes
-    them, in (modification, id) order: ONE statement read through a server-side cursor
-    (`chunked_cursor`, a named psycopg cursor) `chunk` rows at a time, so the process
-    holds one chunk whatever the selection. The transaction gives the cursor its snapshot
-    (a cursor WITH HOLD, outside one, would have PostgreSQL copy the whole result first)."""
+    them and in the same (modification, id) order, as NDJSON: blocks of about `lines`
+    whole lines, each line one resource ending with a newline.
+
+    ONE statement sent as `COPY (…) TO STDOUT`: PostgreSQL sends the rows as it makes
+    them, without waiting to be asked, so it writes the next rows while this process
+    sends the last ones (a server-side cursor made the two wait for each other at every
+    fetch), and the socket's flow control keeps memory flat. The text format doubles
+    every backslash; nothing else needs escaping, because the records' JSON holds no raw
+    control character (free text goes through `to_json`, constants through `json.dumps`,
+    both write them as `\\t`, `\\n`…), so halving the backslashes gives the JSON back
+    (tested with such texts). The transaction gives the statement its settings."""
     sql, params = _statement(structure_id=structure_id, since=since, after=None, size=None)
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        with connection.cursor() as settings_cursor:
-            # For this transaction only: no JIT compilation (seconds, for a plan whose
-            # every row is cheap).
-            settings_cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(chunk):
-            yield from rows
+    with transaction.atomic(), connection.cursor() as cursor:
+        # For this transaction only: no JIT compilation (seconds, for a plan whose every
+        # row is cheap); and the index order, not a sort: COPY is planned for its last row
+        # (a cursor, for its first), and a sort of the whole selection would delay the
+        # first row by seconds and spill gigabytes to disk at national scale.
+        cursor.execute("SET LOCAL jit = off; SET LOCAL enable_sort = off")
+        copy_sql = f"COPY ({sql}) TO STDOUT"
+        # Django wraps execute() only: the COPY is logged (and counted by tests) and its
+        # errors translated here.
+        logged = (
+            cursor.debug_sql(copy_sql, params) if hasattr(cursor, "debug_sql") else nullcontext()
+        )
+        with logged, connection.wrap_database_errors, cursor.cursor.copy(copy_sql, params) as copy:
+            yield from _blocks(copy, lines)
+
+
+def _blocks(copy: Iterable[memoryview], lines: int) -> Iterator[bytes]:
+    """COPY's rows (one line each, escaped) joined `lines` at a time and unescaped."""
+    rows: list[memoryview] = []
+    for row in copy:
+        rows.append(row)
+        if len(rows) == lines:
+            yield b"".join(rows).replace(b"\\\\", b"\\")
+            rows = []
+    if rows:
+        yield b"".join(rows).replace(b"\\\\", b"\\")

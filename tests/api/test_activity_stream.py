@@ -17,6 +17,7 @@ from learners.models import AnonymousParticipants, AuditLog, Session
 from tests.api.data import api_data, birth_years, distinctive_texts
 from tests.api.test_privacy import _numbers
 from tests.factories.learners import AttendanceFactory, SessionFactory, StructureFactory
+from tests.factories.workshops import AtelierPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,8 @@ def _stream(client, headers, **params):
     assert response.streaming
     body = b"".join(response.streaming_content).decode()
     assert body.endswith("\n")
-    lines = [json.loads(line) for line in body.splitlines()]
+    # NDJSON lines end at "\n" only (not at the other line breaks splitlines() knows).
+    lines = [json.loads(line) for line in body.split("\n")[:-1]]
     return lines[:-1], lines[-1], body
 
 
@@ -178,3 +180,22 @@ def test_the_openapi_document_describes_the_stream():
     assert {p["name"] for p in operation["parameters"]} == {"filter[modification][depuis]"}
     assert {"401", "403", "429", "400"} <= {str(code) for code in operation["responses"]}
     assert operation["security"]
+
+
+def test_texts_with_backslashes_tabs_and_quotes_come_back_as_written(client, make_key, world):
+    # PostgreSQL's COPY doubles backslashes and escapes tabs and newlines in its text
+    # format: the stream must give back exactly the JSON of the list.
+    hostile = 'Atelier « C:\\temp » \\\\ fin\t"guillemets"\nligne 2 \\n 🙂 \u2028'
+    session = Session.objects.filter(structure=world.structures[0], atelier__isnull=False).first()
+    if session is None:
+        session = SessionFactory(structure=world.structures[0])
+        session.atelier = AtelierPageFactory()
+        session.save()
+    session.atelier.title = hostile
+    session.atelier.save()
+    _, headers = make_key(scopes=[Scope.ACTIVITIES])
+    records, final, _ = _stream(client, headers)
+    assert records == _all_pages(client, headers, size=3)
+    titles = [r["attributes"]["atelier"]["titre"] for r in records if r["attributes"]["atelier"]]
+    assert hostile in titles
+    assert final["meta"]["derniere_modification"] == records[-1]["attributes"]["modification"]
