@@ -4,32 +4,161 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# The backfill is frozen as it was written with this migration (tables, codes, the age
+# band thresholds of learners.age_bands, the time zone): a migration must run the same
+# whatever the code around it becomes. It gives what
+# `learners.services.activity_summaries.activity_summaries_rebuild` gave then
+# (tests/learners/test_activity_summaries_migration.py compares them).
+BANDS = ("moins_12", "12_17", "18_24", "25_39", "40_59", "60_69", "70_plus", "nc")
+GENDERS = ("masculin", "feminin", "non_communique")
+# (lowest age, band), oldest first; age = session year (Paris) - birth year.
+THRESHOLDS = (
+    (70, "70_plus"),
+    (60, "60_69"),
+    (40, "40_59"),
+    (25, "25_39"),
+    (18, "18_24"),
+    (12, "12_17"),
+    (0, "moins_12"),
+)
+ZONE = "Europe/Paris"
+CHUNK = 1000
+
+
+def _band_sql(age):
+    whens = " ".join(f"WHEN {age} >= {lowest} THEN '{band}'" for lowest, band in THRESHOLDS)
+    return f"CASE WHEN {age} IS NULL OR {age} < 0 THEN 'nc' {whens} ELSE 'nc' END"
+
+
+def _counts_sql(column, codes):
+    pairs = ", ".join(
+        f"'{code}', COALESCE(SUM(x.n) FILTER (WHERE x.{column} = '{code}'), 0)" for code in codes
+    )
+    return f"jsonb_build_object({pairs})"
+
+
+def _backfill_postgresql(schema_editor):
+    age = "(date_part('year', s.start AT TIME ZONE %(zone)s)::int - l.birth_year)"
+    sql = f"""
+INSERT INTO learners_sessionactivitysummary (session_id, registered, anonymous, by_age_band, by_gender)
+SELECT x.session_id,
+       COALESCE(SUM(x.n) FILTER (WHERE x.registered), 0),
+       COALESCE(SUM(x.n) FILTER (WHERE NOT x.registered), 0),
+       {_counts_sql("band", BANDS)},
+       {_counts_sql("gender", GENDERS)}
+FROM (
+  SELECT a.session_id, TRUE AS registered, {_band_sql(age)} AS band, l.gender AS gender, 1 AS n
+  FROM learners_attendance a
+  JOIN learners_session s ON s.id = a.session_id
+  JOIN learners_learner l ON l.id = a.learner_id
+  WHERE a.status = 'present'
+  UNION ALL
+  SELECT ap.session_id, FALSE, ap.age_band, ap.gender, ap.count
+  FROM learners_anonymousparticipants ap
+) x
+GROUP BY x.session_id
+"""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off")
+        cursor.execute(sql, {"zone": ZONE})
+
+
+def _band(birth_year, year):
+    age = None if birth_year is None else year - birth_year
+    if age is None or age < 0:
+        return "nc"
+    return next(band for lowest, band in THRESHOLDS if age >= lowest)
+
+
+def _backfill_python(apps):
+    import zoneinfo
+
+    Session = apps.get_model("learners", "Session")
+    Attendance = apps.get_model("learners", "Attendance")
+    AnonymousParticipants = apps.get_model("learners", "AnonymousParticipants")
+    Summary = apps.get_model("learners", "SessionActivitySummary")
+    zone = zoneinfo.ZoneInfo(ZONE)
+    ids = list(Session.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = {}
+
+        def row(session_id):
+            if session_id not in rows:
+                rows[session_id] = Summary(
+                    session_id=session_id,
+                    by_age_band=dict.fromkeys(BANDS, 0),
+                    by_gender=dict.fromkeys(GENDERS, 0),
+                )
+            return rows[session_id]
+
+        def count(summary, band, gender, n):
+            if band in summary.by_age_band:
+                summary.by_age_band[band] += n
+            if gender in summary.by_gender:
+                summary.by_gender[gender] += n
+
+        present = Attendance.objects.filter(session_id__in=chunk, status="present")
+        for session_id, moment, birth_year, gender in present.values_list(
+            "session_id", "session__start", "learner__birth_year", "learner__gender"
+        ):
+            summary = row(session_id)
+            summary.registered += 1
+            count(summary, _band(birth_year, moment.astimezone(zone).year), gender, 1)
+        anonymous = AnonymousParticipants.objects.filter(session_id__in=chunk)
+        for session_id, band, gender, n in anonymous.values_list(
+            "session_id", "age_band", "gender", "count"
+        ):
+            summary = row(session_id)
+            summary.anonymous += n
+            count(summary, band, gender, n)
+        Summary.objects.bulk_create([rows[pk] for pk in sorted(rows)])
+
+
 def backfill(apps, schema_editor):
     """Every session's participants, computed once (set-based on PostgreSQL)."""
-    from learners.services.activity_summaries import activity_summaries_rebuild
-
-    activity_summaries_rebuild()
+    if schema_editor.connection.vendor == "postgresql":
+        _backfill_postgresql(schema_editor)
+    else:
+        _backfill_python(apps)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learners', '0018_attestations'),
+        ("learners", "0018_attestations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SessionActivitySummary',
+            name="SessionActivitySummary",
             fields=[
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='activity_summary', serialize=False, to='learners.session', verbose_name='séance')),
-                ('registered', models.PositiveIntegerField(default=0, verbose_name='personnes inscrites présentes')),
-                ('anonymous', models.PositiveIntegerField(default=0, verbose_name='participants anonymes')),
-                ('by_age_band', models.JSONField(default=dict, verbose_name="par tranche d'âge")),
-                ('by_gender', models.JSONField(default=dict, verbose_name='par genre')),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="activity_summary",
+                        serialize=False,
+                        to="learners.session",
+                        verbose_name="séance",
+                    ),
+                ),
+                (
+                    "registered",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="personnes inscrites présentes"
+                    ),
+                ),
+                (
+                    "anonymous",
+                    models.PositiveIntegerField(default=0, verbose_name="participants anonymes"),
+                ),
+                ("by_age_band", models.JSONField(default=dict, verbose_name="par tranche d'âge")),
+                ("by_gender", models.JSONField(default=dict, verbose_name="par genre")),
             ],
             options={
-                'verbose_name': "résumé d'activité d'une séance",
-                'verbose_name_plural': "résumés d'activité des séances",
+                "verbose_name": "résumé d'activité d'une séance",
+                "verbose_name_plural": "résumés d'activité des séances",
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
