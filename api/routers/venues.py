@@ -63,7 +63,8 @@ def _venue(venue: Venue) -> dict:
         f"Les lieux en activité du réseau, au standard national « Lieux de médiation "
         f"numérique » v{SCHEMA_VERSION} : les mêmes lieux et les mêmes colonnes que le "
         "fichier ouvert (un lieu auquel manque une colonne obligatoire n'est pas publié ; "
-        "une page peut donc compter moins de lignes que page[size]). "
+        "une page peut donc compter moins de lignes que page[size] ; avec "
+        "filter[modification][depuis], il est signalé comme retiré, statut « supprime »). "
         "L'identifiant JSON:API est celui du lieu dans Pas à pas (le `lieu_id` des séances) ; "
         "`attributes.id` est l'identifiant du standard. Sans clé."
     ),
@@ -73,5 +74,6 @@ def venues(request: HttpRequest, query: Query[ListQuery]):
     unknown_parameters_refuse(request)
     page = page_read(api_venues(), query=query, removals=venue_removals)
     # The cursor stays the last row read, so a left-out venue never stops the sync.
-    page = replace(page, items=api_venues_complete(page.items))
+    incremental = bool(query.modified_since)
+    page = replace(page, items=api_venues_complete(page.items, incremental=incremental))
     return list_document(request, page, _venue, type_name="lieu")

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from wagtail.query import PageQuerySet
 
 from agenda.selectors import public_sessions
+from api.pagination import Removed
 from learners.models import Session, Venue
 from learners.national.lieux import missing_required, producer, venue_standard_row
 from learners.selectors.places import Places, places_by_session
@@ -80,13 +81,18 @@ def api_venues() -> QuerySet[Venue]:
     return open_venues().annotate(modified=F("updated_at"))
 
 
-def api_venues_complete(venues: Sequence[Any]) -> list[Any]:
+def api_venues_complete(venues: Sequence[Any], *, incremental: bool = False) -> list[Any]:
     """A page of venues less those the open files leave out: a venue lacking a required
-    column of the standard (`missing_required`) is not published."""
+    column of the standard (`missing_required`) is not published. In an incremental sync
+    (`incremental`) it is reported as removed instead, since it may have been published
+    before it lost that column (a warehouse deletes what it no longer may show)."""
     source = producer()
-    return [
-        venue
-        for venue in venues
-        if not isinstance(venue, Venue)  # a removal (`api.pagination.Removed`) stays
-        or not missing_required(venue_standard_row(venue, source=source))
-    ]
+    kept: list[Any] = []
+    for venue in venues:
+        if not isinstance(venue, Venue):  # a removal (`api.pagination.Removed`) stays
+            kept.append(venue)
+        elif not missing_required(venue_standard_row(venue, source=source)):
+            kept.append(venue)
+        elif incremental:
+            kept.append(Removed(pk=venue.pk, modified=venue.modified))
+    return kept

@@ -108,6 +108,19 @@ def test_venues_deactivated_or_deleted_are_reported(client):
     assert _removed(_sync(client, "/api/v1/lieux")) == []
 
 
+def test_a_venue_that_loses_a_required_column_is_reported_as_removed(client):
+    venue = VenueFactory(pivot="12345678901234")
+    assert ("lieu", str(venue.pk)) in _live(_sync(client, "/api/v1/lieux"))
+    since = _moment()
+    venue.address = ""  # « adresse » is required by the standard: no longer published
+    venue.save()
+    items = _sync(client, "/api/v1/lieux", since)
+    assert _removed(items) == [("lieu", str(venue.pk))]
+    assert _live(items) == []
+    full = _sync(client, "/api/v1/lieux")
+    assert ("lieu", str(venue.pk)) not in _live(full) and _removed(full) == []
+
+
 def test_guides_and_ateliers_unpublished_or_deleted_are_reported(client):
     guide = GuidePageFactory(parent=guide_index_page())
     atelier = AtelierPageFactory(parent=atelier_index_page())
