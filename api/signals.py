@@ -2,7 +2,7 @@
 the list could find (`api.services.tombstones`)."""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.signals import page_unpublished
 
@@ -37,6 +37,17 @@ def counsellor_deleted(sender, instance, **kwargs):
     api_tombstone_record(
         resource_type="conseiller", object_id=instance.pk, structure_id=instance.structure_id
     )
+
+
+@receiver(pre_save, sender=Counsellor, dispatch_uid="api_counsellor_moved")
+def counsellor_moved(sender, instance, raw=False, **kwargs):
+    """A counsellor moved to another structure left the list of the old one's keys."""
+    if raw or instance.pk is None:
+        return
+    before = Counsellor.objects.filter(pk=instance.pk).values_list("structure_id", flat=True)
+    old = before.first()
+    if old is not None and old != instance.structure_id:
+        api_tombstone_record(resource_type="conseiller", object_id=instance.pk, structure_id=old)
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="api_counsellor_account_saved")

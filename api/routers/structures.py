@@ -12,7 +12,7 @@ from api.auth import ClientKey
 from api.documents import KEYED_ERRORS, list_schema, resource, resource_schema
 from api.pagination import ListQuery, list_document, page_read, unknown_parameters_refuse
 from api.scopes import Scope
-from api.selectors.removals import keyed_removals
+from api.selectors.removals import counsellor_removals, keyed_removals
 from api.selectors.structures import api_counsellors, api_structures
 from learners.models import Counsellor, Structure
 
@@ -121,6 +121,6 @@ def counsellors(request: HttpRequest, query: Query[ListQuery]):
     page = page_read(
         api_counsellors(client=request.auth),
         query=query,
-        removals=keyed_removals("conseiller", request.auth),
+        removals=counsellor_removals(request.auth),
     )
     return list_document(request, page, _counsellor, type_name="conseiller")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from agenda.selectors import public_sessions
 from api.models import ApiClient, ApiTombstone
+from api.selectors.structures import api_counsellors
 from learners.models import Session, Venue
 
 Removals = Callable[[], list[QuerySet]]
@@ -46,5 +47,12 @@ def page_removals(resource_type: str) -> Removals:
 
 
 def keyed_removals(resource_type: str, client: ApiClient) -> Removals:
-    """Deleted structures; deleted or departed counsellors (a structure-bound key: its own)."""
+    """Deleted structures (a structure-bound key: its own)."""
     return lambda: [_tombstones(resource_type, client)]
+
+
+def counsellor_removals(client: ApiClient) -> Removals:
+    """Deleted or departed counsellors and, for a structure-bound key, those who moved to
+    another structure; never one the key still lists (re-activated, moved back)."""
+    listed = api_counsellors(client=client).values("pk")
+    return lambda: [_tombstones("conseiller", client).exclude(object_id__in=listed)]

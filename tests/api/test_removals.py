@@ -163,6 +163,29 @@ def test_structures_and_departed_counsellors_are_reported_to_keys_that_may_see_t
     assert _removed(_sync(client, "/api/v1/structures", since, **bound)) == []
 
 
+def test_a_counsellor_moved_elsewhere_leaves_the_old_structure_keys_list_only(client, make_key):
+    old, new = StructureFactory(), StructureFactory()
+    moving = CounsellorFactory(structure=old)
+    _, network = make_key(scopes=["structures"])
+    _, old_key = make_key(name="Ancienne", scopes=["structures"], structure=old)
+    _, new_key = make_key(name="Nouvelle", scopes=["structures"], structure=new)
+    since = _moment()
+    moving.structure = new
+    moving.save()
+    mine = ("conseiller", str(moving.pk))
+    old_items = _sync(client, "/api/v1/conseillers", since, **old_key)
+    assert _removed(old_items) == [mine] and _live(old_items) == []
+    new_items = _sync(client, "/api/v1/conseillers", since, **new_key)
+    assert _removed(new_items) == [] and _live(new_items) == [mine]
+    network_items = _sync(client, "/api/v1/conseillers", since, **network)
+    assert _removed(network_items) == [] and mine in _live(network_items)
+    # Moved back: the old structure's key lists them again, never as removed.
+    moving.structure = old
+    moving.save()
+    old_items = _sync(client, "/api/v1/conseillers", since, **old_key)
+    assert _removed(old_items) == [] and _live(old_items) == [mine]
+
+
 def test_tombstones_are_kept_for_the_retention_then_purged(settings):
     settings.API_TOMBSTONE_RETENTION_DAYS = 30
     venue = VenueFactory()
