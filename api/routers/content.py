@@ -42,7 +42,7 @@ class FicheAttributes(Schema):
     thematiques: list[Reference]
     licence: LicenceRef
     url: str = Field(description="adresse publique de la fiche")
-    modification: datetime.datetime = Field(description="dernière publication")
+    modification: datetime.datetime = Field(description="dernière publication ou déplacement")
 
 
 class AtelierAttributes(FicheAttributes):

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from wagtail.models import PageLogEntry
 from wagtail.query import PageQuerySet
 
 from agenda.selectors import public_sessions
@@ -56,13 +57,23 @@ def api_session_places(sessions: list[Session]) -> dict[int, Places]:
 _PUBLISHED = ("last_published_at", "first_published_at", "latest_revision_created_at")
 
 
+# A move changes a page's URL (into a partner's section, say) without a publication.
+_MOVED = Subquery(
+    PageLogEntry.objects.filter(page_id=OuterRef("pk"), action="wagtail.move")
+    .order_by("-timestamp")
+    .values("timestamp")[:1]
+)
+
+
 def _published(pages: PageQuerySet) -> PageQuerySet:
-    # A page published by a migration or an import may lack `last_published_at`.
+    """Live public pages; `modified` is their last publication or move. A page published
+    by a migration or an import may lack `last_published_at`."""
+    published = Coalesce(*_PUBLISHED)
     return (
         pages.live()
         .public()
         .prefetch_related(_THEMES, _COMPETENCES)
-        .annotate(modified=Coalesce(*_PUBLISHED))
+        .annotate(modified=Greatest(Coalesce(_MOVED, published), published))
         .filter(modified__isnull=False)
     )
 

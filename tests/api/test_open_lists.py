@@ -102,6 +102,22 @@ def test_guides_list_live_public_pages_with_licence_and_competences(client):
     assert attributes["url"] == f"http://testserver{guide.url}"
 
 
+def test_a_guide_moved_into_a_partner_section_comes_back_with_its_new_url(client):
+    from workshops.services.editorial import partner_sections_ensure
+
+    guide = GuidePageFactory(parent=guide_index_page(), title="Guide déplacé")
+    (section,) = partner_sections_ensure(name="Association Clic")
+    since = timezone.now()
+    assert _data(client, "/api/v1/fiches", **{"filter[modification][depuis]": since}) == []
+    guide.move(section, pos="last-child")
+    guide.refresh_from_db()
+    (item,) = _data(client, "/api/v1/fiches", **{"filter[modification][depuis]": since})
+    assert item["id"] == str(guide.pk)
+    assert item["attributes"]["url"] == f"http://testserver{guide.url}"
+    assert "/association-clic/" in item["attributes"]["url"]
+    assert item["attributes"]["modification"] >= since.astimezone(datetime.UTC).isoformat()
+
+
 def test_ateliers_list_their_audiences_and_duration(client):
     atelier = AtelierPageFactory(
         parent=atelier_index_page(), audiences=[audience("seniors")], duration_minutes=120
