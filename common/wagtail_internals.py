@@ -12,6 +12,9 @@ signature, behaves as relied on) and names it when an upgrade breaks it.
   Wagtail looks sites up by it.
 - `request._wagtail_route_for_request`: where `Page.route_for_request` keeps the route
   (a `RouteResult`); the remembered routing hands Wagtail a ready one.
+- `request._wagtail_cached_site_root_paths`: where `Page._get_site_root_paths` keeps
+  `Site.get_site_root_paths()` (read from the cache, Redis in production) for the
+  request; the remembered routing hands it the paths remembered per publication.
 - `page.get_view_restrictions()`: what Wagtail's view-restriction hook asks the served
   page; the remembered routing answers it without a query when there is none.
 - `page._cached_parent_obj` (treebeard): the parent `get_parent()` returns without a
@@ -60,6 +63,7 @@ OVERRIDDEN_ADMIN_TEMPLATES = {
 
 _SITE = "_wagtail_site"
 _ROUTE = "_wagtail_route_for_request"
+_SITE_ROOT_PATHS = "_wagtail_cached_site_root_paths"
 
 
 # Sites and routes ------------------------------------------------------------------------
@@ -97,6 +101,12 @@ def request_has_route(request: HttpRequest) -> bool:
 def request_set_route(request: HttpRequest, page: Page) -> None:
     """Wagtail's `serve` will serve `page` (no arguments) for this request."""
     setattr(request, _ROUTE, RouteResult(page))
+
+
+def request_set_site_root_paths(request: HttpRequest, paths: list[Any]) -> None:
+    """Pages' URLs built with this request (`page.get_url(request)`, `{% pageurl %}`) will
+    use `paths` as `Site.get_site_root_paths()`, without reading them from the cache."""
+    setattr(request, _SITE_ROOT_PATHS, paths)
 
 
 def page_skip_view_restrictions(page: Page, no_restrictions: Callable[[], Any]) -> None:

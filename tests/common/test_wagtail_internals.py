@@ -177,3 +177,20 @@ def test_every_override_is_listed():
     assert found == set(wagtail_internals.OVERRIDDEN_ADMIN_TEMPLATES), (
         "list every overridden Wagtail admin template in OVERRIDDEN_ADMIN_TEMPLATES"
     )
+
+
+@pytest.mark.django_db
+def test_page_urls_use_the_site_root_paths_set_on_the_request():
+    guide = GuidePageFactory(illustrated=False)
+    request = RequestFactory().get("/")
+    wagtail_internals.request_set_site(request, Site.objects.get(is_default_site=True))
+    paths = Site.get_site_root_paths()
+    wagtail_internals.request_set_site_root_paths(request, paths)
+    assert guide._get_site_root_paths(request) is paths, changed(
+        "request._wagtail_cached_site_root_paths", "Page._get_site_root_paths ignores it"
+    )
+    assert guide.get_url(request=request) == guide.url
+    wagtail_internals.request_set_site_root_paths(request, [])  # no site holds the page
+    assert guide.get_url(request=request) is None, changed(
+        "request._wagtail_cached_site_root_paths", "Page.get_url does not read it"
+    )
