@@ -5,6 +5,7 @@ queries, and the same page as Wagtail's own routing would serve (README « The c
 and warm workers »)."""
 
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from tests.factories.editorial import UserFactory
 from tests.factories.workshops import (
     AtelierPageFactory,
     GuidePageFactory,
+    ImageFactory,
     competence,
     guide_index_page,
     theme,
@@ -188,3 +190,14 @@ def test_with_the_render_cache_off_the_guide_is_remembered_until_a_publication(c
     named.name = "Écrire un courriel"
     named.save()  # a competence saved: the publication version is bumped
     assert "Écrire un courriel" in client.get(url).content.decode()
+
+
+def test_with_the_render_cache_off_a_new_step_picture_shows_after_its_publication(client, settings):
+    settings.RENDER_CACHE_SECONDS = 0
+    guide = GuidePageFactory(step_count=1)
+    before = set(re.findall(r"/media/images/[^\s\"]+", client.get(guide.url).content.decode()))
+    client.get(guide.url)  # the page and its picture's sources remembered
+    guide.steps[0].value["image"] = ImageFactory(title="Nouvel écran")
+    guide.save_revision().publish()
+    after = set(re.findall(r"/media/images/[^\s\"]+", client.get(guide.url).content.decode()))
+    assert before and after and not before & after
