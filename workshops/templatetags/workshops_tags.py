@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.images.models import Filter
 
+from common import wagtail_internals
 from workshops.choices import Licence
 from workshops.page_sections import page_sections_render
 from workshops.renditions import (
@@ -122,6 +123,14 @@ def guide_step_picture(image, alt: str, *, eager: bool = False) -> str:
         alt,
         mark_safe('fetchpriority="high"' if eager else 'loading="lazy"'),  # noqa: S308
     )
+
+
+@register.filter(is_safe=True)
+def rich_text_html(value) -> str:
+    """`{{ value }}` of a rich text block's value, `{{ value|richtext }}` of a rich text
+    field: the same HTML, without Wagtail's template render per value when its template
+    adds nothing (common/wagtail_internals.py)."""
+    return wagtail_internals.rich_text_html(value)
 
 
 @register.simple_tag
