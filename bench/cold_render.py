@@ -221,7 +221,7 @@ def profile(env) -> dict:
         if client.get(GUIDE).status_code != 200:
             sys.exit(f"{GUIDE} does not answer 200 in-process")
     result = _profiled(client, lambda: versions.bump(versions.PUBLICATION))
-    with override_settings(RENDER_CACHE_SECONDS=0):
+    with override_settings(RENDER_CACHE_SECONDS=0, PAGE_CACHE_SECONDS=0):
         for _ in range(3):  # the memos of this publication filled
             client.get(GUIDE)
         result["render_off"] = _profiled(client, lambda: None)
