@@ -18,9 +18,9 @@ One run, on 127.0.0.1 only (PostgreSQL database `pasapas_bench_cold`, Redis db 1
    - cold: page cache off, publication bumped before every request;
    - render caches off: page cache off, RENDER_CACHE_SECONDS=0 (memos and routing warm);
    - warm: page cache off, render caches warm (the issue's 640 req/s row);
-3. profiles one cold render in-process (Django's test client, production settings, same
-   database): the SQL queries (count and each statement's shape) and cProfile's top
-   functions over 20 cold renders;
+3. profiles in-process (Django's test client, production settings, same database,
+   process CPU time) the SQL queries (count and each statement's shape) and cProfile's
+   top functions over 20 renders: cold, then with the render caches off (memos warm);
 4. measures the first pages of workers (deploy/gunicorn.conf.py, 2 workers): started
    fresh, the first guide request once a worker answers (a static file polled until it
    does, so nothing of the site is warmed before); then, on running workers, a real
@@ -172,29 +172,23 @@ def _shape(sql: str) -> str:
     return sql[:160]
 
 
-def profile(env) -> dict:
-    ag.django_setup(env)
+def _profiled(client, before_each) -> dict:
+    """The queries of one render and cProfile over PROFILE_RENDERS renders, `before_each()`
+    called before each (outside the profile)."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from caching import versions
-
-    client = Client(HTTP_HOST=pp.HOST)
-    for _ in range(3):  # imports, compiled templates, the connection: warm as in a worker
-        if client.get(GUIDE).status_code != 200:
-            sys.exit(f"{GUIDE} does not answer 200 in-process")
-    versions.bump(versions.PUBLICATION)
+    before_each()
     with CaptureQueriesContext(connection) as captured:
         client.get(GUIDE)
     queries = len(captured.captured_queries)  # before the next request clears the log
     shapes: dict[str, int] = {}
     for query in captured.captured_queries:
         shapes[_shape(query["sql"])] = shapes.get(_shape(query["sql"]), 0) + 1
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     started = time.process_time()
     for _ in range(PROFILE_RENDERS):
-        versions.bump(versions.PUBLICATION)
+        before_each()
         profiler.enable()
         client.get(GUIDE)
         profiler.disable()
@@ -204,13 +198,35 @@ def profile(env) -> dict:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(30)
         text[order] = out.getvalue()
-    connection.close()
     return {
         "queries": queries,
         "query_shapes": sorted(shapes.items(), key=lambda item: -item[1]),
         "cpu_ms_per_render_profiled": round(cpu_ms, 2),
         "profile": text,
     }
+
+
+def profile(env) -> dict:
+    """The cold render (publication bumped before each), then the render caches off
+    (RENDER_CACHE_SECONDS=0, memos warm: the `render_off` case of the rates)."""
+    ag.django_setup(env)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from caching import versions
+
+    client = Client(HTTP_HOST=pp.HOST)
+    for _ in range(3):  # imports, compiled templates, the connection: warm as in a worker
+        if client.get(GUIDE).status_code != 200:
+            sys.exit(f"{GUIDE} does not answer 200 in-process")
+    result = _profiled(client, lambda: versions.bump(versions.PUBLICATION))
+    with override_settings(RENDER_CACHE_SECONDS=0, PAGE_CACHE_SECONDS=0):
+        for _ in range(3):  # the memos of this publication filled
+            client.get(GUIDE)
+        result["render_off"] = _profiled(client, lambda: None)
+    connection.close()
+    return result
 
 
 # First pages of workers -----------------------------------------------------------------
@@ -379,6 +395,16 @@ def report(data: dict) -> str:
         lines += [f"  {count:>3} × {shape}" for shape, count in prof["query_shapes"]]
         lines += ["", "cProfile, by cumulative time:", prof["profile"]["cumulative"]]
         lines += ["cProfile, by own time:", prof["profile"]["tottime"]]
+        off = prof.get("render_off")
+        if off:
+            lines += [
+                f"Render caches off in-process (RENDER_CACHE_SECONDS=0, memos warm): "
+                f"{off['queries']} SQL queries; {off['cpu_ms_per_render_profiled']} ms CPU per "
+                f"render under cProfile ({PROFILE_RENDERS} renders)",
+            ]
+            lines += [f"  {count:>3} × {shape}" for shape, count in off["query_shapes"]]
+            lines += ["", "cProfile, by cumulative time:", off["profile"]["cumulative"]]
+            lines += ["cProfile, by own time:", off["profile"]["tottime"]]
     if "first_pages" in data:
         m = data["first_pages"]["medians"]
         lines += [

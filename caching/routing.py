@@ -212,6 +212,11 @@ def route_prime(request: HttpRequest, path: str) -> None:
     wagtail_internals.request_set_site(request, site)
     if site is None:
         return
+    # Every link to a page built while serving it (navigation, « À propos », rich text)
+    # reads the site root paths: remembered here, not read from Redis per request.
+    wagtail_internals.request_set_site_root_paths(
+        request, memo.memoize("routing.site_root_paths", Site.get_site_root_paths, request=request)
+    )
     key = ("routing.page", site.pk, path)
     remembered = memo.recall(key, request=request)
     if remembered is None:

@@ -12,6 +12,12 @@ signature, behaves as relied on) and names it when an upgrade breaks it.
   Wagtail looks sites up by it.
 - `request._wagtail_route_for_request`: where `Page.route_for_request` keeps the route
   (a `RouteResult`); the remembered routing hands Wagtail a ready one.
+- `request._wagtail_cached_site_root_paths`: where `Page._get_site_root_paths` keeps
+  `Site.get_site_root_paths()` (read from the cache, Redis in production) for the
+  request; the remembered routing hands it the paths remembered per publication.
+- `RichText.__html__` and the `|richtext` filter: they render
+  `wagtailcore/shared/richtext.html` with `{"html": expand_db_html(source)}`;
+  `rich_text_html` skips that render when the template is Wagtail's own `{{ html|safe }}`.
 - `page.get_view_restrictions()`: what Wagtail's view-restriction hook asks the served
   page; the remembered routing answers it without a query when there is none.
 - `page._cached_parent_obj` (treebeard): the parent `get_parent()` returns without a
@@ -31,10 +37,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.http.request import split_domain_port
+from django.template.loader import get_template, render_to_string
+from django.utils.autoreload import file_changed
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText, expand_db_html
 from wagtail.url_routing import RouteResult
 
 # Wagtail's admin templates overridden by the project, with the SHA-256 of Wagtail's own
@@ -60,6 +72,7 @@ OVERRIDDEN_ADMIN_TEMPLATES = {
 
 _SITE = "_wagtail_site"
 _ROUTE = "_wagtail_route_for_request"
+_SITE_ROOT_PATHS = "_wagtail_cached_site_root_paths"
 
 
 # Sites and routes ------------------------------------------------------------------------
@@ -99,6 +112,12 @@ def request_set_route(request: HttpRequest, page: Page) -> None:
     setattr(request, _ROUTE, RouteResult(page))
 
 
+def request_set_site_root_paths(request: HttpRequest, paths: list[Any]) -> None:
+    """Pages' URLs built with this request (`page.get_url(request)`, `{% pageurl %}`) will
+    use `paths` as `Site.get_site_root_paths()`, without reading them from the cache."""
+    setattr(request, _SITE_ROOT_PATHS, paths)
+
+
 def page_skip_view_restrictions(page: Page, no_restrictions: Callable[[], Any]) -> None:
     """`page` is known to have no view restriction: Wagtail's hook gets `no_restrictions()`
     (an empty queryset) instead of querying them."""
@@ -108,6 +127,58 @@ def page_skip_view_restrictions(page: Page, no_restrictions: Callable[[], Any]) 
 def page_set_parent(page: Page, parent: Page) -> None:
     """`page.get_parent()` will return `parent` without a query."""
     page._cached_parent_obj = parent
+
+
+# Rich text ------------------------------------------------------------------------------
+
+RICH_TEXT_TEMPLATE = "wagtailcore/shared/richtext.html"
+# Wagtail's own RICH_TEXT_TEMPLATE: it adds nothing to the expanded HTML.
+_RICH_TEXT_TEMPLATE_IDENTITY = "{{ html|safe }}"
+_rich_text_template_is_identity: bool | None = None
+
+
+def _rich_text_template_adds_nothing() -> bool:
+    global _rich_text_template_is_identity
+    if _rich_text_template_is_identity is None:
+        source = getattr(
+            getattr(get_template(RICH_TEXT_TEMPLATE), "template", None), "source", None
+        )
+        _rich_text_template_is_identity = source == _RICH_TEXT_TEMPLATE_IDENTITY
+    return _rich_text_template_is_identity
+
+
+def _rich_text_template_forget(**kwargs: Any) -> None:
+    global _rich_text_template_is_identity
+    _rich_text_template_is_identity = None
+
+
+# A project template overriding Wagtail's may appear (settings in tests, a file while the
+# development server runs): asked again then.
+setting_changed.connect(_rich_text_template_forget, weak=False)
+file_changed.connect(_rich_text_template_forget, weak=False)
+
+
+def rich_text_html(value: Any) -> SafeString:
+    """What Wagtail renders for a rich text: `{{ value }}` of a `RichText` (a rich text
+    block's value), or `{{ value|richtext }}` of a stored string (a `RichTextField`).
+
+    Wagtail renders RICH_TEXT_TEMPLATE for each value (about 35 µs: a template lookup, a
+    context, a render); when that template is Wagtail's own, which adds nothing to the
+    expanded HTML, the expanded HTML is returned as it is. A subclass of `RichText` (its
+    own `__html__`) and any other value are left to Wagtail."""
+    if type(value) is RichText:
+        source = value.source
+    elif isinstance(value, str):
+        source = value
+    else:  # None, a lazy string, a subclass, anything Wagtail refuses: Wagtail's filter
+        # (imported here: its module loads models, and models import this one).
+        from wagtail.templatetags.wagtailcore_tags import richtext
+
+        return conditional_escape(richtext(value))
+    html = expand_db_html(source)
+    if _rich_text_template_adds_nothing():
+        return mark_safe(html)  # noqa: S308 - Wagtail's expanded rich text, as it renders it
+    return render_to_string(RICH_TEXT_TEMPLATE, {"html": html})
 
 
 # Admin --------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search.query import And, Or, PlainText
 
-from caching import routing
+from caching import memo, routing
 from workshops.guide_about import GuideAbout, guide_about
 from workshops.models import (
     AtelierHandout,
@@ -123,12 +124,26 @@ def pagination_window(page: PaginatorPage) -> list[int | str]:
 # Detail pages ---------------------------------------------------------------------------
 
 
-def guide_detail(*, guide: GuidePage) -> GuideAbout:
+def guide_detail(*, guide: GuidePage, request: HttpRequest | None = None) -> GuideAbout:
     """What the guide page shows besides its own fields (one query, workshops/guide_about.py),
     and the renditions of its step pictures attached to the images (see
-    `guide_step_renditions_prefetch`)."""
+    `guide_step_renditions_prefetch`).
+
+    With the request of a published page (not a preview), the « À propos » is kept per
+    process and publication version (caching/memo.py), like the navigation: every row it
+    shows (competences, themes, audiences, view restrictions, the ateliers and their
+    relation to the guide) bumps that version when saved or published. Its instances are
+    shared by the requests: the template only reads them."""
     guide_step_renditions_prefetch(guide=guide)
-    return guide_about(guide=guide)
+    if (
+        request is None
+        or getattr(request, "is_preview", False)
+        or guide.pk is None
+        or getattr(guide, "_cluster_related_objects", None)
+    ):
+        return guide_about(guide=guide)
+    key = ("guide_about", guide.pk, guide.cache_key)
+    return memo.memoize(key, lambda: guide_about(guide=guide), request=request)
 
 
 @dataclass

@@ -5,6 +5,7 @@ queries, and the same page as Wagtail's own routing would serve (README « The c
 and warm workers »)."""
 
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -14,7 +15,14 @@ from wagtail.models.sites import get_site_for_hostname
 
 from caching import memo, routing, versions
 from tests.factories.editorial import UserFactory
-from tests.factories.workshops import AtelierPageFactory, GuidePageFactory, guide_index_page
+from tests.factories.workshops import (
+    AtelierPageFactory,
+    GuidePageFactory,
+    ImageFactory,
+    competence,
+    guide_index_page,
+    theme,
+)
 from workshops.models import AtelierPage
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +166,38 @@ def test_a_known_page_type_routes_in_one_query_and_a_wrong_hint_is_not_trusted()
     assert routing._route_by_url_path(site, url) is None
     guide.delete()
     assert routing._route_by_url_path(site, f"/fiches-pratiques/{guide.slug}/") is None
+
+
+def test_with_the_render_cache_off_the_guide_is_remembered_until_a_publication(client, settings):
+    """The render cache off (RENDER_CACHE_SECONDS=0), the guide is rendered on every
+    request, from the memos: no query; its « À propos » follows every publication."""
+    settings.RENDER_CACHE_SECONDS = 0
+    guide = GuidePageFactory(step_count=3, themes=[theme("e-mail")], competences=[])
+    url = guide.url
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    assert not queries.captured_queries
+    assert str(theme("e-mail")) in first and "Atelier du jeudi" not in first
+    AtelierPageFactory(title="Atelier du jeudi", related_guides=[guide])
+    named = competence("S2.1")
+    named.name = "Envoyer un courriel à un proche"
+    named.save()
+    guide.competences.add(named)
+    guide.save_revision().publish()
+    after = client.get(url).content.decode()
+    assert "Atelier du jeudi" in after and "Envoyer un courriel à un proche" in after
+    named.name = "Écrire un courriel"
+    named.save()  # a competence saved: the publication version is bumped
+    assert "Écrire un courriel" in client.get(url).content.decode()
+
+
+def test_with_the_render_cache_off_a_new_step_picture_shows_after_its_publication(client, settings):
+    settings.RENDER_CACHE_SECONDS = 0
+    guide = GuidePageFactory(step_count=1)
+    before = set(re.findall(r"/media/images/[^\s\"]+", client.get(guide.url).content.decode()))
+    client.get(guide.url)  # the page and its picture's sources remembered
+    guide.steps[0].value["image"] = ImageFactory(title="Nouvel écran")
+    guide.save_revision().publish()
+    after = set(re.findall(r"/media/images/[^\s\"]+", client.get(guide.url).content.decode()))
+    assert before and after and not before & after

@@ -177,3 +177,55 @@ def test_every_override_is_listed():
     assert found == set(wagtail_internals.OVERRIDDEN_ADMIN_TEMPLATES), (
         "list every overridden Wagtail admin template in OVERRIDDEN_ADMIN_TEMPLATES"
     )
+
+
+@pytest.mark.django_db
+def test_page_urls_use_the_site_root_paths_set_on_the_request():
+    guide = GuidePageFactory(illustrated=False)
+    request = RequestFactory().get("/")
+    wagtail_internals.request_set_site(request, Site.objects.get(is_default_site=True))
+    paths = Site.get_site_root_paths()
+    wagtail_internals.request_set_site_root_paths(request, paths)
+    assert guide._get_site_root_paths(request) is paths, changed(
+        "request._wagtail_cached_site_root_paths", "Page._get_site_root_paths ignores it"
+    )
+    assert guide.get_url(request=request) == guide.url
+    wagtail_internals.request_set_site_root_paths(request, [])  # no site holds the page
+    assert guide.get_url(request=request) is None, changed(
+        "request._wagtail_cached_site_root_paths", "Page.get_url does not read it"
+    )
+
+
+@pytest.mark.django_db
+def test_rich_text_html_is_what_wagtail_renders(settings, tmp_path):
+    from django.utils.functional import lazy
+    from wagtail.rich_text import RichText
+    from wagtail.templatetags.wagtailcore_tags import richtext
+
+    guide = GuidePageFactory(illustrated=False)
+    sources = [
+        "",
+        "<p>Touchez <b>l'icône</b> &amp; attendez.</p>",
+        f'<p>Voir <a linktype="page" id="{guide.pk}">la fiche</a>.</p>',
+        '<p><a linktype="page" id="999999">disparue</a></p>',
+    ]
+
+    def wagtails(value) -> str:
+        return str(value) if isinstance(value, RichText) else str(richtext(value))
+
+    values = [*sources, *(RichText(s) for s in sources), None, lazy(str, str)("<p>x</p>")]
+    for value in values:
+        assert wagtail_internals.rich_text_html(value) == wagtails(value), changed(
+            "RichText.__html__ / |richtext", f"renders {value!r} otherwise"
+        )
+    assert guide.url in wagtail_internals.rich_text_html(RichText(sources[2]))
+    with pytest.raises(TypeError):
+        wagtail_internals.rich_text_html(42)  # refused as Wagtail refuses it
+    # A project's own rich text template is rendered, as Wagtail would.
+    override = tmp_path / "wagtailcore" / "shared"
+    override.mkdir(parents=True)
+    (override / "richtext.html").write_text('<div class="rt">{{ html|safe }}</div>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    value = RichText(sources[1])
+    assert wagtail_internals.rich_text_html(value) == wagtails(value)
+    assert wagtail_internals.rich_text_html(value).startswith('<div class="rt"><p>')

@@ -165,3 +165,28 @@ def test_behind_the_local_proxy_each_reader_has_their_own_limit(client, settings
     assert client.post(url, {"kind": "helped"}, **public).status_code == 302
     public["HTTP_X_FORWARDED_FOR"] = "203.0.113.10"
     assert client.post(url, {"kind": "helped"}, **public).status_code == 429
+
+
+def test_the_error_page_keeps_the_readers_answers_and_points_at_each_error(client):
+    guide = guide_create(steps=3)
+    long = post(client, guide, kind="stuck", step="2", comment="Trop " + "x" * 500)
+    html = long.content.decode()
+    assert 'value="stuck" checked' in html and 'value="helped" required>' in html
+    assert '<option value="2" selected>' in html and '<option value="1">' in html
+    assert 'id="avis-commentaire-erreur"' in html and 'aria-invalid="true">Trop xx' in html
+    assert 'aria-describedby="avis-etape-erreur"' not in html
+    wrong_step = post(client, guide, kind="stuck", step="9").content.decode()
+    assert 'id="avis-etape-erreur"' in wrong_step
+    assert 'aria-describedby="avis-etape-erreur" aria-invalid="true"' in wrong_step
+    assert "selected" not in wrong_step and "avis-commentaire-erreur" not in wrong_step
+    no_kind = post(client, guide).content.decode()
+    assert '<fieldset aria-describedby="avis-kind-erreur">' in no_kind
+    assert "checked" not in no_kind
+
+
+def test_the_guide_page_shows_the_blank_form():
+    guide = guide_create(steps=3)
+    html = render_to_string("workshops/includes/guide_feedback.html", {"page": guide})
+    for absent in ("checked", "selected", "aria-invalid", "field-error", "feedback-errors"):
+        assert absent not in html, absent
+    assert "<fieldset>" in html and "></textarea>" in html

@@ -123,3 +123,22 @@ def test_rendition_urls_are_the_storages_and_follow_its_base_url(settings):
     rendition = get_image_model().objects.get(pk=image.pk).get_rendition("width-360")
     assert workshops_tags._url(rendition) == rendition.url
     assert rendition.url.startswith("/autres-medias/")
+
+
+def test_a_step_pictures_sources_are_worked_out_once_per_prefetched_image(monkeypatch):
+    from workshops.models import GuidePage
+    from workshops.selectors import guide_step_renditions_prefetch
+    from workshops.templatetags import workshops_tags
+
+    guide = GuidePageFactory(step_count=1)
+    image = GuidePage.objects.get(pk=guide.pk).steps[0].value["image"]
+    fresh = workshops_tags.guide_step_picture(image, "Un écran")  # not prefetched
+    assert "_step_picture_sources" not in vars(image)
+    page = GuidePage.objects.get(pk=guide.pk)
+    guide_step_renditions_prefetch(guide=page)
+    image = page.steps[0].value["image"]
+    first = workshops_tags.guide_step_picture(image, "Un écran", eager=True)
+    monkeypatch.setattr(type(image), "get_renditions", None)  # no longer asked
+    again = workshops_tags.guide_step_picture(image, "L'écran")
+    assert first.replace('fetchpriority="high"', 'loading="lazy"') == fresh
+    assert again == fresh.replace('alt="Un écran"', 'alt="L&#x27;écran"')

@@ -270,7 +270,7 @@ class GuidePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["detail"] = _lazy_context("guide_detail", guide=self)
+        context["detail"] = _lazy_context("guide_detail", guide=self, request=request)
         return context
 
 
