@@ -8,12 +8,13 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from caching import invalidation, sidebar
         from common import french_plurals
-        from workshops.models import Audience, Competence, Theme
+        from workshops.models import Audience, Competence, Framework, Theme
 
         french_plurals.connect()  # « 0 inscrit », not gettext's English « 0 inscrits »
 
-        # Pages show themes, audiences and competences: their changes are publications.
-        invalidation.publication_connect(content_models=(Theme, Audience, Competence))
+        # Pages show themes, audiences and competences with their framework's name: their
+        # changes are publications.
+        invalidation.publication_connect(content_models=(Theme, Audience, Competence, Framework))
         sidebar.install(vary_on=_sidebar_roles)
 
 

@@ -150,3 +150,16 @@ def test_an_entry_of_the_former_format_is_not_served(client):
     cache.set(key, (cache.get("pagecache:version:publication"), HttpResponse("ancienne")))
     response = client.get(guide.url)
     assert status(response) == "miss" and "ancienne" not in response.content.decode()
+
+
+def test_renaming_a_competence_framework_refreshes_the_pages_that_show_it(client):
+    from tests.factories.workshops import competence
+
+    skill = competence("2.1")
+    guide = GuidePageFactory(title="Fiche avec compétence", illustrated=False, competences=[skill])
+    client.get(guide.url)
+    assert status(client.get(guide.url)) == "hit"
+    framework = skill.framework
+    framework.name = "Référentiel renommé"
+    framework.save()
+    assert status(client.get(guide.url)) == "miss"
