@@ -4,6 +4,7 @@ the list could find (`api.services.tombstones`)."""
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from wagtail.signals import page_unpublished
 
 from api.services.tombstones import api_tombstone_record
@@ -50,12 +51,30 @@ def counsellor_moved(sender, instance, raw=False, **kwargs):
         api_tombstone_record(resource_type="conseiller", object_id=instance.pk, structure_id=old)
 
 
-@receiver(post_save, sender=get_user_model(), dispatch_uid="api_counsellor_account_saved")
-def counsellor_account_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    """A deactivated account: the counsellor left (the list shows active accounts)."""
-    if created or instance.is_active:
+@receiver(pre_save, sender=get_user_model(), dispatch_uid="api_counsellor_account_saving")
+def counsellor_account_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Notes whether the account was active before this save (for the handler below)."""
+    if raw or instance.pk is None:
         return
     if update_fields is not None and "is_active" not in update_fields:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    instance._api_was_active = before
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="api_counsellor_account_saved")
+def counsellor_account_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    """A deactivated account: the counsellor left (the list shows active accounts). A
+    re-activated one comes back: its profile's modification moves, so an incremental
+    sync sends it again (the tombstone is no longer reported: it is listed)."""
+    if created:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    was_active = getattr(instance, "_api_was_active", None)
+    if instance.is_active:
+        if was_active is False:
+            Counsellor.objects.filter(user_id=instance.pk).update(updated_at=timezone.now())
         return
     profile = Counsellor.objects.filter(user_id=instance.pk).only("pk", "structure_id").first()
     if profile is not None:

@@ -35,10 +35,19 @@ def publication_connect(*, content_models: Iterable[type[Model]] = ()) -> None:
     models = (
         *content_models,
         PageViewRestriction,
-        Site,
         get_image_model(),
         get_document_model(),
     )
     for model in models:
         post_save.connect(bump, sender=model, dispatch_uid=f"pagecache.save.{model}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache.delete.{model}")
+    post_save.connect(_site_changed, sender=Site, dispatch_uid="pagecache.save.site")
+    post_delete.connect(_site_changed, sender=Site, dispatch_uid="pagecache.delete.site")
+
+
+def _site_changed(sender, **kwargs) -> None:
+    """Wagtail's shared copy of the site root paths is emptied BEFORE the bump: its own
+    handler may run after ours (apps' order), and a worker remembering the root paths
+    under the new version in between would keep the old ones (caching/routing.py)."""
+    sender.clear_site_root_paths_cache()
+    _bump_publication(sender=sender, **kwargs)

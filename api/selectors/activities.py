@@ -29,6 +29,9 @@ from learners.choices import SessionKind
 from learners.selectors.activity_records import BAND_CODES, GENDER_CODES, RecordPosition
 
 STREAM_LINES = 1000
+_STREAM = {"jit": "off", "enable_sort": "off", "statement_timeout": "0"}
+_SETTING_NAMES = tuple(_STREAM)
+_STREAM_SETTINGS = "; SET LOCAL ".join(f"{name} = {value}" for name, value in _STREAM.items())
 
 
 def _stamp_sql(column: str) -> str:
@@ -44,8 +47,13 @@ def _stamp_sql(column: str) -> str:
 def _counts(column: str, codes: tuple[str, ...]) -> js.Piece:
     """A summary's jsonb counts as a JSON object with the codes in their order (each
     count is the jsonb number's own text)."""
+    # Cast through integer: a count that is not a number fails loudly rather than
+    # writing invalid JSON (the services write integers only).
     return js.obj(
-        [(code, js.json_text(f"COALESCE(sm.{column} ->> '{code}', '0')")) for code in codes]
+        [
+            (code, js.json_text(f"COALESCE((sm.{column} ->> '{code}')::int::text, '0')"))
+            for code in codes
+        ]
     )
 
 
@@ -239,12 +247,14 @@ def activity_resources_ndjson(
     both write them as `\\t`, `\\n`…), so halving the backslashes gives the JSON back
     (tested with such texts). The transaction gives the statement its settings."""
     sql, params = _statement(structure_id=structure_id, since=since, after=None, size=None)
+    inside = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         # For this transaction only: no JIT compilation (seconds, for a plan whose every
         # row is cheap); and the index order, not a sort: COPY is planned for its last row
         # (a cursor, for its first), and a sort of the whole selection would delay the
         # first row by seconds and spill gigabytes to disk at national scale.
-        cursor.execute("SET LOCAL jit = off; SET LOCAL enable_sort = off")
+        # No statement timeout either: the one statement lasts the whole stream.
+        cursor.execute(f"SET LOCAL {_STREAM_SETTINGS}")
         copy_sql = f"COPY ({sql}) TO STDOUT"
         # Django wraps execute() only: the COPY is logged (and counted by tests) and its
         # errors translated here.
@@ -253,6 +263,9 @@ def activity_resources_ndjson(
         )
         with logged, connection.wrap_database_errors, cursor.cursor.copy(copy_sql, params) as copy:
             yield from _blocks(copy, lines)
+        if inside:
+            # Only a savepoint here: SET LOCAL would outlive it, for the caller's queries.
+            cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in _SETTING_NAMES))
 
 
 def _blocks(copy: Iterable[memoryview], lines: int) -> Iterator[bytes]:

@@ -210,3 +210,18 @@ def test_the_purge_runs_every_night_as_a_logged_job(settings):
     assert not ApiTombstone.objects.exists()
     run = JobRun.objects.get(name="api_tombstones_purge")
     assert run.status == "ok"
+
+
+def test_a_reactivated_counsellor_comes_back_in_the_incremental_sync(client, make_key):
+    counsellor = CounsellorFactory(structure=StructureFactory())
+    _, network = make_key(scopes=["structures"])
+    counsellor.user.is_active = False
+    counsellor.user.save()
+    since = _moment()
+    counsellor.user.is_active = True
+    counsellor.user.save(update_fields=["is_active"])
+    items = _sync(client, "/api/v1/conseillers", since, **network)
+    assert _live(items) == [("conseiller", str(counsellor.pk))] and _removed(items) == []
+    counsellor.user.first_name = "Renommée"
+    counsellor.user.save()  # an active account saved again: nothing to send
+    assert _sync(client, "/api/v1/conseillers", _moment(), **network) == []
