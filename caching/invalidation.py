@@ -5,6 +5,7 @@ the app models (themes, audiences, competences) this package cannot import."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
@@ -45,7 +46,7 @@ def publication_connect(*, content_models: Iterable[type[Model]] = ()) -> None:
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="pagecache.delete.site")
 
 
-def _site_changed(sender, **kwargs) -> None:
+def _site_changed(sender: Any, **kwargs: Any) -> None:
     """Wagtail's shared copy of the site root paths is emptied BEFORE the bump: its own
     handler may run after ours (apps' order), and a worker remembering the root paths
     under the new version in between would keep the old ones (caching/routing.py)."""

@@ -105,5 +105,6 @@ def api_venues_complete(venues: Sequence[Any], *, incremental: bool = False) -> 
         elif not missing_required(venue_standard_row(venue, source=source)):
             kept.append(venue)
         elif incremental:
-            kept.append(Removed(pk=venue.pk, modified=venue.modified))
+            # `modified`: annotated by `api_venues()`, the list's order.
+            kept.append(Removed(pk=venue.pk, modified=venue.modified))  # type: ignore[attr-defined]
     return kept
